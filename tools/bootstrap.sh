@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs every Debian package that metersim's build, tests, benchmarks and tools need.
+# Idempotent: packages already present are skipped, and apt is not touched when nothing is missing.
+set -euo pipefail
+
+packages=(
+  build-essential cmake ninja-build ccache pkg-config
+  libboost1.81-dev            # Asio + Beast (HTTP server and client)
+  libssl-dev                  # MD5, SHA-256, Base64, 3DES
+  nlohmann-json3-dev libfmt-dev libyaml-cpp-dev libcli11-dev
+  libsqlite3-dev sqlite3
+  doctest-dev libbenchmark-dev
+  curl wrk nginx-light        # benchmarks: load generator and the static ceiling
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "bootstrap: all ${#packages[@]} packages present"
+  exit 0
+fi
+
+echo "bootstrap: installing ${missing[*]}"
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
