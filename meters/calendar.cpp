@@ -1,0 +1,136 @@
+#include "meters/calendar.hpp"
+
+#include <cstddef>
+
+namespace metersim::meters {
+
+namespace chr = std::chrono;
+
+namespace {
+
+constexpr std::int64_t ms_per_day = 86'400'000;
+
+chr::milliseconds offset_ms(utc_offset zone) { return chr::minutes{zone.minutes}; }
+
+/// Milliseconds since the epoch in local time (the zone's wall clock read as if it were UTC).
+std::int64_t local_ms(instant t, utc_offset zone) { return to_ms(t) + offset_ms(zone).count(); }
+
+instant from_local_ms(std::int64_t ms, utc_offset zone) {
+    return instant_from_ms(ms - offset_ms(zone).count());
+}
+
+std::int64_t floor_div(std::int64_t a, std::int64_t b) {
+    std::int64_t q = a / b;
+    if ((a % b != 0) && ((a < 0) != (b < 0))) --q;
+    return q;
+}
+
+chr::year_month_day clamp_day(chr::year_month ym, unsigned day) {
+    auto const last = static_cast<unsigned>((ym / chr::last).day());
+    return ym / chr::day{day < 1 ? 1 : (day > last ? last : day)};
+}
+
+}  // namespace
+
+result<utc_offset, parse_error> parse_utc_offset(std::string_view text) {
+    if (text == "Z" || text == "UTC") return utc_offset{0};
+    if (text.empty()) return parse_error{0, "empty offset"};
+    if (text[0] != '+' && text[0] != '-') return parse_error{0, "expected + or -"};
+    auto digit = [&](std::size_t i) -> int {
+        return (i < text.size() && text[i] >= '0' && text[i] <= '9') ? text[i] - '0' : -1;
+    };
+    std::size_t const colon = text.size() == 6 ? 3 : 0;
+    if (text.size() != 5 && text.size() != 6) return parse_error{text.size(), "expected +HH:MM or +HHMM"};
+    if (colon != 0 && text[3] != ':') return parse_error{3, "expected ':'"};
+    std::size_t const mpos = colon != 0 ? 4 : 3;
+    for (std::size_t i : {std::size_t{1}, std::size_t{2}, mpos, mpos + 1}) {
+        if (digit(i) < 0) return parse_error{i, "expected a digit"};
+    }
+    int const hours = digit(1) * 10 + digit(2);
+    int const minutes = digit(mpos) * 10 + digit(mpos + 1);
+    if (hours > 14) return parse_error{1, "hours above 14"};
+    if (minutes > 59) return parse_error{mpos, "minutes above 59"};
+    int const total = hours * 60 + minutes;
+    return utc_offset{text[0] == '-' ? -total : total};
+}
+
+civil_time to_civil(instant t, utc_offset zone) {
+    std::int64_t const ms = local_ms(t, zone);
+    std::int64_t const days = floor_div(ms, ms_per_day);
+    std::int64_t const in_day = ms - days * ms_per_day;
+    chr::year_month_day const ymd{chr::sys_days{chr::days{days}}};
+    civil_time c;
+    c.year = static_cast<int>(ymd.year());
+    c.month = static_cast<unsigned>(ymd.month());
+    c.day = static_cast<unsigned>(ymd.day());
+    c.hour = static_cast<std::uint32_t>(in_day / 3'600'000);
+    c.minute = static_cast<std::uint32_t>(in_day / 60'000 % 60);
+    c.second = static_cast<std::uint32_t>(in_day / 1000 % 60);
+    c.millisecond = static_cast<std::uint32_t>(in_day % 1000);
+    return c;
+}
+
+instant from_civil(civil_time const& c, utc_offset zone) {
+    chr::year_month const ym{chr::year{c.year}, chr::month{c.month}};
+    chr::sys_days const d{clamp_day(ym, c.day)};
+    std::int64_t const ms = d.time_since_epoch().count() * ms_per_day + std::int64_t{c.hour} * 3'600'000 +
+                            std::int64_t{c.minute} * 60'000 + std::int64_t{c.second} * 1000 + c.millisecond;
+    return from_local_ms(ms, zone);
+}
+
+chr::year_month_day local_date(instant t, utc_offset zone) {
+    return chr::year_month_day{chr::sys_days{chr::days{floor_div(local_ms(t, zone), ms_per_day)}}};
+}
+
+instant local_midnight(chr::year_month_day d, utc_offset zone) {
+    return from_local_ms(chr::sys_days{d}.time_since_epoch().count() * ms_per_day, zone);
+}
+
+instant start_of_day(instant t, utc_offset zone) { return local_midnight(local_date(t, zone), zone); }
+
+instant start_of_month(instant t, utc_offset zone) {
+    auto const d = local_date(t, zone);
+    return local_midnight(d.year() / d.month() / 1, zone);
+}
+
+instant next_midnight(instant t, utc_offset zone) {
+    return local_midnight(chr::sys_days{local_date(t, zone)} + chr::days{1}, zone);
+}
+
+instant next_month_start(instant t, utc_offset zone) {
+    auto const d = local_date(t, zone);
+    auto const next = chr::year_month{d.year(), d.month()} + chr::months{1};
+    return local_midnight(next / 1, zone);
+}
+
+instant add_months(instant t, std::int32_t months, utc_offset zone) {
+    civil_time c = to_civil(t, zone);
+    chr::year_month const ym = chr::year_month{chr::year{c.year}, chr::month{c.month}} + chr::months{months};
+    c.year = static_cast<int>(ym.year());
+    c.month = static_cast<unsigned>(ym.month());
+    return from_civil(c, zone);  // clamps the day to the month's last
+}
+
+std::int32_t months_between(instant a, instant b, utc_offset zone) {
+    auto const da = local_date(a, zone);
+    auto const db = local_date(b, zone);
+    int const years = static_cast<int>(db.year()) - static_cast<int>(da.year());
+    int const months = static_cast<int>(static_cast<unsigned>(db.month())) -
+                       static_cast<int>(static_cast<unsigned>(da.month()));
+    return years * 12 + months;
+}
+
+instant next_quarter_start(instant t, utc_offset zone) {
+    auto const d = local_date(t, zone);
+    unsigned const m = static_cast<unsigned>(d.month());
+    unsigned const quarter_first = (m - 1) / 3 * 3 + 1;
+    auto const next = chr::year_month{d.year(), chr::month{quarter_first}} + chr::months{3};
+    return local_midnight(next / 1, zone);
+}
+
+instant next_year_start(instant t, utc_offset zone) {
+    auto const d = local_date(t, zone);
+    return local_midnight((d.year() + chr::years{1}) / chr::January / 1, zone);
+}
+
+}  // namespace metersim::meters

@@ -1,0 +1,94 @@
+#include "meters/freeze.hpp"
+
+#include <algorithm>
+#include <iterator>
+
+namespace metersim::meters {
+
+namespace {
+
+constexpr std::int64_t day_ms = 86'400'000;
+
+constexpr std::int64_t floor_div(std::int64_t a, std::int64_t b) noexcept {
+    std::int64_t q = a / b;
+    if ((a % b != 0) && ((a < 0) != (b < 0))) --q;
+    return q;
+}
+
+/// The day of the month (1..31) of a count of days since 1970-01-01 (H. Hinnant's
+/// civil_from_days, reduced to the day).
+constexpr unsigned day_of_month(std::int64_t days) noexcept {
+    std::int64_t const z = days + 719468;
+    std::int64_t const era = floor_div(z, 146097);
+    auto const doe = static_cast<unsigned>(z - era * 146097);                   // [0, 146096]
+    unsigned const yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;  // [0, 399]
+    unsigned const doy = doe - (365 * yoe + yoe / 4 - yoe / 100);              // [0, 365]
+    unsigned const mp = (5 * doy + 2) / 153;                                   // [0, 11]
+    return doy - (153 * mp + 2) / 5 + 1;                                       // [1, 31]
+}
+
+constexpr std::int64_t offset_ms(int utc_offset_min) noexcept {
+    return static_cast<std::int64_t>(utc_offset_min) * 60'000;
+}
+
+}  // namespace
+
+std::string_view to_string(freeze_kind k) noexcept {
+    return k == freeze_kind::monthly ? "monthly" : "daily";
+}
+
+instant next_freeze_after(instant t, int utc_offset_min) noexcept {
+    std::int64_t const off = offset_ms(utc_offset_min);
+    std::int64_t const day = floor_div(to_ms(t) + off, day_ms) + 1;
+    return instant_from_ms(day * day_ms - off);
+}
+
+std::vector<freeze_boundary> freeze_boundaries(instant from, instant to, int utc_offset_min) {
+    std::vector<freeze_boundary> out;
+    if (to <= from) return out;
+    std::int64_t const off = offset_ms(utc_offset_min);
+    std::int64_t const first = floor_div(to_ms(from) + off, day_ms) + 1;  // strictly after from
+    std::int64_t const last = floor_div(to_ms(to) + off, day_ms);         // at or before to
+    if (last >= first) out.reserve(static_cast<std::size_t>(last - first + 1));
+    for (std::int64_t day = first; day <= last; ++day)
+        out.push_back({instant_from_ms(day * day_ms - off), day_of_month(day) == 1});
+    return out;
+}
+
+frozen_record freeze_log::make(freeze_kind kind, instant at, freeze_values const& v,
+                               std::deque<frozen_record> const& history) const {
+    frozen_record r;
+    r.kind = kind;
+    r.at = at;
+    r.values = v;
+    if (!history.empty()) r.period_use = v.reading - history.back().values.reading;
+    return r;
+}
+
+std::vector<frozen_record> freeze_log::record(freeze_boundary const& b, freeze_values const& v) {
+    std::vector<frozen_record> made;
+    if (!state_.daily.empty() && b.at <= state_.daily.back().at) return made;  // a replay
+    made.push_back(make(freeze_kind::daily, b.at, v, state_.daily));
+    state_.daily.push_back(made.back());
+    while (state_.daily.size() > params_.daily_keep) state_.daily.pop_front();
+    if (b.month_start) {
+        made.push_back(make(freeze_kind::monthly, b.at, v, state_.monthly));
+        state_.monthly.push_back(made.back());
+        while (state_.monthly.size() > params_.monthly_keep) state_.monthly.pop_front();
+    }
+    return made;
+}
+
+std::vector<frozen_record> freeze_log::since_last_report() const {
+    std::vector<frozen_record> out;
+    auto const unreported = [this](frozen_record const& r) { return r.at > state_.reported_until; };
+    std::copy_if(state_.daily.begin(), state_.daily.end(), std::back_inserter(out), unreported);
+    std::copy_if(state_.monthly.begin(), state_.monthly.end(), std::back_inserter(out), unreported);
+    return out;
+}
+
+void freeze_log::mark_reported(instant until) noexcept {
+    state_.reported_until = std::max(state_.reported_until, until);
+}
+
+}  // namespace metersim::meters

@@ -1,0 +1,249 @@
+#include "sim/outbox.hpp"
+
+#include "sim/http/client.hpp"
+#include "sim/journal.hpp"
+
+#include <algorithm>
+#include <exception>
+#include <unordered_map>
+
+namespace metersim::sim {
+
+std::vector<push> memory_outbox_store::load_pending() {
+    std::vector<push> out;
+    out.reserve(pending_.size());
+    for (auto const& [id, p] : pending_) out.push_back(p);
+    return out;
+}
+
+meters::duration backoff_delay(backoff_policy const& policy, unsigned failures) noexcept {
+    auto const base = std::max<std::int64_t>(policy.base.count(), 1);
+    auto const cap = std::max<std::int64_t>(policy.cap.count(), base);
+    std::int64_t wait = base;
+    // Doubling stops at the cap, so this cannot overflow however many failures there were.
+    for (unsigned i = 1; i < failures && wait < cap; ++i) wait = std::min(wait * 2, cap);
+    return meters::duration{std::min(wait, cap)};
+}
+
+bool accept_2xx(unsigned status, std::string_view /*body*/) noexcept { return status >= 200 && status < 300; }
+
+struct outbox::state : std::enable_shared_from_this<state> {
+    state(http::client& c, scheduler& s, outbox_store& st, journal* j, outbox_options o)
+        : client(c), sched(s), store(st), jr(j), options(o) {}
+
+    struct entry {
+        push p;
+        unsigned failures = 0;
+        bool in_flight = false;
+        scheduler::event_id retry = 0;  ///< 0: no retry scheduled
+        meters::instant retry_due{};
+        meters::instant sent_at{};
+    };
+
+    void attempt(std::uint64_t id);
+    void on_reply(std::uint64_t id, http::client_reply reply);
+    bool accepted(push const& p, http::client_reply const& reply);
+    meters::duration schedule_retry(std::uint64_t id, entry& e);
+    void record(entry const& e, http::client_reply const& reply, bool ok, std::string_view note);
+    bool is_idle() const;
+    void notify_idle();
+    void report(std::string_view what) const noexcept;
+
+    http::client& client;
+    scheduler& sched;
+    outbox_store& store;
+    journal* jr;
+    outbox_options options;
+    std::unordered_map<std::uint64_t, entry> pending;
+    std::unordered_map<std::string, acceptance> predicates;
+    outbox_counters counters;
+    std::uint64_t next_id = 1;
+    std::vector<std::function<void()>> idle_waiters;
+    std::function<void(std::string_view)> error_hook;
+};
+
+void outbox::state::report(std::string_view what) const noexcept {
+    if (!error_hook) return;
+    try {
+        error_hook(what);
+    } catch (...) {  // NOLINT(bugprone-empty-catch): the error hook must not take the loop down
+    }
+}
+
+void outbox::state::attempt(std::uint64_t id) {
+    auto it = pending.find(id);
+    if (it == pending.end() || it->second.in_flight) return;
+    auto& e = it->second;
+    e.retry = 0;
+    e.in_flight = true;
+    e.sent_at = sched.now();
+    ++counters.attempts;
+    ++counters.in_flight;
+    http::client_request req;
+    req.method = "POST";
+    req.url = e.p.url;
+    req.headers = e.p.headers;
+    req.body = e.p.body;  // the same bytes, and so the same serial, on every attempt
+    client.send(std::move(req), [weak = weak_from_this(), id](http::client_reply reply) {
+        if (auto self = weak.lock()) self->on_reply(id, std::move(reply));
+    });
+}
+
+void outbox::state::on_reply(std::uint64_t id, http::client_reply reply) {
+    auto it = pending.find(id);
+    if (it == pending.end()) return;
+    auto& e = it->second;
+    e.in_flight = false;
+    --counters.in_flight;
+    if (accepted(e.p, reply)) {
+        record(e, reply, true, {});
+        // Delivered: leave the store first, so a later resume() cannot send it again.
+        try {
+            store.mark_delivered(id);
+        } catch (std::exception const& x) {
+            report(std::string("outbox store failed to mark push delivered: ") + x.what());
+        }
+        pending.erase(it);
+        ++counters.delivered;
+    } else {
+        ++counters.failures;
+        ++e.failures;
+        auto const wait = schedule_retry(id, e);
+        record(e, reply, false, "retry " + std::to_string(e.failures) + " in " + std::to_string(wait.count()) + " ms");
+    }
+    notify_idle();
+}
+
+bool outbox::state::accepted(push const& p, http::client_reply const& reply) {
+    if (!reply.ok()) return false;
+    auto it = predicates.find(p.kind);
+    if (it == predicates.end() || !it->second) return accept_2xx(reply.status, reply.body);
+    try {
+        return it->second(reply.status, reply.body);
+    } catch (std::exception const& x) {
+        report(std::string("acceptance predicate for '") + p.kind + "' threw: " + x.what());
+        return false;
+    }
+}
+
+meters::duration outbox::state::schedule_retry(std::uint64_t id, entry& e) {
+    auto const wait = backoff_delay(options.backoff, e.failures);
+    e.retry_due = sched.now() + wait;
+    e.retry = sched.at(e.retry_due, [weak = weak_from_this(), id] {
+        if (auto self = weak.lock()) self->attempt(id);
+    });
+    return wait;
+}
+
+void outbox::state::record(entry const& e, http::client_reply const& reply, bool ok, std::string_view note) {
+    if (jr == nullptr) return;
+    journal_entry j;
+    j.virtual_time = e.sent_at;
+    j.dir = direction::out;
+    j.platform = e.p.platform;
+    j.method = "POST";
+    j.target = e.p.url;
+    j.meter_no = e.p.meter_no;
+    j.request_body = e.p.body;
+    j.status = reply.status;
+    j.response_body = reply.body;
+    j.latency_us = reply.latency.count();
+    j.verdict = ok ? "accepted" : (reply.ok() ? "not accepted" : "failed");
+    j.error = reply.error;
+    if (!note.empty()) {
+        if (!j.error.empty()) j.error += "; ";
+        j.error += note;
+    }
+    try {
+        jr->append(std::move(j));
+    } catch (std::exception const& x) {
+        report(std::string("journal append failed: ") + x.what());
+    }
+}
+
+bool outbox::state::is_idle() const {
+    if (counters.in_flight != 0) return false;
+    auto const now = sched.now();
+    return std::none_of(pending.begin(), pending.end(),
+                        [now](auto const& kv) { return kv.second.retry != 0 && kv.second.retry_due <= now; });
+}
+
+void outbox::state::notify_idle() {
+    if (idle_waiters.empty() || !is_idle()) return;
+    auto waiters = std::move(idle_waiters);
+    idle_waiters.clear();
+    for (auto& fn : waiters) {
+        try {
+            fn();
+        } catch (std::exception const& x) {
+            report(std::string("idle callback threw: ") + x.what());
+        }
+    }
+}
+
+outbox::outbox(http::client& client, scheduler& sched, outbox_store& store, journal* journal_or_null,
+               outbox_options options)
+    : state_(std::make_shared<state>(client, sched, store, journal_or_null, options)) {}
+
+outbox::~outbox() {
+    for (auto& [id, e] : state_->pending) {
+        if (e.retry != 0) state_->sched.cancel(e.retry);
+    }
+}
+
+meters::result<std::uint64_t, std::string> outbox::enqueue(push p) {
+    auto& s = *state_;
+    if (auto u = http::parse_url(p.url); !u) {
+        return meters::unexpected<std::string>{"push URL '" + p.url + "': " + u.error()};
+    }
+    if (p.id == 0) p.id = s.next_id;
+    if (s.pending.contains(p.id)) {
+        return meters::unexpected<std::string>{"push id " + std::to_string(p.id) + " is already pending"};
+    }
+    // Durable before anything is sent.
+    s.store.save_pending(p);
+    s.next_id = std::max(s.next_id, p.id + 1);
+    auto const id = p.id;
+    s.pending.emplace(id, state::entry{std::move(p)});
+    s.attempt(id);
+    return id;
+}
+
+void outbox::set_acceptance(std::string kind, acceptance predicate) {
+    state_->predicates[std::move(kind)] = std::move(predicate);
+}
+
+std::size_t outbox::resume() {
+    auto& s = *state_;
+    std::size_t started = 0;
+    for (auto& p : s.store.load_pending()) {
+        if (s.pending.contains(p.id)) continue;
+        auto const id = p.id;
+        s.next_id = std::max(s.next_id, id + 1);
+        s.pending.emplace(id, state::entry{std::move(p)});
+            s.attempt(id);
+        ++started;
+    }
+    return started;
+}
+
+outbox_counters outbox::counters() const noexcept {
+    auto c = state_->counters;
+    c.pending = state_->pending.size();
+    return c;
+}
+
+bool outbox::is_idle() const { return state_->is_idle(); }
+
+void outbox::when_idle(std::function<void()> fn) {
+    if (!fn) return;
+    if (state_->is_idle()) {
+        fn();
+        return;
+    }
+    state_->idle_waiters.push_back(std::move(fn));
+}
+
+void outbox::on_error(std::function<void(std::string_view)> hook) { state_->error_hook = std::move(hook); }
+
+}  // namespace metersim::sim

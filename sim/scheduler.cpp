@@ -1,0 +1,373 @@
+#include "sim/scheduler.hpp"
+
+#include <algorithm>
+#include <bit>
+#include <cassert>
+#include <cstdio>
+#include <exception>
+#include <limits>
+#include <stdexcept>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+namespace metersim::sim {
+
+namespace net = boost::asio;
+
+namespace {
+
+constexpr unsigned slot_bits = 24;
+constexpr std::uint64_t slot_mask = (std::uint64_t{1} << slot_bits) - 1;
+
+static_assert(scheduler::max_pending == (std::uint64_t{1} << slot_bits));
+
+constexpr std::uint32_t slot_of(std::uint64_t order) noexcept { return static_cast<std::uint32_t>(order & slot_mask); }
+
+void report_to_stderr(std::string_view what) {
+    std::fprintf(stderr, "metersim: scheduler: an event threw: %.*s\n", static_cast<int>(what.size()),
+                 what.data());
+}
+
+}  // namespace
+
+struct scheduler::timer_state {
+    explicit timer_state(net::io_context& io) : timer(io) {}
+    net::steady_timer timer;
+    scheduler* owner = nullptr;                ///< null once detached: late handlers do nothing
+    std::optional<std::int64_t> armed_due_ms;  ///< the virtual due the pending wait is for
+};
+
+
+// ---------------------------------------------------------------------------------------------
+// The queue.
+
+// The queue: a calendar queue. Keys fall into buckets of 2^20 ms (~17.5 min) by due time. The
+// current bucket and anything earlier sit in `near`, a binary heap that stays small (a fleet's
+// events of a quarter hour); the next 4096 buckets (~50 days) are unsorted vectors in a ring,
+// filled by push_back; later keys wait in the `far` heap. Popping in order thus works on a
+// cache-sized heap and each key is sorted once, when its bucket becomes current; a binary heap
+// over the whole fleet spent most of its time in cache misses.
+
+namespace {
+
+constexpr unsigned bucket_bits = 20;
+constexpr std::size_t ring_size = 4096;
+constexpr std::size_t ring_mask = ring_size - 1;
+static_assert((ring_size & ring_mask) == 0 && ring_size % 64 == 0);
+
+constexpr std::int64_t bucket_of(std::int64_t due_ms) noexcept { return due_ms >> bucket_bits; }
+constexpr std::size_t ring_index(std::int64_t bucket) noexcept { return static_cast<std::size_t>(bucket) & ring_mask; }
+
+template <class Key>
+inline bool earlier(Key const& a, Key const& b) noexcept {
+    return a.due_ms != b.due_ms ? a.due_ms < b.due_ms : a.order < b.order;
+}
+
+/// std heap functions build max-heaps; ordering by "later" puts the earliest key in front.
+struct later {
+    template <class Key>
+    bool operator()(Key const& a, Key const& b) const noexcept { return earlier(b, a); }
+};
+
+}  // namespace
+
+scheduler::queue::queue() : ring(ring_size), ring_bits(ring_size / 64) {}
+
+void scheduler::queue::push(key k) {
+    ++size;
+    place(k);
+}
+
+void scheduler::queue::place(key k) {
+    auto const b = bucket_of(k.due_ms);
+    if (b <= current) {
+        near.push_back(k);
+        std::push_heap(near.begin(), near.end(), later{});
+    } else if (static_cast<std::uint64_t>(b - current) < ring_size) {
+        auto const i = ring_index(b);
+        ring[i].push_back(k);
+        ring_bits[i / 64] |= std::uint64_t{1} << (i % 64);
+        ++in_ring;
+    } else {
+        far.push_back(k);
+        std::push_heap(far.begin(), far.end(), later{});
+    }
+}
+
+bool scheduler::queue::advance(std::int64_t limit_ms) {
+    // `near` is empty: the next bucket is the first non-empty one in the ring, else far's first.
+    std::optional<std::int64_t> next;
+    if (in_ring > 0) {
+        for (std::size_t step = 1; step < ring_size;) {
+            auto const i = ring_index(current + static_cast<std::int64_t>(step));
+            auto const bits = ring_bits[i / 64] >> (i % 64);
+            if (bits == 0) {
+                step += 64 - i % 64;
+                continue;
+            }
+            step += static_cast<std::size_t>(std::countr_zero(bits));
+            if (step >= ring_size) break;
+            auto const j = ring_index(current + static_cast<std::int64_t>(step));
+            if (ring[j].empty()) {  // a bit left by erase_if
+                ring_bits[j / 64] &= ~(std::uint64_t{1} << (j % 64));
+                ++step;
+                continue;
+            }
+            next = current + static_cast<std::int64_t>(step);
+            break;
+        }
+    }
+    if (!next && far.empty()) return false;
+    auto const target = next ? *next : bucket_of(far.front().due_ms);
+    // Do not move past a step's target: keys scheduled meanwhile would land in `near` in bulk.
+    if (target > bucket_of(limit_ms)) return false;
+
+    current = target;
+    if (next) {
+        auto const i = ring_index(target);
+        near.swap(ring[i]);  // the emptied vector keeps its capacity for the bucket's next turn
+        in_ring -= near.size();
+        ring_bits[i / 64] &= ~(std::uint64_t{1} << (i % 64));
+        std::make_heap(near.begin(), near.end(), later{});
+    }
+    // Far keys now within the ring's reach move in (those of the new current bucket into near).
+    while (!far.empty() && static_cast<std::uint64_t>(bucket_of(far.front().due_ms) - current) < ring_size) {
+        std::pop_heap(far.begin(), far.end(), later{});
+        auto const k = far.back();
+        far.pop_back();
+        place(k);
+    }
+    return !near.empty();
+}
+
+scheduler::key const* scheduler::queue::peek(std::int64_t limit_ms) {
+    if (near.empty() && !advance(limit_ms)) return nullptr;
+    return &near.front();
+}
+
+void scheduler::queue::pop() {
+    std::pop_heap(near.begin(), near.end(), later{});
+    near.pop_back();
+    --size;
+}
+
+template <class Stale>
+void scheduler::queue::erase_if(Stale stale) {
+    size -= std::erase_if(near, stale);
+    std::make_heap(near.begin(), near.end(), later{});
+    for (auto& bucket : ring) {
+        auto const n = std::erase_if(bucket, stale);
+        size -= n;
+        in_ring -= n;
+    }
+    size -= std::erase_if(far, stale);
+    std::make_heap(far.begin(), far.end(), later{});
+}
+
+scheduler::scheduler(sim::clock& clk)
+    : clock_(clk), watermark_ms_(meters::to_ms(clk.now())), error_hook_(report_to_stderr) {
+    queue_.current = bucket_of(watermark_ms_);
+}
+
+scheduler::~scheduler() { detach(); }
+
+bool scheduler::is_stale(key const& k) const noexcept { return slots_[slot_of(k.order)].order != k.order; }
+
+void scheduler::drop_stale_head() {
+    while (auto const* k = queue_.peek()) {
+        if (!is_stale(*k)) return;
+        queue_.pop();
+        --stale_;
+    }
+}
+
+void scheduler::compact() {
+    // Lazy deletion leaves cancelled keys queued; drop them once they outnumber live ones.
+    queue_.erase_if([this](key const& k) { return is_stale(k); });
+    stale_ = 0;
+}
+
+scheduler::event_id scheduler::at(meters::instant due, std::function<void()> fn) {
+    std::uint32_t index;
+    if (!free_.empty()) {
+        index = free_.back();
+        free_.pop_back();
+        if (!free_.empty()) __builtin_prefetch(&slots_[free_.back()], 1);  // the next at()'s slot
+    } else {
+        if (slots_.size() >= max_pending) throw std::length_error("metersim: scheduler: too many pending events");
+        index = static_cast<std::uint32_t>(slots_.size());
+        slots_.emplace_back();
+    }
+    auto const order = (next_seq_++ << slot_bits) | index;
+    slots_[index].fn = std::move(fn);
+    slots_[index].order = order;
+    ++live_;
+    auto const due_ms = meters::to_ms(due);
+    queue_.push(key{due_ms, order});
+
+    // An earlier head needs the timer earlier; while dispatching, the loop re-arms at its end.
+    if (timer_ && !dispatching_ && (!timer_->armed_due_ms || due_ms < *timer_->armed_due_ms)) rearm();
+    return order;
+}
+
+scheduler::event_id scheduler::after(meters::duration d, std::function<void()> fn) {
+    return at(now() + d, std::move(fn));
+}
+
+bool scheduler::cancel(event_id id) {
+    auto const index = slot_of(id);
+    if (id == 0 || index >= slots_.size()) return false;
+    auto& s = slots_[index];
+    if (s.order != id) return false;  // ran, cancelled, or the slot holds a later event
+
+    // Mark: the key stays in the heap and is skipped when it surfaces. The slot is free at once
+    // (a reuse gets a new seq, so the old key cannot match it) and the capture is released now.
+    s.fn = nullptr;
+    s.order = 0;
+    free_.push_back(index);
+    --live_;
+    ++stale_;
+    if (stale_ > 1024 && stale_ > live_) compact();
+    return true;
+}
+
+meters::instant scheduler::now() const {
+    if (!dispatching_) watermark_ms_ = std::max(watermark_ms_, meters::to_ms(clock_.now()));
+    return meters::instant_from_ms(watermark_ms_);
+}
+
+std::optional<meters::instant> scheduler::next_due() {
+    drop_stale_head();
+    auto const* head = queue_.peek();
+    if (head == nullptr) return std::nullopt;
+    return meters::instant_from_ms(head->due_ms);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Running events.
+
+void scheduler::run_one(key const& k) {
+    // Move the callback out first: it may schedule events, which may grow slots_.
+    auto const index = slot_of(k.order);
+    auto& s = slots_[index];
+    std::function<void()> fn = std::move(s.fn);
+    s.fn = nullptr;
+    s.order = 0;
+    free_.push_back(index);
+    --live_;
+
+    // Never backwards: a late event runs at the time already reached.
+    watermark_ms_ = std::max(watermark_ms_, k.due_ms);
+    clock_.step_to(meters::instant_from_ms(watermark_ms_));
+
+    try {
+        fn();
+    } catch (std::exception const& e) {
+        if (error_hook_) error_hook_(e.what());
+    } catch (...) {
+        if (error_hook_) error_hook_("unknown exception");
+    }
+}
+
+std::size_t scheduler::dispatch(std::int64_t limit_ms) {
+    std::size_t n = 0;
+    dispatching_ = true;
+    while (auto const* head = queue_.peek(limit_ms)) {
+        if (head->due_ms > limit_ms) break;
+        key const k = *head;
+        queue_.pop();
+        // The next event's slot is a likely cache miss (slots are in no time order): start
+        // loading it while this event runs.
+        if (!queue_.near.empty()) __builtin_prefetch(&slots_[slot_of(queue_.near.front().order)]);
+        if (is_stale(k)) {  // cancelled
+            --stale_;
+            continue;
+        }
+        run_one(k);
+        ++n;
+    }
+    dispatching_ = false;
+    return n;
+}
+
+std::size_t scheduler::run_until(meters::instant target) {
+    if (dispatching_) return 0;  // called from inside an event: the outer loop owns the step
+    auto limit = meters::to_ms(target);
+    bool const stepped = clock_.mode() == clock_mode::stepped;
+    if (!stepped) limit = std::min(limit, meters::to_ms(clock_.now()));
+    auto const n = dispatch(limit);
+    if (stepped) {
+        clock_.step_to(target);
+        watermark_ms_ = std::max(watermark_ms_, meters::to_ms(target));
+    }
+    if (timer_) rearm();
+    return n;
+}
+
+std::size_t scheduler::advance(meters::duration d) {
+    return run_until(now() + std::max(d, meters::duration::zero()));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Realtime / accelerated: one timer for the head of the queue.
+
+void scheduler::attach(net::io_context& io) {
+    detach();
+    timer_ = std::make_shared<timer_state>(io);
+    timer_->owner = this;
+    clock_.on_change([this] {
+        // The rate changed: the armed wall deadline is wrong now.
+        if (timer_) {
+            timer_->armed_due_ms.reset();
+            rearm();
+        }
+    });
+    rearm();
+}
+
+void scheduler::detach() {
+    if (!timer_) return;
+    clock_.on_change({});
+    timer_->owner = nullptr;
+    timer_->timer.cancel();
+    timer_.reset();
+}
+
+void scheduler::rearm() {
+    drop_stale_head();
+    auto& st = *timer_;
+    auto const* head = queue_.peek();
+    if (head == nullptr) {
+        if (st.armed_due_ms) st.timer.cancel();
+        st.armed_due_ms.reset();
+        return;
+    }
+    auto const head_ms = head->due_ms;
+    if (auto deadline = clock_.wall_deadline(meters::instant_from_ms(head_ms))) {
+        st.timer.expires_at(*deadline);
+    } else if (head_ms <= meters::to_ms(clock_.now())) {
+        st.timer.expires_after(std::chrono::steady_clock::duration::zero());  // stepped: due now
+    } else {
+        // Stepped and not yet due: only run_until brings it.
+        if (st.armed_due_ms) st.timer.cancel();
+        st.armed_due_ms.reset();
+        return;
+    }
+    st.armed_due_ms = head_ms;
+    st.timer.async_wait([state = timer_, head_ms](boost::system::error_code ec) noexcept {
+        if (ec == net::error::operation_aborted || state->owner == nullptr) return;
+        state->owner->on_timer(head_ms);
+    });
+}
+
+void scheduler::on_timer(std::int64_t armed_due_ms) {
+    timer_->armed_due_ms.reset();
+    auto limit = meters::to_ms(clock_.now());
+    // The wall deadline for armed_due_ms has passed; rounding must not leave it undone.
+    if (clock_.mode() != clock_mode::stepped) limit = std::max(limit, armed_due_ms);
+    dispatch(limit);
+    if (timer_) rearm();
+}
+
+}  // namespace metersim::sim

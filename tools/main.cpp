@@ -1,1 +1,43 @@
-int main() { return 0; }
+// metersim: the one executable. main() only parses the command line and dispatches to cmd_*.cpp.
+
+#include <exception>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "tools/cmd_serve.hpp"
+#include "tools/exit_codes.hpp"
+
+#ifndef METERSIM_VERSION
+#define METERSIM_VERSION "unknown"
+#endif
+
+int main(int argc, char** argv) {
+    namespace tools = metersim::tools;
+    try {
+        CLI::App app{"metersim: a gas-meter firmware simulator and vendor-platform emulator.\n"
+                     "Virtual gas meters behind fakes of the CNMCSP, Xianfeng and Xintian platforms, "
+                     "for testing a CIS end to end.",
+                     "metersim"};
+        app.set_version_flag("--version", fmt::format("metersim {}", METERSIM_VERSION), "Print the version and exit");
+        app.require_subcommand(1);
+        app.footer("Exit codes: 0 ok, 1 an expectation failed, 2 bad input (flags, config, scenario).\n"
+                   "Run `metersim SUBCOMMAND --help` for the flags of a subcommand.");
+
+        tools::serve_options serve;
+        auto* serve_cmd = tools::add_serve_command(app, serve);
+
+        try {
+            app.parse(argc, argv);
+        } catch (CLI::ParseError const& e) {
+            // --help and --version exit 0; every other command-line error is bad input.
+            return app.exit(e) == 0 ? tools::exit_code::ok : tools::exit_code::bad_input;
+        }
+
+        if (serve_cmd->parsed()) return tools::run_serve(serve);
+        return tools::exit_code::bad_input;
+    } catch (std::exception const& e) {
+        fmt::print(stderr, "metersim: error: {}\n", e.what());
+        return tools::exit_code::bad_input;
+    }
+}

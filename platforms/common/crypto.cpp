@@ -1,0 +1,264 @@
+#include "platforms/common/crypto.hpp"
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+
+#include <array>
+#include <memory>
+#include <new>
+
+namespace metersim::platforms::crypto {
+
+namespace {
+
+constexpr char hex_digits[] = "0123456789abcdef";
+
+// Algorithms are fetched once: OpenSSL 3's implicit fetch (EVP_sha256() passed to EVP_Digest)
+// looks the provider up on every call, which shows on the authentication hot path.
+struct md_deleter { void operator()(EVP_MD* p) const noexcept { EVP_MD_free(p); } };
+struct cipher_deleter { void operator()(EVP_CIPHER* p) const noexcept { EVP_CIPHER_free(p); } };
+struct ctx_deleter { void operator()(EVP_CIPHER_CTX* p) const noexcept { EVP_CIPHER_CTX_free(p); } };
+using cipher_ctx = std::unique_ptr<EVP_CIPHER_CTX, ctx_deleter>;
+
+EVP_MD const* md5() {
+    static std::unique_ptr<EVP_MD, md_deleter> const md{EVP_MD_fetch(nullptr, "MD5", nullptr)};
+    return md ? md.get() : EVP_md5();
+}
+
+EVP_MD const* sha256() {
+    static std::unique_ptr<EVP_MD, md_deleter> const md{EVP_MD_fetch(nullptr, "SHA256", nullptr)};
+    return md ? md.get() : EVP_sha256();
+}
+
+EVP_CIPHER const* des_ede3_cbc() {
+    static std::unique_ptr<EVP_CIPHER, cipher_deleter> const c{
+        EVP_CIPHER_fetch(nullptr, "DES-EDE3-CBC", nullptr)};
+    return c ? c.get() : EVP_des_ede3_cbc();
+}
+
+EVP_CIPHER const* des_ede_cbc() {
+    static std::unique_ptr<EVP_CIPHER, cipher_deleter> const c{
+        EVP_CIPHER_fetch(nullptr, "DES-EDE-CBC", nullptr)};
+    return c ? c.get() : EVP_des_ede_cbc();
+}
+
+EVP_CIPHER const* des_ede3_ecb() {
+    static std::unique_ptr<EVP_CIPHER, cipher_deleter> const c{
+        EVP_CIPHER_fetch(nullptr, "DES-EDE3-ECB", nullptr)};
+    return c ? c.get() : EVP_des_ede3_ecb();
+}
+
+std::string digest_hex(EVP_MD const* md, std::string_view data) {
+    std::array<unsigned char, EVP_MAX_MD_SIZE> out{};
+    unsigned int len = 0;
+    if (EVP_Digest(data.data(), data.size(), out.data(), &len, md, nullptr) != 1) return {};
+    return to_hex(std::string_view(reinterpret_cast<char const*>(out.data()), len));
+}
+
+unsigned char const* bytes(std::string_view s) {
+    return reinterpret_cast<unsigned char const*>(s.data());
+}
+
+// One EVP cipher pass. `pad` turns PKCS#7 on; without it the input must be whole blocks.
+crypto_result<std::string> run_cipher(EVP_CIPHER const* cipher, std::string_view key,
+                                      std::string_view iv, std::string_view in, bool encrypt,
+                                      bool pad) {
+    if (in.size() > static_cast<std::size_t>(1) << 30)
+        return crypto_error{"input longer than 1 GiB"};
+    cipher_ctx ctx{EVP_CIPHER_CTX_new()};
+    if (!ctx) return crypto_error{"cannot allocate a cipher context"};
+    if (EVP_CipherInit_ex(ctx.get(), cipher, nullptr, bytes(key),
+                          iv.empty() ? nullptr : bytes(iv), encrypt ? 1 : 0) != 1)
+        return crypto_error{"cipher initialisation failed"};
+    EVP_CIPHER_CTX_set_padding(ctx.get(), pad ? 1 : 0);
+    std::string out(in.size() + 8, '\0');
+    int n1 = 0;
+    int n2 = 0;
+    auto* o = reinterpret_cast<unsigned char*>(out.data());
+    if (EVP_CipherUpdate(ctx.get(), o, &n1, bytes(in), static_cast<int>(in.size())) != 1)
+        return crypto_error{"cipher update failed"};
+    if (EVP_CipherFinal_ex(ctx.get(), o + n1, &n2) != 1)
+        return crypto_error{encrypt ? "cipher finalisation failed" : "bad padding or wrong key"};
+    out.resize(static_cast<std::size_t>(n1) + static_cast<std::size_t>(n2));
+    return out;
+}
+
+crypto_result<std::string> check_des3_args(std::string_view key, std::string_view iv) {
+    if (key.size() != 16 && key.size() != 24)
+        return crypto_error{"3DES key must be 16 or 24 bytes, got " + std::to_string(key.size())};
+    if (iv.size() != 8) return crypto_error{"IV must be 8 bytes, got " + std::to_string(iv.size())};
+    return std::string{};
+}
+
+// Single DES through 3DES with K1 = K2 = K3 (E_K(D_K(E_K(x))) = E_K(x)).
+std::string single_des_key(std::string_view k) {
+    std::string k3;
+    k3.reserve(24);
+    for (int i = 0; i < 3; ++i) k3.append(k);
+    return k3;
+}
+
+}  // namespace
+
+std::string to_hex(std::string_view b) {
+    std::string out(b.size() * 2, '\0');
+    for (std::size_t i = 0; i < b.size(); ++i) {
+        auto const c = static_cast<unsigned char>(b[i]);
+        out[2 * i] = hex_digits[c >> 4];
+        out[2 * i + 1] = hex_digits[c & 0x0f];
+    }
+    return out;
+}
+
+crypto_result<std::string> from_hex(std::string_view hex) {
+    auto nibble = [](char c) -> int {
+        if (c >= '0' && c <= '9') return c - '0';
+        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+        return -1;
+    };
+    if (hex.size() % 2 != 0) return crypto_error{"odd number of hex digits"};
+    std::string out(hex.size() / 2, '\0');
+    for (std::size_t i = 0; i < hex.size(); i += 2) {
+        int const hi = nibble(hex[i]);
+        int const lo = nibble(hex[i + 1]);
+        if (hi < 0 || lo < 0)
+            return crypto_error{"not a hex digit at position " + std::to_string(hi < 0 ? i : i + 1)};
+        out[i / 2] = static_cast<char>((hi << 4) | lo);
+    }
+    return out;
+}
+
+std::string md5_hex(std::string_view data) { return digest_hex(md5(), data); }
+
+std::string sha256_hex(std::string_view data) { return digest_hex(sha256(), data); }
+
+std::string base64_encode(std::string_view data) {
+    static constexpr char alphabet[] =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    std::string out;
+    out.reserve((data.size() + 2) / 3 * 4);
+    std::size_t i = 0;
+    auto at = [&](std::size_t k) { return static_cast<std::uint32_t>(static_cast<unsigned char>(data[k])); };
+    for (; i + 3 <= data.size(); i += 3) {
+        std::uint32_t const v = (at(i) << 16) | (at(i + 1) << 8) | at(i + 2);
+        out += alphabet[(v >> 18) & 63];
+        out += alphabet[(v >> 12) & 63];
+        out += alphabet[(v >> 6) & 63];
+        out += alphabet[v & 63];
+    }
+    std::size_t const rest = data.size() - i;
+    if (rest == 1) {
+        std::uint32_t const v = at(i) << 16;
+        out += alphabet[(v >> 18) & 63];
+        out += alphabet[(v >> 12) & 63];
+        out += "==";
+    } else if (rest == 2) {
+        std::uint32_t const v = (at(i) << 16) | (at(i + 1) << 8);
+        out += alphabet[(v >> 18) & 63];
+        out += alphabet[(v >> 12) & 63];
+        out += alphabet[(v >> 6) & 63];
+        out += '=';
+    }
+    return out;
+}
+
+crypto_result<std::string> base64_decode(std::string_view text) {
+    auto value = [](char c) -> int {
+        if (c >= 'A' && c <= 'Z') return c - 'A';
+        if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+        if (c >= '0' && c <= '9') return c - '0' + 52;
+        if (c == '+') return 62;
+        if (c == '/') return 63;
+        return -1;
+    };
+    if (text.size() % 4 != 0)
+        return crypto_error{"Base64 length " + std::to_string(text.size()) + " is not a multiple of 4"};
+    std::size_t padding = 0;
+    if (!text.empty() && text.back() == '=') ++padding;
+    if (text.size() >= 2 && text[text.size() - 2] == '=') ++padding;
+    std::string out;
+    out.reserve(text.size() / 4 * 3);
+    for (std::size_t i = 0; i < text.size(); i += 4) {
+        bool const last = i + 4 == text.size();
+        std::uint32_t v = 0;
+        for (std::size_t k = 0; k < 4; ++k) {
+            std::size_t const pos = i + k;
+            bool const pad_slot = last && k >= 4 - padding;
+            int const d = pad_slot ? 0 : value(text[pos]);
+            if (d < 0)
+                return crypto_error{"not a Base64 character at position " + std::to_string(pos)};
+            v = (v << 6) | static_cast<std::uint32_t>(d);
+        }
+        out += static_cast<char>((v >> 16) & 0xff);
+        if (!(last && padding == 2)) out += static_cast<char>((v >> 8) & 0xff);
+        if (!(last && padding >= 1)) out += static_cast<char>(v & 0xff);
+    }
+    return out;
+}
+
+crypto_result<std::string> des3_cbc_encrypt(std::string_view key, std::string_view iv,
+                                            std::string_view plaintext) {
+    if (auto ok = check_des3_args(key, iv); !ok) return ok;
+    return run_cipher(key.size() == 16 ? des_ede_cbc() : des_ede3_cbc(), key, iv, plaintext,
+                      true, true);
+}
+
+crypto_result<std::string> des3_cbc_decrypt(std::string_view key, std::string_view iv,
+                                            std::string_view ciphertext) {
+    if (auto ok = check_des3_args(key, iv); !ok) return ok;
+    if (ciphertext.empty() || ciphertext.size() % 8 != 0)
+        return crypto_error{"ciphertext length " + std::to_string(ciphertext.size()) +
+                            " is not a positive multiple of 8"};
+    return run_cipher(key.size() == 16 ? des_ede_cbc() : des_ede3_cbc(), key, iv, ciphertext,
+                      false, true);
+}
+
+crypto_result<std::string> retail_mac(std::string_view key, std::string_view data,
+                                      std::string_view iv) {
+    if (key.size() != 16)
+        return crypto_error{"retail MAC key must be 16 bytes, got " + std::to_string(key.size())};
+    if (iv.size() != 8) return crypto_error{"IV must be 8 bytes, got " + std::to_string(iv.size())};
+    std::string const k1 = single_des_key(key.substr(0, 8));
+    std::string const k2 = single_des_key(key.substr(8, 8));
+
+    // Padding method 2: 0x80, then zeros to a whole block.
+    std::string padded(data);
+    padded += static_cast<char>(0x80);
+    padded.append((8 - padded.size() % 8) % 8, '\0');
+
+    // Single-DES CBC with K1; the last cipher block is the chaining value H_q.
+    auto chained = run_cipher(des_ede3_cbc(), k1, iv, padded, true, false);
+    if (!chained) return chained;
+    std::string_view const h = std::string_view(chained.value()).substr(chained.value().size() - 8);
+
+    // Output transformation 3: D_K2 then E_K1 on the last block.
+    auto d = run_cipher(des_ede3_ecb(), k2, {}, h, false, false);
+    if (!d) return d;
+    return run_cipher(des_ede3_ecb(), k1, {}, d.value(), true, false);
+}
+
+crypto_result<std::string> retail_mac_hex(std::string_view key, std::string_view data,
+                                          std::string_view iv) {
+    auto mac = retail_mac(key, data, iv);
+    if (!mac) return mac;
+    return to_hex(mac.value());
+}
+
+bool equal_constant_time(std::string_view a, std::string_view b, bool ignore_case) noexcept {
+    if (a.size() != b.size()) return false;
+    unsigned diff = 0;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        auto x = static_cast<unsigned char>(a[i]);
+        auto y = static_cast<unsigned char>(b[i]);
+        if (ignore_case) {
+            // Branch-free ASCII fold of 'A'..'Z'.
+            x = static_cast<unsigned char>(x | (static_cast<unsigned>(x - 65u < 26u) << 5));
+            y = static_cast<unsigned char>(y | (static_cast<unsigned>(y - 65u < 26u) << 5));
+        }
+        diff |= static_cast<unsigned>(x ^ y);
+    }
+    return diff == 0;
+}
+
+}  // namespace metersim::platforms::crypto

@@ -1,0 +1,810 @@
+#include "platforms/common/json_reader.hpp"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <cassert>
+#include <charconv>
+#include <exception>
+
+#include "meters/fixed4_text.hpp"
+#include "platforms/common/field_check.hpp"
+
+namespace metersim::platforms {
+
+namespace {
+
+// ---------------------------------------------------------------------------------------------
+// Parsing
+
+char ascii_lower(char c) noexcept { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
+
+bool iequals(std::string_view a, std::string_view b) noexcept {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i)
+        if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
+    return true;
+}
+
+void locate(std::string_view text, json_parse_error& e) {
+    if (e.offset > text.size()) e.offset = text.size();
+    e.line = 1;
+    std::size_t line_start = 0;
+    for (std::size_t i = 0; i < e.offset; ++i) {
+        if (text[i] == '\n') {
+            ++e.line;
+            line_start = i + 1;
+        }
+    }
+    e.column = e.offset - line_start + 1;
+}
+
+// "[json.exception.parse_error.101] parse error at line 1, column 2: syntax error ..." ->
+// "syntax error ...": position is reported separately.
+std::string reason_of(char const* what) {
+    std::string_view w(what);
+    if (auto c = w.find(", column "); c != std::string_view::npos) {
+        if (auto colon = w.find(": ", c); colon != std::string_view::npos)
+            return std::string(w.substr(colon + 2));
+    }
+    if (auto close = w.find("] "); close != std::string_view::npos && w.front() == '[')
+        return std::string(w.substr(close + 2));
+    return std::string(w);
+}
+
+// Finds where a structural limit is crossed in text nlohmann has accepted up to that point:
+// the offset of the container opening past max_depth, or of the value past max_values.
+std::size_t limit_offset(std::string_view t, json_limits const& lim) {
+    std::vector<char> stack;  // '{' or '['
+    bool expect_key = false;
+    std::size_t values = 0;
+    std::size_t i = 0;
+    auto value_start = [&](std::size_t at) { return ++values > lim.max_values ? at : std::string_view::npos; };
+    while (i < t.size()) {
+        char const c = t[i];
+        switch (c) {
+        case ' ': case '\t': case '\r': case '\n': ++i; break;
+        case '{': case '[':
+            if (value_start(i) != std::string_view::npos) return i;
+            if (stack.size() >= lim.max_depth) return i;
+            stack.push_back(c);
+            expect_key = c == '{';
+            ++i;
+            break;
+        case '}': case ']':
+            if (!stack.empty()) stack.pop_back();
+            expect_key = false;
+            ++i;
+            break;
+        case ':': expect_key = false; ++i; break;
+        case ',': expect_key = !stack.empty() && stack.back() == '{'; ++i; break;
+        case '"': {
+            if (!expect_key && value_start(i) != std::string_view::npos) return i;
+            ++i;
+            while (i < t.size() && t[i] != '"') i += t[i] == '\\' ? std::size_t{2} : std::size_t{1};
+            ++i;
+            break;
+        }
+        default:
+            if (value_start(i) != std::string_view::npos) return i;
+            while (i < t.size() && t[i] != ',' && t[i] != '}' && t[i] != ']' && t[i] != ' ' &&
+                   t[i] != '\t' && t[i] != '\r' && t[i] != '\n')
+                ++i;
+            break;
+        }
+    }
+    return t.size();
+}
+
+using nl_json = nlohmann::json;
+
+// SAX handler building a json_value; numbers keep their token text.
+class dom_builder {
+public:
+    explicit dom_builder(json_limits lim) : lim_(lim) {}
+
+    bool null() { return add(json_value{}); }
+    bool boolean(bool b) { return add(json_value::boolean(b)); }
+    // nlohmann hands integers over as values only; they are exact, so their decimal text is
+    // the token (JSON integers have no '+' and no leading zeros; "-0" becomes "0").
+    bool number_integer(nl_json::number_integer_t v) { return add(json_value::number(std::to_string(v))); }
+    bool number_unsigned(nl_json::number_unsigned_t v) { return add(json_value::number(std::to_string(v))); }
+    // Floats, and integers too large for 64 bits, come with their raw token; the double is
+    // ignored by design.
+    bool number_float(nl_json::number_float_t, nl_json::string_t const& raw) {
+        return add(json_value::number(raw));
+    }
+    bool string(nl_json::string_t& s) { return add(json_value::string(std::move(s))); }
+    bool binary(nl_json::binary_t&) { return fail_limit("binary values are not JSON"); }
+    bool start_object(std::size_t) { return open(json_value::object()); }
+    bool key(nl_json::string_t& k) {
+        key_ = std::move(k);
+        return true;
+    }
+    bool end_object() { stack_.pop_back(); return true; }
+    bool start_array(std::size_t) { return open(json_value::array()); }
+    bool end_array() { stack_.pop_back(); return true; }
+    bool parse_error(std::size_t position, std::string const&, nlohmann::detail::exception const& ex) {
+        error_.offset = position > 0 ? position - 1 : 0;
+        error_.reason = reason_of(ex.what());
+        has_error_ = true;
+        limit_hit_ = false;
+        return false;
+    }
+
+    json_value& root() { return root_; }
+    bool has_error() const { return has_error_; }
+    bool limit_hit() const { return limit_hit_; }
+    json_parse_error& error() { return error_; }
+
+private:
+    bool fail_limit(std::string reason) {
+        error_.reason = std::move(reason);
+        has_error_ = true;
+        limit_hit_ = true;
+        return false;
+    }
+
+    json_value* place(json_value v) {
+        if (stack_.empty()) {
+            root_ = std::move(v);
+            return &root_;
+        }
+        json_value& parent = *stack_.back();
+        if (parent.is_object()) return &parent.add_member(std::move(key_), std::move(v));
+        return &parent.push_back(std::move(v));
+    }
+
+    bool add(json_value v) {
+        if (++values_ > lim_.max_values)
+            return fail_limit(fmt::format("more than {} values", lim_.max_values));
+        place(std::move(v));
+        return true;
+    }
+
+    bool open(json_value v) {
+        if (++values_ > lim_.max_values)
+            return fail_limit(fmt::format("more than {} values", lim_.max_values));
+        if (stack_.size() >= lim_.max_depth)
+            return fail_limit(fmt::format("nesting deeper than {} levels", lim_.max_depth));
+        stack_.push_back(place(std::move(v)));
+        return true;
+    }
+
+    json_limits lim_;
+    json_value root_;
+    std::vector<json_value*> stack_;
+    std::string key_;
+    std::size_t values_ = 0;
+    json_parse_error error_;
+    bool has_error_ = false;
+    bool limit_hit_ = false;
+};
+
+// Length of the well-formed UTF-8 sequence starting at s[i] (1-4), or 0 if malformed.
+std::size_t utf8_sequence(std::string_view s, std::size_t i) noexcept {
+    auto const b = static_cast<unsigned char>(s[i]);
+    std::size_t extra = 0;
+    std::uint32_t cp = 0;
+    if (b < 0x80) return 1;
+    if (b >= 0xc2 && b <= 0xdf) { extra = 1; cp = b & 0x1fu; }
+    else if (b >= 0xe0 && b <= 0xef) { extra = 2; cp = b & 0x0fu; }
+    else if (b >= 0xf0 && b <= 0xf4) { extra = 3; cp = b & 0x07u; }
+    else return 0;
+    if (i + extra >= s.size()) return 0;
+    for (std::size_t k = 1; k <= extra; ++k) {
+        auto const c = static_cast<unsigned char>(s[i + k]);
+        if ((c & 0xc0u) != 0x80u) return 0;
+        cp = (cp << 6) | (c & 0x3fu);
+    }
+    if ((extra == 2 && cp < 0x800) || (extra == 3 && cp < 0x10000)) return 0;
+    if ((cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff) return 0;
+    return extra + 1;
+}
+
+void escape_into(std::string& out, std::string_view s) {
+    out += '"';
+    for (std::size_t i = 0; i < s.size();) {
+        char const c = s[i];
+        switch (c) {
+        case '"': out += "\\\""; ++i; continue;
+        case '\\': out += "\\\\"; ++i; continue;
+        case '\n': out += "\\n"; ++i; continue;
+        case '\r': out += "\\r"; ++i; continue;
+        case '\t': out += "\\t"; ++i; continue;
+        case '\b': out += "\\b"; ++i; continue;
+        case '\f': out += "\\f"; ++i; continue;
+        default: break;
+        }
+        auto const u = static_cast<unsigned char>(c);
+        if (u < 0x20) {
+            out += fmt::format("\\u{:04x}", static_cast<unsigned>(u));
+            ++i;
+            continue;
+        }
+        std::size_t const n = utf8_sequence(s, i);
+        if (n == 0) {
+            out += "\xEF\xBF\xBD";  // U+FFFD
+            ++i;
+            continue;
+        }
+        out.append(s.substr(i, n));
+        i += n;
+    }
+    out += '"';
+}
+
+void write_json(std::string& out, json_value const& v) {
+    switch (v.kind()) {
+    case json_kind::null: out += "null"; break;
+    case json_kind::boolean: out += v.as_bool() ? "true" : "false"; break;
+    case json_kind::number: out += v.text(); break;
+    case json_kind::string: escape_into(out, v.text()); break;
+    case json_kind::array:
+        out += '[';
+        for (std::size_t i = 0; i < v.size(); ++i) {
+            if (i) out += ',';
+            write_json(out, v.at(i));
+        }
+        out += ']';
+        break;
+    case json_kind::object:
+        out += '{';
+        for (std::size_t i = 0; i < v.size(); ++i) {
+            if (i) out += ',';
+            escape_into(out, v.key_at(i));
+            out += ':';
+            write_json(out, v.at(i));
+        }
+        out += '}';
+        break;
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading values
+
+// Where a value sits, for errors and deviations.
+struct spot {
+    std::string const& path;
+    std::string_view code;
+    std::string_view section;
+    reader_context& ctx;
+};
+
+std::string display_name(std::string const& path) { return path.empty() ? "body" : path; }
+
+api_error bad(spot const& s, std::string_view what) {
+    return invalid_field(s.code, display_name(s.path), what);
+}
+
+// Quotes a sent value for a message, shortened so a huge value cannot bloat the answer.
+std::string shown(json_value const& v) {
+    std::string t = v.is_string() ? "\"" + v.text() + "\"" : v.text();
+    if (t.size() > 40) {
+        std::size_t cut = 37;
+        while (cut > 0 && (static_cast<unsigned char>(t[cut]) & 0xc0u) == 0x80u) --cut;  // UTF-8
+        t = t.substr(0, cut) + "...";
+    }
+    return t;
+}
+
+// The text of a scalar that may arrive as a JSON number or a JSON string, and the deviation to
+// record once the text has been accepted.
+struct scalar {
+    std::string_view text;
+    char const* rule = nullptr;  // "number sent as string" / "string sent as number"
+    bool from_number = false;
+};
+
+api_result<scalar> scalar_of(json_value const& v, spot const& s, declared_as d,
+                             std::string_view expected) {
+    if (v.is_number()) {
+        if (d == declared_as::string) {
+            if (s.ctx.mode == conformance::strict)
+                return bad(s, fmt::format("must be a string, got the number {}", shown(v)));
+            return scalar{v.text(), "string sent as number", true};
+        }
+        return scalar{v.text(), nullptr, true};
+    }
+    if (v.is_string()) {
+        if (d == declared_as::number) {
+            if (s.ctx.mode == conformance::strict)
+                return bad(s, fmt::format("must be a number, got the string {}", shown(v)));
+            return scalar{v.text(), "number sent as string", false};
+        }
+        return scalar{v.text(), nullptr, false};
+    }
+    return bad(s, fmt::format("must be {}, got {}", expected, describe(v.kind())));
+}
+
+void commit(scalar const& sc, spot const& s) {
+    if (sc.rule == nullptr) return;
+    s.ctx.deviations.push_back(deviation{display_name(s.path), sc.rule, std::string(s.section),
+                                         sc.from_number ? "sent as a JSON number"
+                                                        : "sent as a JSON string"});
+}
+
+api_result<std::string> read_string(json_value const& v, spot const& s, length_limits lim,
+                                    declared_as d) {
+    auto sc = scalar_of(v, s, d, "a string");
+    if (!sc) return meters::unexpected{sc.error()};
+    if (auto e = check_length(display_name(s.path), s.code, sc->text, lim.min, lim.max)) return *e;
+    commit(*sc, s);
+    return std::string(sc->text);
+}
+
+api_result<std::int64_t> read_integer(json_value const& v, spot const& s, int_range r,
+                                      declared_as d) {
+    auto sc = scalar_of(v, s, d, "an integer");
+    if (!sc) return meters::unexpected{sc.error()};
+    std::string_view const t = sc->text;
+    std::int64_t out = 0;
+    auto const [end, ec] = std::from_chars(t.data(), t.data() + t.size(), out);
+    bool const digits_only = !t.empty() && t.front() != '+' && end == t.data() + t.size();
+    if (ec == std::errc::result_out_of_range && digits_only)
+        return bad(s, fmt::format("is out of range, got {}", shown(v)));
+    if (ec != std::errc{} || !digits_only) return bad(s, fmt::format("must be an integer, got {}", shown(v)));
+    if (out < r.min || out > r.max)
+        return bad(s, fmt::format("must be between {} and {}, got {}", r.min, r.max, out));
+    commit(*sc, s);
+    return out;
+}
+
+api_result<std::int64_t> read_fixed4(json_value const& v, spot const& s, int max_places,
+                                     declared_as d) {
+    auto sc = scalar_of(v, s, d, "a decimal number");
+    if (!sc) return meters::unexpected{sc.error()};
+    std::string_view const t = sc->text;
+    if (sc->from_number && t.find_first_of("eE") != std::string_view::npos)
+        return bad(s, fmt::format("must be written without an exponent, got {}", shown(v)));
+    auto p = meters::parse_fixed4(t);
+    if (!p)
+        return bad(s, fmt::format("must be a decimal number with at most 4 decimals, got {} "
+                                  "({} at position {})",
+                                  shown(v), p.error().reason, p.error().position));
+    if (auto e = check_decimals_e4(display_name(s.path), s.code, p.value(), max_places)) return *e;
+    commit(*sc, s);
+    return p.value();
+}
+
+api_result<bool> read_bool(json_value const& v, spot const& s) {
+    if (!v.is_boolean()) return bad(s, fmt::format("must be true or false, got {}", describe(v.kind())));
+    return v.as_bool();
+}
+
+template <class T>
+api_result<T> read_enum_text(json_value const& v, spot const& s,
+                             std::initializer_list<std::string_view> allowed, declared_as d) {
+    auto sc = scalar_of(v, s, d, "a string");
+    if (!sc) return meters::unexpected{sc.error()};
+    if (auto e = check_enum(display_name(s.path), s.code, sc->text, allowed)) return *e;
+    commit(*sc, s);
+    return T(sc->text);
+}
+
+std::string_view or_default(std::string_view v, std::string const& fallback) {
+    return v.empty() ? std::string_view(fallback) : v;
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------
+// json_value
+
+std::string_view describe(json_kind k) noexcept {
+    switch (k) {
+    case json_kind::null: return "null";
+    case json_kind::boolean: return "a boolean";
+    case json_kind::number: return "a number";
+    case json_kind::string: return "a string";
+    case json_kind::array: return "an array";
+    case json_kind::object: return "an object";
+    }
+    return "a value";
+}
+
+json_value json_value::boolean(bool b) {
+    json_value v;
+    v.kind_ = json_kind::boolean;
+    v.bool_ = b;
+    return v;
+}
+
+json_value json_value::number(std::string raw_token) {
+    json_value v;
+    v.kind_ = json_kind::number;
+    v.text_ = std::move(raw_token);
+    return v;
+}
+
+json_value json_value::string(std::string text) {
+    json_value v;
+    v.kind_ = json_kind::string;
+    v.text_ = std::move(text);
+    return v;
+}
+
+json_value json_value::array() {
+    json_value v;
+    v.kind_ = json_kind::array;
+    return v;
+}
+
+json_value json_value::object() {
+    json_value v;
+    v.kind_ = json_kind::object;
+    return v;
+}
+
+json_value const* json_value::find(std::string_view key) const noexcept {
+    for (std::size_t i = 0; i < keys_.size(); ++i)
+        if (keys_[i] == key) return &items_[i];
+    return nullptr;
+}
+
+json_value& json_value::push_back(json_value v) {
+    assert(kind_ == json_kind::array);
+    items_.push_back(std::move(v));
+    return items_.back();
+}
+
+json_value& json_value::add_member(std::string key, json_value v) {
+    assert(kind_ == json_kind::object);
+    keys_.push_back(std::move(key));
+    items_.push_back(std::move(v));
+    return items_.back();
+}
+
+std::string to_json_text(json_value const& v) {
+    std::string out;
+    write_json(out, v);
+    return out;
+}
+
+std::string json_quote(std::string_view text) {
+    std::string out;
+    out.reserve(text.size() + 2);
+    escape_into(out, text);
+    return out;
+}
+
+void append_json_quoted(std::string& out, std::string_view text) { escape_into(out, text); }
+
+meters::result<json_value, json_parse_error> parse_json(std::string_view text, json_limits limits) {
+    dom_builder b(limits);
+    json_parse_error err;
+    try {
+        bool const ok = nl_json::sax_parse(text.data(), text.data() + text.size(), &b);
+        if (ok && !b.has_error()) return std::move(b.root());
+        if (b.has_error()) {
+            err = b.error();
+            if (b.limit_hit()) err.offset = limit_offset(text, limits);
+        } else {
+            err.offset = text.size();
+            err.reason = "invalid JSON";
+        }
+    } catch (std::bad_alloc const&) {
+        err.offset = 0;
+        err.reason = "out of memory while parsing";
+    } catch (std::exception const& e) {
+        err.offset = 0;
+        err.reason = reason_of(e.what());
+    }
+    locate(text, err);
+    return meters::unexpected{std::move(err)};
+}
+
+api_error to_api_error(json_parse_error const& e, std::string_view code) {
+    return make_api_error(code, "",
+                          fmt::format("request body is not valid JSON at line {}, column {}: {}",
+                                      e.line, e.column, e.reason));
+}
+
+// ---------------------------------------------------------------------------------------------
+// object_reader
+
+api_result<object_reader> object_reader::from(json_value const& v, reader_context& ctx,
+                                              std::string path) {
+    if (!v.is_object())
+        return make_api_error(ctx.code, path, fmt::format("{} must be an object, got {}",
+                                                          display_name(path), describe(v.kind())));
+    return object_reader(v, ctx, std::move(path));
+}
+
+std::string object_reader::path_of(std::string_view name) const {
+    if (path_.empty()) return std::string(name);
+    std::string p = path_;
+    p += '.';
+    p += name;
+    return p;
+}
+
+bool object_reader::has(std::string_view name) const noexcept {
+    for (std::size_t i = 0; i < obj_->size(); ++i)
+        if (iequals(obj_->key_at(i), name) && !obj_->at(i).is_null()) return true;
+    return false;
+}
+
+api_result<json_value const*> object_reader::find(field f) const {
+    std::string_view const code = or_default(f.code, ctx_->code);
+    std::string_view const section = or_default(f.section, ctx_->section);
+    json_value const* exact = nullptr;
+    json_value const* folded = nullptr;
+    std::string_view folded_key;
+    std::size_t exact_count = 0;
+    std::size_t folded_count = 0;
+    for (std::size_t i = 0; i < obj_->size(); ++i) {
+        std::string const& k = obj_->key_at(i);
+        if (k == f.name) {
+            if (exact_count++ == 0) exact = &obj_->at(i);
+        } else if (iequals(k, f.name)) {
+            if (folded_count++ == 0) {
+                folded = &obj_->at(i);
+                folded_key = k;
+            }
+        }
+    }
+    std::string const path = path_of(f.name);
+    if (exact_count > 1) return invalid_field(code, path, "appears more than once");
+    if (exact != nullptr) return exact->is_null() ? nullptr : exact;
+    if (folded == nullptr) return static_cast<json_value const*>(nullptr);
+    if (folded_count > 1)
+        return invalid_field(code, path, "matches more than one key when case is ignored");
+    std::string const detail = fmt::format("sent as \"{}\"", folded_key);
+    if (ctx_->mode == conformance::strict)
+        return invalid_field(code, path, "is required (a key differing only in case was " + detail + ")");
+    ctx_->deviations.push_back(deviation{path, "key case", std::string(section), detail});
+    return folded->is_null() ? nullptr : folded;
+}
+
+// The getters differ only in the value reader they call; a helper keeps each one line.
+namespace {
+template <class T, class Read>
+api_result<T> required_value(object_reader const& r, field f, std::string const& path,
+                             Read&& read) {
+    auto found = r.find(f);
+    if (!found) return meters::unexpected{found.error()};
+    if (found.value() == nullptr)
+        return missing_field(or_default(f.code, r.context().code), path);
+    return read(*found.value());
+}
+
+template <class T, class Read>
+api_result<std::optional<T>> optional_value(object_reader const& r, field f, Read&& read) {
+    auto found = r.find(f);
+    if (!found) return meters::unexpected{found.error()};
+    if (found.value() == nullptr) return std::optional<T>{};
+    auto v = read(*found.value());
+    if (!v) return meters::unexpected{v.error()};
+    return std::optional<T>{std::move(v.value())};
+}
+}  // namespace
+
+api_result<std::string> object_reader::string_field(field f, length_limits lim,
+                                                    declared_as d) const {
+    std::string const path = path_of(f.name);
+    spot const s{path, or_default(f.code, ctx_->code), or_default(f.section, ctx_->section), *ctx_};
+    return required_value<std::string>(*this, f, path, [&](json_value const& v) {
+        return read_string(v, s, lim, d);
+    });
+}
+
+api_result<std::optional<std::string>> object_reader::optional_string_field(
+    field f, length_limits lim, declared_as d) const {
+    std::string const path = path_of(f.name);
+    spot const s{path, or_default(f.code, ctx_->code), or_default(f.section, ctx_->section), *ctx_};
+    return optional_value<std::string>(*this, f, [&](json_value const& v) {
+        return read_string(v, s, lim, d);
+    });
+}
+
+api_result<std::int64_t> object_reader::integer_field(field f, int_range r, declared_as d) const {
+    std::string const path = path_of(f.name);
+    spot const s{path, or_default(f.code, ctx_->code), or_default(f.section, ctx_->section), *ctx_};
+    return required_value<std::int64_t>(*this, f, path, [&](json_value const& v) {
+        return read_integer(v, s, r, d);
+    });
+}
+
+api_result<std::optional<std::int64_t>> object_reader::optional_integer_field(
+    field f, int_range r, declared_as d) const {
+    std::string const path = path_of(f.name);
+    spot const s{path, or_default(f.code, ctx_->code), or_default(f.section, ctx_->section), *ctx_};
+    return optional_value<std::int64_t>(*this, f, [&](json_value const& v) {
+        return read_integer(v, s, r, d);
+    });
+}
+
+api_result<bool> object_reader::bool_field(field f) const {
+    std::string const path = path_of(f.name);
+    spot const s{path, or_default(f.code, ctx_->code), or_default(f.section, ctx_->section), *ctx_};
+    return required_value<bool>(*this, f, path, [&](json_value const& v) { return read_bool(v, s); });
+}
+
+api_result<std::optional<bool>> object_reader::optional_bool_field(field f) const {
+    std::string const path = path_of(f.name);
+    spot const s{path, or_default(f.code, ctx_->code), or_default(f.section, ctx_->section), *ctx_};
+    return optional_value<bool>(*this, f, [&](json_value const& v) { return read_bool(v, s); });
+}
+
+api_result<std::int64_t> object_reader::fixed4_e4_field(field f, int max_places,
+                                                        declared_as d) const {
+    std::string const path = path_of(f.name);
+    spot const s{path, or_default(f.code, ctx_->code), or_default(f.section, ctx_->section), *ctx_};
+    return required_value<std::int64_t>(*this, f, path, [&](json_value const& v) {
+        return read_fixed4(v, s, max_places, d);
+    });
+}
+
+api_result<std::optional<std::int64_t>> object_reader::optional_fixed4_e4_field(
+    field f, int max_places, declared_as d) const {
+    std::string const path = path_of(f.name);
+    spot const s{path, or_default(f.code, ctx_->code), or_default(f.section, ctx_->section), *ctx_};
+    return optional_value<std::int64_t>(*this, f, [&](json_value const& v) {
+        return read_fixed4(v, s, max_places, d);
+    });
+}
+
+api_result<std::string> object_reader::enum_field(field f,
+                                                  std::initializer_list<std::string_view> allowed,
+                                                  declared_as d) const {
+    std::string const path = path_of(f.name);
+    spot const s{path, or_default(f.code, ctx_->code), or_default(f.section, ctx_->section), *ctx_};
+    return required_value<std::string>(*this, f, path, [&](json_value const& v) {
+        return read_enum_text<std::string>(v, s, allowed, d);
+    });
+}
+
+api_result<std::optional<std::string>> object_reader::optional_enum_field(
+    field f, std::initializer_list<std::string_view> allowed, declared_as d) const {
+    std::string const path = path_of(f.name);
+    spot const s{path, or_default(f.code, ctx_->code), or_default(f.section, ctx_->section), *ctx_};
+    return optional_value<std::string>(*this, f, [&](json_value const& v) {
+        return read_enum_text<std::string>(v, s, allowed, d);
+    });
+}
+
+namespace {
+api_result<std::int64_t> read_int_enum(json_value const& v, spot const& s,
+                                       std::initializer_list<std::int64_t> allowed, declared_as d) {
+    auto n = read_integer(v, s, {}, d);
+    if (!n) return n;
+    if (auto e = check_enum(display_name(s.path), s.code, n.value(), allowed)) return *e;
+    return n;
+}
+}  // namespace
+
+api_result<std::int64_t> object_reader::int_enum_field(field f,
+                                                       std::initializer_list<std::int64_t> allowed,
+                                                       declared_as d) const {
+    std::string const path = path_of(f.name);
+    spot const s{path, or_default(f.code, ctx_->code), or_default(f.section, ctx_->section), *ctx_};
+    return required_value<std::int64_t>(*this, f, path, [&](json_value const& v) {
+        return read_int_enum(v, s, allowed, d);
+    });
+}
+
+api_result<std::optional<std::int64_t>> object_reader::optional_int_enum_field(
+    field f, std::initializer_list<std::int64_t> allowed, declared_as d) const {
+    std::string const path = path_of(f.name);
+    spot const s{path, or_default(f.code, ctx_->code), or_default(f.section, ctx_->section), *ctx_};
+    return optional_value<std::int64_t>(*this, f, [&](json_value const& v) {
+        return read_int_enum(v, s, allowed, d);
+    });
+}
+
+api_result<object_reader> object_reader::object_field(field f) const {
+    std::string const path = path_of(f.name);
+    std::string_view const code = or_default(f.code, ctx_->code);
+    return required_value<object_reader>(*this, f, path, [&](json_value const& v) -> api_result<object_reader> {
+        if (!v.is_object())
+            return invalid_field(code, path, fmt::format("must be an object, got {}", describe(v.kind())));
+        return object_reader(v, *ctx_, path);
+    });
+}
+
+api_result<std::optional<object_reader>> object_reader::optional_object_field(field f) const {
+    std::string const path = path_of(f.name);
+    std::string_view const code = or_default(f.code, ctx_->code);
+    return optional_value<object_reader>(*this, f, [&](json_value const& v) -> api_result<object_reader> {
+        if (!v.is_object())
+            return invalid_field(code, path, fmt::format("must be an object, got {}", describe(v.kind())));
+        return object_reader(v, *ctx_, path);
+    });
+}
+
+api_result<array_reader> object_reader::array_field(field f, std::size_t max_items) const {
+    std::string const path = path_of(f.name);
+    std::string const code(or_default(f.code, ctx_->code));
+    std::string const section(or_default(f.section, ctx_->section));
+    return required_value<array_reader>(*this, f, path, [&](json_value const& v) -> api_result<array_reader> {
+        if (!v.is_array())
+            return invalid_field(code, path, fmt::format("must be an array, got {}", describe(v.kind())));
+        if (v.size() > max_items)
+            return invalid_field(code, path, fmt::format("must have at most {} elements, got {}",
+                                                         max_items, v.size()));
+        return array_reader(v, *ctx_, path, code, section);
+    });
+}
+
+api_result<std::optional<array_reader>> object_reader::optional_array_field(
+    field f, std::size_t max_items) const {
+    std::string const path = path_of(f.name);
+    std::string const code(or_default(f.code, ctx_->code));
+    std::string const section(or_default(f.section, ctx_->section));
+    return optional_value<array_reader>(*this, f, [&](json_value const& v) -> api_result<array_reader> {
+        if (!v.is_array())
+            return invalid_field(code, path, fmt::format("must be an array, got {}", describe(v.kind())));
+        if (v.size() > max_items)
+            return invalid_field(code, path, fmt::format("must have at most {} elements, got {}",
+                                                         max_items, v.size()));
+        return array_reader(v, *ctx_, path, code, section);
+    });
+}
+
+std::vector<std::string> object_reader::unknown_keys(
+    std::initializer_list<std::string_view> known) const {
+    std::vector<std::string> out;
+    for (std::size_t i = 0; i < obj_->size(); ++i) {
+        bool match = false;
+        for (auto k : known) match = match || iequals(obj_->key_at(i), k);
+        if (!match) out.push_back(obj_->key_at(i));
+    }
+    return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// array_reader
+
+api_result<array_reader> array_reader::from(json_value const& v, reader_context& ctx,
+                                            std::string path, std::string_view code,
+                                            std::size_t max_items) {
+    std::string const c(or_default(code, ctx.code));
+    if (!v.is_array())
+        return make_api_error(c, path, fmt::format("{} must be an array, got {}",
+                                                   display_name(path), describe(v.kind())));
+    if (v.size() > max_items)
+        return make_api_error(c, path, fmt::format("{} must have at most {} elements, got {}",
+                                                   display_name(path), max_items, v.size()));
+    return array_reader(v, ctx, std::move(path), c, ctx.section);
+}
+
+std::string array_reader::path_at(std::size_t i) const {
+    return fmt::format("{}[{}]", path_, i);
+}
+
+api_result<std::string> array_reader::string_at(std::size_t i, length_limits lim,
+                                                declared_as d) const {
+    std::string const path = path_at(i);
+    return read_string(arr_->at(i), spot{path, code_, section_, *ctx_}, lim, d);
+}
+
+api_result<std::int64_t> array_reader::integer_at(std::size_t i, int_range r, declared_as d) const {
+    std::string const path = path_at(i);
+    return read_integer(arr_->at(i), spot{path, code_, section_, *ctx_}, r, d);
+}
+
+api_result<std::int64_t> array_reader::fixed4_e4_at(std::size_t i, int max_places,
+                                                    declared_as d) const {
+    std::string const path = path_at(i);
+    return read_fixed4(arr_->at(i), spot{path, code_, section_, *ctx_}, max_places, d);
+}
+
+api_result<object_reader> array_reader::object_at(std::size_t i) const {
+    std::string path = path_at(i);
+    json_value const& v = arr_->at(i);
+    if (!v.is_object())
+        return invalid_field(code_, path, fmt::format("must be an object, got {}", describe(v.kind())));
+    return object_reader::from(v, *ctx_, std::move(path));
+}
+
+api_result<array_reader> array_reader::array_at(std::size_t i) const {
+    std::string path = path_at(i);
+    json_value const& v = arr_->at(i);
+    if (!v.is_array())
+        return invalid_field(code_, path, fmt::format("must be an array, got {}", describe(v.kind())));
+    return array_reader(v, *ctx_, std::move(path), code_, section_);
+}
+
+}  // namespace metersim::platforms

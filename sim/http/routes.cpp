@@ -1,0 +1,231 @@
+#include "sim/http/routes.hpp"
+
+#include <stdexcept>
+
+namespace metersim::sim::http {
+
+namespace {
+
+char lower(char c) noexcept { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+
+bool iequals(std::string_view a, std::string_view b) noexcept {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        if (lower(a[i]) != lower(b[i])) return false;
+    }
+    return true;
+}
+
+int hex_value(char c) noexcept {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+std::optional<std::string_view> find_param(std::vector<param> const& params,
+                                           std::string_view name) noexcept {
+    for (auto const& p : params) {
+        if (p.name == name) return std::string_view{p.value};
+    }
+    return std::nullopt;
+}
+
+/// Walks the '/'-separated pieces of a path without its leading '/': "a/b/" gives "a", "b", ""
+/// and "" gives one empty piece (the path "/").
+class segment_reader {
+public:
+    explicit segment_reader(std::string_view rest) noexcept : rest_(rest) {}
+    bool next(std::string_view& seg) noexcept {
+        if (done_) return false;
+        auto slash = rest_.find('/');
+        if (slash == std::string_view::npos) {
+            seg = rest_;
+            done_ = true;
+        } else {
+            seg = rest_.substr(0, slash);
+            rest_ = rest_.substr(slash + 1);
+        }
+        return true;
+    }
+
+private:
+    std::string_view rest_;
+    bool done_ = false;
+};
+
+}  // namespace
+
+std::optional<std::string_view> request::header(std::string_view name) const noexcept {
+    for (auto const& h : headers) {
+        if (iequals(h.name, name)) return h.value;
+    }
+    return std::nullopt;
+}
+
+std::optional<std::string_view> request::query(std::string_view name) const noexcept {
+    return find_param(query_params, name);
+}
+
+std::optional<std::string_view> request::path_param(std::string_view name) const noexcept {
+    return find_param(path_params, name);
+}
+
+void append_json_escaped(std::string& out, std::string_view text) {
+    static constexpr char hex[] = "0123456789abcdef";
+    for (char c : text) {
+        auto u = static_cast<unsigned char>(c);
+        switch (c) {
+        case '"': out += "\\\""; break;
+        case '\\': out += "\\\\"; break;
+        case '\n': out += "\\n"; break;
+        case '\r': out += "\\r"; break;
+        case '\t': out += "\\t"; break;
+        default:
+            if (u < 0x20) {
+                out += "\\u00";
+                out += hex[u >> 4];
+                out += hex[u & 0xF];
+            } else {
+                out += c;
+            }
+        }
+    }
+}
+
+response json_error(unsigned status, std::string_view message) {
+    response r;
+    r.status = status;
+    r.body.reserve(message.size() + 16);
+    r.body += "{\"message\":\"";
+    append_json_escaped(r.body, message);
+    r.body += "\"}";
+    return r;
+}
+
+bool percent_decode(std::string_view in, std::string& out, bool plus_as_space) {
+    out.clear();
+    out.reserve(in.size());
+    for (std::size_t i = 0; i < in.size(); ++i) {
+        char c = in[i];
+        if (c == '%') {
+            if (i + 2 >= in.size()) return false;
+            int hi = hex_value(in[i + 1]);
+            int lo = hex_value(in[i + 2]);
+            if (hi < 0 || lo < 0) return false;
+            out += static_cast<char>(hi * 16 + lo);
+            i += 2;
+        } else if (c == '+' && plus_as_space) {
+            out += ' ';
+        } else {
+            out += c;
+        }
+    }
+    return true;
+}
+
+bool parse_query(std::string_view query, std::vector<param>& out) {
+    out.clear();
+    while (!query.empty()) {
+        auto amp = query.find('&');
+        auto piece = query.substr(0, amp);
+        query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
+        if (piece.empty()) continue;
+        auto eq = piece.find('=');
+        auto& p = out.emplace_back();
+        if (!percent_decode(piece.substr(0, eq), p.name, true)) return false;
+        if (eq != std::string_view::npos && !percent_decode(piece.substr(eq + 1), p.value, true)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+router::router() = default;
+
+router& router::add(std::string_view method, std::string_view pattern, handler h) {
+    if (method.empty()) throw std::invalid_argument("route method is empty");
+    if (pattern.empty() || pattern.front() != '/') {
+        throw std::invalid_argument("route pattern must start with '/': " + std::string(pattern));
+    }
+    if (!h) throw std::invalid_argument("route handler is empty: " + std::string(pattern));
+    route r{std::string(method), std::string(pattern), {}, std::move(h)};
+    segment_reader reader{pattern.substr(1)};
+    std::string_view seg;
+    while (reader.next(seg)) {
+        if (seg.size() >= 2 && seg.front() == '{' && seg.back() == '}') {
+            r.segments.push_back({std::string(seg.substr(1, seg.size() - 2)), true});
+        } else if (seg.find_first_of("{}") != std::string_view::npos) {
+            throw std::invalid_argument("malformed route segment: " + std::string(pattern));
+        } else {
+            r.segments.push_back({std::string(seg), false});
+        }
+    }
+    routes_.push_back(std::move(r));
+    return *this;
+}
+
+router& router::set_fallback(fallback_handler f) {
+    fallback_ = std::move(f);
+    return *this;
+}
+
+bool router::matches(route const& r, std::string_view path, std::vector<param>* params) const {
+    if (path.empty() || path.front() != '/') return false;
+    segment_reader reader{path.substr(1)};
+    std::string_view seg;
+    for (auto const& s : r.segments) {
+        if (!reader.next(seg)) return false;
+        if (!s.is_param) {
+            if (seg != s.text) return false;
+            continue;
+        }
+        if (seg.empty()) return false;
+        if (params != nullptr) {
+            auto& p = params->emplace_back();
+            p.name = s.text;
+            if (!percent_decode(seg, p.value, false)) return false;
+        }
+    }
+    return !reader.next(seg);
+}
+
+response router::dispatch(request& req) const {
+    bool path_known = false;
+    for (auto const& r : routes_) {
+        if (r.method != req.method) {
+            // Only to tell 405 from 404; a hit on the right method returns before this matters.
+            if (!path_known && matches(r, req.path, nullptr)) path_known = true;
+            continue;
+        }
+        req.path_params.clear();
+        if (matches(r, req.path, &req.path_params)) return r.fn(req);
+    }
+    req.path_params.clear();
+    return miss(req, path_known ? route_miss::method_not_allowed : route_miss::not_found);
+}
+
+response router::miss(request const& req, route_miss why) const {
+    if (fallback_) return fallback_(req, why);
+    if (why == route_miss::not_found) {
+        std::string msg = "no route for ";
+        msg += req.path;
+        return json_error(404, msg);
+    }
+    std::string allow;
+    for (auto const& r : routes_) {
+        if (!matches(r, req.path, nullptr)) continue;
+        if (allow.find(r.method) != std::string::npos) continue;
+        if (!allow.empty()) allow += ", ";
+        allow += r.method;
+    }
+    std::string msg = "method ";
+    msg += req.method;
+    msg += " not allowed for ";
+    msg += req.path;
+    auto res = json_error(405, msg);
+    res.headers.emplace_back("Allow", std::move(allow));
+    return res;
+}
+
+}  // namespace metersim::sim::http

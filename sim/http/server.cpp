@@ -1,0 +1,407 @@
+#include "sim/http/server.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/string.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/status.hpp>
+#include <boost/beast/http/string_body.hpp>
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <exception>
+#include <optional>
+#include <unordered_set>
+#include <vector>
+
+namespace metersim::sim::http {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = net::ip::tcp;
+using error_code = boost::system::error_code;
+using steady = std::chrono::steady_clock;
+
+namespace {
+
+constexpr auto nothrow_awaitable = net::as_tuple(net::use_awaitable);
+constexpr std::size_t read_chunk = 4096;
+
+class session;
+
+}  // namespace
+
+struct server::impl {
+    impl(net::io_context& io, router r, server_options o)
+        : routes(std::move(r)), options(std::move(o)), acceptor(io) {}
+
+    void report(std::string_view what) const noexcept {
+        if (!options.on_error) return;
+        try {
+            options.on_error(what);
+        } catch (...) {  // NOLINT(bugprone-empty-catch): an error hook must not take us down
+        }
+    }
+
+    router routes;
+    server_options options;
+    tcp::acceptor acceptor;
+    std::uint16_t port = 0;
+    server_stats stats;
+    std::unordered_set<session*> sessions;
+    bool stopped = false;
+};
+
+namespace {
+
+/// Appends the decimal form of `v` to `out` without a temporary string.
+void append_number(std::string& out, std::uint64_t v) {
+    std::array<char, 24> buf{};
+    auto [end, ec] = std::to_chars(buf.data(), buf.data() + buf.size(), v);
+    (void)ec;
+    out.append(buf.data(), end);
+}
+
+bool has_crlf(std::string_view s) noexcept { return s.find_first_of("\r\n") != std::string_view::npos; }
+
+bool is_http_parse_error(error_code ec) noexcept {
+    return ec.category() == bhttp::make_error_code(bhttp::error::bad_target).category();
+}
+
+/// One connection: reads requests one after another (keep-alive), answers each, then closes.
+/// Lives in its coroutine's frame; the server reaches it through `impl::sessions` only to close
+/// it on stop().
+class session {
+public:
+    session(std::shared_ptr<server::impl> owner, tcp::socket socket)
+        : owner_(std::move(owner)), stream_(std::move(socket)) {
+        error_code ec;
+        auto remote = stream_.socket().remote_endpoint(ec);
+        if (!ec) {
+            remote_address_ = remote.address().to_string();
+            remote_port_ = remote.port();
+        }
+        stream_.socket().set_option(tcp::no_delay(true), ec);
+        owner_->sessions.insert(this);
+        ++owner_->stats.open_connections;
+        ++owner_->stats.accepted;
+        buffer_.reserve(read_chunk);
+    }
+    ~session() { release(); }
+
+    session(session const&) = delete;
+    session& operator=(session const&) = delete;
+
+    net::awaitable<void> run();
+
+    /// Ends the connection: the pending operation completes with an error and run() returns.
+    void close() noexcept {
+        release();
+        error_code ec;
+        stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+        stream_.close();
+        if (delay_timer_) delay_timer_->cancel();
+    }
+
+private:
+    /// Leaves the server's books first, so that a client seeing our FIN also sees the count drop.
+    void release() noexcept {
+        if (!registered_) return;
+        registered_ = false;
+        owner_->sessions.erase(this);
+        --owner_->stats.open_connections;
+    }
+
+    net::awaitable<bool> read_request();
+    net::awaitable<void> answer_read_error(error_code ec);
+    void fill_request();
+    response handle() noexcept;
+    net::awaitable<bool> write(response const& res, bool keep_alive, bool head_only, bool http10 = false);
+
+    std::shared_ptr<server::impl> owner_;
+    beast::tcp_stream stream_;
+    beast::flat_buffer buffer_;
+    std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+    std::optional<net::steady_timer> delay_timer_;
+    request req_;
+    std::string head_;
+    std::string remote_address_;
+    std::uint16_t remote_port_ = 0;
+    bool registered_ = true;
+};
+
+net::awaitable<void> session::run() {
+    auto const& opt = owner_->options;
+    for (;;) {
+        if (!co_await read_request()) co_return;
+        auto const read_done = steady::now();
+
+        fill_request();
+        response res = handle();
+
+        // Injected latency: the connection waits, the loop does not.
+        if (res.delay.count() > 0) {
+            if (!delay_timer_) delay_timer_.emplace(stream_.get_executor());
+            delay_timer_->expires_after(res.delay);
+            auto [ec] = co_await delay_timer_->async_wait(nothrow_awaitable);
+            if (ec || !registered_) co_return;
+        }
+
+        bool const keep_alive = parser_->keep_alive() && !res.close && !owner_->stopped;
+        bool const head_only = req_.method == "HEAD";
+        bool const http10 = parser_->get().version() == 10;
+        ++owner_->stats.requests;
+        bool const written = co_await write(res, keep_alive, head_only, http10);
+        if (opt.on_journal) {
+            auto latency = std::chrono::duration_cast<std::chrono::microseconds>(steady::now() - read_done);
+            try {
+                opt.on_journal(req_, res, latency);
+            } catch (std::exception const& e) {
+                owner_->report(std::string("journal hook threw: ") + e.what());
+            }
+        }
+        if (!written) co_return;
+        if (!keep_alive) {
+            close();
+            co_return;
+        }
+    }
+}
+
+/// Reads one whole request into parser_. False when the connection is to be dropped (an error
+/// answer, if any, has been written).
+net::awaitable<bool> session::read_request() {
+    auto const& opt = owner_->options;
+
+    // Wait for the first byte of the next request, unless pipelined bytes are already here.
+    if (buffer_.size() == 0) {
+        stream_.expires_after(opt.idle_timeout);
+        auto [ec, n] = co_await stream_.async_read_some(buffer_.prepare(read_chunk), nothrow_awaitable);
+        if (ec) co_return false;  // idle timeout, client gone, or stop(): nothing to answer
+        buffer_.commit(n);
+    }
+
+    // Headers get one deadline in all, however the bytes trickle in.
+    parser_.emplace();
+    parser_->body_limit(opt.body_limit);
+    parser_->header_limit(static_cast<std::uint32_t>(opt.header_limit));
+    stream_.expires_after(opt.header_timeout);
+    if (auto [ec, n] = co_await bhttp::async_read_header(stream_, buffer_, *parser_, nothrow_awaitable); ec) {
+        co_await answer_read_error(ec);
+        co_return false;
+    }
+    if (parser_->is_done()) co_return true;
+
+    // A client that asked to be told before sending its body (curl does past 1 MiB).
+    auto const& msg = parser_->get();
+    if (auto it = msg.find(bhttp::field::expect); it != msg.end() && beast::iequals(it->value(), "100-continue")) {
+        static constexpr std::string_view cont = "HTTP/1.1 100 Continue\r\n\r\n";
+        stream_.expires_after(opt.write_timeout);
+        auto [ec, n] = co_await net::async_write(stream_, net::buffer(cont.data(), cont.size()), nothrow_awaitable);
+        if (ec) co_return false;
+    }
+
+    stream_.expires_after(opt.body_timeout);
+    if (auto [ec, n] = co_await bhttp::async_read(stream_, buffer_, *parser_, nothrow_awaitable); ec) {
+        co_await answer_read_error(ec);
+        co_return false;
+    }
+    co_return true;
+}
+
+/// Answers what a client can be told about its malformed request; timeouts and disconnects get
+/// nothing. The connection is closed either way: the rest of the stream cannot be trusted.
+net::awaitable<void> session::answer_read_error(error_code ec) {
+    std::optional<response> res;
+    if (ec == bhttp::error::body_limit) {
+        res = json_error(413, "request body larger than " + std::to_string(owner_->options.body_limit) + " bytes");
+    } else if (ec == bhttp::error::header_limit) {
+        res = json_error(431, "request headers larger than " + std::to_string(owner_->options.header_limit) + " bytes");
+    } else if (is_http_parse_error(ec) && ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message) {
+        res = json_error(400, "malformed HTTP request: " + ec.message());
+    }
+    if (!res) {
+        close();
+        co_return;
+    }
+    ++owner_->stats.requests;
+    bool const written = co_await write(*res, false, false);
+    release();
+    if (written) {
+        // Lingering close: the client may still be sending the body we refused; reading it for
+        // a moment lets it see our answer instead of a reset.
+        error_code ignored;
+        stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+        stream_.expires_after(std::min(owner_->options.header_timeout, std::chrono::milliseconds(1000)));
+        std::size_t drained = 0;
+        while (drained < 4 * owner_->options.body_limit + read_chunk) {
+            buffer_.clear();
+            auto [read_ec, n] = co_await stream_.async_read_some(buffer_.prepare(read_chunk), nothrow_awaitable);
+            if (read_ec) break;
+            drained += n;
+        }
+    }
+    close();
+}
+
+/// Points req_ at the parsed message; no copies of the body or the headers.
+void session::fill_request() {
+    auto& msg = parser_->get();
+    req_.method = std::string_view(msg.method_string());
+    req_.target = std::string_view(msg.target());
+    auto q = req_.target.find('?');
+    req_.path = req_.target.substr(0, q);
+    req_.query_string = q == std::string_view::npos ? std::string_view{} : req_.target.substr(q + 1);
+    req_.body = msg.body();
+    req_.headers.clear();
+    for (auto const& f : msg) req_.headers.push_back({std::string_view(f.name_string()), std::string_view(f.value())});
+    req_.path_params.clear();
+    req_.remote_address = remote_address_;
+    req_.remote_port = remote_port_;
+}
+
+response session::handle() noexcept {
+    try {
+        if (!parse_query(req_.query_string, req_.query_params)) {
+            return json_error(400, "malformed query string: bad percent-escape");
+        }
+        return owner_->routes.dispatch(req_);
+    } catch (std::exception const& e) {
+        ++owner_->stats.handler_errors;
+        owner_->report(std::string("handler for ") + std::string(req_.method) + " " + std::string(req_.path) +
+                       " threw: " + e.what());
+    } catch (...) {
+        ++owner_->stats.handler_errors;
+        owner_->report("handler threw a non-standard exception");
+    }
+    try {
+        return json_error(500, "internal error");
+    } catch (...) {
+        response r;  // out of memory: an empty 500 still tells the client
+        r.status = 500;
+        return r;
+    }
+}
+
+/// Serialises the head by hand into a reused string and writes head and body in one gather
+/// write: no Beast serializer, no per-answer field allocations.
+net::awaitable<bool> session::write(response const& res, bool keep_alive, bool head_only, bool http10) {
+    unsigned status = (res.status >= 100 && res.status <= 999) ? res.status : 500;
+    bool const no_body = status < 200 || status == 204 || status == 304;
+    auto reason = bhttp::obsolete_reason(bhttp::int_to_status(status));
+
+    head_.clear();
+    head_ += "HTTP/1.1 ";
+    append_number(head_, status);
+    head_ += ' ';
+    head_ += std::string_view(reason);
+    head_ += "\r\nContent-Type: ";
+    head_ += res.content_type.empty() || has_crlf(res.content_type) ? json_content_type : res.content_type;
+    if (!no_body) {
+        head_ += "\r\nContent-Length: ";
+        append_number(head_, res.body.size());
+    }
+    if (!keep_alive) {
+        head_ += "\r\nConnection: close";
+    } else if (http10) {
+        head_ += "\r\nConnection: keep-alive";  // HTTP/1.0 closes unless told otherwise
+    }
+    for (auto const& [name, value] : res.headers) {
+        if (name.empty() || has_crlf(name) || has_crlf(value)) continue;
+        head_ += "\r\n";
+        head_ += name;
+        head_ += ": ";
+        head_ += value;
+    }
+    head_ += "\r\n\r\n";
+
+    std::array<net::const_buffer, 2> buffers{net::buffer(head_), net::buffer(res.body)};
+    if (no_body || head_only) buffers[1] = net::const_buffer{};
+    stream_.expires_after(owner_->options.write_timeout);
+    auto [ec, n] = co_await net::async_write(stream_, buffers, nothrow_awaitable);
+    co_return !ec;
+}
+
+net::awaitable<void> accept_loop(std::shared_ptr<server::impl> self) {
+    auto& opt = self->options;
+    for (;;) {
+        auto [ec, socket] = co_await self->acceptor.async_accept(nothrow_awaitable);
+        if (self->stopped || ec == net::error::operation_aborted) co_return;
+        if (ec) {
+            // Out of descriptors and the like: say so, breathe, try again.
+            self->report("accept failed: " + ec.message());
+            net::steady_timer pause(self->acceptor.get_executor(), std::chrono::milliseconds(50));
+            co_await pause.async_wait(nothrow_awaitable);
+            continue;
+        }
+        if (self->sessions.size() >= opt.max_connections) {
+            ++self->stats.refused;
+            error_code ignored;
+            socket.close(ignored);
+            continue;
+        }
+        auto ex = self->acceptor.get_executor();
+        net::co_spawn(
+            ex,
+            [](std::shared_ptr<server::impl> owner, tcp::socket s) -> net::awaitable<void> {
+                session conn(std::move(owner), std::move(s));
+                co_await conn.run();
+            }(self, std::move(socket)),
+            [self](std::exception_ptr e) {
+                if (!e) return;
+                try {
+                    std::rethrow_exception(e);
+                } catch (std::exception const& x) {
+                    self->report(std::string("connection failed: ") + x.what());
+                } catch (...) {
+                    self->report("connection failed");
+                }
+            });
+    }
+}
+
+}  // namespace
+
+server::server(net::io_context& io, router routes, server_options options)
+    : impl_(std::make_shared<impl>(io, std::move(routes), std::move(options))) {
+    auto& a = impl_->acceptor;
+    tcp::endpoint ep{net::ip::make_address(impl_->options.address), impl_->options.port};
+    a.open(ep.protocol());
+    a.set_option(net::socket_base::reuse_address(true));
+    a.bind(ep);
+    a.listen(net::socket_base::max_listen_connections);
+    impl_->port = a.local_endpoint().port();
+    auto self = impl_;
+    net::co_spawn(io, accept_loop(self), [self](std::exception_ptr e) {
+        if (e) self->report("accept loop ended by an exception");
+    });
+}
+
+server::~server() { stop(); }
+
+std::uint16_t server::port() const noexcept { return impl_->port; }
+
+std::string const& server::address() const noexcept { return impl_->options.address; }
+
+void server::stop() {
+    if (impl_->stopped) return;
+    impl_->stopped = true;
+    error_code ignored;
+    impl_->acceptor.close(ignored);
+    std::vector<session*> open(impl_->sessions.begin(), impl_->sessions.end());
+    for (auto* s : open) s->close();
+}
+
+server_stats server::stats() const noexcept { return impl_->stats; }
+
+}  // namespace metersim::sim::http

@@ -1,0 +1,98 @@
+#pragma once
+/// platforms/xianfeng/: the fake Xianfeng IoT cloud (先锋物联网云平台 WEB API, see
+/// ../shared/specs/xianfeng-iotcloud-web-api.txt and README.md in this folder).
+///
+/// `platform` answers the CIS's requests (devices §1, commands §2, queryReportData §3.3) on the
+/// routes it adds to a router, and is the fleet_listener of every meter whose catalogue entry
+/// says "xianfeng": it turns their reports and alarms into §3.1 pushes, delivers queued commands
+/// when a meter holds a radio session and pushes their results (§3.2). Pushes leave through the
+/// sim::outbox (at-least-once, the same API_TRANS_ID on every retry). Concentrators
+/// (msgDeviceType 1) are devices of the platform itself, with meters behind them.
+///
+/// It never listens: the caller builds the server around the router. Single-threaded: handlers,
+/// listener calls and scheduler events all run on the one io_context thread of the fleet.
+/// Construction registers the listener; destruction removes it and cancels its events.
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "meters/alarms.hpp"
+#include "meters/instant.hpp"
+#include "platforms/common/api_error.hpp"
+#include "sim/fleet.hpp"
+#include "sim/http/routes.hpp"
+
+namespace metersim::sim {
+class outbox;
+class journal;
+class scheduler;
+}  // namespace metersim::sim
+
+namespace metersim::platforms::xianfeng {
+
+struct options {
+    std::string company_code = "000000";  ///< companyCode / API_ORG_NUM (6 digits)
+    std::string key;                       ///< the company's key (appendix 8)
+    std::string merchant_id;               ///< the company's merchantId (appendix 8)
+    std::string report_url;                ///< §3.1 deviceReportData callback; empty: not sent
+    std::string response_url;              ///< §3.2 deviceResponseData callback; empty: not sent
+    std::chrono::seconds freshness_window{300};  ///< RandomCode time vs wall time; 0 = off
+    bool replay_check = true;              ///< refuse a RandomCode seen within the window
+    bool auto_provision = false;           ///< register manufactures unknown meters
+    std::string auto_provision_model = "xf-nb-money";  ///< the catalogue model they get
+    conformance mode = conformance::lenient;
+    std::chrono::minutes utc_offset{480};  ///< the zone of every vendor timestamp
+    /// Virtual time between sending a command (state 4) and the meter's answer (1/2).
+    meters::duration answer_delay{std::chrono::seconds{2}};
+    /// Virtual time between two ConcentratorDataInfo reports of a concentrator.
+    meters::duration concentrator_interval{std::chrono::hours{1}};
+};
+
+/// A concentrator as the admin API or a scenario declares it.
+struct concentrator_spec {
+    std::string concentrator_no;
+    std::vector<std::string> meter_nos;  ///< meters behind it
+    bool mains_powered = false;
+};
+
+class platform final : public sim::fleet_listener {
+public:
+    platform(options opts, sim::fleet& fleet, sim::outbox& outbox, sim::journal& journal,
+             sim::scheduler& sched);
+    ~platform() override;
+    platform(platform const&) = delete;
+    platform& operator=(platform const&) = delete;
+
+    /// Adds the ten endpoints of §1-§3 under /iotcloud/app/... to `r`.
+    void add_routes(sim::http::router& r);
+
+    // fleet_listener
+    void on_effects(sim::fleet_meter& m, meters::effects const& e) override;
+    void on_session(sim::fleet_meter& m, meters::instant now) override;
+
+    /// Declares a concentrator (it becomes a device the CIS can register) and the meters behind
+    /// it; starts its periodic reports. False when the number is taken.
+    bool add_concentrator(concentrator_spec const& spec);
+    /// Puts a meter behind a concentrator number, known or not (an unknown one answers 500045).
+    void attach_meter(std::string const& meter_no, std::string const& concentrator_no);
+    /// Concentrator events: 1000H low voltage, 1001H mains lost (raised or cleared, pushed at
+    /// once). False for an unknown concentrator or another code.
+    bool concentrator_alarm(std::string const& concentrator_no, meters::alarm_code code, bool raised);
+    /// Sends a concentrator's ConcentratorDataInfo report now.
+    bool concentrator_report(std::string const& concentrator_no);
+
+    options const& settings() const noexcept;
+
+    struct impl;
+
+private:
+    std::unique_ptr<impl> impl_;
+};
+
+}  // namespace metersim::platforms::xianfeng

@@ -1,0 +1,125 @@
+#pragma once
+/// The inside of xianfeng::platform, shared by its .cpp files (platform.cpp: listener, command
+/// life cycle and pushes; routes*.cpp: the HTTP endpoints; concentrator.cpp). Not for use
+/// outside platforms/xianfeng/.
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "platforms/common/json_reader.hpp"
+#include "platforms/xianfeng/auth.hpp"
+#include "platforms/xianfeng/commands.hpp"
+#include "platforms/xianfeng/devices.hpp"
+#include "platforms/xianfeng/errors.hpp"
+#include "platforms/xianfeng/platform.hpp"
+#include "platforms/xianfeng/service_data.hpp"
+#include "sim/journal.hpp"
+#include "sim/outbox.hpp"
+
+namespace metersim::platforms::xianfeng {
+
+/// One request being handled: what the journal entry needs besides request and response.
+struct exchange {
+    sim::http::request const& req;
+    reader_context ctx;
+    std::string meter_no;
+    std::optional<json_value> body;  ///< parsed body, once read
+};
+
+/// What an endpoint answers on success: the text of the `result` member (JSON).
+using endpoint_result = api_result<std::string>;
+
+struct concentrator {
+    concentrator_spec spec;
+    concentrator_status status;
+    sim::scheduler::event_id report_event = 0;
+};
+
+/// A device that passed the checks every endpoint makes, and its meter (null for concentrators).
+struct device_ref {
+    device_record* device = nullptr;
+    sim::fleet_meter* meter = nullptr;
+};
+
+struct platform::impl {
+    impl(options o, sim::fleet& f, sim::outbox& ob, sim::journal& j, sim::scheduler& s);
+
+    options opts;
+    sim::fleet& fleet;
+    sim::outbox& outbox;
+    sim::journal& journal;
+    sim::scheduler& sched;
+    authenticator auth;
+    device_registry devices;
+    command_store commands;
+    std::unordered_map<std::string, std::string> last_report;  ///< deviceId -> msgDTO text
+    std::unordered_map<std::string, std::string> last_alarm;   ///< deviceId -> msgDTO text
+    std::unordered_map<std::string, concentrator> concentrators;        ///< by number
+    std::unordered_map<std::string, std::string> concentrator_of;       ///< meter no -> number
+    std::unordered_set<sim::scheduler::event_id> events;  ///< live events, cancelled at the end
+
+    // ---- scheduling (platform.cpp)
+    sim::scheduler::event_id schedule(meters::instant at, std::function<void()> fn);
+    void unschedule(sim::scheduler::event_id& id);
+
+    // ---- devices and meters (platform.cpp)
+    bool is_ours(sim::fleet_meter const& m) const;
+    /// The device record of a meter of ours (created on first sight).
+    device_record& device_of(sim::fleet_meter& m);
+    sim::fleet_meter* meter_of(device_record const& d);
+    message_source source_of(device_record const& d, sim::fleet_meter const* m) const;
+    /// A meter behind an unknown (or cancelled) concentrator: 500045.
+    std::optional<api_error> check_concentrator(std::string const& meter_no);
+
+    // ---- the command life cycle (platform.cpp)
+    void send_next(std::string const& device_id);
+    void answer(std::string const& command_id);
+    void expire(std::string const& command_id);
+    void finish(command_record& c, command_state s, meters::instant now);
+    void cancel_device_commands(std::string const& device_id);
+
+    // ---- pushes (push.cpp)
+    void push_report(device_record const& d, std::string const& kind, std::string msg);
+    void push_response(device_record const& d, command_record const& c);
+
+    // ---- request pipeline (routes.cpp)
+    sim::http::handler endpoint(std::string_view section, bool needs_company,
+                                std::function<endpoint_result(exchange&)> fn);
+    api_result<object_reader> read_body(exchange& ex);
+    api_result<json_value const*> parse_body(exchange& ex);
+    /// deviceId from the query string: present, 32 hex, known, not cancelled and (unless
+    /// `allow_unopened`) registered.
+    api_result<device_ref> device_from_query(exchange& ex, bool allow_unopened);
+
+    // ---- endpoints (routes_devices.cpp, routes_commands.cpp)
+    endpoint_result do_register(exchange& ex);
+    endpoint_result do_update(exchange& ex);
+    endpoint_result do_query(exchange& ex);
+    endpoint_result do_cancel(exchange& ex);
+    endpoint_result do_auth_devices(exchange& ex);
+    endpoint_result do_creat_cmd(exchange& ex);
+    endpoint_result do_query_cmd(exchange& ex);
+    endpoint_result do_batch_query_cmd(exchange& ex);
+    endpoint_result do_cancel_cmd(exchange& ex);
+    endpoint_result do_query_report_data(exchange& ex);
+
+    // ---- concentrators (concentrator.cpp)
+    void schedule_concentrator(concentrator& c);
+    void report_concentrator(std::string const& no);
+};
+
+/// JSON text helpers for endpoint results (codec.cpp).
+std::string json_string(std::string_view s);
+std::string device_dto(device_record const& d, std::string_view imei, std::string_view iccid);
+std::string auth_devices_result(std::vector<device_record const*> const& found,
+                                std::chrono::minutes utc_offset);
+std::string cmd_result_dto(command_record const& c, std::chrono::minutes utc_offset);
+std::string json_array(std::vector<std::string> const& items);
+
+}  // namespace metersim::platforms::xianfeng

@@ -1,0 +1,69 @@
+#include "platforms/xianfeng/token.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "platforms/common/crypto.hpp"
+
+namespace metersim::platforms::xianfeng {
+
+meters::result<trans_id_parts, meters::parse_error> parse_trans_id(std::string_view text) {
+    constexpr std::size_t time_length = 14;
+    // The time part first, so that a short or malformed text reports the first bad character.
+    auto t = parse_civil(text.substr(0, std::min(text.size(), time_length)), timestamp_format::compact);
+    if (!t) return meters::unexpected{t.error()};
+    std::uint32_t random = 0;
+    for (std::size_t i = time_length; i < text.size() && i < trans_id_length; ++i) {
+        if (text[i] < '0' || text[i] > '9')
+            return meters::parse_error{i, "expected a digit of the random number"};
+        random = random * 10 + static_cast<std::uint32_t>(text[i] - '0');
+    }
+    if (text.size() < trans_id_length)
+        return meters::parse_error{text.size(),
+                                   fmt::format("expected {} characters, got {}", trans_id_length,
+                                               text.size())};
+    if (text.size() > trans_id_length)
+        return meters::parse_error{trans_id_length,
+                                   fmt::format("expected {} characters, got {}", trans_id_length,
+                                               text.size())};
+    if (random < trans_id_random_min || random > trans_id_random_max)
+        return meters::parse_error{time_length,
+                                   fmt::format("random number {} is outside {}-{}", random,
+                                               trans_id_random_min, trans_id_random_max)};
+    return trans_id_parts{t.value(), random};
+}
+
+std::string make_trans_id(civil_time const& t, std::uint64_t random) {
+    std::uint64_t const span = trans_id_random_max - trans_id_random_min + 1;
+    return format_civil(t, timestamp_format::compact) +
+           std::to_string(trans_id_random_min + random % span);
+}
+
+std::string make_trans_id(wall_time now, std::chrono::minutes utc_offset, std::uint64_t random) {
+    auto const s = std::chrono::floor<std::chrono::seconds>(now.time_since_epoch()).count();
+    return make_trans_id(from_epoch_seconds(static_cast<std::int64_t>(s), utc_offset), random);
+}
+
+std::string make_token(std::string_view key, std::string_view merchant_id,
+                       std::string_view trans_id) {
+    std::string data;
+    data.reserve(key.size() + merchant_id.size() + trans_id.size());
+    data.append(key).append(merchant_id).append(trans_id);
+    return crypto::sha256_hex(data);
+}
+
+bool token_matches(company const& c, std::string_view trans_id, std::string_view token) noexcept {
+    try {
+        return crypto::equal_constant_time(make_token(c, trans_id), token, true);
+    } catch (...) {
+        return false;  // allocation failure: refuse rather than throw out of a noexcept check
+    }
+}
+
+push_headers make_push_headers(company const& c, std::string trans_id) {
+    std::string token = make_token(c, trans_id);
+    return push_headers{c.code, std::move(trans_id), std::move(token)};
+}
+
+}  // namespace metersim::platforms::xianfeng

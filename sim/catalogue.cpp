@@ -1,0 +1,160 @@
+#include "sim/catalogue.hpp"
+
+#include <chrono>
+
+namespace metersim::sim {
+
+namespace {
+
+using namespace std::chrono_literals;
+using meters::billing_mode;
+using meters::money;
+using meters::volume;
+
+/// A NB-IoT diaphragm meter with a valve and a Li-SOCl2 cell: the common base.
+meters::meter_model nb_diaphragm(std::string name, std::string protocol, billing_mode mode) {
+    meters::meter_model m;
+    m.name = std::move(name);
+    m.protocol = std::move(protocol);
+    m.billing = mode;
+    m.valve.has_valve = true;
+    m.valve.transit = 6s;
+    m.close_on = meters::credit_close::at_zero;
+    m.low_money_warning = money::from_units(10);
+    m.overdraft_limit = money::from_units(-10);
+    m.low_gas_warning = volume::from_units(5);
+    m.gas_overdraft_limit = volume::from_units(-2);
+    m.battery = meters::battery_params{};  // 3.6 V nominal, 3.3 V low, 3.0 V failure
+    m.comm = meters::comm_type::nb_iot;
+    m.report_interval = 24h;
+    m.report_time = 2h;
+    m.report_jitter = 30min;
+    m.idle_days = 30;
+    return m;
+}
+
+catalogue_entry entry(std::string key, std::string platform, std::string vendor_model,
+                      std::string description, meters::meter_model model) {
+    catalogue_entry e;
+    e.key = std::move(key);
+    e.platform = std::move(platform);
+    e.vendor_model = std::move(vendor_model);
+    e.description = std::move(description);
+    e.model = std::move(model);
+    return e;
+}
+
+void add_cnmcsp(catalogue& c) {
+    // spec: cnmcsp §5.3.1 example: MeterParamModel "CNMCPUJE", MeterProtocol "CNModbusV61".
+    c.add(entry("cn-nb-money", "cnmcsp", "CNMCPUJE",
+                "CNMCSP NB-IoT meter, money prepaid on the meter, CNModbusV61",
+                nb_diaphragm("cn-nb-money", "CNModbusV61", billing_mode::money_prepaid)));
+    // System-side billing (§1: 系统计费): the CIS bills, the meter reports and obeys the valve.
+    // The document names no model code for it; "CNMCNBXT" is metersim's catalogue code.
+    auto sys = nb_diaphragm("cn-nb-system", "CNModbusV61", billing_mode::backend);
+    sys.close_on = meters::credit_close::stays_open;
+    c.add(entry("cn-nb-system", "cnmcsp", "CNMCNBXT",
+                "CNMCSP NB-IoT meter, billed by the system (CIS), remote valve", std::move(sys)));
+}
+
+void add_xianfeng(catalogue& c) {
+    auto money_m = nb_diaphragm("xf-nb-money", "xianfeng-nb", billing_mode::money_prepaid);
+    auto e = entry("xf-nb-money", "xianfeng", "",
+                   "Xianfeng NB-IoT diaphragm meter, money prepaid on the meter (chargeType 2)",
+                   std::move(money_m));
+    e.xianfeng_meter_type = "0";
+    c.add(std::move(e));
+
+    auto gas_m = nb_diaphragm("xf-nb-gas", "xianfeng-nb", billing_mode::gas_prepaid);
+    gas_m.valve.recharge_needs_button = true;  // the gas meters want a button press after a top-up
+    e = entry("xf-nb-gas", "xianfeng", "",
+              "Xianfeng NB-IoT diaphragm meter, gas volume prepaid on the meter (chargeType 1)",
+              std::move(gas_m));
+    e.xianfeng_meter_type = "0";
+    c.add(std::move(e));
+
+    auto backend_m = nb_diaphragm("xf-nb-backend", "xianfeng-nb", billing_mode::backend);
+    e = entry("xf-nb-backend", "xianfeng", "",
+              "Xianfeng NB-IoT diaphragm meter, billed by the backend (chargeType 0)",
+              std::move(backend_m));
+    e.xianfeng_meter_type = "0";
+    c.add(std::move(e));
+
+    // A commercial flow meter: GPRS, no valve of its own, temperature and pressure (§5.4).
+    auto flow_m = nb_diaphragm("xf-flow", "xianfeng-flow", billing_mode::backend);
+    flow_m.comm = meters::comm_type::gprs;
+    flow_m.valve.has_valve = false;
+    flow_m.close_on = meters::credit_close::stays_open;
+    flow_m.flow_meter = true;
+    flow_m.report_interval = 1h;
+    flow_m.report_time = 0h;
+    flow_m.report_jitter = 2min;
+    flow_m.idle_days = 0;
+    e = entry("xf-flow", "xianfeng", "",
+              "Xianfeng GPRS flow meter with temperature and pressure, backend billed",
+              std::move(flow_m));
+    e.xianfeng_meter_type = "1";
+    c.add(std::move(e));
+}
+
+void add_xintian(catalogue& c) {
+    auto meter_billed = nb_diaphragm("xt-nb-meter", "xintian-nb", billing_mode::money_prepaid);
+    auto e = entry("xt-nb-meter", "xintian", "51",
+                   "Xintian NB-IoT meter, billed on the meter (PayType 1, MeterTypeID 51)",
+                   std::move(meter_billed));
+    e.xintian_pay_type = 1;
+    c.add(std::move(e));
+
+    // Third-party billing (§3.6): the CIS prices every report and sets balance and valve.
+    auto third = nb_diaphragm("xt-nb-thirdparty", "xintian-nb", billing_mode::backend);
+    e = entry("xt-nb-thirdparty", "xintian", "51",
+              "Xintian NB-IoT meter, billed by a third party (PayType 2, report per §3.6)",
+              std::move(third));
+    e.xintian_pay_type = 2;
+    c.add(std::move(e));
+}
+
+}  // namespace
+
+catalogue catalogue::builtin() {
+    catalogue c;
+    add_cnmcsp(c);
+    add_xianfeng(c);
+    add_xintian(c);
+    return c;
+}
+
+bool catalogue::add(catalogue_entry e) {
+    if (find(e.key) != nullptr) return false;
+    entries_.push_back(std::make_unique<catalogue_entry>(std::move(e)));
+    return true;
+}
+
+catalogue_entry const* catalogue::find(std::string_view key) const noexcept {
+    for (auto const& e : entries_)
+        if (e->key == key) return e.get();
+    return nullptr;
+}
+
+catalogue_entry const* catalogue::find_vendor_model(std::string_view platform,
+                                                    std::string_view vendor_model) const noexcept {
+    for (auto const& e : entries_)
+        if (e->platform == platform && e->vendor_model == vendor_model) return e.get();
+    return nullptr;
+}
+
+catalogue_entry const* catalogue::find_by_mode(std::string_view platform,
+                                               meters::billing_mode mode) const noexcept {
+    for (auto const& e : entries_)
+        if (e->platform == platform && e->model.billing == mode) return e.get();
+    return nullptr;
+}
+
+std::vector<catalogue_entry const*> catalogue::entries() const {
+    std::vector<catalogue_entry const*> out;
+    out.reserve(entries_.size());
+    for (auto const& e : entries_) out.push_back(e.get());
+    return out;
+}
+
+}  // namespace metersim::sim

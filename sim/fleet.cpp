@@ -1,0 +1,177 @@
+#include "sim/fleet.hpp"
+
+#include <utility>
+
+#include "meters/rng.hpp"
+
+namespace metersim::sim {
+
+fleet::fleet(scheduler& sched, catalogue const& cat, fleet_options opts)
+    : sched_(sched), catalogue_(cat), opts_(opts) {}
+
+meters::result<fleet_meter*, std::string> fleet::manufacture(manufacture_request const& req) {
+    auto const* entry = catalogue_.find(req.model);
+    if (entry == nullptr) return std::string("unknown model '" + req.model + "'");
+    if (req.identity.meter_no.empty()) return std::string("meter number is empty");
+    if (by_no_.contains(req.identity.meter_no))
+        return std::string("meter " + req.identity.meter_no + " exists");
+    if (!req.identity.device_id.empty() && by_device_.contains(req.identity.device_id))
+        return std::string("device id " + req.identity.device_id + " is taken");
+    auto const seed = meters::seed_for(opts_.seed, req.identity.meter_no);
+    auto state = meters::meter::manufacture(entry->model, req.identity, seed, opts_.zone,
+                                            sched_.now());
+    return add(*entry, std::move(state));
+}
+
+meters::result<fleet_meter*, std::string> fleet::restore(std::string_view model,
+                                                         meters::meter_state state) {
+    auto const* entry = catalogue_.find(model);
+    if (entry == nullptr) return std::string("unknown model '" + std::string(model) + "'");
+    if (state.identity.meter_no.empty()) return std::string("meter number is empty");
+    if (by_no_.contains(state.identity.meter_no))
+        return std::string("meter " + state.identity.meter_no + " exists");
+    return add(*entry, std::move(state));
+}
+
+fleet_meter* fleet::add(catalogue_entry const& entry, meters::meter_state state) {
+    auto const index = static_cast<std::uint32_t>(meters_.size());
+    std::string no = state.identity.meter_no;
+    std::string device = state.identity.device_id;
+    meters_.push_back(fleet_meter{meters::meter(entry.model, std::move(state)), &entry, index});
+    removed_.push_back(false);
+    by_no_.emplace(std::move(no), index);
+    if (!device.empty()) by_device_.emplace(std::move(device), index);
+    auto& m = meters_.back();
+    reschedule(m);
+    return &m;
+}
+
+void fleet::remove(fleet_meter& m) {
+    if (removed_[m.index]) return;
+    removed_[m.index] = true;
+    if (m.wake_event != 0) sched_.cancel(m.wake_event);
+    m.wake_event = 0;
+    m.wake_at = meters::instant::max();
+    by_no_.erase(m.meter.identity().meter_no);
+    if (!m.meter.identity().device_id.empty()) by_device_.erase(m.meter.identity().device_id);
+}
+
+fleet_meter* fleet::find(std::string_view meter_no) noexcept {
+    auto it = by_no_.find(std::string(meter_no));
+    return it == by_no_.end() ? nullptr : &meters_[it->second];
+}
+
+fleet_meter* fleet::find_device(std::string_view device_id) noexcept {
+    auto it = by_device_.find(std::string(device_id));
+    return it == by_device_.end() ? nullptr : &meters_[it->second];
+}
+
+void fleet::bind_device(fleet_meter& m, std::string device_id) {
+    auto id = m.meter.identity();
+    if (!id.device_id.empty()) by_device_.erase(id.device_id);
+    id.device_id = device_id;
+    m.meter.set_identity(std::move(id));
+    if (!device_id.empty()) by_device_[std::move(device_id)] = m.index;
+}
+
+bool fleet::rename(fleet_meter& m, std::string new_meter_no) {
+    if (new_meter_no.empty() || by_no_.contains(new_meter_no)) return false;
+    auto id = m.meter.identity();
+    by_no_.erase(id.meter_no);
+    id.meter_no = new_meter_no;
+    m.meter.set_identity(std::move(id));
+    by_no_.emplace(std::move(new_meter_no), m.index);
+    return true;
+}
+
+std::vector<fleet_meter*> fleet::list(std::string_view platform, std::size_t offset,
+                                      std::size_t limit) {
+    std::vector<fleet_meter*> out;
+    std::size_t skipped = 0;
+    for (auto& m : meters_) {
+        if (out.size() >= limit) break;
+        if (removed_[m.index]) continue;
+        if (!platform.empty() && m.platform() != platform) continue;
+        if (skipped++ < offset) continue;
+        out.push_back(&m);
+    }
+    return out;
+}
+
+std::size_t fleet::count(std::string_view platform) const {
+    if (platform.empty()) return size();
+    std::size_t n = 0;
+    for (auto const& m : meters_)
+        if (!removed_[m.index] && m.platform() == platform) ++n;
+    return n;
+}
+
+void fleet::set_listener(std::string const& platform, fleet_listener* l) {
+    if (l == nullptr) listeners_.erase(platform);
+    else listeners_[platform] = l;
+}
+
+fleet_listener* fleet::listener_for(fleet_meter const& m) const noexcept {
+    auto it = listeners_.find(m.platform());
+    return it == listeners_.end() ? nullptr : it->second;
+}
+
+meters::effects fleet::apply(fleet_meter& m, meters::command const& c) {
+    auto e = m.meter.apply(c, sched_.now());
+    dispatch(m, e);
+    reschedule(m);
+    return e;
+}
+
+meters::effects fleet::inject(fleet_meter& m, meters::event const& ev) {
+    auto e = m.meter.inject(ev, sched_.now());
+    dispatch(m, e);
+    reschedule(m);
+    return e;
+}
+
+void fleet::touch(fleet_meter& m) {
+    if (removed_[m.index]) return;
+    auto e = m.meter.advance_to(sched_.now());
+    if (!e.empty()) dispatch(m, e);
+    reschedule(m);
+}
+
+void fleet::on_wake(std::uint32_t index) {
+    auto& m = meters_[index];
+    m.wake_event = 0;
+    m.wake_at = meters::instant::max();
+    if (removed_[index]) return;
+    ++wakes_;
+    auto e = m.meter.advance_to(sched_.now());
+    dispatch(m, e);
+    reschedule(m);
+}
+
+void fleet::dispatch(fleet_meter& m, meters::effects const& e) {
+    reports_ += e.reports.size();
+    auto* l = listener_for(m);
+    if (l == nullptr) return;
+    l->on_effects(m, e);
+    // A report is a radio session: the platform may now deliver what it queued. A session
+    // that applies commands produces effects of its own; those do not open another session.
+    if (!e.reports.empty() && depth_ == 0) {
+        ++depth_;
+        l->on_session(m, sched_.now());
+        --depth_;
+    }
+}
+
+void fleet::reschedule(fleet_meter& m) {
+    if (removed_[m.index]) return;
+    auto const next = m.meter.next_wake();
+    if (next == m.wake_at && m.wake_event != 0) return;
+    if (m.wake_event != 0) sched_.cancel(m.wake_event);
+    m.wake_event = 0;
+    m.wake_at = next;
+    if (next == meters::instant::max()) return;
+    auto const index = m.index;
+    m.wake_event = sched_.at(next, [this, index] { on_wake(index); });
+}
+
+}  // namespace metersim::sim

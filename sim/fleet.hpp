@@ -1,0 +1,129 @@
+#pragma once
+/// sim/: the engine. It owns time (the virtual clock and the one scheduler), the fleet of meters,
+/// the HTTP plumbing, the push outbox and the journal. It knows no vendor: platforms plug in
+/// through interfaces declared here (fleet_listener), never the other way round.
+///
+/// sim::fleet holds every meter with its platform binding, keeps exactly one scheduler event per
+/// meter (its next_wake()), and hands everything a meter does to the listener of its platform.
+/// A wake is a radio session: the meter advances, its reports go to the listener (on_effects),
+/// then the listener delivers the commands queued on its platform (on_session) — commands reach
+/// a meter only when it next talks to its platform, in order (DESIGN.md "The meter").
+/// Single-threaded: use from the thread that runs the scheduler.
+
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "meters/meter.hpp"
+#include "meters/result.hpp"
+#include "sim/catalogue.hpp"
+#include "sim/scheduler.hpp"
+
+namespace metersim::sim {
+
+/// A meter in the fleet.
+struct fleet_meter {
+    meters::meter meter;
+    catalogue_entry const* entry;      ///< its model and vendor naming (never null)
+    std::uint32_t index = 0;           ///< position in the fleet, stable
+    scheduler::event_id wake_event = 0;
+    meters::instant wake_at = meters::instant::max();
+
+    std::string const& meter_no() const { return meter.identity().meter_no; }
+    std::string const& platform() const { return entry->platform; }
+};
+
+/// What a platform adapter implements to hear its meters.
+class fleet_listener {
+public:
+    virtual ~fleet_listener() = default;
+    /// Everything one of the platform's meters did, in order: reports, alarms, valve moves.
+    virtual void on_effects(fleet_meter& m, meters::effects const& e) = 0;
+    /// The meter holds a radio session with the platform at `now` (it just reported): deliver
+    /// the commands queued for it, through fleet::apply.
+    virtual void on_session(fleet_meter& m, meters::instant now) = 0;
+};
+
+struct manufacture_request {
+    std::string model;      ///< catalogue key
+    meters::meter_identity identity;  ///< meter_no required; the rest may be empty
+};
+
+struct fleet_options {
+    std::uint64_t seed = 1;                ///< each meter's seed is seed_for(seed, meter_no)
+    meters::utc_offset zone{480};          ///< the meters' local time
+};
+
+class fleet {
+public:
+    fleet(scheduler& sched, catalogue const& cat, fleet_options opts);
+    fleet(fleet const&) = delete;
+    fleet& operator=(fleet const&) = delete;
+
+    /// Builds a new meter, fresh from the factory, and schedules it. Errors name the problem:
+    /// unknown model, empty or duplicate meter number, duplicate device id.
+    meters::result<fleet_meter*, std::string> manufacture(manufacture_request const& req);
+    /// Adds a meter restored from persisted state.
+    meters::result<fleet_meter*, std::string> restore(std::string_view model,
+                                                      meters::meter_state state);
+    /// Drops a meter for good (its scheduler event is cancelled; pointers to it stay valid but
+    /// it is no longer found or listed).
+    void remove(fleet_meter& m);
+
+    fleet_meter* find(std::string_view meter_no) noexcept;
+    fleet_meter* find_device(std::string_view device_id) noexcept;
+    /// Records a (new) platform device id for a meter, so find_device finds it.
+    void bind_device(fleet_meter& m, std::string device_id);
+    /// Re-keys a meter under a new number (meter replacement keeps the history elsewhere).
+    bool rename(fleet_meter& m, std::string new_meter_no);
+
+    /// Meters in manufacture order, optionally of one platform, for paging.
+    std::vector<fleet_meter*> list(std::string_view platform, std::size_t offset,
+                                   std::size_t limit);
+    std::size_t size() const noexcept { return by_no_.size(); }
+    std::size_t count(std::string_view platform) const;
+
+    /// The listener of a platform's meters (one per platform; null removes it).
+    void set_listener(std::string const& platform, fleet_listener* l);
+
+    /// Applies a command at scheduler now(), dispatches the effects, reschedules the meter.
+    meters::effects apply(fleet_meter& m, meters::command const& c);
+    /// Injects an event at scheduler now(), dispatches the effects, reschedules the meter.
+    meters::effects inject(fleet_meter& m, meters::event const& e);
+    /// Advances a meter to now() (before reading its state) and dispatches what it did.
+    void touch(fleet_meter& m);
+
+    scheduler& sched() noexcept { return sched_; }
+    catalogue const& models() const noexcept { return catalogue_; }
+    fleet_options const& options() const noexcept { return opts_; }
+
+    /// Wakes processed and reports produced since start (benchmarks, metrics).
+    std::uint64_t wakes() const noexcept { return wakes_; }
+    std::uint64_t reports() const noexcept { return reports_; }
+
+private:
+    fleet_meter* add(catalogue_entry const& entry, meters::meter_state state);
+    void on_wake(std::uint32_t index);
+    void dispatch(fleet_meter& m, meters::effects const& e);
+    void reschedule(fleet_meter& m);
+    fleet_listener* listener_for(fleet_meter const& m) const noexcept;
+
+    scheduler& sched_;
+    catalogue const& catalogue_;
+    fleet_options opts_;
+    std::deque<fleet_meter> meters_;  // stable addresses
+    std::vector<bool> removed_;
+    std::unordered_map<std::string, std::uint32_t> by_no_;
+    std::unordered_map<std::string, std::uint32_t> by_device_;
+    std::unordered_map<std::string, fleet_listener*> listeners_;
+    std::uint32_t depth_ = 0;  ///< dispatch re-entrancy (a session applying commands)
+    std::uint64_t wakes_ = 0;
+    std::uint64_t reports_ = 0;
+};
+
+}  // namespace metersim::sim

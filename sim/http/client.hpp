@@ -1,0 +1,112 @@
+#pragma once
+/// HTTP/1.1 client for pushes to the CIS (reports, alarms, command results, billing reports).
+///
+/// Asynchronous, on the caller's io_context (one thread: call send() and receive completions on
+/// that io_context's thread). Connections are pooled and kept alive per host:port; at most
+/// `max_connections_per_host` requests run at once per host, the rest wait in order. Each
+/// request has a connect timeout and a request timeout (write + read of the answer).
+///
+/// A pooled connection may have been closed by the peer while idle. When the write on a reused
+/// connection fails, or its read ends (EOF or reset) before any byte of an answer came, the
+/// request cannot have been processed and is retried once on a fresh connection. Any other
+/// failure is reported as is: the caller (the outbox) decides about retrying.
+///
+/// Plain http only for now: an https URL is refused with a clear error. Beast and Asio stay in
+/// client.cpp.
+
+#include "meters/result.hpp"
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace boost::asio {
+class io_context;
+}
+
+namespace metersim::sim::http {
+
+struct url {
+    std::string scheme;  ///< "http"
+    std::string host;    ///< name or address; IPv6 without its brackets
+    std::uint16_t port = 80;
+    std::string target;  ///< path and query, "/" when the URL has none
+};
+
+/// Parses "http://host[:port][/path[?query]]". Errors name what is wrong ("https is not
+/// supported yet", "missing host", "bad port").
+meters::result<url, std::string> parse_url(std::string_view text);
+
+struct client_options {
+    std::chrono::milliseconds connect_timeout{std::chrono::seconds{5}};
+    std::chrono::milliseconds request_timeout{std::chrono::seconds{10}};
+    std::size_t max_connections_per_host = 32;
+    std::size_t max_idle_per_host = 32;    ///< idle connections kept per host; extras are closed
+    std::size_t body_limit = 8 * 1024 * 1024;  ///< largest answer body accepted
+    std::string user_agent = "metersim";
+};
+
+struct client_request {
+    std::string method = "POST";
+    std::string url;
+    std::vector<std::pair<std::string, std::string>> headers;
+    std::string body;
+    std::string content_type;  ///< empty: "application/json; charset=utf-8"
+};
+
+/// The outcome of one send(): an answer (any status) or a transport error.
+struct client_reply {
+    unsigned status = 0;  ///< 0 when no answer came
+    std::string body;
+    std::chrono::microseconds latency{0};  ///< from send() to completion, queueing included
+    std::string error;                     ///< empty when an answer came
+    bool reused_connection = false;        ///< the answer came on a pooled connection
+
+    bool ok() const noexcept { return error.empty(); }
+};
+
+using completion = std::function<void(client_reply)>;
+
+struct client_stats {
+    std::uint64_t requests = 0;           ///< send() calls
+    std::uint64_t connections_opened = 0;
+    std::uint64_t reuses = 0;             ///< requests that went out on a pooled connection
+    std::uint64_t retries = 0;            ///< stale pooled connections retried on a fresh one
+    std::uint64_t errors = 0;             ///< completions with an error
+    std::size_t idle_connections = 0;
+    std::size_t active = 0;               ///< requests running now
+    std::size_t queued = 0;               ///< requests waiting for a connection slot
+};
+
+class client {
+public:
+    explicit client(boost::asio::io_context& io, client_options options = {});
+    /// Closes the idle connections. Requests still running complete normally; their completions
+    /// are still called.
+    ~client();
+
+    client(client const&) = delete;
+    client& operator=(client const&) = delete;
+
+    /// Sends `req`; `done` is called exactly once, on the io_context's thread, never from inside
+    /// send() itself. An exception thrown by `done` is caught and dropped.
+    void send(client_request req, completion done);
+
+    /// Closes the pooled idle connections (the next request opens a new one).
+    void close_idle();
+
+    client_stats stats() const noexcept;
+
+    struct impl;
+
+private:
+    std::shared_ptr<impl> impl_;
+};
+
+}  // namespace metersim::sim::http

@@ -1,0 +1,87 @@
+#pragma once
+/// sim::journal: every request in (CIS -> platform) and every push out (platform -> CIS), with
+/// the conformance verdict, kept in memory in a bounded ring (the oldest entries fall off).
+///
+/// The admin API exposes it (`GET /admin/journal?platform=&meter=&since=`); scenarios and tests
+/// query it. Entries get a sequence id that grows by one per append and is never reused, so a
+/// reader polls with `since_id` = the last id it saw. Thread-safe (a mutex): appends may come
+/// from several io_contexts once the fleet is sharded. Plain C++: no Asio here.
+
+#include "meters/instant.hpp"
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace metersim::sim {
+
+enum class direction { in, out };
+
+/// "in" / "out".
+std::string_view to_string(direction d) noexcept;
+
+/// One way a request differs from its spec.
+struct deviation {
+    std::string field;    ///< the field or header, in the vendor's spelling ("meterNo")
+    std::string rule;     ///< what was expected ("required", "length <= 20", "yyyyMMddHHmmss")
+    std::string section;  ///< where the spec says so ("xianfeng §2.1")
+};
+
+struct journal_entry {
+    std::uint64_t id = 0;  ///< set by journal::append
+    /// Wall time of the append (set by journal::append when left at its epoch default).
+    std::chrono::system_clock::time_point wall_time{};
+    meters::instant virtual_time{};  ///< the simulation's time at the event (the caller's clock)
+    direction dir = direction::in;
+    std::string platform;  ///< "cnmcsp", "xianfeng", "xintian", "admin"
+    std::string method;
+    std::string target;  ///< path (in) or URL (out)
+    std::string meter_no;
+    std::string request_body;
+    unsigned status = 0;  ///< HTTP status; 0 when no answer came (see error)
+    std::string response_body;
+    std::int64_t latency_us = 0;
+    std::string verdict;  ///< "ok", "deviations", "rejected", "delivered", "failed", ... (free text)
+    std::vector<deviation> deviations;
+    std::string error;  ///< transport error, empty when an answer came
+};
+
+/// A filter; empty strings match everything. Entries come back oldest first.
+struct journal_query {
+    std::string_view platform;
+    std::string_view meter_no;
+    std::uint64_t since_id = 0;  ///< only entries with id > since_id
+    std::size_t limit = 100;     ///< at most this many (0: none)
+};
+
+class journal {
+public:
+    /// Keeps the newest `capacity` entries (at least 1).
+    explicit journal(std::size_t capacity = 10'000);
+
+    /// Stores `e`, assigning its id (and its wall time if unset); returns the id.
+    std::uint64_t append(journal_entry e);
+
+    /// The matching entries with the smallest ids above since_id, up to limit, oldest first.
+    std::vector<journal_entry> query(journal_query const& q) const;
+
+    std::size_t size() const;
+    std::size_t capacity() const noexcept { return capacity_; }
+    /// The id of the newest entry (0 when nothing was ever appended).
+    std::uint64_t last_id() const;
+    /// Entries dropped because the ring was full.
+    std::uint64_t dropped() const;
+
+private:
+    std::size_t const capacity_;
+    mutable std::mutex mutex_;
+    std::vector<journal_entry> ring_;  ///< grows up to capacity_, then overwritten in place
+    std::size_t head_ = 0;             ///< index of the oldest entry once full
+    std::uint64_t next_id_ = 1;
+};
+
+}  // namespace metersim::sim

@@ -1,0 +1,160 @@
+#pragma once
+/// sim::scheduler: the one event queue of the whole fleet (DESIGN.md "Time", STYLE.md §5).
+///
+/// Meter wake-ups, freezes, price activations, command expiries and push retries are events: a
+/// callback due at a virtual instant. Events run in (due, seq) order, seq a counter that grows
+/// with every `at`, so events due at the same instant run in the order they were scheduled
+/// (ns-3's EventKey). Cancelling marks the event (lazy deletion); it never runs.
+///
+/// Two ways to drive it:
+/// - stepped (scenarios, tests, benchmarks): `run_until(t)` / `advance(d)` run every event due
+///   up to t as fast as the CPU allows, moving the stepped clock with them;
+/// - realtime/accelerated: `attach(io)` arms ONE steady_timer for the head of the queue, converting
+///   its virtual due time to wall time through the clock's current rate; it is re-armed when an
+///   earlier event is scheduled and when the clock's mode or speed changes.
+///
+/// now() never goes backwards. While an event runs, now() is its due instant, or the latest
+/// instant already observed if that is later (an event scheduled in the past runs as soon as
+/// possible, "late", at the current time). Events scheduled while a step runs, due within the
+/// step, run in the same step.
+///
+/// Callbacks must not throw; if one does, the exception is caught, reported to the error hook
+/// (stderr by default) and the next event runs: nothing escapes into io_context::run().
+/// Not thread-safe: use from the thread that runs the attached io_context.
+///
+/// Cost: 16-byte keys in time buckets (a calendar queue: insertion is a push_back, popping works
+/// on a small heap of the current ~17 minutes); the callbacks sit in a slot vector reused through a free
+/// list, so a std::function whose capture fits its small buffer (two pointers) schedules without
+/// allocating once the vectors have grown. Limits: 2^24 (16.7 M) events pending at once, and 2^40
+/// (1.1e12) events scheduled over the scheduler's life.
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <limits>
+#include <memory>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "meters/instant.hpp"
+#include "sim/clock.hpp"
+
+namespace boost::asio {
+class io_context;
+}
+
+namespace metersim::sim {
+
+class scheduler {
+public:
+    /// Identifies a scheduled event for cancel(). Never 0 (0 can mean "no event").
+    using event_id = std::uint64_t;
+    /// Most events that can be pending at once.
+    static constexpr std::size_t max_pending = std::size_t{1} << 24;
+
+    /// The scheduler reads (and in stepped mode moves) `clk`, which must outlive it.
+    explicit scheduler(sim::clock& clk);
+    ~scheduler();
+    scheduler(scheduler const&) = delete;
+    scheduler& operator=(scheduler const&) = delete;
+
+    /// Schedules `fn` at `due`. A `due` before now() runs as soon as possible with now() unchanged.
+    /// Throws std::length_error when max_pending events are already pending.
+    event_id at(meters::instant due, std::function<void()> fn);
+    /// at(now() + d, fn).
+    event_id after(meters::duration d, std::function<void()> fn);
+    /// Cancels a pending event: true if it was pending (it will not run), false if it already
+    /// ran, is running, was cancelled, or never existed.
+    bool cancel(event_id id);
+
+    /// The current virtual time (see the class comment).
+    meters::instant now() const;
+
+    /// Runs, in (due, seq) order, every event due at or before `target`, including those that
+    /// events schedule on the way; each sees now() == its due instant. Afterwards now() == target
+    /// in stepped mode (the clock is moved there). A target before now() runs only what is
+    /// already due. In realtime/accelerated mode time is the wall's: this runs what is due by
+    /// min(target, clock now) and moves nothing. Returns the number of events run.
+    std::size_t run_until(meters::instant target);
+    /// run_until(now() + d).
+    std::size_t advance(meters::duration d);
+
+    /// Events scheduled and neither run nor cancelled.
+    std::size_t pending() const noexcept { return live_; }
+    /// The due instant of the earliest pending event.
+    std::optional<meters::instant> next_due();
+
+    /// Realtime/accelerated: runs the due events from `io` (one timer for the queue head). In
+    /// stepped mode with io attached, events already due run on the next loop turn. Re-arms when
+    /// the clock changes mode or speed (it registers as the clock's change listener).
+    void attach(boost::asio::io_context& io);
+    /// Stops using the io_context (the pending timer wait is cancelled). Also done by ~scheduler.
+    void detach();
+
+    sim::clock& clock() noexcept { return clock_; }
+
+    /// Receives the what() of an exception thrown by an event callback.
+    void on_event_error(std::function<void(std::string_view)> hook) { error_hook_ = std::move(hook); }
+
+private:
+    /// 16 bytes, ordered by (due_ms, order); order = seq << 24 | slot, so comparing it compares
+    /// seq (unique) and the slot index rides along. The event_id is `order` itself.
+    struct key {
+        std::int64_t due_ms;
+        std::uint64_t order;
+    };
+    struct slot {
+        std::function<void()> fn;
+        std::uint64_t order = 0;  ///< the key's order while pending; 0: free (or cancelled)
+    };
+
+    /// The keys, bucketed by time (defined in scheduler.cpp): `near` is a small heap of the keys
+    /// in the current bucket and earlier, a ring of unsorted buckets covers the next ~50 days,
+    /// and a heap holds what lies beyond. Popping in order then touches a cache-sized heap.
+    struct queue {
+        std::vector<key> near;
+        std::vector<std::vector<key>> ring;
+        std::vector<std::uint64_t> ring_bits;  ///< a set bit: that ring bucket may hold keys
+        std::vector<key> far;
+        std::int64_t current = 0;  ///< the bucket of `near`; ring holds (current, current + ring size)
+        std::size_t in_ring = 0;
+        std::size_t size = 0;
+
+        queue();
+        void push(key k);
+        /// The earliest key, or null if there is none due by `limit_ms` in a bucket it would
+        /// have to move to (so a step never moves the buckets past its target).
+        key const* peek(std::int64_t limit_ms = std::numeric_limits<std::int64_t>::max());
+        void pop();  ///< removes what peek() returned
+        template <class Stale>
+        void erase_if(Stale stale);
+
+    private:
+        void place(key k);
+        bool advance(std::int64_t limit_ms);
+    };
+    struct timer_state;
+
+    bool is_stale(key const& k) const noexcept;
+    void drop_stale_head();
+    void compact();
+    std::size_t dispatch(std::int64_t limit_ms);
+    void run_one(key const& k);
+    void rearm();
+    void on_timer(std::int64_t armed_due_ms);
+
+    sim::clock& clock_;
+    queue queue_;
+    std::vector<slot> slots_;
+    std::vector<std::uint32_t> free_;
+    std::uint64_t next_seq_ = 1;
+    std::size_t live_ = 0;
+    std::size_t stale_ = 0;                 ///< keys in queue_ whose event was cancelled
+    mutable std::int64_t watermark_ms_;     ///< latest instant now() returned or an event ran at
+    bool dispatching_ = false;
+    std::shared_ptr<timer_state> timer_;
+    std::function<void(std::string_view)> error_hook_;
+};
+
+}  // namespace metersim::sim

@@ -1,0 +1,219 @@
+#include "tests/e2e/xianfeng_fixture.hpp"
+
+using namespace metersim;
+using namespace metersim::test;
+using namespace std::chrono_literals;
+
+namespace {
+
+constexpr char const* close_valve = R"({"method":"VALVE_CONTROL","paras":{"controlFlag":1}})";
+constexpr char const* open_valve = R"({"method":"VALVE_CONTROL","paras":{"controlFlag":0}})";
+
+std::string const account_open_money =
+    R"({"method":"ACCOUNT_OPEN","paras":{"prepaidType":0,"priceOne":2.5,"ladderGasOne":100,)"
+    R"("priceTwo":3.0,"ladderGasTwo":200,"priceThree":3.5,"ladderGasThree":300,"priceFour":4,)"
+    R"("ladderGasFour":400,"priceFive":4.5,"priceVer":1,"pricePeriod":12,)"
+    R"("priceTime":"20260101000000","ladderTime":"20260101000000","clearMark":1,"gasType":1,)"
+    R"("billNo":1,"rechargeValue":100.00,"cardNo":"0000000001"}})";
+
+struct commands_fixture : xianfeng_fixture {
+    std::string no = "07602190100007116";
+    std::string id;
+    commands_fixture() {
+        manufacture(no);
+        id = register_device(no);
+    }
+    int state(std::string const& cmd) { return query_command(id, cmd).at("commandState").get<int>(); }
+    std::string cancel(std::string const& cmd) {
+        return code(call_json("PUT", "/iotcloud/app/cmd/v1.0.0/cancelCmd?deviceId=" + id +
+                                         "&commandId=" + cmd));
+    }
+    std::string batch(std::string const& body) {
+        return code(call_json("POST", "/iotcloud/app/cmd/v1.0.0/batchQueryCmd?companyCode=000000", body));
+    }
+};
+
+}  // namespace
+
+TEST_SUITE("e2e/xianfeng commands") {
+
+TEST_CASE_FIXTURE(commands_fixture, "a command waits for the meter's session, is sent (4), then succeeds (1) and is pushed") {
+    auto cmd = create_command(id, close_valve);
+    CHECK(cmd.size() == 32);
+    CHECK(state(cmd) == 0);
+    advance(1h);  // no session yet: still pending
+    CHECK(state(cmd) == 0);
+    wake(no);
+    CHECK(state(cmd) == 4);
+    advance(2s);
+    auto r = query_command(id, cmd);
+    CHECK(r.at("commandState") == 1);
+    CHECK(r.at("resultDetail").at("commandResult") == "0");
+    CHECK(r.at("commandUpdateTime").get<std::string>().size() == 14);
+    // The meter really closes its valve for the remote cause.
+    CHECK(loop.call([&] { return (fleet.find(no)->meter.valve_causes() & 1u) != 0; }));
+    REQUIRE(cis.wait_for_requests(1));
+    settle();
+    auto responses = pushes("/deviceResponseData");
+    REQUIRE(responses.size() == 1);
+    CHECK(responses[0][0].at("callbackType") == "1");
+    CHECK(responses[0][0].at("commandId") == cmd);
+    CHECK(responses[0][0].at("deviceId") == id);
+    CHECK(responses[0][0].at("callbackData").at("commandResult") == "0");
+    for (auto const& rq : cis.requests()) {
+        if (rq.target != "/deviceResponseData") continue;
+        CHECK(rq.header("API_ORG_NUM") == "000000");
+        CHECK(rq.header("API_TOKEN") == xf::make_token(xf_key, xf_merchant, rq.header("API_TRANS_ID")));
+    }
+}
+
+TEST_CASE_FIXTURE(commands_fixture, "commands reach the meter one at a time, in order") {
+    auto a = create_command(id, close_valve);
+    auto b = create_command(id, open_valve);
+    wake(no);
+    CHECK(state(a) == 4);
+    CHECK(state(b) == 0);
+    advance(2s);
+    CHECK(state(a) == 1);
+    CHECK(state(b) == 4);
+    advance(2s);
+    CHECK(state(b) == 1);
+}
+
+TEST_CASE_FIXTURE(commands_fixture, "a pending command expires at its expireTime") {
+    auto cmd = create_command(id, close_valve, R"(,"expireTime":60,"expireCount":3)");
+    advance(59s);
+    CHECK(state(cmd) == 0);
+    advance(2s);
+    CHECK(state(cmd) == 3);
+    wake(no);
+    advance(5s);
+    CHECK(state(cmd) == 3);  // an expired command is never sent
+}
+
+TEST_CASE_FIXTURE(commands_fixture, "a command the meter cannot carry out expires after expireCount attempts") {
+    inject(no, meters::events::valve_fault{meters::valve_fault::damaged});
+    auto cmd = create_command(id, open_valve, R"(,"expireCount":2)");
+    wake(no);
+    advance(2s);
+    CHECK(state(cmd) == 0);  // first failed attempt: pending again
+    wake(no);
+    advance(2s);
+    CHECK(state(cmd) == 3);
+}
+
+TEST_CASE_FIXTURE(commands_fixture, "cancelCmd cancels a pending command only") {
+    auto cmd = create_command(id, close_valve);
+    CHECK(cancel(cmd) == "100000");
+    CHECK(state(cmd) == 5);
+    CHECK(cancel(cmd) == "500046");
+    auto sending = create_command(id, close_valve);
+    wake(no);
+    CHECK(state(sending) == 4);
+    CHECK(cancel(sending) == "500046");  // the race lost: already sent
+    advance(2s);
+    CHECK(state(sending) == 1);
+    CHECK(cancel(std::string(32, 'a')) == "500043");
+    CHECK(cancel("nothex") == "101001");
+}
+
+TEST_CASE_FIXTURE(commands_fixture, "queryCmd errors: unknown command 500043, a command of another device 500044") {
+    manufacture("07602190100000099");
+    auto other = register_device("07602190100000099");
+    auto cmd = create_command(other, close_valve);
+    CHECK(code(call_json("GET", "/iotcloud/app/cmd/v1.0.0/queryCmd?deviceId=" + id + "&commandId=" + cmd)) == "500044");
+    CHECK(code(call_json("GET", "/iotcloud/app/cmd/v1.0.0/queryCmd?deviceId=" + id + "&commandId=" + std::string(32, 'b'))) == "500043");
+    CHECK(code(call_json("GET", "/iotcloud/app/cmd/v1.0.0/queryCmd?deviceId=" + id)) == "101001");
+}
+
+TEST_CASE_FIXTURE(commands_fixture, "batchQueryCmd answers up to ten commands and refuses a bad list with 500048") {
+    auto a = create_command(id, close_valve);
+    auto b = create_command(id, open_valve);
+    auto j = call_json("POST", "/iotcloud/app/cmd/v1.0.0/batchQueryCmd?companyCode=000000",
+                       "[\"" + a + "\",\"" + b + "\"]");
+    REQUIRE(code(j) == "100000");
+    REQUIRE(j.at("result").size() == 2);
+    CHECK(j.at("result")[1].at("commandId") == b);
+    CHECK(j.at("result")[1].at("commandState") == 0);
+    CHECK(j.at("result")[1].at("resultDetail") == "");
+    std::string eleven = "[";
+    for (int i = 0; i < 11; ++i) eleven += (i ? ",\"" : "\"") + a + "\"";
+    eleven += "]";
+    CHECK(batch(eleven) == "500048");
+    CHECK(batch("[]") == "500048");
+    CHECK(batch(R"({"ids":[]})") == "500048");
+    CHECK(batch(R"(["short"])") == "500048");
+    CHECK(batch("[\"" + std::string(32, 'c') + "\"]") == "500043");
+}
+
+TEST_CASE_FIXTURE(commands_fixture, "creatCmd validates expireTime, expireCount, the method and its parameters") {
+    auto const target = "/iotcloud/app/cmd/v1.0.0/creatCmd?deviceId=" + id;
+    auto send = [&](std::string const& body) { return code(call_json("POST", target, body)); };
+    CHECK(send(R"({"command":{"method":"VALVE_CONTROL","paras":{"controlFlag":1}},"expireTime":0})") == "101001");
+    CHECK(send(R"({"command":{"method":"VALVE_CONTROL","paras":{"controlFlag":1}},"expireTime":2678401})") == "101001");
+    CHECK(send(R"({"command":{"method":"VALVE_CONTROL","paras":{"controlFlag":1}},"expireCount":6})") == "101001");
+    CHECK(send(R"({"command":{"method":"VALVE_CONTROL","paras":{"controlFlag":2}}})") == "500015");
+    CHECK(send(R"({"command":{"method":"FLY"}})") == "500013");
+    CHECK(send(R"({"command":{"method":"BALANCE_SYNC"}})") == "500013");
+    CHECK(send(R"({"expireTime":60})") == "101001");
+    CHECK(send(R"({"command":{"method":"RECHARGE_REMOTE","paras":{"prepaidType":0,"billNo":0,"rechargeValue":1}}})") == "500032");
+}
+
+TEST_CASE_FIXTURE(commands_fixture, "account opening, recharge and price read carry their result fields") {
+    auto open = create_command(id, account_open_money);
+    wake(no);
+    advance(2s);
+    REQUIRE(state(open) == 1);
+    auto recharge = create_command(
+        id, R"({"method":"RECHARGE_REMOTE","paras":{"prepaidType":0,"billNo":7,"rechargeValue":50.5}})");
+    auto read = create_command(id, R"({"method":"PRICE_READ","paras":{"priceType":0}})");
+    wake(no);
+    advance(2s);
+    auto r = query_command(id, recharge);
+    REQUIRE(r.at("commandState") == 1);
+    CHECK(r.at("resultDetail").at("billNo") == "7");
+    CHECK(r.at("resultDetail").at("surplusValue") == "150.50");
+    advance(2s);
+    auto p = query_command(id, read);
+    REQUIRE(p.at("commandState") == 1);
+    CHECK(p.at("resultDetail").at("priceOne") == "2.50");
+    CHECK(p.at("resultDetail").at("ladderGasTwo") == "200");
+    CHECK(p.at("resultDetail").at("priceVer") == "1");
+}
+
+TEST_CASE_FIXTURE(commands_fixture, "a refused command fails (2) with commandResult 1") {
+    // Recharging a meter whose account is not open is refused by the meter.
+    auto cmd = create_command(
+        id, R"({"method":"RECHARGE_REMOTE","paras":{"prepaidType":0,"billNo":7,"rechargeValue":5}})");
+    wake(no);
+    advance(2s);
+    auto r = query_command(id, cmd);
+    CHECK(r.at("commandState") == 2);
+    CHECK(r.at("resultDetail").at("commandResult") == "1");
+}
+
+TEST_CASE_FIXTURE(xianfeng_fixture, "a backend-billed meter opens with §4.8 and takes BALANCE_SYNC") {
+    manufacture("07602190100000200", "xf-nb-backend");
+    auto id = register_device("07602190100000200");
+    auto open = create_command(
+        id, R"({"method":"ACCOUNT_OPEN","paras":{"billingMethod":1,"prepaidType":0,"surplusValue":80.5,)"
+            R"("price":2.8,"ladderNo":1,"accountDate":"20260101000000"}})");
+    auto sync = create_command(
+        id, R"({"method":"BALANCE_SYNC","paras":{"prepaidType":0,"surplusValue":60,"price":3.1,)"
+            R"("accountDate":"20260101000000"}})");
+    wake("07602190100000200");
+    advance(2s);
+    advance(2s);
+    CHECK(query_command(id, open).at("commandState") == 1);
+    CHECK(query_command(id, sync).at("commandState") == 1);
+    CHECK(loop.call([&] { return fleet.find("07602190100000200")->meter.billing().balance; }) ==
+          meters::money::from_units(60));
+    auto j = call_json("POST", "/iotcloud/app/cmd/v1.0.0/creatCmd?deviceId=" + id,
+                       R"({"command":{"method":"ACCOUNT_OPEN","paras":{"billingMethod":3}}})");
+    CHECK(code(j) == "500017");
+    j = call_json("POST", "/iotcloud/app/cmd/v1.0.0/creatCmd?deviceId=" + id,
+                  R"({"command":{"method":"PRICE_CHANGE","paras":{}}})");
+    CHECK(code(j) == "500013");
+}
+
+}  // TEST_SUITE

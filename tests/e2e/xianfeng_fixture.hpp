@@ -1,0 +1,192 @@
+#pragma once
+/// The Xianfeng platform on 127.0.0.1:0: the real sim::http server with the platform's routes, a
+/// real fleet on a stepped clock, the outbox pushing to a cis_receiver standing in for the CIS.
+/// Everything that lives on the loop is created, used and destroyed through loop.call().
+
+#include <doctest/doctest.h>
+
+#include <nlohmann/json.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "meters/meter.hpp"
+#include "platforms/common/timestamp.hpp"
+#include "platforms/xianfeng/platform.hpp"
+#include "platforms/xianfeng/token.hpp"
+#include "sim/catalogue.hpp"
+#include "sim/clock.hpp"
+#include "sim/fleet.hpp"
+#include "sim/http/client.hpp"
+#include "sim/http/server.hpp"
+#include "sim/journal.hpp"
+#include "sim/outbox.hpp"
+#include "sim/scheduler.hpp"
+#include "tests/support/cis_receiver.hpp"
+#include "tests/support/http_client.hpp"
+#include "tests/support/loopback.hpp"
+
+namespace metersim::test {
+
+using json = nlohmann::json;
+namespace xf = platforms::xianfeng;
+
+inline constexpr char const* xf_key = "0a155959379dc684bfa11f199734b01d";
+inline constexpr char const* xf_merchant = "43516709";
+inline constexpr char const* xf_company = "000000";
+
+/// 2026-01-01 00:00:00 +08:00.
+inline meters::instant xf_start() { return meters::instant_from_ms(1'767'196'800'000); }
+
+struct xianfeng_fixture {
+    cis_receiver cis;
+    loopback loop;
+    sim::clock clk{sim::clock_mode::stepped, 1.0, xf_start()};
+    sim::scheduler sched{clk};
+    sim::catalogue cat = sim::catalogue::builtin();
+    sim::fleet fleet{sched, cat, sim::fleet_options{}};
+    sim::journal journal{10000};
+    sim::memory_outbox_store store;
+    std::unique_ptr<sim::http::client> client;
+    std::unique_ptr<sim::outbox> outbox;
+    std::unique_ptr<xf::platform> platform;
+    std::unique_ptr<sim::http::server> server;
+    std::uint16_t port = 0;
+    std::atomic<std::uint64_t> random{0};
+
+    explicit xianfeng_fixture(xf::options o = default_options()) { start(std::move(o)); }
+    ~xianfeng_fixture() {
+        loop.call([&] {
+            server.reset();
+            platform.reset();
+            outbox.reset();
+            client.reset();
+        });
+        loop.stop();
+    }
+
+    static xf::options default_options() {
+        xf::options o;
+        o.company_code = xf_company;
+        o.key = xf_key;
+        o.merchant_id = xf_merchant;
+        return o;
+    }
+
+    void start(xf::options o) {
+        if (o.report_url.empty()) o.report_url = cis.url("/deviceReportData");
+        if (o.response_url.empty()) o.response_url = cis.url("/deviceResponseData");
+        loop.call([&] {
+            client = std::make_unique<sim::http::client>(loop.io());
+            sim::outbox_options oo;
+            oo.backoff = {std::chrono::seconds{1}, std::chrono::seconds{8}};
+            outbox = std::make_unique<sim::outbox>(*client, sched, store, &journal, oo);
+            platform = std::make_unique<xf::platform>(std::move(o), fleet, *outbox, journal, sched);
+            sim::http::router r;
+            platform->add_routes(r);
+            server = std::make_unique<sim::http::server>(loop.io(), std::move(r));
+            port = server->port();
+        });
+    }
+
+    /// A meter fresh from the factory.
+    void manufacture(std::string const& no, std::string const& model = "xf-nb-money") {
+        loop.call([&] {
+            meters::meter_identity id;
+            id.meter_no = no;
+            id.imei = "864814042227339";
+            id.iccid = "8986111825900679193";
+            auto r = fleet.manufacture(sim::manufacture_request{model, id});
+            REQUIRE(r.has_value());
+        });
+    }
+
+    /// Fresh, valid authentication headers (a new RandomCode each time).
+    header_list auth_headers() {
+        auto trans = xf::make_trans_id(std::chrono::system_clock::now(), std::chrono::minutes{480},
+                                       random.fetch_add(1) + 1);
+        return {{"RandomCode", trans},
+                {"Authorization", xf::make_token(xf_key, xf_merchant, trans)},
+                {"Content-Type", "application/json"}};
+    }
+
+    http_answer call(std::string const& method, std::string const& target,
+                     std::string const& body = {}, header_list headers = {}) {
+        if (headers.empty()) headers = auth_headers();
+        return http_request(method, "127.0.0.1", port, target, headers, body);
+    }
+    /// The answer body as JSON (every Xianfeng answer is 200 + JSON).
+    json call_json(std::string const& method, std::string const& target,
+                   std::string const& body = {}, header_list headers = {}) {
+        auto a = call(method, target, body, std::move(headers));
+        REQUIRE(a.status == 200);
+        return json::parse(a.body);
+    }
+    static std::string code(json const& j) { return j.at("responseCode").get<std::string>(); }
+
+    std::string register_device(std::string const& no) {
+        auto j = call_json("POST", "/iotcloud/app/devices/v1.0.0/register?companyCode=000000",
+                           R"({"manuId":1,"deviceNo":")" + no + R"(","userNo":"0000000001"})");
+        REQUIRE(code(j) == "100000");
+        return j.at("result").get<std::string>();
+    }
+
+    std::string create_command(std::string const& device_id, std::string const& command_json,
+                               std::string const& extra = {}) {
+        auto j = call_json("POST", "/iotcloud/app/cmd/v1.0.0/creatCmd?deviceId=" + device_id,
+                           R"({"command":)" + command_json + extra + "}");
+        REQUIRE_MESSAGE(code(j) == "100000", j.dump());
+        return j.at("result").get<std::string>();
+    }
+
+    json query_command(std::string const& device_id, std::string const& command_id) {
+        auto j = call_json("GET", "/iotcloud/app/cmd/v1.0.0/queryCmd?deviceId=" + device_id +
+                                      "&commandId=" + command_id);
+        REQUIRE_MESSAGE(code(j) == "100000", j.dump());
+        return j.at("result");
+    }
+
+    /// Waits (with a deadline) until the outbox has nothing in flight and no retry due.
+    void settle() {
+        bool idle = loop.run_and_wait(
+            [this](auto done) { outbox->when_idle([done] { done->set_value(); }); });
+        REQUIRE(idle);
+    }
+
+    void advance(meters::duration d) {
+        loop.call([&] { sched.advance(d); });
+        settle();
+    }
+
+    /// The meter holds a radio session now (admin "wake").
+    void wake(std::string const& no) {
+        loop.call([&] {
+            auto* m = fleet.find(no);
+            REQUIRE(m != nullptr);
+            fleet.inject(*m, meters::events::wake{});
+        });
+        settle();
+    }
+
+    void inject(std::string const& no, meters::event e) {
+        loop.call([&] {
+            auto* m = fleet.find(no);
+            REQUIRE(m != nullptr);
+            fleet.inject(*m, e);
+        });
+        settle();
+    }
+
+    /// The pushes received on a path, bodies parsed.
+    std::vector<json> pushes(std::string const& path) {
+        std::vector<json> out;
+        for (auto const& r : cis.requests())
+            if (r.target == path) out.push_back(json::parse(r.body));
+        return out;
+    }
+};
+
+}  // namespace metersim::test

@@ -1,0 +1,173 @@
+#include "meters/flow_profile.hpp"
+
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <vector>
+
+#include "meters/rng.hpp"
+
+using namespace metersim::meters;
+using namespace std::chrono_literals;
+
+namespace {
+
+instant const t0 = instant_from_ms(1'767'196'800'000);  // 2026-01-01 00:00 +08:00
+
+volume m3(std::int64_t e4) { return volume::from_e4(e4); }
+
+/// Hour h (local) draws (h + 1) * 0.0123 m3/h: every hour differs and leaves remainders.
+std::array<volume, 24> a_pattern() {
+    std::array<volume, 24> p{};
+    for (std::size_t h = 0; h < 24; ++h) p[h] = m3(static_cast<std::int64_t>(h + 1) * 123);
+    return p;
+}
+
+std::vector<flow_profile> every_kind() {
+    flow_profile overridden = flow_profile::daily_pattern(a_pattern(), 480);
+    overridden.set_override(m3(3333));
+    return {flow_profile::constant(m3(4321)), flow_profile::daily_pattern(a_pattern(), 480),
+            flow_profile::seeded_random(m3(0), m3(25000), 40, seed_for(3, "flow")), overridden};
+}
+
+}  // namespace
+
+TEST_SUITE("meters/flow_profile") {
+
+TEST_CASE("a constant profile draws its rate and never changes") {
+    flow_profile f = flow_profile::constant(m3(5000));
+    CHECK(f.rate_at(t0) == m3(5000));
+    CHECK(f.rate_at(t0 + std::chrono::days{365}) == m3(5000));
+    CHECK(f.next_change_after(t0) == never);
+    flow_remainder carry;
+    CHECK(f.volume_between(t0, t0 + 1h, carry) == m3(5000));
+    CHECK(f.volume_between(t0, t0 + 90min, carry) == m3(7500));
+    CHECK(carry.e4_ms == 0);
+}
+
+TEST_CASE("an empty or reversed interval draws nothing and keeps the carry") {
+    flow_profile f = flow_profile::constant(m3(5000));
+    flow_remainder carry{1234};
+    CHECK(f.volume_between(t0, t0, carry) == volume::zero());
+    CHECK(f.volume_between(t0 + 1h, t0, carry) == volume::zero());
+    CHECK(carry.e4_ms == 1234);
+}
+
+TEST_CASE("gas below 1e-4 m3 is carried until it makes a whole unit") {
+    flow_profile f = flow_profile::constant(m3(1));  // 0.0001 m3 per hour
+    flow_remainder carry;
+    volume total;
+    for (int s = 0; s < 3600; ++s) {
+        volume const v = f.volume_between(t0 + std::chrono::seconds{s},
+                                          t0 + std::chrono::seconds{s + 1}, carry);
+        if (s < 3599) CHECK(v == volume::zero());
+        total += v;
+    }
+    CHECK(total == m3(1));
+    CHECK(carry.e4_ms == 0);
+}
+
+TEST_CASE("a daily pattern follows the local hour at +08:00") {
+    flow_profile f = flow_profile::daily_pattern(a_pattern(), 480);
+    CHECK(f.rate_at(t0) == m3(123));                 // 00:00 local
+    CHECK(f.rate_at(t0 + 59min) == m3(123));
+    CHECK(f.rate_at(t0 + 1h) == m3(246));            // 01:00 local
+    CHECK(f.rate_at(t0 + 23h + 30min) == m3(2952));  // 23:30 local
+    CHECK(f.next_change_after(t0) == t0 + 1h);
+    CHECK(f.next_change_after(t0 + 1h) == t0 + 2h);
+    CHECK(f.next_change_after(t0 - 1ms) == t0);
+}
+
+TEST_CASE("a whole day of a daily pattern draws the pattern's sum") {
+    flow_profile f = flow_profile::daily_pattern(a_pattern(), 480);
+    flow_remainder carry;
+    CHECK(f.volume_between(t0 + 5h, t0 + 29h, carry) == m3(123 * 300));  // 1+2+...+24 = 300
+    CHECK(f.volume_between(t0, t0 + std::chrono::days{10}, carry) == m3(123 * 3000));
+}
+
+TEST_CASE("a seeded random profile is a pure function of seed and hour") {
+    flow_profile a = flow_profile::seeded_random(m3(100), m3(9000), 30, 77);
+    flow_profile b = flow_profile::seeded_random(m3(100), m3(9000), 30, 77);
+    flow_profile other = flow_profile::seeded_random(m3(100), m3(9000), 30, 78);
+    int idle = 0, differ = 0;
+    for (int h = 0; h < 1000; ++h) {
+        instant const t = t0 + std::chrono::hours{h} + 17min;
+        volume const r = a.rate_at(t);
+        CHECK(r == b.rate_at(t));
+        CHECK(r == a.rate_at(t0 + std::chrono::hours{h}));  // constant within the hour
+        if (r.is_zero()) ++idle;
+        else CHECK((r >= m3(100) && r <= m3(9000)));
+        if (r != other.rate_at(t)) ++differ;
+    }
+    CHECK(idle > 230);
+    CHECK(idle < 370);
+    CHECK(differ > 500);
+    CHECK(a.next_change_after(t0 + 17min) == t0 + 1h);
+}
+
+TEST_CASE("a seeded random profile that is always idle draws nothing") {
+    flow_profile f = flow_profile::seeded_random(m3(100), m3(9000), 100, 5);
+    flow_remainder carry;
+    CHECK(f.volume_between(t0, t0 + std::chrono::days{3}, carry) == volume::zero());
+}
+
+TEST_CASE("an override replaces the profile until it is cleared") {
+    flow_profile f = flow_profile::daily_pattern(a_pattern(), 480);
+    f.set_override(m3(2000));
+    CHECK(f.rate_at(t0 + 5h) == m3(2000));
+    CHECK(f.next_change_after(t0) == never);
+    f.clear_override();
+    CHECK(f.rate_at(t0 + 5h) == m3(738));
+    CHECK_FALSE(f.state().has_override);
+}
+
+TEST_CASE("negative rates count as no flow") {
+    flow_profile f = flow_profile::constant(m3(-500));
+    CHECK(f.rate_at(t0) == volume::zero());
+    flow_remainder carry;
+    CHECK(f.volume_between(t0, t0 + 5h, carry) == volume::zero());
+}
+
+TEST_CASE("integrating any split of an interval gives exactly the one-shot total") {
+    meter_rng rng{seed_for(2026, "flow-split")};
+    for (flow_profile const& f : every_kind()) {
+        CAPTURE(to_string(f.state().kind));
+        for (int trial = 0; trial < 50; ++trial) {
+            instant const a = t0 + duration{rng.uniform(0, 86'400'000LL * 30)};
+            instant const b = a + duration{rng.uniform(1, 86'400'000LL * 20)};
+            flow_remainder once_carry{rng.uniform(0, 3'599'999)};
+            flow_remainder split_carry = once_carry;
+            volume const once = f.volume_between(a, b, once_carry);
+            std::vector<instant> cuts;
+            for (std::int64_t n = rng.uniform(1, 40); n > 0; --n)
+                cuts.push_back(a + duration{rng.uniform(0, (b - a).count())});
+            std::sort(cuts.begin(), cuts.end());
+            cuts.push_back(b);
+            volume split;
+            instant from = a;
+            for (instant cut : cuts) {
+                split += f.volume_between(from, cut, split_carry);
+                from = std::max(from, cut);
+            }
+            REQUIRE(split == once);
+            REQUIRE(split_carry == once_carry);
+        }
+    }
+}
+
+TEST_CASE("a long span at a high rate integrates without overflow") {
+    flow_profile f = flow_profile::constant(volume::from_units(1000));  // 1000 m3/h
+    flow_remainder carry;
+    CHECK(f.volume_between(t0, t0 + std::chrono::days{3650}, carry) ==
+          volume::from_units(1000LL * 24 * 3650));
+}
+
+TEST_CASE("profile kinds have stable names") {
+    for (flow_kind k : {flow_kind::constant, flow_kind::daily_pattern, flow_kind::seeded_random})
+        CHECK(flow_kind_from_string(to_string(k)) == k);
+    CHECK_FALSE(flow_kind_from_string("sine").has_value());
+}
+
+}  // TEST_SUITE

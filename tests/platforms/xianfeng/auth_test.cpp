@@ -1,0 +1,210 @@
+#include "platforms/xianfeng/auth.hpp"
+
+#include <doctest/doctest.h>
+
+#include <chrono>
+#include <string>
+
+#include "platforms/xianfeng/errors.hpp"
+
+using namespace metersim::platforms;
+using namespace metersim::platforms::xianfeng;
+using namespace std::chrono_literals;
+
+namespace {
+
+company const gas_co{"000000", "0a155959379dc684bfa11f199734b01d", "43516709"};
+company const other_co{"666666", "ffffffffffffffffffffffffffffffff", "11111111"};
+
+// 2017-07-25 14:48:45 at +08:00, the time of the appendix's transId.
+wall_time const appendix_time{std::chrono::seconds{1500965325}};
+
+std::string const appendix_code = "2017072514484582299619";
+std::string const appendix_token = "70235129e6240134c5c15f2c7420eead971372e67a7f99f5e4c19203361411a1";
+
+auth_config config(std::chrono::seconds window, std::size_t capacity = 1000) {
+    return auth_config{{gas_co, other_co}, window, capacity, 480min};
+}
+
+request_auth headers(std::string const& code, std::string const& token) {
+    return request_auth{std::string_view(code), std::string_view(token)};
+}
+
+// The headers a well-behaved CIS would send at `t` with this random number.
+struct signed_headers {
+    std::string code;
+    std::string token;
+    request_auth view() const { return request_auth{code, token}; }
+};
+signed_headers sign(company const& c, wall_time t, std::uint64_t random) {
+    std::string code = make_trans_id(t, 480min, random);
+    std::string token = make_token(c, code);
+    return {std::move(code), std::move(token)};
+}
+
+}  // namespace
+
+TEST_SUITE("platforms/xianfeng/auth") {
+
+TEST_CASE("the appendix credentials authenticate a request") {
+    authenticator a(config(0s));
+    auto c = a.authenticate("000000", headers(appendix_code, appendix_token), appendix_time);
+    REQUIRE(c.has_value());
+    CHECK(c.value()->code == "000000");
+}
+
+TEST_CASE("an unknown companyCode answers 500002 naming companyCode") {
+    authenticator a(config(0s));
+    auto c = a.authenticate("123456", headers(appendix_code, appendix_token), appendix_time);
+    REQUIRE_FALSE(c.has_value());
+    CHECK(c.error().code == "500002");
+    CHECK(c.error().field == "companyCode");
+    CHECK(a.find_company("").error().code == "500002");
+    CHECK(a.find_company("666666").value()->merchant_id == "11111111");
+}
+
+TEST_CASE("a missing RandomCode or Authorization answers 500003 naming the header") {
+    authenticator a(config(0s));
+    auto no_code = a.verify(request_auth{std::nullopt, std::string_view(appendix_token)}, gas_co, appendix_time);
+    REQUIRE(no_code.has_value());
+    CHECK(no_code->code == "500003");
+    CHECK(no_code->field == "RandomCode");
+    CHECK(no_code->message == "RandomCode is required");
+    auto no_auth = a.verify(request_auth{std::string_view(appendix_code), std::nullopt}, gas_co, appendix_time);
+    REQUIRE(no_auth.has_value());
+    CHECK(no_auth->code == "500003");
+    CHECK(no_auth->field == "Authorization");
+    CHECK(a.verify(headers("", appendix_token), gas_co, appendix_time)->field == "RandomCode");
+}
+
+TEST_CASE("a wrong Authorization answers 500003") {
+    authenticator a(config(0s));
+    std::string wrong = appendix_token;
+    wrong[0] = '8';
+    auto e = a.verify(headers(appendix_code, wrong), gas_co, appendix_time);
+    REQUIRE(e.has_value());
+    CHECK(e->code == "500003");
+    CHECK(e->field == "Authorization");
+    // Another company's key does not verify this company's request.
+    auto c = a.authenticate("666666", headers(appendix_code, appendix_token), appendix_time);
+    REQUIRE_FALSE(c.has_value());
+    CHECK(c.error().code == "500003");
+}
+
+TEST_CASE("an uppercase Authorization is accepted") {
+    authenticator a(config(0s));
+    std::string upper = appendix_token;
+    for (auto& ch : upper) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    CHECK_FALSE(a.verify(headers(appendix_code, upper), gas_co, appendix_time).has_value());
+}
+
+TEST_CASE("a malformed RandomCode answers 500003 with the reason") {
+    authenticator a(config(0s));
+    for (std::string code : {"2017072514484572299619", "201707251448458229961", "2017022914484582299619",
+                             "20170725144845822996190", "abc"}) {
+        CAPTURE(code);
+        auto e = a.verify(headers(code, make_token(gas_co, code)), gas_co, appendix_time);
+        REQUIRE(e.has_value());
+        CHECK(e->code == "500003");
+        CHECK(e->field == "RandomCode");
+        CHECK(e->message.find("80000000") != std::string::npos);
+    }
+}
+
+TEST_CASE("a RandomCode outside the freshness window answers 500003") {
+    authenticator a(config(300s));
+    CHECK_FALSE(a.verify(headers(appendix_code, appendix_token), gas_co, appendix_time + 300s).has_value());
+    authenticator b(config(300s));
+    auto late = b.verify(headers(appendix_code, appendix_token), gas_co, appendix_time + 301s);
+    REQUIRE(late.has_value());
+    CHECK(late->code == "500003");
+    CHECK(late->field == "RandomCode");
+    auto early = b.verify(headers(appendix_code, appendix_token), gas_co, appendix_time - 301s);
+    REQUIRE(early.has_value());
+    CHECK(early->code == "500003");
+}
+
+TEST_CASE("the RandomCode's time is read in the configured zone") {
+    auth_config cfg = config(60s);
+    cfg.utc_offset = 0min;  // the same text now means 8 hours later
+    authenticator a(std::move(cfg));
+    CHECK(a.verify(headers(appendix_code, appendix_token), gas_co, appendix_time).has_value());
+    CHECK_FALSE(a.verify(headers(appendix_code, appendix_token), gas_co, appendix_time + 8h).has_value());
+}
+
+TEST_CASE("a replayed RandomCode within the window answers 500003") {
+    authenticator a(config(300s));
+    auto h = headers(appendix_code, appendix_token);
+    CHECK_FALSE(a.verify(h, gas_co, appendix_time).has_value());
+    auto again = a.verify(h, gas_co, appendix_time + 10s);
+    REQUIRE(again.has_value());
+    CHECK(again->code == "500003");
+    CHECK(again->field == "RandomCode");
+    CHECK(again->message.find("already used") != std::string::npos);
+}
+
+TEST_CASE("a refused request does not burn its RandomCode") {
+    authenticator a(config(300s));
+    CHECK(a.verify(headers(appendix_code, "bad"), gas_co, appendix_time).has_value());
+    CHECK(a.replay_entries() == 0);
+    CHECK_FALSE(a.verify(headers(appendix_code, appendix_token), gas_co, appendix_time).has_value());
+}
+
+TEST_CASE("the same RandomCode is independent per company") {
+    authenticator a(config(300s));
+    auto mine = sign(gas_co, appendix_time, 1);
+    std::string theirs_token = make_token(other_co, mine.code);
+    CHECK_FALSE(a.verify(mine.view(), gas_co, appendix_time).has_value());
+    CHECK_FALSE(a.verify(headers(mine.code, theirs_token), other_co, appendix_time).has_value());
+}
+
+TEST_CASE("with the window off, fixed headers stay valid and nothing is remembered") {
+    authenticator a(config(0s));
+    auto h = headers(appendix_code, appendix_token);
+    for (int i = 0; i < 5; ++i) CHECK_FALSE(a.verify(h, gas_co, appendix_time + std::chrono::hours(24 * 365 * i)).has_value());
+    CHECK(a.replay_entries() == 0);
+}
+
+TEST_CASE("remembered RandomCodes are forgotten once they can no longer be fresh") {
+    authenticator a(config(60s));
+    for (std::uint64_t r = 0; r < 50; ++r)
+        CHECK_FALSE(a.verify(sign(gas_co, appendix_time, r).view(), gas_co, appendix_time).has_value());
+    CHECK(a.replay_entries() == 50);
+    auto later = appendix_time + 121s;
+    CHECK_FALSE(a.verify(sign(gas_co, later, 99).view(), gas_co, later).has_value());
+    CHECK(a.replay_entries() == 1);
+}
+
+TEST_CASE("the replay cache never grows past its capacity") {
+    authenticator a(config(300s, 10));
+    for (std::uint64_t r = 0; r < 100; ++r)
+        CHECK_FALSE(a.verify(sign(gas_co, appendix_time, r).view(), gas_co, appendix_time).has_value());
+    CHECK(a.replay_entries() == 10);
+    // The most recent codes are still refused.
+    CHECK(a.verify(sign(gas_co, appendix_time, 99).view(), gas_co, appendix_time).has_value());
+}
+
+TEST_CASE("a deviceId-only request finds the company whose key verifies it") {
+    authenticator a(config(300s));
+    auto theirs = sign(other_co, appendix_time, 7);
+    auto c = a.authenticate_any(theirs.view(), appendix_time);
+    REQUIRE(c.has_value());
+    CHECK(c.value()->code == "666666");
+    auto replay = a.authenticate_any(theirs.view(), appendix_time);
+    REQUIRE_FALSE(replay.has_value());
+    CHECK(replay.error().code == "500003");
+    auto nobody = a.authenticate_any(headers(appendix_code, std::string(64, '0')), appendix_time);
+    REQUIRE_FALSE(nobody.has_value());
+    CHECK(nobody.error().field == "Authorization");
+}
+
+TEST_CASE("errors render through the Xianfeng response") {
+    authenticator a(config(0s));
+    auto c = a.authenticate("000000", headers(appendix_code, "x"), appendix_time);
+    REQUIRE_FALSE(c.has_value());
+    auto r = to_response(c.error());
+    CHECK(r.body.find(R"("responseCode":"500003")") != std::string::npos);
+    CHECK(r.body.find("Token校验未通过") != std::string::npos);
+}
+
+}  // TEST_SUITE

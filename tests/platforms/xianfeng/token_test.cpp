@@ -1,0 +1,90 @@
+#include "platforms/xianfeng/token.hpp"
+
+#include <doctest/doctest.h>
+
+#include <chrono>
+
+using namespace metersim::platforms;
+using namespace metersim::platforms::xianfeng;
+using namespace std::chrono_literals;
+
+namespace {
+company const appendix{"999999", "0a155959379dc684bfa11f199734b01d", "43516709"};
+}
+
+TEST_SUITE("platforms/xianfeng/token") {
+
+TEST_CASE("the appendix 8 test vector gives the published token") {
+    CHECK(make_token("0a155959379dc684bfa11f199734b01d", "43516709", "2017072514484582299619") ==
+          "70235129e6240134c5c15f2c7420eead971372e67a7f99f5e4c19203361411a1");
+    CHECK(make_token(appendix, "2017072514484582299619") ==
+          "70235129e6240134c5c15f2c7420eead971372e67a7f99f5e4c19203361411a1");
+}
+
+TEST_CASE("a token matches in either hex case and nothing else") {
+    CHECK(token_matches(appendix, "2017072514484582299619",
+                        "70235129e6240134c5c15f2c7420eead971372e67a7f99f5e4c19203361411a1"));
+    CHECK(token_matches(appendix, "2017072514484582299619",
+                        "70235129E6240134C5C15F2C7420EEAD971372E67A7F99F5E4C19203361411A1"));
+    CHECK_FALSE(token_matches(appendix, "2017072514484582299618",
+                              "70235129e6240134c5c15f2c7420eead971372e67a7f99f5e4c19203361411a1"));
+    CHECK_FALSE(token_matches(appendix, "2017072514484582299619", ""));
+    CHECK_FALSE(token_matches(appendix, "2017072514484582299619",
+                              "70235129e6240134c5c15f2c7420eead971372e67a7f99f5e4c19203361411a"));
+}
+
+TEST_CASE("the appendix transId parses into its time and random number") {
+    auto p = parse_trans_id("2017072514484582299619");
+    REQUIRE(p.has_value());
+    CHECK(p->time == civil_time{2017, 7, 25, 14, 48, 45});
+    CHECK(p->random == 82299619);
+    CHECK(parse_trans_id("2024022923595980000000").has_value());
+    CHECK(parse_trans_id("2024022923595989999999").has_value());
+}
+
+TEST_CASE("malformed transIds are refused with the position of the fault") {
+    struct bad { char const* text; std::size_t position; };
+    for (auto [text, position] :
+         {bad{"", 0}, bad{"20170725144845", 14}, bad{"201707251448458229961", 21},
+          bad{"20170725144845822996190", 22}, bad{"2017072514484579999999", 14},
+          bad{"2017072514484590000000", 14}, bad{"2017022914484582299619", 6},
+          bad{"2017-07-25144845822996", 4}, bad{"20170725144845822a9619", 17},
+          bad{"20170725246845822996190", 8}}) {
+        CAPTURE(text);
+        auto p = parse_trans_id(text);
+        REQUIRE_FALSE(p.has_value());
+        CHECK(p.error().position == position);
+        CHECK_FALSE(p.error().reason.empty());
+    }
+}
+
+TEST_CASE("made transIds have the format and stay in range for any random number") {
+    civil_time const t{2019, 8, 19, 17, 59, 39};
+    CHECK(make_trans_id(t, 0) == "2019081917593980000000");
+    CHECK(make_trans_id(t, 9999999) == "2019081917593989999999");
+    CHECK(make_trans_id(t, 10000000) == "2019081917593980000000");
+    for (std::uint64_t r : {std::uint64_t{1}, std::uint64_t{123456789}, UINT64_MAX}) {
+        auto id = make_trans_id(t, r);
+        CAPTURE(id);
+        CHECK(parse_trans_id(id).has_value());
+    }
+}
+
+TEST_CASE("a transId from wall time is written in the vendor zone") {
+    // 1500965325 s = 2017-07-25 06:48:45 UTC = 14:48:45 at +08:00.
+    wall_time const now{std::chrono::seconds{1500965325} + 700ms};
+    CHECK(make_trans_id(now, 480min, 2299619) == "2017072514484582299619");
+    CHECK(make_trans_id(now, 0min, 2299619) == "2017072506484582299619");
+}
+
+TEST_CASE("push headers carry the company code, the transId and its token") {
+    auto h = make_push_headers(appendix, "2017072514484582299619");
+    CHECK(h.org_num == "999999");
+    CHECK(h.trans_id == "2017072514484582299619");
+    CHECK(h.token == "70235129e6240134c5c15f2c7420eead971372e67a7f99f5e4c19203361411a1");
+    CHECK(header_org_num == "API_ORG_NUM");
+    CHECK(header_trans_id == "API_TRANS_ID");
+    CHECK(header_token == "API_TOKEN");
+}
+
+}  // TEST_SUITE

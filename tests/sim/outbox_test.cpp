@@ -1,0 +1,251 @@
+#include "sim/outbox.hpp"
+
+#include "sim/clock.hpp"
+#include "sim/http/client.hpp"
+#include "sim/journal.hpp"
+#include "sim/scheduler.hpp"
+#include "tests/support/cis_receiver.hpp"
+#include "tests/support/loopback.hpp"
+
+#include <doctest/doctest.h>
+
+#include <memory>
+#include <set>
+#include <string>
+
+using namespace metersim;
+using namespace std::chrono_literals;
+
+namespace {
+
+/// An outbox on a loopback loop, its retries on a stepped clock, pushing to a cis_receiver.
+struct outbox_fixture {
+    test::cis_receiver rx;
+    test::loopback loop;
+    sim::clock clk{sim::clock_mode::stepped, 1.0, meters::instant_from_ms(1'767'225'600'000)};
+    sim::scheduler sched{clk};
+    sim::journal journal{1000};
+    sim::memory_outbox_store store;
+    std::unique_ptr<sim::http::client> client;
+    std::unique_ptr<sim::outbox> box;
+
+    outbox_fixture() {
+        sim::outbox_options o;
+        o.backoff = {1s, 4s};
+        loop.call([&] {
+            client = std::make_unique<sim::http::client>(loop.io());
+            box = std::make_unique<sim::outbox>(*client, sched, store, &journal, o);
+        });
+    }
+    ~outbox_fixture() {
+        loop.call([&] {
+            box.reset();
+            client.reset();
+        });
+        loop.stop();
+    }
+
+    sim::push a_push(std::string serial, std::string kind = "report") {
+        sim::push p;
+        p.platform = "xianfeng";
+        p.kind = std::move(kind);
+        p.meter_no = "07602190000001";
+        p.url = rx.url("/cis/report");
+        p.headers = {{"API_TRANS_ID", serial}};
+        p.body = R"({"serialNo":")" + serial + R"(","reading":"12.3400"})";
+        p.serial_no = std::move(serial);
+        return p;
+    }
+
+    std::uint64_t enqueue(sim::push p) {
+        auto id = loop.call([&] { return box->enqueue(std::move(p)); });
+        REQUIRE(id.has_value());
+        return id.value();
+    }
+
+    /// Waits (with a deadline) until nothing is in flight and no retry is due.
+    void settle() {
+        bool idle = loop.run_and_wait([this](auto done) { box->when_idle([done] { done->set_value(); }); });
+        REQUIRE(idle);
+    }
+
+    /// Moves virtual time on (running due retries) and waits for their answers.
+    void advance(meters::duration d) {
+        loop.call([&] { sched.advance(d); });
+        settle();
+    }
+
+    sim::outbox_counters counters() { return loop.call([&] { return box->counters(); }); }
+};
+
+}  // namespace
+
+TEST_SUITE("sim/outbox") {
+
+TEST_CASE("the backoff doubles from its base up to its cap") {
+    sim::backoff_policy p{1s, 5min};
+    CHECK(sim::backoff_delay(p, 1) == 1s);
+    CHECK(sim::backoff_delay(p, 2) == 2s);
+    CHECK(sim::backoff_delay(p, 3) == 4s);
+    CHECK(sim::backoff_delay(p, 9) == 256s);
+    CHECK(sim::backoff_delay(p, 10) == 5min);
+    CHECK(sim::backoff_delay(p, 4'000'000'000u) == 5min);
+}
+
+TEST_CASE_FIXTURE(outbox_fixture, "a push is delivered once and leaves the store") {
+    enqueue(a_push("S-1"));
+    settle();
+    auto seen = rx.requests();
+    REQUIRE(seen.size() == 1);
+    CHECK(seen[0].body == R"({"serialNo":"S-1","reading":"12.3400"})");
+    CHECK(seen[0].header("API_TRANS_ID") == "S-1");
+    CHECK(store.size() == 0);
+    auto c = counters();
+    CHECK(c.delivered == 1);
+    CHECK(c.attempts == 1);
+    CHECK(c.pending == 0);
+
+    auto j = journal.query({});
+    REQUIRE(j.size() == 1);
+    CHECK(j[0].dir == sim::direction::out);
+    CHECK(j[0].platform == "xianfeng");
+    CHECK(j[0].meter_no == "07602190000001");
+    CHECK(j[0].target == rx.url("/cis/report"));
+    CHECK(j[0].status == 200);
+    CHECK(j[0].verdict == "accepted");
+    CHECK(j[0].latency_us > 0);
+
+    advance(1h);
+    CHECK(rx.request_count() == 1);
+}
+
+TEST_CASE_FIXTURE(outbox_fixture, "while the CIS is down retries follow the capped backoff on virtual time and nothing is lost") {
+    rx.down();
+    enqueue(a_push("S-2"));
+    settle();
+    CHECK(counters().attempts == 1);
+    CHECK(store.size() == 1);
+    CHECK(loop.call([&] { return box->is_idle(); }));  // the retry is not due yet
+
+    advance(999ms);
+    CHECK(counters().attempts == 1);
+    advance(1ms);  // t0 + 1 s: retry 1
+    CHECK(counters().attempts == 2);
+    advance(2s);  // + 2 s: retry 2
+    CHECK(counters().attempts == 3);
+    advance(3999ms);
+    CHECK(counters().attempts == 3);
+    advance(1ms);  // + 4 s: retry 3
+    CHECK(counters().attempts == 4);
+    advance(4s);  // capped at 4 s: retry 4
+    CHECK(counters().attempts == 5);
+    CHECK(counters().failures == 5);
+    CHECK(store.size() == 1);
+
+    auto j = journal.query({});
+    REQUIRE(j.size() == 5);
+    CHECK(j[0].verdict == "failed");
+    CHECK(j[0].error.find("refused") != std::string::npos);
+    CHECK(j[0].error.find("retry 1 in 1000 ms") != std::string::npos);
+    CHECK(j[2].error.find("retry 3 in 4000 ms") != std::string::npos);
+    CHECK(j[4].error.find("retry 5 in 4000 ms") != std::string::npos);
+    CHECK(j[1].virtual_time - j[0].virtual_time == 1s);
+
+    rx.up();
+    advance(4s);
+    auto c = counters();
+    CHECK(c.delivered == 1);
+    CHECK(c.pending == 0);
+    CHECK(store.size() == 0);
+    CHECK(rx.request_count() == 1);
+    CHECK(rx.requests()[0].body.find(R"("serialNo":"S-2")") != std::string::npos);
+
+    advance(1h);
+    CHECK(rx.request_count() == 1);  // no duplicate once accepted
+}
+
+TEST_CASE_FIXTURE(outbox_fixture, "error answers are retried with the same serial and body") {
+    rx.enqueue({500, R"({"message":"db down"})"});
+    rx.enqueue({503, "{}"});
+    enqueue(a_push("S-3"));
+    settle();
+    advance(1s);
+    advance(2s);
+    auto seen = rx.requests();
+    REQUIRE(seen.size() == 3);
+    for (auto const& r : seen) {
+        CHECK(r.body == seen[0].body);
+        CHECK(r.header("API_TRANS_ID") == "S-3");
+    }
+    auto j = journal.query({});
+    REQUIRE(j.size() == 3);
+    CHECK(j[0].status == 500);
+    CHECK(j[0].verdict == "not accepted");
+    CHECK(j[0].response_body == R"({"message":"db down"})");
+    CHECK(j[2].verdict == "accepted");
+    CHECK(counters().delivered == 1);
+    advance(1h);
+    CHECK(rx.request_count() == 3);
+}
+
+TEST_CASE_FIXTURE(outbox_fixture, "a kind's acceptance predicate decides what counts as delivered") {
+    loop.call([&] {
+        box->set_acceptance("report", [](unsigned status, std::string_view body) {
+            return status == 200 && body.find(R"("code":0)") != std::string_view::npos;
+        });
+    });
+    rx.enqueue({200, R"({"code":1,"message":"try later"})"});
+    rx.answer_always({200, R"({"code":0})"});
+    enqueue(a_push("S-4"));
+    settle();
+    CHECK(counters().delivered == 0);
+    advance(1s);
+    CHECK(counters().delivered == 1);
+    CHECK(rx.request_count() == 2);
+
+    // Another kind keeps the default: any 2xx.
+    rx.enqueue({204, ""});
+    enqueue(a_push("S-5", "alarm"));
+    settle();
+    CHECK(counters().delivered == 2);
+    CHECK(rx.request_count() == 3);
+}
+
+TEST_CASE_FIXTURE(outbox_fixture, "resume sends what the store still holds and ids continue after it") {
+    auto p = a_push("S-6");
+    p.id = 7;
+    store.save_pending(p);
+    CHECK(loop.call([&] { return box->resume(); }) == 1);
+    settle();
+    CHECK(rx.request_count() == 1);
+    CHECK(store.size() == 0);
+    CHECK(enqueue(a_push("S-7")) == 8);
+}
+
+TEST_CASE_FIXTURE(outbox_fixture, "a push with an unusable URL is refused and nothing is saved") {
+    auto p = a_push("S-8");
+    p.url = "https://cis.example/report";
+    auto r = loop.call([&] { return box->enqueue(std::move(p)); });
+    REQUIRE_FALSE(r.has_value());
+    CHECK(r.error().find("https is not supported yet") != std::string::npos);
+    CHECK(store.size() == 0);
+}
+
+TEST_CASE_FIXTURE(outbox_fixture, "many pushes while the CIS is down all arrive exactly once when it is back") {
+    rx.down();
+    for (int i = 0; i < 20; ++i) enqueue(a_push("M-" + std::to_string(i)));
+    settle();
+    CHECK(counters().pending == 20);
+    rx.up();
+    advance(1s);
+    CHECK(counters().delivered == 20);
+    auto seen = rx.requests();
+    REQUIRE(seen.size() == 20);
+    std::set<std::string> serials;
+    for (auto const& r : seen) serials.insert(r.header("API_TRANS_ID"));
+    CHECK(serials.size() == 20);
+    advance(1h);
+    CHECK(rx.request_count() == 20);
+}
+
+}  // TEST_SUITE

@@ -1,0 +1,82 @@
+#include "tools/cmd_serve.hpp"
+
+#include <doctest/doctest.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+
+#include <csignal>
+#include <chrono>
+
+using namespace metersim;
+using namespace std::chrono_literals;
+
+namespace {
+
+tools::config test_config() {
+    auto c = tools::default_config();
+    c.state = ":memory:";
+    return c;
+}
+
+}  // namespace
+
+TEST_SUITE("tools/cmd_serve") {
+
+TEST_CASE("the summary names every listener, the clock and the fleet size") {
+    tools::serve_app app{test_config()};
+    auto s = app.summary();
+    CAPTURE(s);
+    CHECK(s.find("admin 127.0.0.1:8800") != std::string::npos);
+    CHECK(s.find("cnmcsp 127.0.0.1:8801") != std::string::npos);
+    CHECK(s.find("xianfeng 127.0.0.1:8802") != std::string::npos);
+    CHECK(s.find("xintian 127.0.0.1:8803") != std::string::npos);
+    CHECK(s.find("accelerated x60") != std::string::npos);
+    CHECK(s.find("9 meters") != std::string::npos);
+}
+
+TEST_CASE("serve_app starts its clock from the configured start instant") {
+    auto c = test_config();
+    c.clock.mode = sim::clock_mode::stepped;
+    tools::serve_app app{c};
+    CHECK(app.clock().now() == c.clock.start);
+    CHECK(app.scheduler().now() == c.clock.start);
+}
+
+TEST_CASE("run returns after stop") {
+    tools::serve_app app{test_config()};
+    app.stop();
+    app.run();
+    CHECK(app.io().stopped());
+}
+
+TEST_CASE("the scheduler runs events from the serve loop") {
+    auto c = test_config();
+    c.clock.speed = 1e6;
+    tools::serve_app app{c};
+    bool ran = false;
+    app.scheduler().after(1h, [&] {
+        ran = true;
+        app.stop();
+    });
+    app.run();
+    CHECK(ran);
+}
+
+TEST_CASE("SIGTERM shuts the server down gracefully") {
+    tools::serve_app app{test_config()};
+    bool pending_event_ran = false;
+    app.scheduler().after(24h * 365, [&] { pending_event_ran = true; });
+    boost::asio::post(app.io(), [] { std::raise(SIGTERM); });
+    app.run();  // returns: the signal was caught and the loop drained
+    CHECK_FALSE(pending_event_ran);
+}
+
+TEST_CASE("SIGINT shuts the server down gracefully") {
+    tools::serve_app app{test_config()};
+    boost::asio::post(app.io(), [] { std::raise(SIGINT); });
+    app.run();
+    CHECK(app.io().stopped());
+}
+
+}  // TEST_SUITE

@@ -1,0 +1,293 @@
+#include "tools/config.hpp"
+
+#include <doctest/doctest.h>
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+using namespace metersim;
+using tools::parse_config;
+
+namespace {
+
+/// The 1-based column of `needle` on 1-based line `line` of `text`: tests name the spot they
+/// expect by its text rather than by counting characters.
+int column_of(std::string_view text, int line, std::string_view needle) {
+    std::size_t begin = 0;
+    for (int i = 1; i < line; ++i) begin = text.find('\n', begin) + 1;
+    auto end = text.find('\n', begin);
+    auto row = text.substr(begin, end == std::string_view::npos ? std::string_view::npos : end - begin);
+    auto at = row.find(needle);
+    REQUIRE(at != std::string_view::npos);
+    return static_cast<int>(at) + 1;
+}
+
+std::vector<tools::config_error> errors_of(std::string_view yaml) {
+    auto r = parse_config(yaml, "bad.yaml");
+    REQUIRE_FALSE(r.has_value());
+    return r.error();
+}
+
+tools::config loaded(std::string_view yaml) {
+    auto r = parse_config(yaml, "good.yaml");
+    if (!r) {
+        for (auto const& e : r.error()) MESSAGE(tools::to_string(e));
+    }
+    REQUIRE(r.has_value());
+    return r.value();
+}
+
+}  // namespace
+
+TEST_SUITE("tools/config") {
+
+TEST_CASE("an empty document gives the default of every key and starts no platform") {
+    auto c = loaded("");
+    CHECK(c.state == "metersim.db");
+    CHECK(c.timezone == "local");
+    CHECK(c.clock.mode == sim::clock_mode::accelerated);
+    CHECK(c.clock.speed == 60.0);
+    CHECK(c.clock.start_text == "2026-01-01 00:00:00");
+    CHECK(c.conformance == tools::conformance_mode::lenient);
+    CHECK(c.admin.listen == tools::listen_address{"127.0.0.1", 8800});
+    CHECK_FALSE(c.platforms.cnmcsp.has_value());
+    CHECK_FALSE(c.platforms.xianfeng.has_value());
+    CHECK_FALSE(c.platforms.xintian.has_value());
+    CHECK(c.fleet.empty());
+    CHECK(c.http.body_limit == 1024 * 1024);
+    CHECK(c.http.header_timeout_ms == 10'000);
+    CHECK(c.http.idle_timeout_ms == 60'000);
+    CHECK(c.http.max_connections == 1024);
+    CHECK(c.outbox.backoff_base_ms == 500);
+    CHECK(c.outbox.backoff_cap_ms == 60'000);
+}
+
+TEST_CASE("the embedded default config loads with loopback ports 8800-8803 and a demo fleet on each platform") {
+    auto c = tools::default_config();
+    CHECK(c.admin.listen.to_string() == "127.0.0.1:8800");
+    REQUIRE(c.platforms.cnmcsp.has_value());
+    REQUIRE(c.platforms.xianfeng.has_value());
+    REQUIRE(c.platforms.xintian.has_value());
+    CHECK(c.platforms.cnmcsp->listen.to_string() == "127.0.0.1:8801");
+    CHECK(c.platforms.xianfeng->listen.to_string() == "127.0.0.1:8802");
+    CHECK(c.platforms.xintian->listen.to_string() == "127.0.0.1:8803");
+    CHECK(c.platforms.xianfeng->company_code == "000000");
+    CHECK_FALSE(c.platforms.cnmcsp->app_token.empty());
+    CHECK(c.clock.mode == sim::clock_mode::accelerated);
+    CHECK(c.clock.speed == 60.0);
+    REQUIRE(c.fleet.size() == 3);
+    for (auto const& e : c.fleet) CHECK(e.count > 0);
+    CHECK(c.fleet[0].platform == "cnmcsp");
+    CHECK(c.fleet[1].platform == "xianfeng");
+    CHECK(c.fleet[2].platform == "xintian");
+}
+
+TEST_CASE("a fixed timezone places the start instant in that zone") {
+    auto c = loaded("timezone: +08:00\nclock: { mode: stepped, start: \"2026-01-01 00:00:00\" }\n");
+    CHECK(c.zone.minutes == 480);
+    CHECK(meters::to_ms(c.clock.start) == 1'767'196'800'000);  // 2025-12-31T16:00:00Z
+    CHECK(c.clock.mode == sim::clock_mode::stepped);
+
+    CHECK(loaded("timezone: UTC\n").zone.minutes == 0);
+    CHECK(loaded("timezone: \"-0530\"\n").zone.minutes == -330);
+    CHECK(meters::to_ms(loaded("timezone: Z\n").clock.start) == 1'767'225'600'000);
+}
+
+TEST_CASE("every key is read from block and flow style alike") {
+    auto c = loaded(R"(state: ":memory:"
+timezone: "+08:00"
+clock:
+  mode: realtime
+  speed: 0.5
+  start: "2030-06-15 12:30:00"
+conformance: strict
+admin: { listen: "0.0.0.0:9000" }
+platforms:
+  cnmcsp: { listen: "[::1]:9001", app_token: t, app_secret: s, realtime_url: "http://cis/rt", alarm_url: "https://cis/al", body_limit: 2048 }
+  xianfeng:
+    listen: localhost:0
+    company_code: "000123"
+    key: k
+    merchant_id: m
+    report_url: http://cis:8080/report
+    response_url: http://cis:8080/response
+    freshness_window_s: 600
+    replay_check: false
+    auto_provision: true
+  xintian: { app_id: a, app_secret: b, report_url: "http://cis/xt" }
+fleet:
+  - { platform: xianfeng, model: xf-nb-money, count: 100, id_prefix: "07602190" }
+  - platform: xintian
+    model: xt-nb
+http: { body_limit: 4096, header_timeout_ms: 5000, idle_timeout_ms: 7000, max_connections: 10 }
+outbox: { backoff_base_ms: 100, backoff_cap_ms: 1000 }
+)");
+    CHECK(c.state == ":memory:");
+    CHECK(c.clock.mode == sim::clock_mode::realtime);
+    CHECK(c.clock.speed == 0.5);
+    CHECK(c.clock.start_text == "2030-06-15 12:30:00");
+    CHECK(c.conformance == tools::conformance_mode::strict);
+    CHECK(c.admin.listen == tools::listen_address{"0.0.0.0", 9000});
+    CHECK(c.platforms.cnmcsp->listen == tools::listen_address{"::1", 9001});
+    CHECK(c.platforms.cnmcsp->listen.to_string() == "[::1]:9001");
+    CHECK(c.platforms.cnmcsp->realtime_url == "http://cis/rt");
+    CHECK(c.platforms.cnmcsp->body_limit == 2048);
+    CHECK(c.platforms.xianfeng->listen == tools::listen_address{"localhost", 0});
+    CHECK(c.platforms.xianfeng->company_code == "000123");
+    CHECK(c.platforms.xianfeng->freshness_window_s == 600);
+    CHECK_FALSE(c.platforms.xianfeng->replay_check);
+    CHECK(c.platforms.xianfeng->auto_provision);
+    CHECK(c.platforms.xianfeng->body_limit == 4096);  // inherited from http.body_limit
+    CHECK(c.platforms.xintian->listen == tools::listen_address{"127.0.0.1", 8803});
+    REQUIRE(c.fleet.size() == 2);
+    CHECK(c.fleet[0] == tools::fleet_entry{"xianfeng", "xf-nb-money", 100, "07602190"});
+    CHECK(c.fleet[1] == tools::fleet_entry{"xintian", "xt-nb", 1, ""});
+    CHECK(c.http.max_connections == 10);
+    CHECK(c.outbox.backoff_cap_ms == 1000);
+}
+
+TEST_CASE("the config printed as YAML reads back to the same config") {
+    auto original = tools::default_config();
+    original.platforms.cnmcsp->realtime_url = "http://cis/a \"quoted\" path";
+    original.clock.speed = 0.1;
+    auto again = loaded(tools::to_yaml(original));
+    CHECK(tools::to_yaml(again) == tools::to_yaml(original));
+    CHECK(again.clock.speed == 0.1);
+    CHECK(again.fleet == original.fleet);
+    CHECK(again.platforms.cnmcsp->realtime_url == original.platforms.cnmcsp->realtime_url);
+}
+
+TEST_CASE("each kind of bad input is reported at its line and column with what was found and expected") {
+    struct bad {
+        char const* yaml;
+        int line;
+        char const* at;       ///< the text the column points at, on that line
+        char const* message;  ///< a part of the message
+    };
+    bad const cases[] = {
+        {"colour: red\n", 1, "colour", R"(config: found unknown key "colour", expected one of: state, timezone)"},
+        {"state: a.db\nstate: b.db\n", 2, "state", R"(state: found a second "state")"},
+        {"state:\n", 1, "state", "state: found nothing, expected a string"},
+        {"state: [a, b]\n", 1, "[", "state: found a list, expected a string"},
+        {"timezone: Mars/Base\n", 1, "Mars", R"(timezone: found "Mars/Base", expected local, UTC or an offset like +08:00)"},
+        {"timezone: \"+15:00\"\n", 1, "\"", "timezone: found \"+15:00\""},
+        {"clock: { mode: fast }\n", 1, "fast", R"(clock.mode: found "fast", expected realtime, accelerated or stepped)"},
+        {"clock:\n  speed: 0\n", 2, "0", R"(clock.speed: found "0", expected a number greater than 0)"},
+        {"clock:\n  speed: fast\n", 2, "fast", "clock.speed: found \"fast\""},
+        {"clock:\n  speed: .inf\n", 2, ".inf", "clock.speed: found \".inf\""},
+        {"clock: { start: \"2026-02-30 00:00:00\" }\n", 1, "\"2026", R"(expected a time "yyyy-MM-dd HH:mm:ss")"},
+        {"clock: { start: \"2026-01-01T00:00:00\" }\n", 1, "\"2026", "clock.start: found"},
+        {"clock: { tick: 1 }\n", 1, "tick", R"(clock: found unknown key "tick", expected one of: mode, speed, start)"},
+        {"clock: stepped\n", 1, "stepped", R"(clock: found "stepped", expected a map)"},
+        {"conformance: loose\n", 1, "loose", R"(conformance: found "loose", expected lenient or strict)"},
+        {"admin: { listen: localhost }\n", 1, "localhost", R"(admin.listen: found "localhost", expected host:port)"},
+        {"admin:\n  listen: 127.0.0.1:70000\n", 2, "127", "admin.listen: found \"127.0.0.1:70000\""},
+        {"admin:\n  listen: \"example.com:80\"\n", 2, "\"example", "admin.listen: found \"example.com:80\""},
+        {"admin:\n  listen: \"127.0.0.1:\"\n", 2, "\"127", "admin.listen: found \"127.0.0.1:\""},
+        {"admin:\n  listen: 127.0.0.1:\n", 2, "", "YAML syntax: illegal map value"},  // ": " ends a plain scalar
+        {"platforms:\n  acme: {}\n", 2, "acme", R"(platforms: found unknown key "acme", expected one of: cnmcsp, xianfeng, xintian)"},
+        {"platforms:\n  xianfeng:\n    secret: x\n", 3, "secret", R"(platforms.xianfeng: found unknown key "secret")"},
+        {"platforms:\n  xianfeng:\n    replay_check: maybe\n", 3, "maybe",
+         R"(platforms.xianfeng.replay_check: found "maybe", expected true or false)"},
+        {"platforms:\n  xianfeng:\n    freshness_window_s: -5\n", 3, "-5",
+         "platforms.xianfeng.freshness_window_s: found \"-5\", expected an integer from 1 to"},
+        {"platforms:\n  xianfeng:\n    freshness_window_s: 1.5\n", 3, "1.5", "expected an integer"},
+        {"platforms:\n  xintian:\n    report_url: ftp://cis/report\n", 3, "ftp",
+         R"(platforms.xintian.report_url: found "ftp://cis/report", expected an http:// or https:// URL)"},
+        {"platforms:\n  cnmcsp: { app_token: {a: 1} }\n", 2, "{a", "platforms.cnmcsp.app_token: found a map, expected a string"},
+        {"platforms:\n  cnmcsp: { listen: 127.0.0.1:8800 }\n", 2, "127",
+         "platforms.cnmcsp.listen: found 127.0.0.1:8800, expected a port not already used by admin.listen"},
+        {"fleet: { platform: cnmcsp }\n", 1, "{", "fleet: found a map, expected a list"},
+        {"fleet:\n  - xianfeng\n", 2, "xianfeng", R"(fleet[0]: found "xianfeng", expected a map)"},
+        {"platforms: { cnmcsp: {} }\nfleet:\n  - { platform: cnmcsp, model: m, count: 0 }\n", 3, "0 }",
+         R"(fleet[0].count: found "0", expected an integer from 1 to 1000000)"},
+        {"platforms: { cnmcsp: {} }\nfleet:\n  - { platform: acme, model: m }\n", 3, "acme",
+         R"(fleet[0].platform: found "acme", expected cnmcsp, xianfeng or xintian)"},
+        {"fleet:\n  - { platform: xintian, model: m }\n", 2, "xintian",
+         R"(fleet[0].platform: found "xintian", expected a platform configured under platforms)"},
+        {"platforms: { cnmcsp: {} }\nfleet:\n  - { platform: cnmcsp }\n", 3, "{", "fleet[0]: found no model"},
+        {"platforms: { cnmcsp: {} }\nfleet:\n  - { model: m }\n", 3, "{", "fleet[0]: found no platform"},
+        {"platforms: { cnmcsp: {} }\nfleet:\n  - { platform: cnmcsp, model: m, id_prefix: 07A }\n", 3, "07A",
+         R"(fleet[0].id_prefix: found "07A", expected up to 16 digits)"},
+        {"http: { body_limit: big }\n", 1, "big", R"(http.body_limit: found "big", expected an integer from 1 to)"},
+        {"outbox: { backoff_base_ms: 1000, backoff_cap_ms: 10 }\n", 1, "10 }",
+         R"(outbox.backoff_cap_ms: found "10", expected at least outbox.backoff_base_ms (1000))"},
+        {"- a\n- b\n", 1, "-", "config: found a list, expected a map"},
+        {"clock: { mode: stepped\n", 2, "", "YAML syntax: "},
+    };
+    for (auto const& c : cases) {
+        std::string const yaml = c.yaml;
+        CAPTURE(yaml);
+        auto errors = errors_of(c.yaml);
+        REQUIRE(errors.size() == 1);
+        auto const& e = errors.front();
+        CAPTURE(e.message);
+        CHECK(e.file == "bad.yaml");
+        CHECK(e.line == c.line);
+        if (*c.at != '\0') CHECK(e.column == column_of(c.yaml, c.line, c.at));
+        CHECK(e.message.find(c.message) != std::string::npos);
+    }
+}
+
+TEST_CASE("every error in a file is reported at once, in file order") {
+    auto errors = errors_of(R"(state: ok.db
+clock: { mode: fast, speed: -1 }
+admin: { listen: nowhere }
+platforms:
+  xianfeng: { replay_check: perhaps, colour: blue }
+fleet:
+  - { platform: cnmcsp, model: m, count: many }
+)");
+    std::vector<std::pair<int, std::string_view>> expected = {
+        {2, "clock.mode"},
+        {2, "clock.speed"},
+        {3, "admin.listen"},
+        {5, "platforms.xianfeng.replay_check"},
+        {5, "platforms.xianfeng: found unknown key \"colour\""},
+        {7, "fleet[0].platform: found \"cnmcsp\", expected a platform configured"},
+        {7, "fleet[0].count"},
+    };
+    REQUIRE(errors.size() == expected.size());
+    for (std::size_t i = 0; i < expected.size(); ++i) {
+        CAPTURE(i);
+        CAPTURE(errors[i].message);
+        CHECK(errors[i].line == expected[i].first);
+        CHECK(errors[i].message.starts_with(expected[i].second));
+    }
+}
+
+TEST_CASE("an error prints as FILE:LINE:COLUMN: error: message") {
+    auto errors = errors_of("clock:\n  mode: fast\n");
+    REQUIRE(errors.size() == 1);
+    CHECK(tools::to_string(errors[0]) ==
+          R"(bad.yaml:2:9: error: clock.mode: found "fast", expected realtime, accelerated or stepped)");
+}
+
+TEST_CASE("an unreadable file is one error without a position") {
+    auto r = tools::load_config_file("/nonexistent/metersim.yaml");
+    REQUIRE_FALSE(r.has_value());
+    REQUIRE(r.error().size() == 1);
+    CHECK(r.error()[0].line == 0);
+    CHECK(tools::to_string(r.error()[0]) == "/nonexistent/metersim.yaml: error: cannot read the file");
+}
+
+TEST_CASE("listen addresses accept IPv4, bracketed IPv6, localhost and port 0") {
+    CHECK(loaded("admin: { listen: 10.1.2.3:65535 }").admin.listen == tools::listen_address{"10.1.2.3", 65535});
+    CHECK(loaded("admin: { listen: \"[::]:80\" }").admin.listen == tools::listen_address{"::", 80});
+    CHECK(loaded("admin: { listen: localhost:0 }").admin.listen.port == 0);
+    CHECK_FALSE(parse_config("admin: { listen: \"::1:80\" }", "x").has_value());
+    CHECK_FALSE(parse_config("admin: { listen: 256.1.1.1:80 }", "x").has_value());
+    CHECK_FALSE(parse_config("admin: { listen: \"127.0.0.1:-1\" }", "x").has_value());
+}
+
+TEST_CASE("two listeners on port 0 do not clash but two on one port do") {
+    CHECK(parse_config("admin: { listen: 127.0.0.1:0 }\nplatforms: { cnmcsp: { listen: 127.0.0.1:0 } }", "x")
+              .has_value());
+    auto errors = errors_of("platforms:\n  cnmcsp: { listen: 127.0.0.1:9000 }\n  xintian: { listen: 0.0.0.0:9000 }\n");
+    REQUIRE(errors.size() == 1);
+    CHECK(errors[0].line == 3);
+    CHECK(errors[0].message.find("already used by platforms.cnmcsp.listen") != std::string::npos);
+}
+
+}  // TEST_SUITE

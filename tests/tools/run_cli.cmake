@@ -1,0 +1,10 @@
+# Runs EXE with ARGS (separated by |); fails unless it exits with EXIT and its output matches REGEX.
+string(REPLACE "|" ";" ARGS "${ARGS}")
+execute_process(COMMAND ${EXE} ${ARGS} RESULT_VARIABLE code OUTPUT_VARIABLE out ERROR_VARIABLE err TIMEOUT 20)
+set(all "${out}${err}")
+if(NOT code STREQUAL "${EXIT}")
+  message(FATAL_ERROR "expected exit code ${EXIT}, got ${code}\n--- output ---\n${all}")
+endif()
+if(NOT all MATCHES "${REGEX}")
+  message(FATAL_ERROR "output does not match: ${REGEX}\n--- output ---\n${all}")
+endif()

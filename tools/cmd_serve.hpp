@@ -1,0 +1,75 @@
+#pragma once
+/// `metersim serve`: the fake vendor platforms and the admin API in one event loop.
+///
+/// serve_app owns everything a running server is made of: the io_context, the virtual clock, the
+/// scheduler attached to the loop, and (as they are written) the fleet, the store, the outbox,
+/// the platform listeners and the admin listener. It runs on the calling thread until stop() or
+/// SIGINT/SIGTERM, then shuts down gracefully: listeners close, in-flight work finishes, run()
+/// returns. Asio and CLI11 stay out of this header (forward declarations only).
+
+#include <memory>
+#include <string>
+
+#include "sim/clock.hpp"
+#include "sim/scheduler.hpp"
+#include "tools/config.hpp"
+
+namespace CLI {
+class App;
+}
+namespace boost::asio {
+class io_context;
+}
+
+namespace metersim::tools {
+
+/// The flags of `metersim serve`.
+struct serve_options {
+    std::string config_file;  ///< empty: the embedded default config
+    bool print_config = false;
+    bool print_default_config = false;
+};
+
+/// Adds the `serve` subcommand to `app` with its flags bound to `opts`; returns the subcommand.
+CLI::App* add_serve_command(CLI::App& app, serve_options& opts);
+
+/// Runs `metersim serve` once the command line is parsed; returns an exit code (tools/exit_codes.hpp).
+/// Config errors go to stderr as "FILE:LINE:COLUMN: error: ..." and give exit_code::bad_input.
+int run_serve(serve_options const& opts);
+
+class serve_app {
+public:
+    /// Builds the clock (from cfg.clock) and the scheduler, attached to the loop. Throws on
+    /// startup failures (e.g. a port that cannot be bound): startup is an edge, not the loop.
+    explicit serve_app(config cfg);
+    ~serve_app();
+    serve_app(serve_app const&) = delete;
+    serve_app& operator=(serve_app const&) = delete;
+
+    /// One line: what the server listens on, its clock and fleet.
+    std::string summary() const;
+
+    /// Runs the loop on the calling thread until stop() or SIGINT/SIGTERM has shut it down.
+    void run();
+    /// Asks for a graceful shutdown; callable from any thread (it posts to the loop).
+    void stop();
+
+    boost::asio::io_context& io() noexcept { return *io_; }
+    sim::clock& clock() noexcept { return clock_; }
+    sim::scheduler& scheduler() noexcept { return scheduler_; }
+    config const& settings() const noexcept { return cfg_; }
+
+private:
+    struct parts;
+
+    void start_listeners();
+    void shutdown() noexcept;
+
+    config cfg_;
+    std::unique_ptr<boost::asio::io_context> io_;  ///< declared first among the runtime parts: destroyed last
+    sim::clock clock_;
+    sim::scheduler scheduler_;
+    std::unique_ptr<parts> parts_;  ///< signal_set now; fleet, store, outbox and listeners later
+};
+
+}  // namespace metersim::tools

@@ -1,0 +1,145 @@
+#pragma once
+/// tools::config: the YAML configuration of `metersim serve` (DESIGN.md "Interfaces users touch").
+///
+/// `config` is a plain struct with a default for every key; the loader fills it from YAML and
+/// reports every problem it finds (not just the first) with file, 1-based line and column, what
+/// was found and what was expected. The embedded default config (default_config_yaml()) goes
+/// through the same loader, so the defaults users read are the defaults that run.
+/// No yaml-cpp type appears here: only config.cpp includes yaml-cpp.
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "meters/calendar.hpp"
+#include "meters/instant.hpp"
+#include "meters/result.hpp"
+#include "sim/clock.hpp"
+
+namespace metersim::tools {
+
+/// "host:port": host an IPv4 address, "[IPv6]" or "localhost"; port 0 asks for any free port.
+struct listen_address {
+    std::string host = "127.0.0.1";
+    std::uint16_t port = 0;
+    std::string to_string() const;  ///< "127.0.0.1:8801", "[::1]:8801"
+    auto operator<=>(listen_address const&) const = default;
+};
+
+enum class conformance_mode { lenient, strict };
+std::string_view to_string(conformance_mode m) noexcept;
+
+struct clock_config {
+    sim::clock_mode mode = sim::clock_mode::accelerated;
+    double speed = 60;                           ///< accelerated speed, > 0
+    std::string start_text = "2026-01-01 00:00:00";  ///< in the configured timezone
+    meters::instant start{};                     ///< start_text resolved in the timezone
+};
+
+struct admin_config {
+    listen_address listen{"127.0.0.1", 8800};
+};
+
+/// Per-platform settings. A URL left empty means that push is not sent.
+struct cnmcsp_config {
+    listen_address listen{"127.0.0.1", 8801};
+    std::string app_token = "demo-app-token";
+    std::string app_secret = "demo-app-secret";
+    std::string realtime_url;
+    std::string alarm_url;
+    std::size_t body_limit = 0;  ///< bytes; 0 in the struct means "http.body_limit" (resolved by the loader)
+};
+
+struct xianfeng_config {
+    listen_address listen{"127.0.0.1", 8802};
+    std::string company_code = "000000";
+    std::string key = "demo-key";
+    std::string merchant_id = "demo-merchant";
+    std::string report_url;
+    std::string response_url;
+    std::int64_t freshness_window_s = 300;  ///< RandomCode timestamps older or newer are refused
+    bool replay_check = true;               ///< a repeated RandomCode is refused
+    bool auto_provision = false;            ///< unknown deviceIds are created on first use
+    std::size_t body_limit = 0;
+};
+
+struct xintian_config {
+    listen_address listen{"127.0.0.1", 8803};
+    std::string app_id = "demo-app-id";
+    std::string app_secret = "demo-app-secret";
+    std::string report_url;
+    std::size_t body_limit = 0;
+};
+
+/// A platform left out is not started.
+struct platforms_config {
+    std::optional<cnmcsp_config> cnmcsp;
+    std::optional<xianfeng_config> xianfeng;
+    std::optional<xintian_config> xintian;
+};
+
+/// Meters manufactured at start: `count` meters of `model` on `platform`, numbered from
+/// id_prefix followed by a sequence number.
+struct fleet_entry {
+    std::string platform;  ///< "cnmcsp", "xianfeng" or "xintian"
+    std::string model;     ///< a catalogue model name (checked when the fleet is built)
+    std::uint32_t count = 1;
+    std::string id_prefix;  ///< digits
+    auto operator<=>(fleet_entry const&) const = default;
+};
+
+struct http_config {
+    std::size_t body_limit = 1024 * 1024;  ///< bytes, for every listener unless a platform says
+    std::int64_t header_timeout_ms = 10'000;
+    std::int64_t idle_timeout_ms = 60'000;
+    std::uint32_t max_connections = 1024;
+};
+
+struct outbox_config {
+    std::int64_t backoff_base_ms = 500;
+    std::int64_t backoff_cap_ms = 60'000;
+};
+
+struct config {
+    std::string state = "metersim.db";  ///< SQLite file; ":memory:" keeps nothing
+    std::string timezone = "local";     ///< as written: "local", "UTC", "+08:00"
+    meters::utc_offset zone{};          ///< timezone resolved ("local": the host's offset at clock.start)
+    clock_config clock;
+    conformance_mode conformance = conformance_mode::lenient;
+    admin_config admin;
+    platforms_config platforms;
+    std::vector<fleet_entry> fleet;
+    http_config http;
+    outbox_config outbox;
+};
+
+/// One problem in a config file. line and column are 1-based (0 when the problem has no place,
+/// e.g. an unreadable file).
+struct config_error {
+    std::string file;
+    int line = 0;
+    int column = 0;
+    std::string message;  ///< "clock.mode: found \"fast\", expected realtime, accelerated or stepped"
+};
+/// "FILE:LINE:COLUMN: error: MESSAGE" (or "FILE: error: MESSAGE" without a place).
+std::string to_string(config_error const& e);
+
+using config_result = meters::result<config, std::vector<config_error>>;
+
+/// Parses YAML text. `file` names it in errors. An empty document gives the defaults.
+config_result parse_config(std::string_view yaml, std::string_view file);
+/// Reads and parses a file; an unreadable file is one error without line and column.
+config_result load_config_file(std::string const& path);
+
+/// The embedded default config, as YAML text (what `metersim serve` runs without --config).
+std::string_view default_config_yaml() noexcept;
+/// default_config_yaml() parsed (it always parses: a test checks it).
+config default_config();
+
+/// The config as YAML that parse_config reads back to the same config.
+std::string to_yaml(config const& c);
+
+}  // namespace metersim::tools
