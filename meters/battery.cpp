@@ -40,7 +40,7 @@ std::optional<instant> battery::next_crossing() const noexcept {
             // the smallest m with carry + rate * m >= need * day_ms.
             wide_int const need = static_cast<wide_int>(state_.voltage_uv - thr + 1) * day_ms
                                   - state_.drain_carry;
-            wide_int const m = need <= 0 ? 0 : (need + rate - 1) / rate;
+            wide_int const m = need <= 0 ? 0 : wide_quot(need + rate - 1, rate);
             if (m > static_cast<wide_int>(std::numeric_limits<std::int64_t>::max() / 2)) return;
             at = state_.updated_at + duration{static_cast<std::int64_t>(m)};
         }
@@ -53,6 +53,10 @@ std::optional<instant> battery::next_crossing() const noexcept {
 
 battery_outcome battery::advance_to(instant now) {
     battery_outcome out;
+    if (now == state_.updated_at) {  // already drained to now (a meter asks at every stop)
+        evaluate(now, out);
+        return out;
+    }
     // Stop at every threshold crossing on the way so each alarm carries its exact instant;
     // the integration is split-exact, so stopping changes nothing in the voltage.
     bool to_now = false;
@@ -63,8 +67,8 @@ battery_outcome battery::advance_to(instant now) {
             std::int64_t const elapsed = (stop - state_.updated_at).count();
             wide_int const total = static_cast<wide_int>(params_.drain_per_day_uv) * elapsed
                                    + state_.drain_carry;
-            std::int64_t const drained = total > 0 ? static_cast<std::int64_t>(total / day_ms) : 0;
-            state_.drain_carry = total > 0 ? static_cast<std::int64_t>(total % day_ms) : 0;
+            std::int64_t const drained = total > 0 ? static_cast<std::int64_t>(wide_quot(total, day_ms)) : 0;
+            state_.drain_carry = total > 0 ? static_cast<std::int64_t>(wide_rem(total, day_ms)) : 0;
             drain(drained);
             state_.updated_at = stop;
         }

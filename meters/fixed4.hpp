@@ -15,6 +15,23 @@ namespace metersim::meters {
 /// 128-bit intermediate for products (g++/clang extension; __extension__ keeps -Wpedantic quiet).
 __extension__ typedef __int128 wide_int;
 
+/// a / b and a % b, truncating like the built-in operators. The 128-bit division is a library
+/// call; the simulator's values almost always fit in 64 bits, and then the 64-bit instruction
+/// gives the same result.
+constexpr bool fits_int64(wide_int a) noexcept {
+    return a >= std::numeric_limits<std::int64_t>::min() && a <= std::numeric_limits<std::int64_t>::max();
+}
+constexpr wide_int wide_quot(wide_int a, wide_int b) noexcept {
+    if (fits_int64(a) && fits_int64(b) && b != -1)
+        return static_cast<std::int64_t>(a) / static_cast<std::int64_t>(b);
+    return a / b;
+}
+constexpr wide_int wide_rem(wide_int a, wide_int b) noexcept {
+    if (fits_int64(a) && fits_int64(b) && b != -1)
+        return static_cast<std::int64_t>(a) % static_cast<std::int64_t>(b);
+    return a % b;
+}
+
 template <class Tag>
 class fixed4 {
 public:
@@ -58,8 +75,8 @@ constexpr T fixed4_cast(U x) noexcept { return T::from_e4(x.e4()); }
 /// Rounds an e8-scaled value back to e4, half away from zero (四舍五入, the rounding every
 /// vendor document's examples imply; none of the three states another rule).
 constexpr std::int64_t round_e8_to_e4(wide_int e8) noexcept {
-    wide_int const q = e8 / 10000;
-    wide_int const r = e8 % 10000;
+    wide_int const q = wide_quot(e8, 10000);
+    wide_int const r = wide_rem(e8, 10000);
     wide_int rounded = q;
     if (r >= 5000) rounded = q + 1;
     else if (r <= -5000) rounded = q - 1;

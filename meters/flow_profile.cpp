@@ -24,7 +24,39 @@ constexpr std::int64_t offset_ms(int utc_offset_min) noexcept {
 
 constexpr volume non_negative(volume v) noexcept { return v.is_negative() ? volume::zero() : v; }
 
+constexpr wide_int floor_div_wide(wide_int a, wide_int b) noexcept {
+    wide_int q = wide_quot(a, b);
+    if ((wide_rem(a, b) != 0) && ((a < 0) != (b < 0))) --q;
+    return q;
+}
+
+constexpr std::array<volume, 24> no_rates{};
+
 }  // namespace
+
+// ---- hourly_rates -----------------------------------------------------------------------------
+
+hourly_rates::hourly_rates(std::array<volume, 24> const& rates) {
+    if (rates == no_rates) return;
+    auto t = std::make_shared<table>();
+    t->rates = rates;
+    for (std::size_t h = 0; h < 24; ++h) {
+        volume const r = non_negative(rates[h]);
+        t->prefix[h + 1] = t->prefix[h] + static_cast<wide_int>(r.e4()) * hour_ms;
+        t->max_rate = std::max(t->max_rate, r);
+    }
+    t_ = std::move(t);
+}
+
+volume const* hourly_rates::data() const noexcept { return t_ ? t_->rates.data() : no_rates.data(); }
+
+std::array<volume, 24> hourly_rates::to_array() const noexcept { return t_ ? t_->rates : no_rates; }
+
+bool operator==(hourly_rates const& a, hourly_rates const& b) noexcept {
+    return a.t_ == b.t_ || std::equal(a.begin(), a.end(), b.begin());
+}
+
+// ---- flow_profile -----------------------------------------------------------------------------
 
 std::string_view to_string(flow_kind k) noexcept {
     switch (k) {
@@ -107,22 +139,31 @@ instant flow_profile::next_change_after(instant t) const noexcept {
     return instant_from_ms(next_hour * hour_ms - off);
 }
 
+namespace {
+
+/// A daily pattern's running integral at `t`: rate × ms from the local epoch day 0 to t, so
+/// the integral over [a, b) is F(b) - F(a), exactly the sum over the hours in between.
+wide_int daily_running(hourly_rates const& rates, std::int64_t off, instant t) noexcept {
+    std::int64_t const local = to_ms(t) + off;
+    std::int64_t const day = floor_div(local, day_ms);
+    std::int64_t const in_day = local - day * day_ms;
+    auto const hour = static_cast<std::size_t>(in_day / hour_ms);
+    std::int64_t const in_hour = in_day - static_cast<std::int64_t>(hour) * hour_ms;
+    return static_cast<wide_int>(day) * rates.day_sum() + rates.prefix(hour) +
+           static_cast<wide_int>(non_negative(rates[hour]).e4()) * in_hour;
+}
+
+}  // namespace
+
 wide_int flow_profile::integral(instant a, instant b) const noexcept {
-    wide_int acc = 0;
-    instant t = a;
-    // A daily pattern repeats: whole local days are summed at once.
-    if (!state_.has_override && state_.kind == flow_kind::daily_pattern && b - a > duration{2 * day_ms}) {
+    if (state_.has_override || state_.kind == flow_kind::constant)
+        return static_cast<wide_int>(rate_at(a).e4()) * (b - a).count();
+    if (state_.kind == flow_kind::daily_pattern) {
         std::int64_t const off = offset_ms(state_.utc_offset_min);
-        instant const midnight =
-            instant_from_ms((floor_div(to_ms(a) + off, day_ms) + 1) * day_ms - off);
-        acc += integral(a, midnight);
-        std::int64_t const days = (b - midnight).count() / day_ms;
-        wide_int day_sum = 0;
-        for (volume v : state_.hourly) day_sum += static_cast<wide_int>(non_negative(v).e4()) * hour_ms;
-        acc += day_sum * days;
-        t = midnight + duration{days * day_ms};
+        return daily_running(state_.hourly, off, b) - daily_running(state_.hourly, off, a);
     }
-    while (t < b) {
+    wide_int acc = 0;
+    for (instant t = a; t < b;) {
         instant const next = std::min(next_change_after(t), b);
         acc += static_cast<wide_int>(rate_at(t).e4()) * (next - t).count();
         t = next;
@@ -130,11 +171,69 @@ wide_int flow_profile::integral(instant a, instant b) const noexcept {
     return acc;
 }
 
+volume flow_profile::max_rate() const noexcept {
+    if (state_.has_override) return non_negative(state_.override_rate);
+    switch (state_.kind) {
+    case flow_kind::constant: return non_negative(state_.constant_rate);
+    case flow_kind::daily_pattern: return state_.hourly.max_rate();
+    case flow_kind::seeded_random: return non_negative(std::max(state_.random_min, state_.random_max));
+    }
+    return volume::zero();
+}
+
+std::optional<instant> flow_profile::instant_reaching(instant a, wide_int need, instant limit) const noexcept {
+    if (need <= 0) return a;
+    if (a >= limit) return std::nullopt;
+    wide_int const limit_ms = to_ms(limit);
+    if (state_.has_override || state_.kind == flow_kind::constant) {
+        std::int64_t const rate = rate_at(a).e4();
+        if (rate <= 0) return std::nullopt;
+        wide_int const at = to_ms(a) + wide_quot(need + rate - 1, rate);
+        if (at > limit_ms) return std::nullopt;
+        return instant_from_ms(static_cast<std::int64_t>(at));
+    }
+    if (state_.kind == flow_kind::daily_pattern) {
+        hourly_rates const& rates = state_.hourly;
+        wide_int const day_sum = rates.day_sum();
+        if (day_sum <= 0) return std::nullopt;
+        std::int64_t const off = offset_ms(state_.utc_offset_min);
+        // The running integral reaches `goal` inside day d, in its first hour h whose running
+        // sum reaches what is left of the goal; the rate of that hour is positive.
+        wide_int const goal = daily_running(rates, off, a) + need;
+        wide_int const day = floor_div_wide(goal - 1, day_sum);
+        wide_int const left = goal - day * day_sum;  // in [1, day_sum]
+        std::size_t lo = 0, hi = 23;                 // the first h with prefix(h + 1) >= left
+        while (lo < hi) {
+            std::size_t const mid = (lo + hi) / 2;
+            if (rates.prefix(mid + 1) >= left) hi = mid;
+            else lo = mid + 1;
+        }
+        wide_int const rate = non_negative(rates[lo]).e4();
+        wide_int const ms = wide_quot(left - rates.prefix(lo) + rate - 1, rate);
+        wide_int const at = day * day_ms + static_cast<wide_int>(lo) * hour_ms + ms - off;
+        if (at > limit_ms) return std::nullopt;
+        return instant_from_ms(static_cast<std::int64_t>(at));
+    }
+    if (static_cast<wide_int>(max_rate().e4()) * (limit - a).count() < need) return std::nullopt;
+    for (instant t = a; t < limit;) {
+        std::int64_t const rate = rate_at(t).e4();
+        instant const piece_end = std::min(next_change_after(t), limit);
+        wide_int const span = (piece_end - t).count();
+        if (rate > 0) {
+            if (static_cast<wide_int>(rate) * span >= need)
+                return t + duration{static_cast<std::int64_t>(wide_quot(need + rate - 1, rate))};
+            need -= static_cast<wide_int>(rate) * span;
+        }
+        t = piece_end;
+    }
+    return std::nullopt;
+}
+
 volume flow_profile::volume_between(instant a, instant b, flow_remainder& carry) const noexcept {
     if (b <= a) return volume::zero();
     wide_int const total = integral(a, b) + carry.e4_ms;
-    carry.e4_ms = static_cast<std::int64_t>(total % hour_ms);
-    return volume::from_e4(static_cast<std::int64_t>(total / hour_ms));
+    carry.e4_ms = static_cast<std::int64_t>(wide_rem(total, hour_ms));
+    return volume::from_e4(static_cast<std::int64_t>(wide_quot(total, hour_ms)));
 }
 
 }  // namespace metersim::meters

@@ -14,10 +14,17 @@
 /// per hour) and carries what is below 1e-4 m³ in `carry`. Integrating any split of an
 /// interval in order with one carry gives exactly the total of integrating it at once. The
 /// carry is part of the meter's state (persist it). Negative rates count as zero.
+///
+/// Cost (a fleet integrates every meter every day): a daily pattern's 24 rates live in an
+/// immutable table shared by every copy of the profile (a fleet template gives one table for
+/// all its meters), with its running sums, so integrating any span and finding when a volume is
+/// reached take a few operations, not a walk over the hours.
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <limits>
+#include <memory>
 #include <optional>
 #include <string_view>
 
@@ -30,11 +37,45 @@ enum class flow_kind : std::uint8_t { constant, daily_pattern, seeded_random };
 std::string_view to_string(flow_kind k) noexcept;  ///< "constant", "daily_pattern", "seeded_random"
 std::optional<flow_kind> flow_kind_from_string(std::string_view text) noexcept;
 
+/// A daily pattern's 24 hourly rates (m³/h, index = local hour 0..23): an immutable value
+/// that reads like a std::array<volume, 24> (and is assigned from one). Copies share one table;
+/// all zero takes no table at all. Compared by content.
+class hourly_rates {
+public:
+    hourly_rates() noexcept = default;
+    hourly_rates(std::array<volume, 24> const& rates);  // NOLINT: implicit, reads as the array
+
+    static constexpr std::size_t size() noexcept { return 24; }
+    volume operator[](std::size_t hour) const noexcept { return data()[hour]; }
+    volume const* begin() const noexcept { return data(); }
+    volume const* end() const noexcept { return data() + 24; }
+    std::array<volume, 24> to_array() const noexcept;
+
+    friend bool operator==(hourly_rates const& a, hourly_rates const& b) noexcept;
+
+    /// Running sums for integration (flow_profile only): rate × ms in 1e-4 m³·ms per hour, with
+    /// negative rates as zero. prefix(h) is the sum over the local hours before h (0..24).
+    wide_int prefix(std::size_t hour) const noexcept { return t_ ? t_->prefix[hour] : 0; }
+    wide_int day_sum() const noexcept { return prefix(24); }
+    /// The highest rate, never negative.
+    volume max_rate() const noexcept { return t_ ? t_->max_rate : volume::zero(); }
+
+private:
+    struct table {
+        std::array<volume, 24> rates{};
+        std::array<wide_int, 25> prefix{};
+        volume max_rate;
+    };
+    volume const* data() const noexcept;
+
+    std::shared_ptr<table const> t_;
+};
+
 /// The plain state of a profile; every field persists. Rates are m³ per hour.
 struct flow_profile_state {
     flow_kind kind = flow_kind::constant;
     volume constant_rate;                  ///< constant
-    std::array<volume, 24> hourly{};       ///< daily_pattern, index = local hour 0..23
+    hourly_rates hourly;                   ///< daily_pattern, index = local hour 0..23
     volume random_min;                     ///< seeded_random
     volume random_max;
     int idle_percent = 0;                  ///< seeded_random: share of hours with no gas
@@ -79,6 +120,14 @@ public:
     /// The gas drawn in [a, b), with the sub-1e-4 part carried in and out of `carry`.
     /// Zero (carry unchanged) when b <= a.
     volume volume_between(instant a, instant b, flow_remainder& carry) const noexcept;
+
+    /// The earliest instant t in [a, limit] at which the rate × ms drawn over [a, t) reaches
+    /// `need` (in 1e-4 m³·ms per hour, the unit of the carry), or nullopt if it does not by
+    /// `limit`. `a` itself when need <= 0. Integrating to that instant gives at least `need`.
+    std::optional<instant> instant_reaching(instant a, wide_int need, instant limit) const noexcept;
+
+    /// The highest rate the profile can give (m³/h, never negative): a cheap bound.
+    volume max_rate() const noexcept;
 
 private:
     /// Rate × ms over [a, b) in 1e-4 m³·ms per hour (128-bit: long spans at high rates).

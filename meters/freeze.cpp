@@ -31,6 +31,21 @@ constexpr std::int64_t offset_ms(int utc_offset_min) noexcept {
     return static_cast<std::int64_t>(utc_offset_min) * 60'000;
 }
 
+/// Appends `r` keeping the newest `keep` records. The capacity grows by doubling up to `keep`
+/// and no further: the oldest record leaves before the newest comes in.
+void keep_newest(std::vector<frozen_record>& history, frozen_record const& r, std::size_t keep) {
+    if (history.size() >= keep) {
+        if (keep == 0) {
+            history.clear();
+            return;
+        }
+        history.erase(history.begin(), history.begin() + static_cast<std::ptrdiff_t>(history.size() - keep + 1));
+    } else if (history.size() == history.capacity()) {
+        history.reserve(std::min(keep, std::max<std::size_t>(2, 2 * history.size())));
+    }
+    history.push_back(r);
+}
+
 }  // namespace
 
 std::string_view to_string(freeze_kind k) noexcept {
@@ -41,6 +56,12 @@ instant next_freeze_after(instant t, int utc_offset_min) noexcept {
     std::int64_t const off = offset_ms(utc_offset_min);
     std::int64_t const day = floor_div(to_ms(t) + off, day_ms) + 1;
     return instant_from_ms(day * day_ms - off);
+}
+
+freeze_boundary next_boundary_after(instant t, int utc_offset_min) noexcept {
+    std::int64_t const off = offset_ms(utc_offset_min);
+    std::int64_t const day = floor_div(to_ms(t) + off, day_ms) + 1;
+    return {instant_from_ms(day * day_ms - off), day_of_month(day) == 1};
 }
 
 std::vector<freeze_boundary> freeze_boundaries(instant from, instant to, int utc_offset_min) {
@@ -56,7 +77,7 @@ std::vector<freeze_boundary> freeze_boundaries(instant from, instant to, int utc
 }
 
 frozen_record freeze_log::make(freeze_kind kind, instant at, freeze_values const& v,
-                               std::deque<frozen_record> const& history) const {
+                               std::vector<frozen_record> const& history) const {
     frozen_record r;
     r.kind = kind;
     r.at = at;
@@ -67,16 +88,20 @@ frozen_record freeze_log::make(freeze_kind kind, instant at, freeze_values const
 
 std::vector<frozen_record> freeze_log::record(freeze_boundary const& b, freeze_values const& v) {
     std::vector<frozen_record> made;
-    if (!state_.daily.empty() && b.at <= state_.daily.back().at) return made;  // a replay
-    made.push_back(make(freeze_kind::daily, b.at, v, state_.daily));
-    state_.daily.push_back(made.back());
-    while (state_.daily.size() > params_.daily_keep) state_.daily.pop_front();
-    if (b.month_start) {
-        made.push_back(make(freeze_kind::monthly, b.at, v, state_.monthly));
-        state_.monthly.push_back(made.back());
-        while (state_.monthly.size() > params_.monthly_keep) state_.monthly.pop_front();
-    }
+    store(b, v, &made);
     return made;
+}
+
+void freeze_log::store(freeze_boundary const& b, freeze_values const& v, std::vector<frozen_record>* made) {
+    if (!state_.daily.empty() && b.at <= state_.daily.back().at) return;  // a replay
+    frozen_record const daily = make(freeze_kind::daily, b.at, v, state_.daily);
+    if (made) made->push_back(daily);
+    keep_newest(state_.daily, daily, params_.daily_keep);
+    if (b.month_start) {
+        frozen_record const monthly = make(freeze_kind::monthly, b.at, v, state_.monthly);
+        if (made) made->push_back(monthly);
+        keep_newest(state_.monthly, monthly, params_.monthly_keep);
+    }
 }
 
 std::vector<frozen_record> freeze_log::since_last_report() const {

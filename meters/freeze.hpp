@@ -14,10 +14,13 @@
 /// - `advance(from, to, values_at)` does both with a callable `freeze_values(instant)`.
 /// History is bounded (the newest `daily_keep` / `monthly_keep` records). Records not yet
 /// reported are those after `state().reported_until`; `mark_reported` moves that mark.
+///
+/// Memory (a fleet holds 100,000 logs): the histories are vectors, empty (no allocation) until
+/// the first freeze, grown toward their keep and never past it; dropping the oldest record
+/// moves the few others down (the lists are short), so a full list keeps its capacity.
 
 #include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -64,6 +67,8 @@ std::vector<freeze_boundary> freeze_boundaries(instant from, instant to, int utc
 
 /// The first local midnight strictly after `t` (to schedule the next freeze).
 instant next_freeze_after(instant t, int utc_offset_min) noexcept;
+/// The same midnight as a boundary: whether it also starts a month.
+freeze_boundary next_boundary_after(instant t, int utc_offset_min) noexcept;
 
 struct freeze_params {
     int utc_offset_min = 480;
@@ -73,8 +78,8 @@ struct freeze_params {
 
 /// The plain state; every field persists. Records are oldest first.
 struct freeze_state {
-    std::deque<frozen_record> daily;
-    std::deque<frozen_record> monthly;
+    std::vector<frozen_record> daily;
+    std::vector<frozen_record> monthly;
     instant reported_until{};  ///< records at or before this have been reported
     bool operator==(freeze_state const&) const = default;
 };
@@ -103,6 +108,16 @@ public:
         return made;
     }
 
+    /// As advance, without listing the records made (the meter's path: once the histories have
+    /// grown to their keep, a freeze allocates nothing).
+    template <class ValuesAt>
+    void catch_up(instant from, instant to, ValuesAt&& values_at) {
+        if (to <= from) return;
+        for (freeze_boundary b = next_boundary_after(from, params_.utc_offset_min); b.at <= to;
+             b = next_boundary_after(b.at, params_.utc_offset_min))
+            store(b, values_at(b.at), nullptr);
+    }
+
     /// Records after reported_until, daily then monthly, each oldest first.
     std::vector<frozen_record> since_last_report() const;
 
@@ -110,8 +125,10 @@ public:
     void mark_reported(instant until) noexcept;
 
 private:
+    /// record(), adding the records made to `made` when not null.
+    void store(freeze_boundary const& b, freeze_values const& v, std::vector<frozen_record>* made);
     frozen_record make(freeze_kind kind, instant at, freeze_values const& v,
-                       std::deque<frozen_record> const& history) const;
+                       std::vector<frozen_record> const& history) const;
 
     freeze_params params_;
     freeze_state state_;

@@ -40,18 +40,6 @@ freeze_values freeze_values_of(billing_state const& b, billing_mode mode) {
     return v;
 }
 
-/// The highest rate the profile can ever give (m³/h, e4): a cheap bound before walking it.
-std::int64_t max_rate_e4(flow_profile_state const& f) {
-    if (f.has_override) return f.override_rate.e4();
-    switch (f.kind) {
-        case flow_kind::constant: return f.constant_rate.e4();
-        case flow_kind::daily_pattern:
-            return std::max_element(f.hourly.begin(), f.hourly.end())->e4();
-        case flow_kind::seeded_random: return std::max(f.random_min.e4(), f.random_max.e4());
-    }
-    return std::numeric_limits<std::int64_t>::max();
-}
-
 }  // namespace
 
 // ---- construction and state -----------------------------------------------------------------
@@ -97,10 +85,10 @@ meter_state meter::state() const {
     s.now = core_.now;
     s.account = core_.account;
     s.active = core_.active;
-    s.pending = core_.pending;
+    s.pending = core_.pending.to_optional();
     s.cycle_end = core_.cycle_end;
     s.billing = core_.billing;
-    s.price_change = core_.price_change;
+    s.price_change = core_.price_change.to_optional();
     s.valve = valve_.state();
     s.battery = battery_.state();
     s.radio = radio_.state();
@@ -178,9 +166,10 @@ void meter::run_until(instant target, effects& fx) {
 }
 
 instant meter::next_stop(instant target) const {
+    // Midnights are no stops: integrate() freezes them on the way (nothing else is due there
+    // unless one of these says so), so a quiet day costs one stop, its report.
     instant const now = core_.now;
-    instant stop = std::min(target, next_freeze_after(now, core_.zone.minutes));
-    stop = std::min(stop, core_.cycle_end);
+    instant stop = std::min(target, core_.cycle_end);
     if (core_.pending) stop = std::min(stop, core_.pending->effective_at);
     if (auto t = valve_.next_transition()) stop = std::min(stop, *t);
     if (auto b = battery_.next_crossing()) stop = std::min(stop, *b);
@@ -191,7 +180,19 @@ instant meter::next_stop(instant target) const {
 }
 
 void meter::integrate(instant stop, effects& fx) {
+    // Day by day: each midnight passed is frozen with the values after the gas drawn up to it.
+    // A credit level crossed on the way ends the integration there (the caller handles it).
+    for (;;) {
+        instant const from = core_.now;
+        bool const crossed = draw_gas(std::min(stop, next_freeze_after(from, core_.zone.minutes)), fx);
+        freezes_.catch_up(from, core_.now, [&](instant) { return freeze_values_of(core_.billing, model_->billing); });
+        if (crossed || core_.now >= stop) return;
+    }
+}
+
+bool meter::draw_gas(instant stop, effects& fx) {
     instant const from = core_.now;
+    bool crossed = false;
     if (valve_.gas_flows()) {
         flow_remainder carry = core_.flow_carry;
         volume v = flow_.volume_between(from, stop, carry);
@@ -199,6 +200,7 @@ void meter::integrate(instant stop, effects& fx) {
         if (auto dv = volume_to_next_level(); dv && dv->is_positive() && v >= *dv) {
             if (auto t = instant_for_volume(*dv, stop)) {
                 stop = *t;
+                crossed = true;
                 carry = core_.flow_carry;
                 v = flow_.volume_between(from, stop, carry);
             }
@@ -210,30 +212,14 @@ void meter::integrate(instant stop, effects& fx) {
         }
     }
     core_.now = stop;
-    freezes_.advance(from, stop, [&](instant) { return freeze_values_of(core_.billing, model_->billing); });
+    return crossed;
 }
 
 std::optional<instant> meter::instant_for_volume(volume v, instant limit) const {
     // The same arithmetic as flow_profile::volume_between: gas reaches v when
     // carry + Σ rate × ms >= v × 3 600 000.
-    wide_int need = static_cast<wide_int>(v.e4()) * e4_ms_per_e4_hour - core_.flow_carry.e4_ms;
-    instant t = core_.now;
-    if (need <= 0) return t;
-    if (static_cast<wide_int>(max_rate_e4(flow_.state())) * (limit - t).count() < need) return std::nullopt;
-    while (t < limit) {
-        std::int64_t const rate = flow_.rate_at(t).e4();
-        instant const piece_end = std::min(flow_.next_change_after(t), limit);
-        wide_int const span = (piece_end - t).count();
-        if (rate > 0) {
-            if (static_cast<wide_int>(rate) * span >= need) {
-                wide_int const ms = (need + rate - 1) / rate;
-                return t + duration{static_cast<std::int64_t>(ms)};
-            }
-            need -= static_cast<wide_int>(rate) * span;
-        }
-        t = piece_end;
-    }
-    return std::nullopt;
+    wide_int const need = static_cast<wide_int>(v.e4()) * e4_ms_per_e4_hour - core_.flow_carry.e4_ms;
+    return flow_.instant_reaching(core_.now, need, limit);
 }
 
 void meter::use_gas(volume v, effects& fx) {
@@ -341,7 +327,7 @@ void meter::evaluate_credit(effects& fx) {
                    rule{alarm_code::zero_balance, remaining < lv.zero},
                    rule{alarm_code::overdraft, remaining < lv.overdraft}}) {
         if (r.on) raise_alarm(r.code, now, fx);
-        else clear_alarm(r.code, fx);
+        else if (!alarms_.empty()) clear_alarm(r.code, fx);
     }
     bool const want_zero = model_->close_on == credit_close::at_zero && remaining < lv.zero;
     bool const want_overdraft = model_->close_on == credit_close::at_overdraft && remaining < lv.overdraft;
@@ -410,7 +396,7 @@ void meter::session(effects& fx) {
     take_battery(battery_.radio_session(now), fx);  // drained during the session it reports
     meter_report r = snapshot(why);
     r.frozen = freezes_.since_last_report();
-    r.price_change = std::exchange(core_.price_change, std::nullopt);
+    r.price_change = core_.price_change.take();
     freezes_.mark_reported(now);
     core_.lost_contact = false;
     radio_.session_done(now);

@@ -31,6 +31,7 @@
 #include "meters/alarms.hpp"
 #include "meters/battery.hpp"
 #include "meters/billing.hpp"
+#include "meters/box.hpp"
 #include "meters/calendar.hpp"
 #include "meters/commands.hpp"
 #include "meters/effects.hpp"
@@ -121,17 +122,18 @@ public:
     meter_report snapshot(report_reason reason) const;
 
 private:
-    /// The part of meter_state that is not a device unit's.
+    /// The part of meter_state that is not a device unit's. The pending tariff and the last
+    /// price switch are rare and large: boxed, they cost a pointer each while absent.
     struct core {
         meter_identity identity;
         utc_offset zone;
         instant now{};
         account_state account = account_state::manufactured;
         tariff active;
-        std::optional<tariff> pending;
+        box<tariff> pending;
         instant cycle_end{};
         billing_state billing;
-        std::optional<price_change_info> price_change;
+        box<price_change_info> price_change;
         flow_remainder flow_carry;
         decimal temperature_c;
         decimal pressure_kpa;
@@ -141,6 +143,7 @@ private:
     void run_until(instant target, effects& fx);
     instant next_stop(instant target) const;
     void integrate(instant stop, effects& fx);
+    bool draw_gas(instant stop, effects& fx);
     void handle_due(effects& fx);
     void use_gas(volume v, effects& fx);
     std::optional<instant> instant_for_volume(volume v, instant limit) const;

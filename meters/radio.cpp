@@ -51,6 +51,12 @@ signal_info seeded_signal(comm_type comm, std::uint64_t seed) {
 }
 
 instant radio::slot_instant(std::int64_t k) const noexcept {
+    memo& m = memo_[static_cast<std::size_t>(k & 1)];
+    if (m.k != k) m = memo{k, compute_slot(k)};
+    return m.at;
+}
+
+instant radio::compute_slot(std::int64_t k) const noexcept {
     std::int64_t const interval = params_.report_interval.count() > 0
                                       ? params_.report_interval.count() : day_ms;
     std::int64_t const offset_ms = static_cast<std::int64_t>(params_.utc_offset_min) * 60'000;

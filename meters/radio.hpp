@@ -15,8 +15,10 @@
 /// (spec: xianfeng appendix 2 §5.5: CSQ, RSRP, SNR, ECL, cell id, FCN) and Xintian GetData
 /// (spec: xintian §3.5: MeterCSQ, RSRP, SNR, CC = coverage class).
 
+#include <array>
 #include <chrono>
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -101,8 +103,17 @@ public:
     void set_signal(signal_info s) { state_.signal = std::move(s); }
 
 private:
+    instant compute_slot(std::int64_t k) const noexcept;
+
     radio_params params_;
     radio_state state_;
+    /// The last slots computed, by parity of k (a meter asks for the same one or two slots many
+    /// times per wake). A pure function's memo: not state, never persisted or compared.
+    struct memo {
+        std::int64_t k = std::numeric_limits<std::int64_t>::min();
+        instant at{};
+    };
+    mutable std::array<memo, 2> memo_{};
 };
 
 }  // namespace metersim::meters

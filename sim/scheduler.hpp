@@ -73,9 +73,10 @@ public:
 
     /// Runs, in (due, seq) order, every event due at or before `target`, including those that
     /// events schedule on the way; each sees now() == its due instant. Afterwards now() == target
-    /// in stepped mode (the clock is moved there). A target before now() runs only what is
-    /// already due. In realtime/accelerated mode time is the wall's: this runs what is due by
-    /// min(target, clock now) and moves nothing. Returns the number of events run.
+    /// in stepped mode (the clock is moved there). A target before now() runs the events due by
+    /// the target and leaves now() where it is. In realtime/accelerated mode time is the wall's:
+    /// this runs what is due by min(target, clock now) and moves nothing. Called from inside an
+    /// event it does nothing (the running step owns the queue). Returns the number of events run.
     std::size_t run_until(meters::instant target);
     /// run_until(now() + d).
     std::size_t advance(meters::duration d);

@@ -52,7 +52,7 @@ platforms:
     app_secret: demo-app-secret
     # report_url: http://127.0.0.1:9000/xintian/report
 fleet:
-  - { platform: cnmcsp,   model: CNMCPUJE,    count: 3, id_prefix: "2026010" }
+  - { platform: cnmcsp,   model: cn-nb-money, count: 3, id_prefix: "2026010" }
   - { platform: xianfeng, model: xf-nb-money, count: 3, id_prefix: "07602190" }
   - { platform: xintian,  model: xt-nb-meter, count: 3, id_prefix: "3301" }
 http: { body_limit: 1048576, header_timeout_ms: 10000, idle_timeout_ms: 60000, max_connections: 1024 }

@@ -1,0 +1,141 @@
+#include "platforms/cnmcsp/platform.hpp"
+
+#include <stdexcept>
+#include <utility>
+
+#include "platforms/cnmcsp/platform_impl.hpp"
+#include "platforms/common/timestamp.hpp"
+
+namespace metersim::platforms::cnmcsp {
+
+namespace {
+
+auth_config make_auth(options const& o) {
+    auth_config c;
+    c.creds = credentials{o.app_token, o.app_secret};
+    c.window = std::chrono::seconds{o.auth_window_s < 0 ? 0 : o.auth_window_s};
+    c.utc_offset = o.utc_offset;
+    return c;
+}
+
+std::optional<envelope_keys> make_keys(envelope_options const& o) {
+    if (!o.enabled) return std::nullopt;
+    auto k = make_envelope_keys(o);
+    if (!k) throw std::invalid_argument("cnmcsp envelope: " + k.error().message);
+    return std::move(k.value());
+}
+
+std::string make_prefix(options const& o) {
+    if (!o.serial_prefix.empty()) return o.serial_prefix;
+    return format_wall(std::chrono::system_clock::now(), timestamp_format::compact, o.utc_offset);
+}
+
+}  // namespace
+
+platform::impl::impl(options o, sim::fleet& f, sim::outbox& ob, sim::journal& j, sim::scheduler& s)
+    : opts(std::move(o)), fleet(f), outbox(ob), journal(j), sched(s), auth(make_auth(opts)),
+      keys(make_keys(opts.envelope)), codec{opts.utc_offset, opts.max_batch},
+      serial_prefix(make_prefix(opts)) {}
+
+platform::platform(options opts, sim::fleet& fleet, sim::outbox& outbox, sim::journal& journal,
+                   sim::scheduler& sched)
+    : impl_(std::make_unique<impl>(std::move(opts), fleet, outbox, journal, sched)) {
+    install_acceptance(*impl_);
+    fleet.set_listener(std::string(platform_name), this);
+}
+
+platform::~platform() { impl_->fleet.set_listener(std::string(platform_name), nullptr); }
+
+options const& platform::settings() const noexcept { return impl_->opts; }
+registry const& platform::records() const noexcept { return impl_->reg; }
+
+alarm_mapping default_alarm_mapping(meters::alarm_code code) {
+    auto const& row = meters::info(code);
+    return alarm_mapping{std::string(row.text), std::string(row.name_zh)};
+}
+
+// ---- meters ----------------------------------------------------------------------------------
+
+bool platform::impl::is_ours(sim::fleet_meter const& m) const { return m.platform() == platform_name; }
+
+sim::fleet_meter* platform::impl::meter_of(account const& a) {
+    auto* m = fleet.find(a.meter_no);
+    return m != nullptr && is_ours(*m) ? m : nullptr;
+}
+
+void platform::impl::take_report(sim::fleet_meter& m, meters::meter_report const& r) {
+    reg.readings[m.meter_no()] = last_reading{r, sched.now()};
+    auto* a = reg.find_no(m.meter_no());
+    if (a == nullptr || a->status == meter_status::cancelled) return;
+    // spec: cnmcsp §8 气表状态: an opened account becomes 用气 once gas has flowed.
+    if (a->status == meter_status::opened && r.account == meters::account_state::in_use)
+        a->status = meter_status::in_use;
+    push_realtime(*a, r);
+}
+
+void platform::on_effects(sim::fleet_meter& m, meters::effects const& e) {
+    auto& p = *impl_;
+    if (!p.is_ours(m)) return;
+    // spec: cnmcsp §6.2: alarms are uploaded at once, before the report that carries them.
+    if (!e.alarms.empty()) {
+        if (auto* a = p.reg.find_no(m.meter_no()); a != nullptr && a->status != meter_status::cancelled)
+            for (auto const& c : e.alarms) p.push_alarm(*a, c);
+    }
+    for (auto const& r : e.reports) p.take_report(m, r);
+}
+
+void platform::on_session(sim::fleet_meter& m, meters::instant) {
+    auto& p = *impl_;
+    if (!p.is_ours(m)) return;
+    auto* a = p.reg.find_no(m.meter_no());
+    if (a == nullptr || a->queue.empty()) return;
+    p.deliver(*a, m);
+}
+
+// ---- deliveries ------------------------------------------------------------------------------
+
+void platform::impl::deliver(account& a, sim::fleet_meter& m) {
+    std::string const meter_id = a.meter_id;
+    bool delivered = false;
+    while (true) {
+        // Re-find each time: applying a command dispatches effects that may touch the registry.
+        auto* acc = reg.find(meter_id);
+        if (acc == nullptr || acc->queue.empty()) break;
+        delivery d = std::move(acc->queue.front());
+        acc->queue.pop_front();
+        auto const fx = fleet.apply(m, d.command);
+        meters::command_result r;
+        if (fx.result) r = *fx.result;
+        else r.error = meters::meter_errc::account_cancelled;
+        settle_trade(d, r);
+        delivered = true;
+    }
+    // The meter answers the session's commands with its data: a fresh reading and upload.
+    if (delivered) take_report(m, m.meter.snapshot(meters::report_reason::after_command));
+}
+
+void platform::impl::settle_trade(delivery const& d, meters::command_result const& r) {
+    if (d.trade_no.empty()) return;
+    auto* t = reg.find_trade(d.trade_no);
+    if (t == nullptr || t->state != trade_state::queued) return;
+    t->state = r.accepted() ? trade_state::delivered : trade_state::refused;
+    if (!r.accepted()) t->refusal = std::string(meters::to_string(*r.error));
+    t->settled_at = sched.now();
+}
+
+void platform::impl::enqueue(account& a, meters::command c, std::string label, std::string trade_no) {
+    a.queue.push_back(delivery{std::move(c), std::move(trade_no), std::move(label)});
+}
+
+void platform::impl::drop_queue(account& a) {
+    for (auto const& d : a.queue) {
+        if (d.trade_no.empty()) continue;
+        if (auto* t = reg.find_trade(d.trade_no); t != nullptr && t->state == trade_state::queued) {
+            t->state = trade_state::cancelled;
+            t->settled_at = sched.now();
+        }
+    }
+    a.queue.clear();
+}
+
+}  // namespace metersim::platforms::cnmcsp

@@ -1,0 +1,112 @@
+#pragma once
+/// The Xintian platform's own records (its "database"): user and meter archives (CreateMeter,
+/// §3.7), price archives (CreatePrice, §3.10) and recharge records (RemotePay, §3.2, listed by
+/// GetPayList, §3.3). Plain data with lookups; no HTTP, no fleet, no clock.
+///
+/// One archive per meter: a user (UserCode) may own several meters, a meter belongs to one user.
+/// Recharge records are kept in arrival order with a PayID that grows by one; a TransId is
+/// unique across the platform (spec: xintian §3.2 "唯一，不能重复").
+/// Single-threaded (the platform's io thread).
+
+#include <cstdint>
+#include <deque>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "meters/fixed4.hpp"
+#include "meters/instant.hpp"
+#include "meters/tariff.hpp"
+
+namespace metersim::platforms::xintian {
+
+/// A meter's archive as CreateMeter gives it (spec: xintian §3.7.1), vendor fields verbatim.
+struct meter_archive {
+    std::string user_code;
+    std::string user_name;
+    std::string phone;
+    std::string dept_id;
+    std::string dept_name;
+    std::string doorplate;
+    std::string address;
+    std::string meter_addr;
+    std::string imei;
+    meters::volume meter_base;
+    std::string install_date;      ///< yyyy-MM-dd
+    std::string install_addr;
+    std::string pay_type;          ///< CreateMeter PayType: "1", "3", "5" or "6"
+    std::string comm_provider_id;  ///< "1", "2", "3" or empty
+    std::string remark;
+    std::string price_type_code;   ///< empty for PayType 6
+    std::string meter_type_id;     ///< "51" or "178"
+};
+
+/// A price archive (spec: xintian §3.10): the vendor's shape plus a version that grows with
+/// every modification (OperationType 2).
+struct price_archive {
+    std::string name;
+    std::string remark;
+    meters::xintian_price price;
+    std::uint32_t version = 1;
+};
+
+/// GetPayList PayResult (spec: xintian §3.3.2): 0 waiting, 1 success, 2 failure.
+enum class pay_result : std::uint8_t { waiting = 0, success = 1, failure = 2 };
+
+struct pay_record {
+    std::int64_t pay_id = 0;
+    std::string trans_id;
+    std::string user_code;
+    std::string meter_addr;
+    meters::money money;
+    meters::instant pay_date{};  ///< PayDate as the CIS sent it (read at the platform's zone)
+    std::int32_t pay_way = 1;
+    pay_result result = pay_result::waiting;
+    std::string failure;         ///< why the meter refused (meter_errc), for the journal
+};
+
+class archive {
+public:
+    // ---- meters and users
+    meter_archive const* find_meter(std::string_view meter_addr) const noexcept;
+    meter_archive* find_meter(std::string_view meter_addr) noexcept;
+    /// The meters of a user, in creation order (empty when the user is unknown).
+    std::vector<meter_archive const*> meters_of(std::string_view user_code) const;
+    bool has_user(std::string_view user_code) const noexcept;
+    /// Adds or replaces a meter's archive.
+    void put_meter(meter_archive a);
+    /// Moves an archive to a new meter number (ChangeMeter). False when `from` is unknown or
+    /// `to` is taken.
+    bool rename_meter(std::string_view from, std::string const& to);
+
+    // ---- prices
+    price_archive const* find_price(std::string_view code) const noexcept;
+    void put_price(std::string const& code, price_archive p);
+    /// The meters whose archive uses a price code.
+    std::vector<std::string> meters_with_price(std::string_view code) const;
+
+    // ---- recharges
+    pay_record const* find_pay(std::string_view trans_id) const noexcept;
+    pay_record* find_pay(std::string_view trans_id) noexcept;
+    pay_record* find_pay_id(std::int64_t pay_id) noexcept;
+    /// Stores a new record (pay_id assigned) and returns it.
+    pay_record& add_pay(pay_record r);
+    /// Records of a meter with PayDate in [from, to], in PayID order.
+    std::vector<pay_record const*> pays_of(std::string_view meter_addr, meters::instant from,
+                                           meters::instant to) const;
+
+    std::size_t meter_count() const noexcept { return meters_.size(); }
+    std::size_t pay_count() const noexcept { return pays_.size(); }
+
+private:
+    std::unordered_map<std::string, meter_archive> meters_;
+    std::unordered_map<std::string, std::vector<std::string>> users_;  ///< user -> meter numbers
+    std::unordered_map<std::string, price_archive> prices_;
+    std::deque<pay_record> pays_;                                      ///< pay_id = index + 1
+    std::unordered_map<std::string, std::size_t> by_trans_;
+    std::unordered_map<std::string, std::vector<std::size_t>> by_meter_;
+};
+
+}  // namespace metersim::platforms::xintian

@@ -1,0 +1,163 @@
+#include "platforms/xintian/billing_report.hpp"
+
+#include "platforms/common/field_check.hpp"
+#include "platforms/common/json_reader.hpp"
+#include "platforms/common/timestamp.hpp"
+#include "platforms/xintian/errors.hpp"
+
+namespace metersim::platforms::xintian {
+
+namespace {
+
+constexpr std::string_view section = "xintian §3.6";
+
+template <class T>
+api_result<T> fail(api_error e) {
+    return meters::unexpected{std::move(e)};
+}
+
+api_result<std::optional<meters::instant>> optional_time(object_reader const& r, std::string_view name,
+                                                         std::chrono::minutes zone) {
+    auto v = r.optional_string_field(name);
+    if (!v) return fail<std::optional<meters::instant>>(v.error());
+    if (!*v || (*v)->empty()) return std::optional<meters::instant>{};
+    auto at = parse_date_field(r.path().empty() ? name : r.path() + "." + std::string(name),
+                               codes::report_failed, **v, timestamp_format::spaced, zone);
+    if (!at) return fail<std::optional<meters::instant>>(at.error());
+    return std::optional<meters::instant>{*at};
+}
+
+api_result<billing_answer> read_entry(object_reader const& e, std::chrono::minutes zone) {
+    billing_answer a;
+    auto addr = e.string_field("MeterAddr");
+    if (!addr) return fail<billing_answer>(addr.error());
+    a.meter_addr = std::move(*addr);
+    auto price = e.price_field("UnitPrice");
+    if (!price) return fail<billing_answer>(price.error());
+    if (price->is_negative())
+        return fail<billing_answer>(invalid_field(codes::report_failed, e.path() + ".UnitPrice", "must not be negative"));
+    a.unit_price = *price;
+    auto remnant = e.money_field("Remnant");
+    if (!remnant) return fail<billing_answer>(remnant.error());
+    a.remnant = *remnant;
+    auto mode = e.int_enum_field("ValveMode", {1, 2, 3});
+    if (!mode) return fail<billing_answer>(mode.error());
+    a.valve_mode = static_cast<std::int32_t>(*mode);
+    auto rt = optional_time(e, "RemnantTime", zone);
+    if (!rt) return fail<billing_answer>(rt.error());
+    a.remnant_time = *rt;
+    auto last = e.optional_fixed4_field<meters::money>("LastPayMoney");
+    if (!last) return fail<billing_answer>(last.error());
+    a.last_pay_money = *last;
+    auto lt = optional_time(e, "LastPayTime", zone);
+    if (!lt) return fail<billing_answer>(lt.error());
+    a.last_pay_time = *lt;
+    return a;
+}
+
+/// The DataList's entry for the meter: an array (or, leniently, one object).
+api_result<billing_answer> find_entry(object_reader const& top, std::string_view meter_addr,
+                                      std::chrono::minutes zone) {
+    auto& ctx = top.context();
+    auto raw = top.find("DataList");
+    if (!raw) return fail<billing_answer>(raw.error());
+    if (*raw == nullptr) return fail<billing_answer>(missing_field(codes::report_failed, "DataList"));
+    if ((*raw)->is_object()) {
+        if (ctx.mode == conformance::strict)
+            return fail<billing_answer>(invalid_field(codes::report_failed, "DataList", "must be an array"));
+        ctx.deviations.push_back(deviation{"DataList", "object for a list", std::string(section), "sent one object"});
+        auto e = object_reader::from(**raw, ctx, "DataList");
+        if (!e) return fail<billing_answer>(e.error());
+        return read_entry(*e, zone);
+    }
+    auto list = top.array_field("DataList");
+    if (!list) return fail<billing_answer>(list.error());
+    for (std::size_t i = 0; i < list->size(); ++i) {
+        auto e = list->object_at(i);
+        if (!e) return fail<billing_answer>(e.error());
+        auto addr = e->optional_string_field("MeterAddr");
+        if (!meter_addr.empty() && addr && *addr && **addr != meter_addr) continue;  // another meter's entry
+        return read_entry(*e, zone);
+    }
+    return fail<billing_answer>(make_api_error(codes::report_failed, "DataList",
+                                               "DataList has no entry for MeterAddr " + std::string(meter_addr)));
+}
+
+}  // namespace
+
+std::string billing_report_body(meter_archive const& a, meter_reading const& r,
+                                std::chrono::minutes zone) {
+    std::string s = "{\"UserCode\":";
+    append_json_quoted(s, a.user_code);
+    s += ",\"UserName\":";
+    append_json_quoted(s, a.user_name);
+    s += ",\"MeterAddr\":";
+    append_json_quoted(s, a.meter_addr);
+    s += ",\"ReadNumber\":" + json_decimal(r.reading.e4());
+    s += ",\"Voltage\":" + json_decimal(std::int64_t{r.battery_mv} * 10, 2);
+    s += ",\"ValveState\":" + std::to_string(r.valve_state);
+    s += ",\"MeterCSQ\":" + std::to_string(r.csq);
+    s += ",\"RSRP\":" + json_decimal(r.rsrp.e4(), 1);
+    s += ",\"SNR\":" + json_decimal(r.snr.e4(), 1);
+    s += ",\"CC\":" + std::to_string(r.cc);
+    s += ",\"MeterStatus\":";
+    append_json_quoted(s, r.meter_status);
+    s += ",\"BatteryState\":" + std::string(r.battery_low ? "1" : "0");
+    s += ",\"ReadDate\":";
+    append_json_quoted(s, format_instant(r.at, timestamp_format::spaced, zone));
+    s += ",\"PeriodDosage\":" + json_decimal(r.period_dosage.e4());
+    s += ",\"Reserve\":" + json_decimal(r.remnant.e4()) + "}";
+    return s;
+}
+
+api_result<billing_answer> parse_billing_answer(std::string_view body, std::string_view meter_addr,
+                                                conformance mode, std::chrono::minutes zone,
+                                                std::vector<deviation>& deviations) {
+    auto parsed = parse_json(body);
+    if (!parsed) return fail<billing_answer>(to_api_error(parsed.error(), codes::report_failed));
+    reader_context ctx{mode, std::string(codes::report_failed), std::string(section), {}};
+    auto result = [&]() -> api_result<billing_answer> {
+        auto top = object_reader::from(*parsed, ctx);
+        if (!top) return fail<billing_answer>(top.error());
+        // spec: xintian §3.6.3: 1 success, 0 failure. Declared Int; "1" is the usual quirk.
+        auto code = top->integer_field("ResultCode");
+        if (!code) return fail<billing_answer>(code.error());
+        if (*code != 1) {
+            auto msg = top->optional_string_field("Message");
+            std::string text = msg && *msg ? **msg : std::string{};
+            return fail<billing_answer>(make_api_error(codes::report_failed, "ResultCode",
+                                                       "ResultCode is " + std::to_string(*code) +
+                                                           (text.empty() ? "" : " (" + text + ")")));
+        }
+        return find_entry(*top, meter_addr, zone);
+    }();
+    for (auto& d : ctx.deviations) deviations.push_back(std::move(d));
+    return result;
+}
+
+std::vector<std::string> billing_answer_meters(std::string_view body) {
+    std::vector<std::string> out;
+    auto parsed = parse_json(body);
+    if (!parsed || !parsed->is_object()) return out;
+    json_value const* list = nullptr;
+    for (std::size_t i = 0; i < parsed->size(); ++i) {
+        std::string key = parsed->key_at(i);
+        for (auto& ch : key) ch = static_cast<char>(ch >= 'A' && ch <= 'Z' ? ch - 'A' + 'a' : ch);
+        if (key == "datalist") list = &parsed->at(i);
+    }
+    if (list == nullptr) return out;
+    auto take = [&out](json_value const& e) {
+        if (!e.is_object()) return;
+        for (std::size_t i = 0; i < e.size(); ++i) {
+            std::string key = e.key_at(i);
+            for (auto& ch : key) ch = static_cast<char>(ch >= 'A' && ch <= 'Z' ? ch - 'A' + 'a' : ch);
+            if (key == "meteraddr" && (e.at(i).is_string() || e.at(i).is_number())) out.push_back(e.at(i).text());
+        }
+    };
+    if (list->is_object()) take(*list);
+    if (list->is_array())
+        for (std::size_t i = 0; i < list->size(); ++i) take(list->at(i));
+    return out;
+}
+
+}  // namespace metersim::platforms::xintian

@@ -1,0 +1,413 @@
+#include "platforms/xintian/codec.hpp"
+
+#include <fmt/format.h>
+
+#include "meters/fixed4_text.hpp"
+#include "platforms/common/field_check.hpp"
+#include "platforms/common/timestamp.hpp"
+#include "platforms/xintian/errors.hpp"
+
+namespace metersim::platforms::xintian {
+
+namespace {
+
+using meters::unexpected;
+constexpr auto as_string = declared_as::string;
+
+template <class T>
+api_result<T> fail(api_error e) {
+    return unexpected{std::move(e)};
+}
+
+/// Keys the spec does not define are recorded (a misnamed field then also fails as missing).
+void note_unknown(object_reader const& r, std::initializer_list<std::string_view> known) {
+    for (auto const& k : r.unknown_keys(known))
+        r.context().deviations.push_back(deviation{k, "unknown key", r.context().section, "not in the spec's table"});
+}
+
+/// An optional string, "" when absent.
+api_result<std::string> text(object_reader const& r, std::string_view name) {
+    auto v = r.optional_string_field(field{name, codes::bad_format});
+    if (!v) return fail<std::string>(v.error());
+    return v->value_or(std::string{});
+}
+
+api_result<std::string> required_text(object_reader const& r, std::string_view name,
+                                      std::string_view code = codes::bad_format) {
+    auto v = r.optional_string_field(field{name, codes::bad_format});
+    if (!v) return fail<std::string>(v.error());
+    if (!*v || (*v)->empty()) return fail<std::string>(missing_field(code, name));
+    return std::move(**v);
+}
+
+api_result<meters::instant> date_text(std::string_view name, std::string const& value,
+                                      timestamp_format f, std::chrono::minutes zone) {
+    return parse_date_field(name, codes::bad_format, value, f, zone);
+}
+
+/// A required Int of the spec, whose own code covers absence and bad values alike.
+api_result<std::int64_t> coded_int(object_reader const& r, std::string_view name,
+                                   std::string_view missing_code, std::string_view bad_code,
+                                   std::initializer_list<std::int64_t> allowed) {
+    auto v = r.optional_integer_field(field{name, bad_code});
+    if (!v) return fail<std::int64_t>(v.error());
+    if (!*v) return fail<std::int64_t>(missing_field(missing_code, name));
+    for (auto a : allowed)
+        if (a == **v) return **v;
+    std::string list;
+    for (auto a : allowed) list += (list.empty() ? "" : ", ") + std::to_string(a);
+    return fail<std::int64_t>(invalid_field(bad_code, name, fmt::format("must be one of {}, got {}", list, **v)));
+}
+
+}  // namespace
+
+api_result<lookup> parse_lookup(object_reader const& r) {
+    auto user = text(r, "UserCode");
+    if (!user) return fail<lookup>(user.error());
+    auto meter = text(r, "MeterAddr");
+    if (!meter) return fail<lookup>(meter.error());
+    // spec: xintian §3.1.1: 用户编号和表号不能都为空.
+    if (user->empty() && meter->empty())
+        return fail<lookup>(make_api_error(codes::no_user_or_meter, "MeterAddr",
+                                           "UserCode and MeterAddr cannot both be empty"));
+    return lookup{std::move(*user), std::move(*meter)};
+}
+
+api_result<remote_pay_request> parse_remote_pay(object_reader const& r, std::chrono::minutes zone) {
+    note_unknown(r, {"UserCode", "MeterAddr", "Money", "PayDate", "TransId", "PayWay"});
+    remote_pay_request q;
+    auto who = parse_lookup(r);
+    if (!who) return fail<remote_pay_request>(who.error());
+    q.who = std::move(*who);
+    // spec: xintian §3.2.3: -3 TransId, -4 Money > 0, -5 PayDate, -6 PayWay.
+    auto trans = required_text(r, "TransId", codes::pay_trans_id_empty);
+    if (!trans) return fail<remote_pay_request>(trans.error());
+    q.trans_id = std::move(*trans);
+    auto money = r.optional_fixed4_field<meters::money>(field{"Money", codes::bad_format});
+    if (!money) return fail<remote_pay_request>(money.error());
+    if (!*money) return fail<remote_pay_request>(missing_field(codes::pay_money_invalid, "Money"));
+    if (!(*money)->is_positive())
+        return fail<remote_pay_request>(invalid_field(codes::pay_money_invalid, "Money",
+                                                      "must be greater than 0, got " + meters::to_string(**money)));
+    q.money = **money;
+    auto date = required_text(r, "PayDate", codes::pay_date_empty);
+    if (!date) return fail<remote_pay_request>(date.error());
+    auto at = date_text("PayDate", *date, timestamp_format::spaced, zone);
+    if (!at) return fail<remote_pay_request>(at.error());
+    q.pay_date = *at;
+    auto way = coded_int(r, "PayWay", codes::pay_way_invalid, codes::pay_way_invalid, {1, 2, 3, 4, 5});
+    if (!way) return fail<remote_pay_request>(way.error());
+    q.pay_way = static_cast<std::int32_t>(*way);
+    return q;
+}
+
+api_result<pay_list_request> parse_pay_list(object_reader const& r, std::chrono::minutes zone) {
+    note_unknown(r, {"UserCode", "MeterAddr", "TransId", "BeginDate", "EndDate"});
+    pay_list_request q;
+    auto user = text(r, "UserCode");
+    if (!user) return fail<pay_list_request>(user.error());
+    auto meter = text(r, "MeterAddr");
+    if (!meter) return fail<pay_list_request>(meter.error());
+    auto trans = r.optional_string_field(field{"TransId", codes::bad_format});
+    if (!trans) return fail<pay_list_request>(trans.error());
+    q.who = lookup{std::move(*user), std::move(*meter)};
+    q.trans_id = trans->value_or(std::string{});
+    if (!q.trans_id.empty()) return q;  // spec: xintian §3.3.1: the rest may then be empty
+    bool const nobody = q.who.user_code.empty() && q.who.meter_addr.empty();
+    if (nobody && trans->has_value())
+        return fail<pay_list_request>(missing_field(codes::list_trans_id_empty, "TransId"));
+    if (nobody)
+        return fail<pay_list_request>(make_api_error(codes::no_user_or_meter, "MeterAddr",
+                                                     "UserCode and MeterAddr cannot both be empty without TransId"));
+    auto begin = required_text(r, "BeginDate", codes::begin_date_empty);
+    if (!begin) return fail<pay_list_request>(begin.error());
+    auto end = required_text(r, "EndDate", codes::end_date_empty);
+    if (!end) return fail<pay_list_request>(end.error());
+    auto b = date_text("BeginDate", *begin, timestamp_format::date_only, zone);
+    if (!b) return fail<pay_list_request>(b.error());
+    auto e = date_text("EndDate", *end, timestamp_format::date_only, zone);
+    if (!e) return fail<pay_list_request>(e.error());
+    if (*b > *e)
+        return fail<pay_list_request>(invalid_field(codes::begin_after_end, "BeginDate",
+                                                    "must not be after EndDate (" + *begin + " > " + *end + ")"));
+    q.begin = *b;
+    q.end = *e + std::chrono::hours{24} - std::chrono::milliseconds{1};  // the whole end day
+    return q;
+}
+
+api_result<control_valve_request> parse_control_valve(object_reader const& r) {
+    note_unknown(r, {"UserCode", "MeterAddr", "ValveMode"});
+    auto who = parse_lookup(r);
+    if (!who) return fail<control_valve_request>(who.error());
+    // spec: xintian §3.4.3: -3 ValveMode empty, -4 ValveMode wrong.
+    auto mode = coded_int(r, "ValveMode", codes::valve_mode_empty, codes::valve_mode_invalid, {1, 2, 3});
+    if (!mode) return fail<control_valve_request>(mode.error());
+    return control_valve_request{std::move(*who), static_cast<std::int32_t>(*mode)};
+}
+
+namespace {
+
+struct text_slot {
+    std::string_view name;
+    std::string meter_archive::*member;
+    bool required;
+};
+
+constexpr text_slot create_texts[] = {
+    {"UserCode", &meter_archive::user_code, true},     {"UserName", &meter_archive::user_name, true},
+    {"Phone", &meter_archive::phone, false},           {"DeptId", &meter_archive::dept_id, true},
+    {"DeptName", &meter_archive::dept_name, true},     {"DoorPlate", &meter_archive::doorplate, true},
+    {"Address", &meter_archive::address, true},        {"MeterAddr", &meter_archive::meter_addr, true},
+    {"IMEI", &meter_archive::imei, false},             {"InstallAddr", &meter_archive::install_addr, false},
+    {"Remark", &meter_archive::remark, false},
+};
+
+std::optional<api_error> create_meter_enums(object_reader const& r, meter_archive& a) {
+    // spec: xintian §3.7.1: PayType 1/3/5/6, CommProviderId 1/2/3, MeterTypeID 51/178; all String.
+    auto pay = r.enum_field(field{"PayType", codes::bad_format}, {"1", "3", "5", "6"}, as_string);
+    if (!pay) return pay.error();
+    a.pay_type = std::move(*pay);
+    auto type = r.enum_field(field{"MeterTypeID", codes::bad_format}, {"51", "178"}, as_string);
+    if (!type) return type.error();
+    a.meter_type_id = std::move(*type);
+    auto provider = r.optional_enum_field(field{"CommProviderId", codes::bad_format}, {"1", "2", "3"}, as_string);
+    if (!provider) return provider.error();
+    a.comm_provider_id = provider->value_or(std::string{});
+    // PriceTypeCode: required, except for PayType 6 (第三方收费).
+    auto price = a.pay_type == "6" ? text(r, "PriceTypeCode") : required_text(r, "PriceTypeCode");
+    if (!price) return price.error();
+    a.price_type_code = std::move(*price);
+    return std::nullopt;
+}
+
+}  // namespace
+
+api_result<meter_archive> parse_create_meter(object_reader const& r, std::string_view today) {
+    note_unknown(r, {"UserCode", "UserName", "Phone", "DeptId", "DeptName", "DoorPlate", "Address",
+                     "MeterAddr", "IMEI", "MeterBase", "InstallDate", "InstallAddr", "PayType",
+                     "CommProviderId", "Remark", "PriceTypeCode", "MeterTypeID"});
+    meter_archive a;
+    for (auto const& s : create_texts) {
+        auto v = s.required ? required_text(r, s.name) : text(r, s.name);
+        if (!v) return fail<meter_archive>(v.error());
+        a.*s.member = std::move(*v);
+    }
+    if (auto e = create_meter_enums(r, a)) return fail<meter_archive>(*e);
+    // MeterBase: a String holding a decimal, default 0.
+    auto base = r.optional_fixed4_field<meters::volume>(field{"MeterBase", codes::bad_format}, 4, declared_as::either);
+    if (!base) return fail<meter_archive>(base.error());
+    a.meter_base = base->value_or(meters::volume{});
+    if (a.meter_base.is_negative())
+        return fail<meter_archive>(invalid_field(codes::bad_format, "MeterBase", "must not be negative"));
+    auto date = text(r, "InstallDate");
+    if (!date) return fail<meter_archive>(date.error());
+    if (!date->empty()) {
+        if (auto e = check_date("InstallDate", codes::bad_format, *date, timestamp_format::date_only))
+            return fail<meter_archive>(*e);
+        a.install_date = std::move(*date);
+    } else {
+        a.install_date = std::string(today);
+    }
+    return a;
+}
+
+api_result<set_price_request> parse_set_price(object_reader const& r) {
+    note_unknown(r, {"MeterAddr", "PriceTypeCode"});
+    auto meter = required_text(r, "MeterAddr");
+    if (!meter) return fail<set_price_request>(meter.error());
+    auto code = required_text(r, "PriceTypeCode");
+    if (!code) return fail<set_price_request>(code.error());
+    return set_price_request{std::move(*meter), std::move(*code)};
+}
+
+api_result<change_meter_request> parse_change_meter(object_reader const& r) {
+    note_unknown(r, {"MeterAddr", "NewMeterAddr", "NewIMEI", "NewCommProviderId", "PeriodDosage"});
+    change_meter_request q;
+    auto meter = required_text(r, "MeterAddr");
+    if (!meter) return fail<change_meter_request>(meter.error());
+    auto next = required_text(r, "NewMeterAddr");
+    if (!next) return fail<change_meter_request>(next.error());
+    auto imei = text(r, "NewIMEI");
+    if (!imei) return fail<change_meter_request>(imei.error());
+    auto provider = r.optional_enum_field(field{"NewCommProviderId", codes::bad_format}, {"1", "2", "3"}, as_string);
+    if (!provider) return fail<change_meter_request>(provider.error());
+    auto dosage = r.volume_field(field{"PeriodDosage", codes::bad_format});
+    if (!dosage) return fail<change_meter_request>(dosage.error());
+    if (dosage->is_negative())
+        return fail<change_meter_request>(invalid_field(codes::bad_format, "PeriodDosage", "must not be negative"));
+    if (*next == *meter)
+        return fail<change_meter_request>(invalid_field(codes::bad_format, "NewMeterAddr", "must differ from MeterAddr"));
+    q.meter_addr = std::move(*meter);
+    q.new_meter_addr = std::move(*next);
+    q.new_imei = std::move(*imei);
+    q.new_comm_provider_id = provider->value_or(std::string{});
+    q.period_dosage = *dosage;
+    return q;
+}
+
+namespace {
+
+constexpr std::string_view divider_names[] = {"Divid1", "Divid2", "Divid3", "Divid4", "Divid5"};
+constexpr std::string_view price_names[] = {"Price1", "Price2", "Price3", "Price4", "Price5", "Price6"};
+
+std::optional<api_error> read_ladders(object_reader const& r, meters::xintian_price& p) {
+    // spec: xintian §3.10.1: dividers carry one decimal, prices two (specs/README.md).
+    for (std::size_t i = 0; i < 5; ++i) {
+        auto d = r.volume_field(field{divider_names[i], codes::bad_format}, 1);
+        if (!d) return d.error();
+        p.dividers[i] = *d;
+    }
+    for (std::size_t i = 0; i < 6; ++i) {
+        auto v = r.price_field(field{price_names[i], codes::bad_format}, 2);
+        if (!v) return v.error();
+        p.prices[i] = *v;
+    }
+    return std::nullopt;
+}
+
+std::optional<api_error> read_cycle(object_reader const& r, meters::xintian_price& p) {
+    auto stair = r.int_enum_field(field{"StairType", codes::bad_format}, {1, 2, 3});
+    if (!stair) return stair.error();
+    auto month = r.integer_field(field{"FreezeMonth", codes::bad_format}, int_range{1, 12});
+    if (!month) return month.error();
+    auto day = r.integer_field(field{"FreezeDay", codes::bad_format}, int_range{1, 28});
+    if (!day) return day.error();
+    p.stair_type = static_cast<std::int32_t>(*stair);
+    p.freeze_month = static_cast<std::int32_t>(*month);
+    p.freeze_day = static_cast<std::int32_t>(*day);
+    return std::nullopt;
+}
+
+}  // namespace
+
+api_result<create_price_request> parse_create_price(object_reader const& r, std::chrono::minutes zone) {
+    note_unknown(r, {"OperationType", "PriceTypeCode", "PriceTypeName", "Divid1", "Divid2", "Divid3",
+                     "Divid4", "Divid5", "Price1", "Price2", "Price3", "Price4", "Price5", "Price6",
+                     "StairType", "FreezeMonth", "FreezeDay", "ExeDate", "Remark"});
+    create_price_request q;
+    auto op = r.int_enum_field(field{"OperationType", codes::bad_format}, {1, 2});
+    if (!op) return fail<create_price_request>(op.error());
+    q.operation_type = static_cast<std::int32_t>(*op);
+    auto code = required_text(r, "PriceTypeCode");
+    if (!code) return fail<create_price_request>(code.error());
+    auto name = required_text(r, "PriceTypeName");
+    if (!name) return fail<create_price_request>(name.error());
+    auto remark = text(r, "Remark");
+    if (!remark) return fail<create_price_request>(remark.error());
+    q.price_type_code = std::move(*code);
+    q.price_type_name = std::move(*name);
+    q.remark = std::move(*remark);
+    q.price.price_type_code = q.price_type_code;
+    if (auto e = read_ladders(r, q.price)) return fail<create_price_request>(*e);
+    if (auto e = read_cycle(r, q.price)) return fail<create_price_request>(*e);
+    auto exe = required_text(r, "ExeDate");
+    if (!exe) return fail<create_price_request>(exe.error());
+    auto at = date_text("ExeDate", *exe, timestamp_format::spaced, zone);
+    if (!at) return fail<create_price_request>(at.error());
+    q.price.exe_date = *at;
+    auto t = meters::from_xintian(q.price);
+    if (!t) return fail<create_price_request>(invalid_field(codes::bad_format, t.error().field, t.error().reason));
+    q.tariff = std::move(*t);
+    return q;
+}
+
+// ---- answers ---------------------------------------------------------------------------------
+
+std::int32_t valve_state_of(meters::valve_position p) noexcept {
+    using vp = meters::valve_position;
+    switch (p) {
+        case vp::none:
+        case vp::open:
+        case vp::closing: return 1;
+        case vp::closed:
+        case vp::opening: return 2;
+        case vp::abnormal:
+        case vp::damaged: return 3;
+    }
+    return 3;
+}
+
+meter_reading to_reading(meters::meter_report const& r) {
+    meter_reading m;
+    m.at = r.at;
+    m.reading = r.reading;
+    m.period_dosage = r.cycle_usage;
+    m.remnant = r.balance;
+    m.cur_price = r.current_price;
+    m.valve_state = valve_state_of(r.valve);
+    m.battery_mv = r.battery_mv;
+    m.csq = r.signal.csq;
+    m.rsrp = r.signal.rsrp;
+    m.snr = r.signal.snr;
+    m.cc = r.signal.ecl;
+    for (auto code : r.active_alarms) {
+        if (code == meters::alarm_code::battery_low || code == meters::alarm_code::battery_failure)
+            m.battery_low = true;
+        if (!m.meter_status.empty()) m.meter_status += ',';
+        m.meter_status += meters::to_string(code);
+    }
+    if (m.meter_status.empty()) m.meter_status = "0";
+    return m;
+}
+
+std::string json_decimal(std::int64_t e4, int places) { return meters::format_e4_places(e4, places); }
+
+std::string user_info_entry(meter_archive const& a, int pay_type) {
+    std::string s = "{\"UserCode\":";
+    append_json_quoted(s, a.user_code);
+    s += ",\"UserName\":";
+    append_json_quoted(s, a.user_name);
+    s += ",\"Doorplate\":";
+    append_json_quoted(s, a.doorplate);
+    s += ",\"Address\":";
+    append_json_quoted(s, a.address);
+    s += ",\"Phone\":";
+    append_json_quoted(s, a.phone);
+    s += ",\"MeterAddr\":";
+    append_json_quoted(s, a.meter_addr);
+    s += ",\"PayType\":" + std::to_string(pay_type) + "}";
+    return s;
+}
+
+std::string pay_entry(pay_record const& p, std::chrono::minutes zone) {
+    std::string s = "{\"UserCode\":";
+    append_json_quoted(s, p.user_code);
+    s += ",\"MeterAddr\":";
+    append_json_quoted(s, p.meter_addr);
+    s += ",\"PayDate\":";
+    append_json_quoted(s, format_instant(p.pay_date, timestamp_format::spaced, zone));
+    s += ",\"Money\":" + json_decimal(p.money.e4());
+    s += ",\"PayID\":" + std::to_string(p.pay_id);
+    s += ",\"PayResult\":" + std::to_string(static_cast<int>(p.result));
+    s += ",\"TransId\":";
+    append_json_quoted(s, p.trans_id);
+    s += '}';
+    return s;
+}
+
+std::string data_entry(meter_archive const& a, meter_reading const& r, std::chrono::minutes zone) {
+    std::string s = "{\"UserCode\":";
+    append_json_quoted(s, a.user_code);
+    s += ",\"UserName\":";
+    append_json_quoted(s, a.user_name);
+    s += ",\"MeterAddr\":";
+    append_json_quoted(s, a.meter_addr);
+    s += ",\"ReadNumber\":" + json_decimal(r.reading.e4());
+    s += ",\"Voltage\":" + json_decimal(std::int64_t{r.battery_mv} * 10, 2);
+    s += ",\"ValveState\":" + std::to_string(r.valve_state);
+    s += ",\"MeterCSQ\":" + std::to_string(r.csq);
+    s += ",\"RSRP\":" + json_decimal(r.rsrp.e4(), 1);
+    s += ",\"SNR\":" + json_decimal(r.snr.e4(), 1);
+    s += ",\"CC\":" + std::to_string(r.cc);
+    s += ",\"MeterStatus\":";
+    append_json_quoted(s, r.meter_status);
+    s += ",\"BatteryState\":" + std::string(r.battery_low ? "1" : "0");
+    s += ",\"Remnant\":" + json_decimal(r.remnant.e4());
+    s += ",\"ReadDate\":";
+    append_json_quoted(s, format_instant(r.at, timestamp_format::spaced, zone));
+    s += ",\"PeriodDosage\":" + json_decimal(r.period_dosage.e4());
+    s += ",\"CurPrice\":" + json_decimal(r.cur_price.e4(), 2) + "}";
+    return s;
+}
+
+}  // namespace metersim::platforms::xintian

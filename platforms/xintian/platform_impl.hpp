@@ -1,0 +1,113 @@
+#pragma once
+/// The inside of xintian::platform, shared by its .cpp files (platform.cpp: listener, command
+/// delivery, billing loop; routes.cpp: the request pipeline and the user/pay endpoints;
+/// routes_meters.cpp: the meter and price endpoints). Not for use outside platforms/xintian/.
+
+#include <deque>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "meters/commands.hpp"
+#include "platforms/common/json_reader.hpp"
+#include "platforms/xintian/archive.hpp"
+#include "platforms/xintian/auth.hpp"
+#include "platforms/xintian/billing_report.hpp"
+#include "platforms/xintian/codec.hpp"
+#include "platforms/xintian/errors.hpp"
+#include "platforms/xintian/platform.hpp"
+#include "sim/journal.hpp"
+#include "sim/outbox.hpp"
+
+namespace metersim::platforms::xintian {
+
+inline constexpr std::string_view platform_name = "xintian";
+inline constexpr std::string_view billing_kind = "xintian_billing";
+
+/// One request being handled.
+struct exchange {
+    sim::http::request const& req;
+    endpoint ep;
+    reader_context ctx;
+    std::string meter_no;            ///< for the journal
+    std::optional<json_value> body;  ///< parsed body
+};
+
+/// What an endpoint answers on success: the DataList JSON text, or empty for none.
+using endpoint_result = api_result<std::string>;
+
+/// A command waiting for the meter's next session.
+struct queued_command {
+    meters::command command;
+    std::int64_t pay_id = 0;  ///< RemotePay: the record whose PayResult the outcome sets
+    std::string what;         ///< for the journal: "RemotePay T-1", "ControlValve 2", ...
+};
+
+/// A meter a request names, with its archive (a copy: archives of fleet meters that were never
+/// created through CreateMeter are synthesised).
+struct target {
+    meter_archive archive;
+    sim::fleet_meter* meter = nullptr;  ///< null when the archive's meter left the fleet
+};
+
+struct platform::impl {
+    impl(options o, sim::fleet& f, sim::outbox& ob, sim::journal& j, sim::scheduler& s);
+
+    options opts;
+    sim::fleet& fleet;
+    sim::outbox& outbox;
+    sim::journal& journal;
+    sim::scheduler& sched;
+    authenticator auth;
+    xintian::archive records;
+    std::unordered_map<std::string, meter_reading> last_reading;         ///< by meter number
+    std::unordered_map<std::string, std::deque<queued_command>> queues;  ///< by meter number
+    std::unordered_set<std::string> cancelled;  ///< meters the platform cancelled (ChangeMeter)
+    std::unordered_set<sim::scheduler::event_id> events;
+    std::uint64_t report_serial = 0;
+
+    // ---- meters (platform.cpp)
+    bool is_ours(sim::fleet_meter const& m) const;
+    bool is_thirdparty(sim::fleet_meter const& m) const;
+    sim::fleet_meter* meter(std::string_view meter_no);
+    /// The archive of a meter number: CreateMeter's, or one synthesised for a fleet meter.
+    std::optional<target> find_target(std::string_view meter_no);
+    /// GetUserInfo PayType: 1 meter-side, 2 third party.
+    int pay_type(target const& t) const;
+    void enqueue(std::string const& meter_no, queued_command c);
+    void deliver(sim::fleet_meter& m, queued_command const& c);
+    void note(std::string const& meter_no, std::string verdict, std::string detail);
+
+    // ---- billing loop (platform.cpp)
+    void push_billing_report(sim::fleet_meter& m, meter_reading const& r);
+    bool on_billing_answer(unsigned status, std::string_view body);
+    void apply_billing(std::string const& meter_no, billing_answer const& a);
+
+    // ---- request pipeline (routes.cpp)
+    sim::http::handler handler(endpoint ep, std::function<endpoint_result(exchange&, object_reader const&)> fn);
+    api_result<object_reader> read_body(exchange& ex);
+    /// Resolves UserCode / MeterAddr (§3.1-§3.5): -1, 0 or the meters.
+    api_result<std::vector<target>> resolve(exchange& ex, lookup const& who);
+    /// The same, requiring exactly one meter.
+    api_result<target> resolve_one(exchange& ex, lookup const& who);
+
+    // ---- endpoints (routes.cpp, routes_meters.cpp)
+    endpoint_result get_user_info(exchange& ex, object_reader const& r);
+    endpoint_result remote_pay(exchange& ex, object_reader const& r);
+    endpoint_result get_pay_list(exchange& ex, object_reader const& r);
+    endpoint_result control_valve(exchange& ex, object_reader const& r);
+    endpoint_result get_data(exchange& ex, object_reader const& r);
+    endpoint_result create_meter(exchange& ex, object_reader const& r);
+    endpoint_result set_price(exchange& ex, object_reader const& r);
+    endpoint_result change_meter(exchange& ex, object_reader const& r);
+    endpoint_result create_price(exchange& ex, object_reader const& r);
+};
+
+/// "[a,b,c]" from JSON texts.
+std::string json_list(std::vector<std::string> const& items);
+
+}  // namespace metersim::platforms::xintian

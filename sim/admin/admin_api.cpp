@@ -1,0 +1,237 @@
+// The admin API: route table, shared helpers, health, models and journal. Clock routes are in
+// admin_clock.cpp, meters in admin_meters.cpp, events in admin_events.cpp.
+#include "sim/admin/admin_api.hpp"
+
+#include <charconv>
+#include <limits>
+#include <utility>
+#include <cstdlib>
+
+#include <fmt/format.h>
+
+#include "sim/admin/admin_internal.hpp"
+
+namespace metersim::sim {
+
+namespace admin {
+
+// ---- answers ----------------------------------------------------------------------------------
+
+http::response answer(ojson const& body, unsigned status) {
+    http::response r;
+    r.status = status;
+    r.body = jsonx::dump(body);
+    return r;
+}
+
+http::response refuse(refusal const& r) {
+    ojson body{{"message", r.field.empty() ? r.message : r.field + ": " + r.message}, {"field", r.field}};
+    return answer(body, r.status);
+}
+
+// ---- the request body -------------------------------------------------------------------------
+
+meters::result<json, refusal> body_object(http::request const& req) {
+    auto doc = jsonx::parse(req.body);
+    if (!doc) return meters::unexpected{refusal{400, "body", "not valid JSON: " + doc.error().reason}};
+    if (!doc->is_object())
+        return meters::unexpected{refusal{400, "body", "expected a JSON object, found " + std::string(jsonx::describe(*doc))}};
+    return std::move(doc).value();
+}
+
+std::string body_reader::path(std::string_view key) const {
+    return prefix_.empty() ? std::string(key) : prefix_ + "." + std::string(key);
+}
+
+void body_reader::fail(std::string_view key, std::string message, unsigned status) {
+    if (!problem_) problem_ = refusal{status, path(key), std::move(message)};
+}
+
+json const* body_reader::member(std::string_view key, bool required) {
+    if (problem_) return nullptr;
+    auto it = obj_.find(key);
+    if (it == obj_.end() || it->is_null()) {
+        if (required) fail(key, "missing");
+        return nullptr;
+    }
+    return &*it;
+}
+
+std::optional<std::string> body_reader::text(std::string_view key, bool required, bool digits_as_text) {
+    json const* v = member(key, required);
+    if (v == nullptr) return std::nullopt;
+    if (v->is_string()) return v->get<std::string>();
+    if (digits_as_text && v->is_number_unsigned()) return std::to_string(v->get<std::uint64_t>());
+    fail(key, "expected a string, found " + std::string(jsonx::describe(*v)));
+    return std::nullopt;
+}
+
+std::optional<std::int64_t> body_reader::integer(std::string_view key, bool required, std::int64_t min,
+                                                 std::int64_t max) {
+    json const* v = member(key, required);
+    if (v == nullptr) return std::nullopt;
+    if (!v->is_number_integer()) {
+        fail(key, "expected an integer, found " + std::string(jsonx::describe(*v)));
+        return std::nullopt;
+    }
+    bool fits = false;
+    std::int64_t value = 0;
+    if (v->is_number_unsigned()) {
+        auto const u = v->get<std::uint64_t>();
+        fits = std::in_range<std::int64_t>(u) && static_cast<std::int64_t>(u) >= min &&
+               static_cast<std::int64_t>(u) <= max;
+        value = static_cast<std::int64_t>(u);
+    } else {
+        value = v->get<std::int64_t>();
+        fits = value >= min && value <= max;
+    }
+    if (!fits) {
+        fail(key, fmt::format("must be between {} and {}", min, max));
+        return std::nullopt;
+    }
+    return value;
+}
+
+std::optional<std::int64_t> body_reader::decimal_e4(std::string_view key, bool required) {
+    json const* v = member(key, required);
+    if (v == nullptr) return std::nullopt;
+    auto r = jsonx::decimal_e4(*v);
+    if (r) return r.value();
+    if (r.error().wrong_type) {
+        fail(key, "expected a decimal (string or number), found " + r.error().detail.reason);
+    } else {
+        fail(key, fmt::format("bad decimal: {} at character {}", r.error().detail.reason,
+                              r.error().detail.position));
+    }
+    return std::nullopt;
+}
+
+// ---- query parameters, time text, names -------------------------------------------------------
+
+meters::result<std::uint64_t, refusal> query_number(http::request const& req, std::string_view name,
+                                                    std::uint64_t fallback, std::uint64_t max) {
+    auto text = req.query(name);
+    if (!text || text->empty()) return fallback;
+    std::uint64_t v = 0;
+    auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), v);
+    if (ec != std::errc{} || end != text->data() + text->size())
+        return refusal{400, std::string(name), "expected a non-negative integer, found \"" + std::string(*text) + "\""};
+    if (v > max) return refusal{400, std::string(name), fmt::format("must be at most {}", max)};
+    return v;
+}
+
+std::string local_text(meters::instant t, meters::utc_offset zone) {
+    auto const c = meters::to_civil(t, zone);
+    return fmt::format("{:04}-{:02}-{:02} {:02}:{:02}:{:02}", c.year, c.month, c.day, c.hour, c.minute, c.second);
+}
+
+std::string zone_text(meters::utc_offset zone) {
+    int const m = zone.minutes;
+    int const a = std::abs(m);
+    return fmt::format("{}{:02}:{:02}", m < 0 ? '-' : '+', a / 60, a % 60);
+}
+
+std::string_view billing_name(meters::billing_mode m) noexcept {
+    switch (m) {
+        case meters::billing_mode::money_prepaid: return "money_prepaid";
+        case meters::billing_mode::gas_prepaid: return "gas_prepaid";
+        case meters::billing_mode::backend: return "backend";
+    }
+    return "unknown";
+}
+
+namespace {
+
+// ---- health, models, journal ------------------------------------------------------------------
+
+http::response health(admin_context& ctx, http::request const&) {
+    auto const up = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now() - ctx.started_at);
+    ojson body{{"status", "ok"},
+               {"version", ctx.version},
+               {"uptime_s", up.count()},
+               {"meters", ctx.fleet.size()},
+               {"clock", to_string(ctx.clk.mode())},
+               {"now", local_text(ctx.sched.now(), ctx.fleet.options().zone)},
+               {"pending_events", ctx.sched.pending()}};
+    return answer(body);
+}
+
+http::response models(admin_context& ctx, http::request const&) {
+    ojson list = ojson::array();
+    for (auto const* e : ctx.fleet.models().entries()) {
+        auto const& m = e->model;
+        ojson item{{"model", e->key},
+                   {"platform", e->platform},
+                   {"vendor_model", e->vendor_model},
+                   {"description", e->description},
+                   {"protocol", m.protocol},
+                   {"billing", billing_name(m.billing)},
+                   {"comm", meters::to_string(m.comm)},
+                   {"has_valve", m.valve.has_valve},
+                   {"flow_meter", m.flow_meter},
+                   {"report_interval_s", std::chrono::duration_cast<std::chrono::seconds>(m.report_interval).count()}};
+        if (!e->xianfeng_meter_type.empty()) item["xianfeng_meter_type"] = e->xianfeng_meter_type;
+        if (e->xintian_pay_type != 0) item["xintian_pay_type"] = e->xintian_pay_type;
+        list.push_back(std::move(item));
+    }
+    return answer(ojson{{"models", std::move(list)}});
+}
+
+std::string wall_text(std::chrono::system_clock::time_point t) {
+    auto const ms = std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+    auto const c = meters::to_civil(meters::instant_from_ms(ms), meters::utc_offset{0});
+    return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", c.year, c.month, c.day, c.hour, c.minute,
+                       c.second, c.millisecond);
+}
+
+ojson entry_view(admin_context& ctx, journal_entry const& e) {
+    ojson deviations = ojson::array();
+    for (auto const& d : e.deviations)
+        deviations.push_back(ojson{{"field", d.field}, {"rule", d.rule}, {"section", d.section}});
+    return ojson{{"id", e.id},
+                 {"wall_time", wall_text(e.wall_time)},
+                 {"virtual_time", local_text(e.virtual_time, ctx.fleet.options().zone)},
+                 {"virtual_ms", meters::to_ms(e.virtual_time)},
+                 {"direction", to_string(e.dir)},
+                 {"platform", e.platform},
+                 {"method", e.method},
+                 {"target", e.target},
+                 {"meter_no", e.meter_no},
+                 {"request_body", e.request_body},
+                 {"status", e.status},
+                 {"response_body", e.response_body},
+                 {"latency_us", e.latency_us},
+                 {"verdict", e.verdict},
+                 {"deviations", std::move(deviations)},
+                 {"error", e.error}};
+}
+
+http::response journal_page(admin_context& ctx, http::request const& req) {
+    auto since = query_number(req, "since", 0, std::numeric_limits<std::uint64_t>::max());
+    if (!since) return refuse(since.error());
+    auto limit = query_number(req, "limit", 100, 1000);
+    if (!limit) return refuse(limit.error());
+    journal_query q;
+    q.platform = req.query("platform").value_or("");
+    q.meter_no = req.query("meter").value_or("");
+    q.since_id = since.value();
+    q.limit = static_cast<std::size_t>(limit.value());
+    ojson entries = ojson::array();
+    for (auto const& e : ctx.journal.query(q)) entries.push_back(entry_view(ctx, e));
+    return answer(ojson{{"entries", std::move(entries)}, {"last_id", ctx.journal.last_id()}});
+}
+
+}  // namespace
+
+}  // namespace admin
+
+void add_admin_routes(http::router& r, admin_context& ctx) {
+    r.get("/admin/health", admin::guarded(ctx, admin::health));
+    r.get("/admin/models", admin::guarded(ctx, admin::models));
+    r.get("/admin/journal", admin::guarded(ctx, admin::journal_page));
+    admin::add_clock_routes(r, ctx);
+    admin::add_meter_routes(r, ctx);
+    admin::add_event_routes(r, ctx);
+}
+
+}  // namespace metersim::sim
