@@ -40,12 +40,19 @@ hourly_rates::hourly_rates(std::array<volume, 24> const& rates) {
     if (rates == no_rates) return;
     auto t = std::make_shared<table>();
     t->rates = rates;
-    for (std::size_t h = 0; h < 24; ++h) {
-        volume const r = non_negative(rates[h]);
-        t->prefix[h + 1] = t->prefix[h] + static_cast<wide_int>(r.e4()) * hour_ms;
+    for (volume v : rates) {
+        volume const r = non_negative(v);
+        t->day_sum += static_cast<wide_int>(r.e4()) * hour_ms;
         t->max_rate = std::max(t->max_rate, r);
     }
     t_ = std::move(t);
+}
+
+wide_int hourly_rates::prefix(std::size_t hour) const noexcept {
+    if (!t_) return 0;
+    wide_int sum = 0;  // the rates fit in 64 bits; 24 of them times an hour need the headroom
+    for (std::size_t h = 0; h < hour; ++h) sum += non_negative(t_->rates[h]).e4();
+    return sum * hour_ms;
 }
 
 volume const* hourly_rates::data() const noexcept { return t_ ? t_->rates.data() : no_rates.data(); }
@@ -202,14 +209,15 @@ std::optional<instant> flow_profile::instant_reaching(instant a, wide_int need, 
         wide_int const goal = daily_running(rates, off, a) + need;
         wide_int const day = floor_div_wide(goal - 1, day_sum);
         wide_int const left = goal - day * day_sum;  // in [1, day_sum]
-        std::size_t lo = 0, hi = 23;                 // the first h with prefix(h + 1) >= left
-        while (lo < hi) {
-            std::size_t const mid = (lo + hi) / 2;
-            if (rates.prefix(mid + 1) >= left) hi = mid;
-            else lo = mid + 1;
+        std::size_t lo = 0;  // the first hour whose running sum reaches `left`
+        wide_int before = 0;
+        for (; lo < 23; ++lo) {
+            wide_int const next = before + static_cast<wide_int>(non_negative(rates[lo]).e4()) * hour_ms;
+            if (next >= left) break;
+            before = next;
         }
         wide_int const rate = non_negative(rates[lo]).e4();
-        wide_int const ms = wide_quot(left - rates.prefix(lo) + rate - 1, rate);
+        wide_int const ms = wide_quot(left - before + rate - 1, rate);
         wide_int const at = day * day_ms + static_cast<wide_int>(lo) * hour_ms + ms - off;
         if (at > limit_ms) return std::nullopt;
         return instant_from_ms(static_cast<std::int64_t>(at));

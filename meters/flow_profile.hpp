@@ -53,17 +53,17 @@ public:
 
     friend bool operator==(hourly_rates const& a, hourly_rates const& b) noexcept;
 
-    /// Running sums for integration (flow_profile only): rate × ms in 1e-4 m³·ms per hour, with
-    /// negative rates as zero. prefix(h) is the sum over the local hours before h (0..24).
-    wide_int prefix(std::size_t hour) const noexcept { return t_ ? t_->prefix[hour] : 0; }
-    wide_int day_sum() const noexcept { return prefix(24); }
+    /// For integration (flow_profile only), rate × ms in 1e-4 m³·ms per hour with negative rates
+    /// as zero: the sum over the local hours before `hour` (0..24), and over the whole day.
+    wide_int prefix(std::size_t hour) const noexcept;
+    wide_int day_sum() const noexcept { return t_ ? t_->day_sum : 0; }
     /// The highest rate, never negative.
     volume max_rate() const noexcept { return t_ ? t_->max_rate : volume::zero(); }
 
 private:
     struct table {
         std::array<volume, 24> rates{};
-        std::array<wide_int, 25> prefix{};
+        wide_int day_sum = 0;
         volume max_rate;
     };
     volume const* data() const noexcept;

@@ -105,10 +105,21 @@ void freeze_log::store(freeze_boundary const& b, freeze_values const& v, std::ve
 }
 
 std::vector<frozen_record> freeze_log::since_last_report() const {
+    // Each history is oldest first: the unreported records are a tail, found from the back
+    // without reading the reported ones (a meter reports daily; its history is mostly old).
+    auto const tail = [this](std::vector<frozen_record> const& h) {
+        auto it = h.end();
+        while (it != h.begin() && std::prev(it)->at > state_.reported_until) --it;
+        return it;
+    };
+    auto const daily = tail(state_.daily);
+    auto const monthly = tail(state_.monthly);
     std::vector<frozen_record> out;
-    auto const unreported = [this](frozen_record const& r) { return r.at > state_.reported_until; };
-    std::copy_if(state_.daily.begin(), state_.daily.end(), std::back_inserter(out), unreported);
-    std::copy_if(state_.monthly.begin(), state_.monthly.end(), std::back_inserter(out), unreported);
+    auto const n = static_cast<std::size_t>((state_.daily.end() - daily) + (state_.monthly.end() - monthly));
+    if (n == 0) return out;
+    out.reserve(n);
+    out.insert(out.end(), daily, state_.daily.end());
+    out.insert(out.end(), monthly, state_.monthly.end());
     return out;
 }
 

@@ -76,7 +76,8 @@ struct freeze_params {
     std::size_t monthly_keep = 24;
 };
 
-/// The plain state; every field persists. Records are oldest first.
+/// The plain state; every field persists. Records are oldest first (strictly increasing `at`),
+/// as record() keeps them.
 struct freeze_state {
     std::vector<frozen_record> daily;
     std::vector<frozen_record> monthly;

@@ -67,9 +67,9 @@ meter_state meter::manufacture(meter_model const& model, meter_identity identity
 
 meter::meter(meter_model const& model, meter_state s)
     : model_(&model),
-      core_{std::move(s.identity), s.zone, s.now, s.account, std::move(s.active), std::move(s.pending),
-            s.cycle_end, std::move(s.billing), std::move(s.price_change), s.flow_carry,
-            s.temperature_c, s.pressure_kpa, s.lost_contact},
+      core_{std::move(s.identity), s.zone, s.account, s.lost_contact, report_reason::wake, s.now,
+            std::move(s.active), std::move(s.pending), s.cycle_end, std::move(s.billing),
+            std::move(s.price_change), s.flow_carry, s.temperature_c, s.pressure_kpa},
       valve_(model.valve, s.valve),
       battery_(model.battery, s.battery),
       radio_(radio_params_of(model, s.zone), std::move(s.radio)),
@@ -160,14 +160,19 @@ instant meter::next_wake() const {
 void meter::run_until(instant target, effects& fx) {
     handle_due(fx);
     while (core_.now < target) {
-        integrate(next_stop(target), fx);
+        instant const stop = next_stop(target);
+        // A midnight before the stop is frozen on the way, with the values after the gas drawn
+        // up to it. Nothing else can be due there (next_stop watches everything else, and all of
+        // it lies at or after `stop`), so it needs no handle_due: a quiet day costs one stop.
+        instant const from = core_.now;
+        bool const crossed = draw_gas(std::min(stop, next_freeze_after(from, core_.zone.minutes)), fx);
+        freezes_.catch_up(from, core_.now, [&](instant) { return freeze_values_of(core_.billing, model_->billing); });
+        if (!crossed && core_.now < stop) continue;
         handle_due(fx);
     }
 }
 
 instant meter::next_stop(instant target) const {
-    // Midnights are no stops: integrate() freezes them on the way (nothing else is due there
-    // unless one of these says so), so a quiet day costs one stop, its report.
     instant const now = core_.now;
     instant stop = std::min(target, core_.cycle_end);
     if (core_.pending) stop = std::min(stop, core_.pending->effective_at);
@@ -179,17 +184,7 @@ instant meter::next_stop(instant target) const {
     return std::max(stop, now + duration{1});
 }
 
-void meter::integrate(instant stop, effects& fx) {
-    // Day by day: each midnight passed is frozen with the values after the gas drawn up to it.
-    // A credit level crossed on the way ends the integration there (the caller handles it).
-    for (;;) {
-        instant const from = core_.now;
-        bool const crossed = draw_gas(std::min(stop, next_freeze_after(from, core_.zone.minutes)), fx);
-        freezes_.catch_up(from, core_.now, [&](instant) { return freeze_values_of(core_.billing, model_->billing); });
-        if (crossed || core_.now >= stop) return;
-    }
-}
-
+/// Draws the gas up to `stop`, or up to the instant a credit level is crossed (then true).
 bool meter::draw_gas(instant stop, effects& fx) {
     instant const from = core_.now;
     bool crossed = false;
@@ -301,13 +296,13 @@ std::optional<volume> meter::volume_to_next_level() const {
     }
     if (!level) return std::nullopt;
     volume const usage = core_.billing.cycle_usage;
-    if (!credit_cache_ || credit_cache_->level_e4 != *level) {
-        credit_cache_ = credit_cache{*level, usage,
-                                     volume_until_below(core_.billing, model_->billing, core_.active, *level)};
+    if (!credit_cache_.valid || credit_cache_.level_e4 != *level) {
+        auto const needed = volume_until_below(core_.billing, model_->billing, core_.active, *level);
+        credit_cache_ = credit_cache{*level, usage, needed.value_or(volume::zero()), needed.has_value(), true};
     }
-    if (!credit_cache_->needed) return std::nullopt;
-    volume const used = usage - credit_cache_->usage_at;
-    return std::max(volume::zero(), *credit_cache_->needed - used);
+    if (!credit_cache_.reachable) return std::nullopt;
+    volume const used = usage - credit_cache_.usage_at;
+    return std::max(volume::zero(), credit_cache_.needed - used);
 }
 
 std::optional<volume> meter::volume_to_closing_level() const {
@@ -355,7 +350,7 @@ void meter::clear_alarm(alarm_code code, effects& fx) {
 }
 
 void meter::request_session(report_reason why) {
-    if (radio_.request_wake(core_.now)) wake_reason_ = why;
+    if (radio_.request_wake(core_.now)) core_.wake_reason = why;
 }
 
 void meter::take_valve(valve_events const& events, effects& fx) {
@@ -392,7 +387,7 @@ void meter::take_battery(battery_outcome const& outcome, effects& fx) {
 
 void meter::session(effects& fx) {
     instant const now = core_.now;
-    report_reason const why = radio_.state().wake_requested ? wake_reason_ : report_reason::periodic;
+    report_reason const why = radio_.state().wake_requested ? core_.wake_reason : report_reason::periodic;
     take_battery(battery_.radio_session(now), fx);  // drained during the session it reports
     meter_report r = snapshot(why);
     r.frozen = freezes_.since_last_report();
@@ -400,7 +395,7 @@ void meter::session(effects& fx) {
     freezes_.mark_reported(now);
     core_.lost_contact = false;
     radio_.session_done(now);
-    wake_reason_ = report_reason::wake;
+    core_.wake_reason = report_reason::wake;
     fx.reports.push_back(std::move(r));
 }
 

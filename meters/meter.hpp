@@ -127,8 +127,10 @@ private:
     struct core {
         meter_identity identity;
         utc_offset zone;
-        instant now{};
         account_state account = account_state::manufactured;
+        bool lost_contact = false;
+        report_reason wake_reason = report_reason::wake;  ///< why a pending wake was asked for
+        instant now{};
         tariff active;
         box<tariff> pending;
         instant cycle_end{};
@@ -137,12 +139,10 @@ private:
         flow_remainder flow_carry;
         decimal temperature_c;
         decimal pressure_kpa;
-        bool lost_contact = false;
     };
     // The advance loop (meter.cpp).
     void run_until(instant target, effects& fx);
     instant next_stop(instant target) const;
-    void integrate(instant stop, effects& fx);
     bool draw_gas(instant stop, effects& fx);
     void handle_due(effects& fx);
     void use_gas(volume v, effects& fx);
@@ -153,7 +153,7 @@ private:
     std::optional<volume> volume_to_next_level() const;
     std::optional<volume> volume_to_closing_level() const;
     void evaluate_credit(effects& fx);
-    void touch_billing() noexcept { credit_cache_.reset(); }
+    void touch_billing() noexcept { credit_cache_.valid = false; }
 
     // Consequences that several paths share (meter.cpp).
     void raise_alarm(alarm_code code, instant at, effects& fx);
@@ -197,13 +197,14 @@ private:
     struct credit_cache {
         std::int64_t level_e4 = 0;
         volume usage_at;                 ///< cycle usage when computed
-        std::optional<volume> needed;    ///< from usage_at; nullopt: never
+        volume needed;                   ///< from usage_at, when reachable
+        bool reachable = false;          ///< false: consumption never takes it there
+        bool valid = false;
     };
 
     meter_model const* model_;
     core core_;
-    report_reason wake_reason_ = report_reason::wake;
-    mutable std::optional<credit_cache> credit_cache_;
+    mutable credit_cache credit_cache_;
     valve valve_;
     battery battery_;
     radio radio_;

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <exception>
+#include <optional>
 #include <unordered_map>
 
 namespace metersim::sim {
@@ -40,7 +41,18 @@ struct outbox::state : std::enable_shared_from_this<state> {
         meters::instant sent_at{};
     };
 
+    /// The hooks of one push kind.
+    struct kind_hooks {
+        acceptance accept;            ///< used when accept_push is empty
+        push_acceptance accept_push;
+        attempt_hook before_attempt;
+        settle_callback settled;
+    };
+
     void attempt(std::uint64_t id);
+    void run_before_attempt(std::uint64_t id);
+    void run_settled(settle_callback const& cb, push const& p, http::client_reply const& reply, bool ok);
+    kind_hooks const* hooks_of(std::string const& kind) const;
     void on_reply(std::uint64_t id, http::client_reply reply);
     bool accepted(push const& p, http::client_reply const& reply);
     meters::duration schedule_retry(std::uint64_t id, entry& e);
@@ -55,7 +67,7 @@ struct outbox::state : std::enable_shared_from_this<state> {
     journal* jr;
     outbox_options options;
     std::unordered_map<std::uint64_t, entry> pending;
-    std::unordered_map<std::string, acceptance> predicates;
+    std::unordered_map<std::string, kind_hooks> kinds;
     outbox_counters counters;
     std::uint64_t next_id = 1;
     std::vector<std::function<void()>> idle_waiters;
@@ -70,8 +82,35 @@ void outbox::state::report(std::string_view what) const noexcept {
     }
 }
 
+outbox::state::kind_hooks const* outbox::state::hooks_of(std::string const& kind) const {
+    auto it = kinds.find(kind);
+    return it == kinds.end() ? nullptr : &it->second;
+}
+
+void outbox::state::run_before_attempt(std::uint64_t id) {
+    auto it = pending.find(id);
+    if (it == pending.end()) return;
+    auto const* h = hooks_of(it->second.p.kind);
+    if (h == nullptr || !h->before_attempt) return;
+    // The hook works on a copy (it cannot see our map, nor outlive a replacement of itself)
+    // and only the headers come back: the body, and so the serial, never changes.
+    auto const hook = h->before_attempt;
+    push copy = it->second.p;
+    try {
+        hook(copy);
+    } catch (std::exception const& x) {
+        report(std::string("before_attempt hook for '") + copy.kind + "' threw: " + x.what());
+        return;
+    }
+    it = pending.find(id);  // the hook may have re-entered the outbox
+    if (it != pending.end()) it->second.p.headers = std::move(copy.headers);
+}
+
 void outbox::state::attempt(std::uint64_t id) {
     auto it = pending.find(id);
+    if (it == pending.end() || it->second.in_flight) return;
+    run_before_attempt(id);
+    it = pending.find(id);
     if (it == pending.end() || it->second.in_flight) return;
     auto& e = it->second;
     e.retry = 0;
@@ -95,7 +134,14 @@ void outbox::state::on_reply(std::uint64_t id, http::client_reply reply) {
     auto& e = it->second;
     e.in_flight = false;
     --counters.in_flight;
-    if (accepted(e.p, reply)) {
+    bool const ok = accepted(e.p, reply);
+    // Taken now (a copy): the settle callback runs once the bookkeeping is done, on a copy of
+    // the push, so it may enqueue, touch meters or replace the hooks without pulling the map
+    // from under us.
+    settle_callback settled;
+    if (auto const* h = hooks_of(e.p.kind)) settled = h->settled;
+    std::optional<push> settled_push;
+    if (ok) {
         record(e, reply, true, {});
         // Delivered: leave the store first, so a later resume() cannot send it again.
         try {
@@ -103,23 +149,35 @@ void outbox::state::on_reply(std::uint64_t id, http::client_reply reply) {
         } catch (std::exception const& x) {
             report(std::string("outbox store failed to mark push delivered: ") + x.what());
         }
-        pending.erase(it);
+        if (settled) settled_push = std::move(e.p);
+        pending.erase(id);  // by key: a predicate that enqueued may have invalidated `it`
         ++counters.delivered;
     } else {
         ++counters.failures;
         ++e.failures;
         auto const wait = schedule_retry(id, e);
         record(e, reply, false, "retry " + std::to_string(e.failures) + " in " + std::to_string(wait.count()) + " ms");
+        if (settled) settled_push = e.p;
     }
+    if (settled) run_settled(settled, *settled_push, reply, ok);
     notify_idle();
+}
+
+void outbox::state::run_settled(settle_callback const& cb, push const& p, http::client_reply const& reply, bool ok) {
+    try {
+        cb(p, reply.ok() ? reply.status : 0u, reply.ok() ? std::string_view(reply.body) : std::string_view{}, ok);
+    } catch (std::exception const& x) {
+        report(std::string("settle callback for '") + p.kind + "' threw: " + x.what());
+    }
 }
 
 bool outbox::state::accepted(push const& p, http::client_reply const& reply) {
     if (!reply.ok()) return false;
-    auto it = predicates.find(p.kind);
-    if (it == predicates.end() || !it->second) return accept_2xx(reply.status, reply.body);
+    auto const* h = hooks_of(p.kind);
+    if (h == nullptr || (!h->accept_push && !h->accept)) return accept_2xx(reply.status, reply.body);
     try {
-        return it->second(reply.status, reply.body);
+        if (h->accept_push) return h->accept_push(p, reply.status, reply.body);
+        return h->accept(reply.status, reply.body);
     } catch (std::exception const& x) {
         report(std::string("acceptance predicate for '") + p.kind + "' threw: " + x.what());
         return false;
@@ -210,7 +268,23 @@ meters::result<std::uint64_t, std::string> outbox::enqueue(push p) {
 }
 
 void outbox::set_acceptance(std::string kind, acceptance predicate) {
-    state_->predicates[std::move(kind)] = std::move(predicate);
+    auto& h = state_->kinds[std::move(kind)];
+    h.accept = std::move(predicate);
+    h.accept_push = nullptr;
+}
+
+void outbox::set_push_acceptance(std::string kind, push_acceptance predicate) {
+    auto& h = state_->kinds[std::move(kind)];
+    h.accept_push = std::move(predicate);
+    h.accept = nullptr;
+}
+
+void outbox::set_before_attempt(std::string kind, attempt_hook hook) {
+    state_->kinds[std::move(kind)].before_attempt = std::move(hook);
+}
+
+void outbox::on_settled(std::string kind, settle_callback callback) {
+    state_->kinds[std::move(kind)].settled = std::move(callback);
 }
 
 std::size_t outbox::resume() {
@@ -221,7 +295,7 @@ std::size_t outbox::resume() {
         auto const id = p.id;
         s.next_id = std::max(s.next_id, id + 1);
         s.pending.emplace(id, state::entry{std::move(p)});
-            s.attempt(id);
+        s.attempt(id);
         ++started;
     }
     return started;

@@ -13,6 +13,15 @@
 /// a time; the body (and so the vendor's request serial in it) is the same on every attempt.
 /// Order between pushes is not guaranteed.
 ///
+/// Per-kind hooks, all optional, all called on the io thread:
+///   - acceptance (set_acceptance / set_push_acceptance): judges an answer; called while the
+///     outbox settles the attempt, so it must only read (never enqueue, never touch meters);
+///   - before_attempt (set_before_attempt): may rewrite the headers of the push just before
+///     each attempt, the first one included (vendors that sign each request with a fresh
+///     timestamp); the body, and so the serial, is the same on every attempt whatever it does;
+///   - settle callback (on_settled): told the outcome of each attempt with the CIS's answer,
+///     once the outbox's own bookkeeping is done; it may enqueue, touch meters, replace hooks.
+///
 /// Threading: one io_context thread (the one the client and the scheduler use). The store,
 /// client, scheduler and journal must outlive the outbox. The outbox may be destroyed with
 /// attempts in flight: their answers are then ignored and the pushes stay in the store.
@@ -89,6 +98,24 @@ using acceptance = std::function<bool(unsigned status, std::string_view body)>;
 /// The default predicate: any 2xx.
 bool accept_2xx(unsigned status, std::string_view body) noexcept;
 
+/// Decides whether the CIS accepted a given push (answers that only make sense for the push
+/// they answer, e.g. a DataList entry for the push's meter). Must not change anything: it runs
+/// while the outbox settles the attempt.
+using push_acceptance = std::function<bool(push const& p, unsigned status, std::string_view body)>;
+
+/// Called once per attempt of a push, just before it is sent, with the push as it will go out.
+/// Changes to `p.headers` are sent and kept (the settle callback sees them); changes to any
+/// other field are discarded, so the body, the URL and the serial never change between attempts.
+using attempt_hook = std::function<void(push& p)>;
+
+/// Called once per settled attempt, after the outbox's bookkeeping (journal entry, store, retry
+/// schedule) and outside any iteration over its internals: it may enqueue pushes, touch meters,
+/// or change the outbox's hooks. `p` is a copy of the push as sent (with the headers of that
+/// attempt); `status` is the HTTP status (0 when no answer came: refused, timeout, ...), `body`
+/// the answer's body (empty when none), `accepted` the verdict: true means delivered, never sent
+/// again; false means a retry is already scheduled. `body` is valid only during the call.
+using settle_callback = std::function<void(push const& p, unsigned status, std::string_view body, bool accepted)>;
+
 struct outbox_options {
     backoff_policy backoff;
 };
@@ -115,8 +142,25 @@ public:
     /// be parsed (nothing is saved). Exceptions from the store propagate (nothing was sent).
     meters::result<std::uint64_t, std::string> enqueue(push p);
 
-    /// Sets the acceptance predicate of a push kind (replacing the default accept_2xx).
+    /// Sets the acceptance predicate of a push kind (replacing the default accept_2xx, and any
+    /// push_acceptance of that kind). An empty predicate restores the default.
     void set_acceptance(std::string kind, acceptance predicate);
+
+    /// The same with a predicate that also sees the push it judges (replacing any acceptance of
+    /// that kind). An empty predicate restores the default.
+    void set_push_acceptance(std::string kind, push_acceptance predicate);
+
+    /// Sets the hook called before every attempt of a push of `kind` (see attempt_hook); an
+    /// empty one removes it. An exception from the hook is reported through on_error and the
+    /// attempt goes out with the headers the push had before the call.
+    void set_before_attempt(std::string kind, attempt_hook hook);
+
+    /// Sets the callback told of every settled attempt of a push of `kind` (see
+    /// settle_callback); an empty one removes it. Pushes of a kind without one are settled as
+    /// before. An exception from the callback is reported through on_error; the push's outcome
+    /// stands. Transport errors settle too (status 0). Answers that come after the outbox was
+    /// destroyed are not reported.
+    void on_settled(std::string kind, settle_callback callback);
 
     /// After a restart: loads the store's pending pushes and sends them at once. Returns how many.
     std::size_t resume();

@@ -126,7 +126,11 @@ bool scheduler::queue::advance(std::int64_t limit_ms) {
     current = target;
     if (next) {
         auto const i = ring_index(target);
-        near.swap(ring[i]);  // the emptied vector keeps its capacity for the bucket's next turn
+        near.swap(ring[i]);
+        // ring[i] now holds the old, empty `near`. Keep a small capacity for the bucket's next
+        // turn, but never a large one: thousands of buckets each keeping the largest batch they
+        // ever saw grew memory by ~20 bytes per meter per simulated day.
+        if (ring[i].capacity() > 256) std::vector<key>().swap(ring[i]);
         in_ring -= near.size();
         ring_bits[i / 64] &= ~(std::uint64_t{1} << (i % 64));
         std::make_heap(near.begin(), near.end(), later{});

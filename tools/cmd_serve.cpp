@@ -10,7 +10,15 @@
 #include <boost/asio/signal_set.hpp>
 #include <fmt/format.h>
 
+#include "sim/admin/admin_api.hpp"
+#include "sim/catalogue.hpp"
+#include "sim/fleet.hpp"
+#include "sim/http/client.hpp"
+#include "sim/http/server.hpp"
+#include "sim/journal.hpp"
+#include "sim/outbox.hpp"
 #include "tools/exit_codes.hpp"
+#include "tools/serve_platforms.hpp"
 
 namespace metersim::tools {
 
@@ -62,18 +70,71 @@ int run_serve(serve_options const& opts) {
 
 /// The parts that need Asio types, kept out of the header.
 struct serve_app::parts {
-    explicit parts(net::io_context& io) : signals(io, SIGINT, SIGTERM) {}
+    parts(net::io_context& io, sim::scheduler& sched, sim::clock& clk, config const& cfg)
+        : signals(io, SIGINT, SIGTERM),
+          catalogue(sim::catalogue::builtin()),
+          fleet(sched, catalogue, sim::fleet_options{1, cfg.zone}),
+          client(io),
+          outbox(client, sched, outbox_store, &journal,
+                 sim::outbox_options{{std::chrono::milliseconds{cfg.outbox.backoff_base_ms},
+                                      std::chrono::milliseconds{cfg.outbox.backoff_cap_ms}}}),
+          admin(fleet, sched, clk, journal) {}
+
     net::signal_set signals;
     bool shutting_down = false;
-    // Later: fleet, store, outbox, platform servers, admin server.
+    sim::catalogue catalogue;
+    sim::journal journal;
+    sim::fleet fleet;
+    sim::http::client client;
+    sim::memory_outbox_store outbox_store;  // SQLite-backed once persistence lands
+    sim::outbox outbox;
+    sim::admin_context admin;
+    std::unique_ptr<platform_set> platforms;
+    std::vector<std::unique_ptr<sim::http::server>> servers;
 };
+
+namespace {
+
+/// The HTTP settings every listener shares, with its address and body limit.
+sim::http::server_options listener_options(config const& cfg, listen_address const& at,
+                                           std::size_t body_limit) {
+    sim::http::server_options o;
+    o.address = at.host;
+    o.port = at.port;
+    o.body_limit = body_limit != 0 ? body_limit : cfg.http.body_limit;
+    o.max_connections = cfg.http.max_connections;
+    o.header_timeout = std::chrono::milliseconds{cfg.http.header_timeout_ms};
+    o.idle_timeout = std::chrono::milliseconds{cfg.http.idle_timeout_ms};
+    o.on_error = [](std::string_view what) { fmt::print(stderr, "metersim: {}\n", what); };
+    return o;
+}
+
+/// Manufactures the config's fleet: `count` meters numbered id_prefix + a 6-digit sequence
+/// (the admin API's template numbering). Throws on a model the catalogue does not know.
+void build_fleet(config const& cfg, sim::fleet& fleet) {
+    for (auto const& e : cfg.fleet) {
+        auto const* model = fleet.models().find(e.model);
+        if (model == nullptr || model->platform != e.platform)
+            throw std::runtime_error(fmt::format("fleet: model '{}' is not a {} model of the catalogue",
+                                                 e.model, e.platform));
+        for (std::uint32_t i = 1; i <= e.count; ++i) {
+            sim::manufacture_request req;
+            req.model = e.model;
+            req.identity.meter_no = fmt::format("{}{:06}", e.id_prefix, i);
+            auto made = fleet.manufacture(req);
+            if (!made) throw std::runtime_error("fleet: " + made.error());
+        }
+    }
+}
+
+}  // namespace
 
 serve_app::serve_app(config cfg)
     : cfg_(std::move(cfg)),
       io_(std::make_unique<net::io_context>(1)),
       clock_(cfg_.clock.mode, cfg_.clock.speed, cfg_.clock.start),
       scheduler_(clock_),
-      parts_(std::make_unique<parts>(*io_)) {
+      parts_(std::make_unique<parts>(*io_, scheduler_, clock_, cfg_)) {
     scheduler_.attach(*io_);
     start_listeners();
 }
@@ -84,17 +145,29 @@ void serve_app::start_listeners() {
     // The one place where listeners start: the admin API on cfg_.admin.listen, then each platform
     // configured under cfg_.platforms (a platform left out is not started). Each listener is
     // owned by parts_ and closed by shutdown().
+    auto& p = *parts_;
+    build_fleet(cfg_, p.fleet);
+    p.platforms = std::make_unique<platform_set>(
+        cfg_, platform_parts{p.fleet, scheduler_, p.outbox, p.journal, p.admin});
+
+    sim::http::router admin_routes;
+    sim::add_admin_routes(admin_routes, p.admin);
+    p.servers.push_back(std::make_unique<sim::http::server>(
+        *io_, std::move(admin_routes), listener_options(cfg_, cfg_.admin.listen, 0)));
+    admin_port_ = p.servers.back()->port();
+
+    for (auto& l : p.platforms->listeners()) {
+        auto opts = listener_options(cfg_, l.at, l.body_limit);
+        opts.on_journal = l.journal_hook;
+        p.servers.push_back(std::make_unique<sim::http::server>(*io_, std::move(l.routes), opts));
+        ports_.emplace_back(l.name, fmt::format("{}:{}", l.at.host, p.servers.back()->port()));
+    }
 }
 
 std::string serve_app::summary() const {
-    std::string listeners = fmt::format("admin {}", cfg_.admin.listen.to_string());
-    auto const& p = cfg_.platforms;
-    if (p.cnmcsp) listeners += fmt::format(", cnmcsp {}", p.cnmcsp->listen.to_string());
-    if (p.xianfeng) listeners += fmt::format(", xianfeng {}", p.xianfeng->listen.to_string());
-    if (p.xintian) listeners += fmt::format(", xintian {}", p.xintian->listen.to_string());
-
-    std::uint64_t meters = 0;
-    for (auto const& e : cfg_.fleet) meters += e.count;
+    auto const host = cfg_.admin.listen.host;
+    std::string listeners = fmt::format("admin {}:{}", host, admin_port_);
+    for (auto const& [name, at] : ports_) listeners += fmt::format(", {} {}", name, at);
 
     std::string clock = cfg_.clock.mode == sim::clock_mode::accelerated
                             ? fmt::format("accelerated x{}", cfg_.clock.speed)
@@ -102,8 +175,8 @@ std::string serve_app::summary() const {
     if (cfg_.clock.mode != sim::clock_mode::realtime)
         clock += fmt::format(" from {} ({})", cfg_.clock.start_text, cfg_.timezone);
 
-    return fmt::format("metersim serve: would listen on {}; clock {}; {} meters; state {}", listeners, clock,
-                       meters, cfg_.state);
+    return fmt::format("metersim serve: listening on {}; clock {}; {} meters", listeners, clock,
+                       parts_->fleet.size());
 }
 
 void serve_app::run() {
@@ -124,6 +197,7 @@ void serve_app::shutdown() noexcept {
     p.shutting_down = true;
     // Stop taking work: listeners close here once they exist; then the scheduler lets go of the
     // loop. In-flight handlers finish and run() returns when nothing is left.
+    for (auto& s : p.servers) s->stop();
     scheduler_.detach();
     boost::system::error_code ignored;
     p.signals.cancel(ignored);

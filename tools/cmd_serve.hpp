@@ -8,7 +8,10 @@
 /// returns. Asio and CLI11 stay out of this header (forward declarations only).
 
 #include <memory>
+#include <cstdint>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "sim/clock.hpp"
 #include "sim/scheduler.hpp"
@@ -69,7 +72,9 @@ private:
     std::unique_ptr<boost::asio::io_context> io_;  ///< declared first among the runtime parts: destroyed last
     sim::clock clock_;
     sim::scheduler scheduler_;
-    std::unique_ptr<parts> parts_;  ///< signal_set now; fleet, store, outbox and listeners later
+    std::unique_ptr<parts> parts_;
+    std::uint16_t admin_port_ = 0;                              ///< bound ports, for summary()
+    std::vector<std::pair<std::string, std::string>> ports_;  ///< platform name, bound host:port  ///< signal_set now; fleet, store, outbox and listeners later
 };
 
 }  // namespace metersim::tools

@@ -171,19 +171,19 @@ endpoint_result platform::impl::do_read_current(exchange& ex, object_reader cons
     auto req = parse_read(b, codec);
     if (!req) return req.error();
     std::string items;
-    auto const& keys = req.value().meters;
-    for (std::size_t i = 0; i < keys.size(); ++i) {
+    auto const& wanted = req.value().meters;
+    for (std::size_t i = 0; i < wanted.size(); ++i) {
         std::string const field = "Meters[" + std::to_string(i) + "].MeterID";
-        auto acc = account_of(ex, keys[i], field);
+        auto acc = account_of(ex, wanted[i], field);
         if (!acc) return acc.error();
         auto it = reg.readings.find(acc.value()->meter_no);
         if (it == reg.readings.end())
             return make_api_error(codes::reading_failed, field,
                                   "meter " + acc.value()->meter_no + " has not reported yet");
         if (!items.empty()) items += ',';
-        items += reading_item(keys[i], it->second, acc.value()->meter_billed(), opts.utc_offset);
+        items += reading_item(wanted[i], it->second, acc.value()->meter_billed(), opts.utc_offset);
     }
-    if (keys.size() > 1) ex.meter_no.clear();
+    if (wanted.size() > 1) ex.meter_no.clear();
     return ",\"ReadingData\":[" + items + "]";
 }
 

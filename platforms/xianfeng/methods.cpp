@@ -251,8 +251,7 @@ api_result<meters::command> backend_open(object_reader const& p, meter_traits co
     if (billing.value() == 1) {
         auto terms = backend_terms(p, t, true);
         if (!terms) return fail<meters::command>(terms.error());
-        c.backend = terms.value();
-        c.opening_credit = terms.value().surplus;
+        c.backend = terms.value();  // the balance travels in the terms, not as a credit
     } else {
         meters::backend_terms postpaid;
         postpaid.prepaid = false;  // spec: xianfeng §4.8 0-后付费: the meter shows its reading

@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <utility>
+
 #include "platforms/common/crypto.hpp"
 #include "platforms/xintian/errors.hpp"
 
@@ -33,6 +36,24 @@ auth_headers make_headers(std::string_view app_id, std::string_view app_secret, 
                           std::chrono::minutes utc_offset) {
     return make_headers(app_id, app_secret, format_wall(at, timestamp_format::compact, utc_offset));
 }
+
+push_signer::push_signer(std::string app_id, std::string app_secret, std::chrono::minutes utc_offset,
+                         std::chrono::seconds max_lead)
+    : app_id_(std::move(app_id)),
+      app_secret_(std::move(app_secret)),
+      utc_offset_(utc_offset),
+      max_lead_(std::max(max_lead, std::chrono::seconds{0})) {}
+
+auth_headers push_signer::sign(wall_time now) {
+    auto const second = std::chrono::floor<std::chrono::seconds>(now);
+    auto at = second;
+    // spec: xintian §2: the timestamp is the sender's current time, and a repeated one is refused.
+    if (last_ && at <= *last_) at = std::min(*last_ + std::chrono::seconds{1}, second + max_lead_);
+    last_ = std::max(at, last_.value_or(at));
+    return make_headers(app_id_, app_secret_, at, utc_offset_);
+}
+
+auth_headers push_signer::sign() { return sign(std::chrono::system_clock::now()); }
 
 authenticator::authenticator(auth_config config) : config_(std::move(config)) {}
 

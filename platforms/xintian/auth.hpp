@@ -62,6 +62,34 @@ auth_headers make_headers(std::string_view app_id, std::string_view app_secret,
 auth_headers make_headers(std::string_view app_id, std::string_view app_secret, wall_time at,
                           std::chrono::minutes utc_offset);
 
+/// Signs the platform's own requests to the CIS (§3.6 billing reports; §2 binds both systems):
+/// a fresh timestamp for every request, retries included, and never the same one twice, since
+/// the CIS may refuse a repeated one (时间戳重复). The timestamp has one-second resolution, so a
+/// request in the same wall second as the previous one (or earlier: the wall clock stepped
+/// back) takes the previous timestamp + 1 s. Under a burst of more than one request a second the
+/// timestamps run ahead of wall time, by at most `max_lead`; past that they stay at wall time +
+/// `max_lead` and may repeat (a CIS enforcing the replay rule then refuses them and the outbox
+/// retries with a new one). Keep `max_lead` inside the CIS's window.
+///
+/// Not thread-safe: one io thread (the platform's).
+class push_signer {
+public:
+    push_signer(std::string app_id, std::string app_secret, std::chrono::minutes utc_offset,
+                std::chrono::seconds max_lead = std::chrono::seconds{60});
+
+    /// Headers for a request sent at wall time `now`.
+    auth_headers sign(wall_time now);
+    /// The same at the wall clock's now().
+    auth_headers sign();
+
+private:
+    std::string app_id_;
+    std::string app_secret_;
+    std::chrono::minutes utc_offset_;
+    std::chrono::seconds max_lead_;
+    std::optional<std::chrono::sys_seconds> last_;  ///< the last timestamp handed out
+};
+
 class authenticator {
 public:
     explicit authenticator(auth_config config);

@@ -55,6 +55,11 @@ api_result<billing_answer> read_entry(object_reader const& e, std::chrono::minut
     return a;
 }
 
+api_result<billing_answer> no_entry(std::string_view meter_addr) {
+    return fail<billing_answer>(make_api_error(codes::report_failed, "DataList",
+                                               "DataList has no entry for MeterAddr " + std::string(meter_addr)));
+}
+
 /// The DataList's entry for the meter: an array (or, leniently, one object).
 api_result<billing_answer> find_entry(object_reader const& top, std::string_view meter_addr,
                                       std::chrono::minutes zone) {
@@ -68,7 +73,10 @@ api_result<billing_answer> find_entry(object_reader const& top, std::string_view
         ctx.deviations.push_back(deviation{"DataList", "object for a list", std::string(section), "sent one object"});
         auto e = object_reader::from(**raw, ctx, "DataList");
         if (!e) return fail<billing_answer>(e.error());
-        return read_entry(*e, zone);
+        auto a = read_entry(*e, zone);
+        // The one entry must still be the reported meter's: it is applied to that meter.
+        if (a && !meter_addr.empty() && a->meter_addr != meter_addr) return no_entry(meter_addr);
+        return a;
     }
     auto list = top.array_field("DataList");
     if (!list) return fail<billing_answer>(list.error());
@@ -79,8 +87,7 @@ api_result<billing_answer> find_entry(object_reader const& top, std::string_view
         if (!meter_addr.empty() && addr && *addr && **addr != meter_addr) continue;  // another meter's entry
         return read_entry(*e, zone);
     }
-    return fail<billing_answer>(make_api_error(codes::report_failed, "DataList",
-                                               "DataList has no entry for MeterAddr " + std::string(meter_addr)));
+    return no_entry(meter_addr);
 }
 
 }  // namespace
@@ -133,31 +140,6 @@ api_result<billing_answer> parse_billing_answer(std::string_view body, std::stri
     }();
     for (auto& d : ctx.deviations) deviations.push_back(std::move(d));
     return result;
-}
-
-std::vector<std::string> billing_answer_meters(std::string_view body) {
-    std::vector<std::string> out;
-    auto parsed = parse_json(body);
-    if (!parsed || !parsed->is_object()) return out;
-    json_value const* list = nullptr;
-    for (std::size_t i = 0; i < parsed->size(); ++i) {
-        std::string key = parsed->key_at(i);
-        for (auto& ch : key) ch = static_cast<char>(ch >= 'A' && ch <= 'Z' ? ch - 'A' + 'a' : ch);
-        if (key == "datalist") list = &parsed->at(i);
-    }
-    if (list == nullptr) return out;
-    auto take = [&out](json_value const& e) {
-        if (!e.is_object()) return;
-        for (std::size_t i = 0; i < e.size(); ++i) {
-            std::string key = e.key_at(i);
-            for (auto& ch : key) ch = static_cast<char>(ch >= 'A' && ch <= 'Z' ? ch - 'A' + 'a' : ch);
-            if (key == "meteraddr" && (e.at(i).is_string() || e.at(i).is_number())) out.push_back(e.at(i).text());
-        }
-    };
-    if (list->is_object()) take(*list);
-    if (list->is_array())
-        for (std::size_t i = 0; i < list->size(); ++i) take(list->at(i));
-    return out;
 }
 
 }  // namespace metersim::platforms::xintian

@@ -42,15 +42,12 @@ struct billing_answer {
 };
 
 /// Reads the CIS's answer and returns the entry for `meter_addr` (the entry whose MeterAddr is
-/// that meter; an entry for another meter is skipped). The error names the field
+/// that meter; an entry for another meter is skipped, and an answer without the meter's entry
+/// is an error even when it carries other meters' entries). The error names the field
 /// ("DataList[0].UnitPrice must be a number, ...") with code "0" (§3.6.3 请求失败).
 /// Deviations accepted in lenient mode are appended to `deviations`.
 api_result<billing_answer> parse_billing_answer(std::string_view body, std::string_view meter_addr,
                                                 conformance mode, std::chrono::minutes zone,
                                                 std::vector<deviation>& deviations);
-
-/// The MeterAddr of every DataList entry of an answer that parses as JSON with a DataList (empty
-/// otherwise): which meters an answer is about, before it is read in full.
-std::vector<std::string> billing_answer_meters(std::string_view body);
 
 }  // namespace metersim::platforms::xintian

@@ -41,22 +41,35 @@ std::string json_list(std::vector<std::string> const& items) {
 }
 
 platform::impl::impl(options o, sim::fleet& f, sim::outbox& ob, sim::journal& j, sim::scheduler& s)
-    : opts(std::move(o)), fleet(f), outbox(ob), journal(j), sched(s), auth(make_auth_config(opts)) {}
+    : opts(std::move(o)),
+      fleet(f),
+      outbox(ob),
+      journal(j),
+      sched(s),
+      auth(make_auth_config(opts)),
+      signer(opts.app_id, opts.app_secret, opts.utc_offset) {}
 
 platform::platform(options opts, sim::fleet& fleet, sim::outbox& outbox, sim::journal& journal,
                    sim::scheduler& sched)
     : impl_(std::make_unique<impl>(std::move(opts), fleet, outbox, journal, sched)) {
     fleet.set_listener(std::string(platform_name), this);
     auto* p = impl_.get();
-    outbox.set_acceptance(std::string(billing_kind), [p](unsigned status, std::string_view body) {
-        return p->on_billing_answer(status, body);
+    std::string const kind(billing_kind);
+    outbox.set_push_acceptance(kind, [p](sim::push const& push, unsigned status, std::string_view body) {
+        return p->is_billing_answer_for(push, status, body);
+    });
+    outbox.set_before_attempt(kind, [p](sim::push& push) { p->sign(push); });
+    outbox.on_settled(kind, [p](sim::push const& push, unsigned status, std::string_view body, bool accepted) {
+        p->on_billing_settled(push, status, body, accepted);
     });
 }
 
 platform::~platform() {
     impl_->fleet.set_listener(std::string(platform_name), nullptr);
-    impl_->outbox.set_acceptance(std::string(billing_kind), sim::accept_2xx);
-    for (auto id : impl_->events) impl_->sched.cancel(id);
+    std::string const kind(billing_kind);
+    impl_->outbox.set_push_acceptance(kind, {});
+    impl_->outbox.set_before_attempt(kind, {});
+    impl_->outbox.on_settled(kind, {});
 }
 
 options const& platform::settings() const noexcept { return impl_->opts; }
@@ -171,46 +184,63 @@ void platform::impl::push_billing_report(sim::fleet_meter& m, meter_reading cons
     push.kind = std::string(billing_kind);
     push.meter_no = m.meter_no();
     push.url = opts.report_url;
-    // spec: xintian §2: both systems authenticate, with the same headers.
-    auto const h = make_headers(opts.app_id, opts.app_secret, std::chrono::system_clock::now(), opts.utc_offset);
-    push.headers = {{"Accept", "application/json"},
-                    {"Content-Type", "application/json;charset=utf-8"},
-                    {"AccessToken", h.access_token},
-                    {"Authorization", h.authorization}};
+    // spec: xintian §2: both systems authenticate, with the same headers. AccessToken and
+    // Authorization are added by sign(), before each attempt, with that attempt's timestamp.
+    push.headers = {{"Accept", "application/json"}, {"Content-Type", "application/json;charset=utf-8"}};
     push.body = billing_report_body(t->archive, r, opts.utc_offset);
     push.serial_no = m.meter_no() + "-" + std::to_string(++report_serial);
     if (auto id = outbox.enqueue(std::move(push)); !id) note(m.meter_no(), "report not sent", id.error());
 }
 
-bool platform::impl::on_billing_answer(unsigned status, std::string_view body) {
-    // Runs inside the outbox's completion: judge the answer here, change the meters later (an
-    // event at now), so that nothing the meter does re-enters the outbox from its callback.
+void platform::impl::sign(sim::push& p) {
+    // spec: xintian §2: a timestamp the CIS has not seen yet, on every attempt; the body (and
+    // so what the CIS bills) never changes.
+    auto const h = signer.sign();
+    auto set = [&p](std::string_view name, std::string const& value) {
+        for (auto& [n, v] : p.headers)
+            if (n == name) {
+                v = value;
+                return;
+            }
+        p.headers.emplace_back(std::string(name), value);
+    };
+    set(header_access_token, h.access_token);
+    set(header_authorization, h.authorization);
+}
+
+bool platform::impl::is_billing_answer_for(sim::push const& p, unsigned status, std::string_view body) const {
+    // Runs while the outbox settles the attempt: judge only; on_billing_settled applies.
     if (status < 200 || status >= 300) return false;
-    bool applied = false;
-    for (auto const& no : billing_answer_meters(body)) {
-        auto* m = meter(no);
-        if (m == nullptr || !is_thirdparty(*m)) continue;
-        std::vector<deviation> devs;
-        auto a = parse_billing_answer(body, no, opts.conformance, opts.utc_offset, devs);
-        if (!a) {
-            note(no, "bad billing answer", a.error().message);
-            return false;  // not accepted: retried, the meter stays as it was
+    std::vector<deviation> devs;
+    // spec: xintian §3.6.2: the answer's DataList entry for the reported meter, not any entry.
+    return parse_billing_answer(body, p.meter_no, opts.conformance, opts.utc_offset, devs).has_value();
+}
+
+void platform::impl::on_billing_settled(sim::push const& p, unsigned status, std::string_view body, bool accepted) {
+    // No answer (refused, timeout): the outbox journaled the transport error and retries.
+    if (status == 0) return;
+    if (!accepted) {
+        std::string why;
+        if (status < 200 || status >= 300) {
+            why = "HTTP " + std::to_string(status);
+        } else {
+            std::vector<deviation> devs;
+            auto a = parse_billing_answer(body, p.meter_no, opts.conformance, opts.utc_offset, devs);
+            why = a ? "not accepted" : a.error().message;
         }
-        std::string const meter_no = no;
-        auto slot = std::make_shared<sim::scheduler::event_id>(0);
-        *slot = sched.at(sched.now(), [this, slot, meter_no, answer = *a] {
-            events.erase(*slot);
-            apply_billing(meter_no, answer);
-        });
-        events.insert(*slot);
-        applied = true;
+        note(p.meter_no, "bad billing answer", why + " (report " + p.serial_no + ", retried with the same body)");
+        return;
     }
-    if (!applied) {
-        std::vector<deviation> devs;
-        auto a = parse_billing_answer(body, "", opts.conformance, opts.utc_offset, devs);
-        note("", "bad billing answer", a ? "DataList names no third-party meter of the platform" : a.error().message);
+    std::vector<deviation> devs;
+    auto a = parse_billing_answer(body, p.meter_no, opts.conformance, opts.utc_offset, devs);
+    if (!a) return;  // cannot happen: accepted means it parsed
+    auto* m = meter(p.meter_no);
+    if (m == nullptr || !is_thirdparty(*m)) {
+        note(p.meter_no, "billing answer not applied", "the meter is no longer a third-party meter of the platform");
+        return;
     }
-    return applied;
+    // Outside the outbox's bookkeeping: the meter may change, report, and enqueue again.
+    apply_billing(p.meter_no, *a);
 }
 
 void platform::impl::apply_billing(std::string const& meter_no, billing_answer const& a) {

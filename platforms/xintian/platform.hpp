@@ -12,8 +12,10 @@
 ///
 /// It never listens: the caller builds the server around the router. Single-threaded: handlers,
 /// listener calls and scheduler events all run on the one io_context thread of the fleet.
-/// Construction registers the listener and the outbox acceptance of "xintian_billing" pushes;
-/// destruction removes both and cancels its events.
+/// Construction registers the listener and the outbox hooks of "xintian_billing" pushes (an
+/// acceptance that reads the answer for the push's own meter, a fresh §2 signature before every
+/// attempt, and a settle callback that applies an accepted answer to that meter); destruction
+/// removes them. The outbox must outlive the platform.
 
 #include <chrono>
 #include <cstddef>

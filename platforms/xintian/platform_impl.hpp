@@ -63,11 +63,11 @@ struct platform::impl {
     sim::journal& journal;
     sim::scheduler& sched;
     authenticator auth;
+    push_signer signer;  ///< signs every attempt of every billing report
     xintian::archive records;
     std::unordered_map<std::string, meter_reading> last_reading;         ///< by meter number
     std::unordered_map<std::string, std::deque<queued_command>> queues;  ///< by meter number
     std::unordered_set<std::string> cancelled;  ///< meters the platform cancelled (ChangeMeter)
-    std::unordered_set<sim::scheduler::event_id> events;
     std::uint64_t report_serial = 0;
 
     // ---- meters (platform.cpp)
@@ -84,7 +84,14 @@ struct platform::impl {
 
     // ---- billing loop (platform.cpp)
     void push_billing_report(sim::fleet_meter& m, meter_reading const& r);
-    bool on_billing_answer(unsigned status, std::string_view body);
+    /// The outbox's acceptance of a billing report: a 2xx answer with a usable DataList entry
+    /// for the push's own meter. Reads only.
+    bool is_billing_answer_for(sim::push const& p, unsigned status, std::string_view body) const;
+    /// Before each attempt: signs the push with a fresh timestamp (§2).
+    void sign(sim::push& p);
+    /// Once an attempt is settled: applies an accepted answer to the push's meter, journals a
+    /// refused one.
+    void on_billing_settled(sim::push const& p, unsigned status, std::string_view body, bool accepted);
     void apply_billing(std::string const& meter_no, billing_answer const& a);
 
     // ---- request pipeline (routes.cpp)

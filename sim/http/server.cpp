@@ -161,7 +161,7 @@ net::awaitable<void> session::run() {
         bool const head_only = req_.method == "HEAD";
         bool const http10 = parser_->get().version() == 10;
         ++owner_->stats.requests;
-        bool const written = co_await write(res, keep_alive, head_only, http10);
+        // Journal before the answer leaves: whoever holds the answer finds it in the journal.
         if (opt.on_journal) {
             auto latency = std::chrono::duration_cast<std::chrono::microseconds>(steady::now() - read_done);
             try {
@@ -170,7 +170,7 @@ net::awaitable<void> session::run() {
                 owner_->report(std::string("journal hook threw: ") + e.what());
             }
         }
-        if (!written) co_return;
+        if (!co_await write(res, keep_alive, head_only, http10)) co_return;
         if (!keep_alive) {
             close();
             co_return;

@@ -30,8 +30,9 @@ class io_context;
 
 namespace metersim::sim::http {
 
-/// Called after each answer is written (or failed to be): the request (views valid only during
-/// the call), the response and the time from the request's last byte to the answer written.
+/// Called for each routed request just before its answer is written, so a client holding the
+/// answer finds it journaled: the request (views valid only during the call), the response and
+/// the time from the request's last byte to the answer ready (handler plus injected delay).
 using journal_hook =
     std::function<void(request const&, response const&, std::chrono::microseconds latency)>;
 

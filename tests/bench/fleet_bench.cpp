@@ -5,7 +5,7 @@
 // A plain executable, not Google Benchmark: RSS is a whole-process figure and one run of a
 // simulated year is the measurement.
 //
-//   fleet_bench [--meters N] [--days D] [--profile daily|random] [--seed S]
+//   fleet_bench [--meters N] [--days D] [--profile daily|daily-each|random] [--seed S]
 //
 // The fleet: N meters spread round-robin over the built-in models that report daily (the flow
 // meter reports hourly and is left out: it is not "a fleet with daily reports"), with realistic
@@ -13,7 +13,11 @@
 // opened with credit that cannot run dry within the run (money meters on a yearly 3-tier ladder),
 // and a consumption profile per meter:
 //   - daily (default): a household daily pattern (breakfast, lunch, dinner peaks, nothing at
-//     night, ~0.6-1.8 m³ a day), scaled per meter by a factor drawn from its seed;
+//     night, ~0.6-1.8 m³ a day): 16 archetypes (the base shape scaled 50 %..150 %), each meter
+//     drawing one by its seed; a fleet built from templates shares its profiles the same way
+//     (copies of a profile share its rate table);
+//   - daily-each: the base shape scaled per meter by a factor drawn from its seed (every meter
+//     its own table: the memory worst case);
 //   - random: seeded random hourly rates, 0-0.25 m³/h, idle 70 % of the hours.
 // The scheduler then runs the simulated days in one stepped run_until. The checksum folds every
 // meter's reading, balance, battery and session count: the same flags must print the same
@@ -48,16 +52,19 @@ namespace {
 constexpr auto t0 = meters::instant_from_ms(1'767'196'800'000);  // 2026-01-01 00:00 +08:00
 constexpr meters::utc_offset zone{480};
 
+enum class profile { daily, daily_each, random };
+constexpr char const* profile_names[] = {"daily", "daily-each", "random"};
+
 struct options {
     std::size_t meters = 100'000;
     int days = 365;
-    bool random_profile = false;
+    profile flow = profile::daily;
     std::uint64_t seed = 1;
 };
 
 [[noreturn]] void usage(char const* why) {
     std::fprintf(stderr, "fleet_bench: %s\nusage: fleet_bench [--meters N] [--days D] "
-                         "[--profile daily|random] [--seed S]\n", why);
+                         "[--profile daily|daily-each|random] [--seed S]\n", why);
     std::exit(2);
 }
 
@@ -80,8 +87,11 @@ options parse(int argc, char** argv) {
         else if (a == "--days") o.days = parse_int<int>(v);
         else if (a == "--seed") o.seed = parse_int<std::uint64_t>(v);
         else if (a == "--profile") {
-            if (std::string_view{v} == "random") o.random_profile = true;
-            else if (std::string_view{v} != "daily") usage("--profile is daily or random");
+            std::string_view const name = v;
+            if (name == "daily") o.flow = profile::daily;
+            else if (name == "daily-each") o.flow = profile::daily_each;
+            else if (name == "random") o.flow = profile::random;
+            else usage("--profile is daily, daily-each or random");
         } else usage("unknown flag");
     }
     if (o.meters == 0 || o.days <= 0) usage("--meters and --days must be positive");
@@ -122,12 +132,12 @@ std::string hex32(std::uint64_t a, std::uint64_t b) {
 
 meters::volume m3_e4(std::int64_t e4) { return meters::volume::from_e4(e4); }
 
-/// A household: nothing at night, peaks at breakfast, lunch and dinner (m³/h, e4), ~1.2 m³/day.
-meters::flow_profile daily_profile(std::uint64_t seed) {
+/// A household: nothing at night, peaks at breakfast, lunch and dinner (m³/h, e4), ~1.2 m³/day,
+/// scaled by `pct` percent.
+meters::flow_profile daily_profile(std::int64_t pct) {
     static constexpr std::array<std::int64_t, 24> base{
         0, 0, 0, 0, 0, 200, 1500, 2500, 800, 300, 400, 2000,
         1800, 500, 200, 200, 400, 1500, 2500, 1200, 500, 300, 100, 0};
-    std::int64_t const pct = meters::uniform_at(seed, 0xF10, 50, 150);
     std::array<meters::volume, 24> hourly{};
     for (std::size_t h = 0; h < 24; ++h) hourly[h] = m3_e4(base[h] * pct / 100);
     return meters::flow_profile::daily_pattern(hourly, zone.minutes);
@@ -195,6 +205,9 @@ int main(int argc, char** argv) {
     for (auto const* e : cat.entries())
         if (e->model.report_interval == 24h) models.push_back(e);
 
+    std::vector<meters::flow_profile_state> archetypes;
+    for (std::int64_t k = 0; k < 16; ++k) archetypes.push_back(daily_profile(50 + k * 100 / 15).state());
+
     sim::clock clk{sim::clock_mode::stepped, 1, t0};
     sim::scheduler sched{clk};
 
@@ -211,10 +224,13 @@ int main(int argc, char** argv) {
         if (entry.platform == "xianfeng") id.device_id = hex32(meters::mix64(n + 2), meters::mix64(n + 3));
         std::uint64_t const seed = meters::seed_for(opt.seed, id.meter_no);
         meters::meter_state s = meters::meter::manufacture(entry.model, std::move(id), seed, zone, sched.now());
-        s.flow = (opt.random_profile
-                      ? meters::flow_profile::seeded_random(m3_e4(0), m3_e4(2'500), 70, seed)
-                      : daily_profile(seed))
-                     .state();
+        switch (opt.flow) {
+            case profile::daily: s.flow = archetypes[static_cast<std::size_t>(meters::uniform_at(seed, 0xF10, 0, 15))]; break;
+            case profile::daily_each: s.flow = daily_profile(meters::uniform_at(seed, 0xF10, 50, 150)).state(); break;
+            case profile::random:
+                s.flow = meters::flow_profile::seeded_random(m3_e4(0), m3_e4(2'500), 70, seed).state();
+                break;
+        }
         auto added = fleet.restore(entry.key, std::move(s));
         if (!added) {
             std::fprintf(stderr, "fleet_bench: %s\n", added.error().c_str());
@@ -239,7 +255,7 @@ int main(int argc, char** argv) {
     double const rate = meter_days / cpu;
     double const per_meter = static_cast<double>(rss_fleet - rss_before) * 1024.0 / n;
     std::printf("fleet_bench: %zu meters over %zu models, %d days, %s profile, seed %llu\n",
-                opt.meters, models.size(), opt.days, opt.random_profile ? "random" : "daily",
+                opt.meters, models.size(), opt.days, profile_names[static_cast<int>(opt.flow)],
                 static_cast<unsigned long long>(opt.seed));
     std::printf("  sizeof(meter)              %zu B (fleet_meter %zu B)\n", sizeof(meters::meter),
                 sizeof(sim::fleet_meter));

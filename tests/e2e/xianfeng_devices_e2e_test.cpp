@@ -151,7 +151,7 @@ TEST_CASE_FIXTURE(xianfeng_fixture, "authDevices lists the known devices with pl
     CHECK(code(call_json("POST", "/iotcloud/app/devices/v1.0.0/authDevices?companyCode=000000",
                          R"({"deviceNos":[]})")) == "101001");
     CHECK(code(call_json("POST", "/iotcloud/app/devices/v1.0.0/authDevices?companyCode=000000",
-                         R"({"deviceNos":[1]})")) == "101001");
+                         R"({"deviceNos":[{}]})")) == "101001");
 }
 
 TEST_CASE_FIXTURE(xianfeng_fixture, "queryReportData answers the latest report, 500050 before any, 500049 for a bad msgType") {

@@ -164,6 +164,48 @@ TEST_CASE("a long span at a high rate integrates without overflow") {
           volume::from_units(1000LL * 24 * 3650));
 }
 
+TEST_CASE("instant_reaching is the first instant the drawn gas reaches the need") {
+    // Checked against the forward integration: at the answer the need is met, 1 ms earlier not.
+    meter_rng rng{seed_for(2026, "flow-reach")};
+    auto drawn = [](flow_profile const& f, instant a, instant b) {
+        flow_remainder carry;
+        volume const v = f.volume_between(a, b, carry);
+        return static_cast<wide_int>(v.e4()) * 3'600'000 + carry.e4_ms;
+    };
+    for (flow_profile const& f : every_kind()) {
+        CAPTURE(to_string(f.state().kind));
+        for (int trial = 0; trial < 200; ++trial) {
+            instant const a = t0 + duration{rng.uniform(-86'400'000LL * 3, 86'400'000LL * 30)};
+            instant const limit = a + duration{rng.uniform(0, 86'400'000LL * 9)};
+            wide_int const need = static_cast<wide_int>(rng.uniform(1, 3'000'000)) * rng.uniform(1, 3'600'000);
+            auto const t = f.instant_reaching(a, need, limit);
+            if (!t) {
+                CHECK(drawn(f, a, limit) < need);
+                continue;
+            }
+            CHECK(*t > a);
+            CHECK(*t <= limit);
+            CHECK(drawn(f, a, *t) >= need);
+            CHECK(drawn(f, a, *t - 1ms) < need);
+        }
+        CHECK(f.instant_reaching(t0, 0, t0) == t0);
+    }
+}
+
+TEST_CASE("copies of a daily pattern share one rate table and compare by content") {
+    flow_profile const f = flow_profile::daily_pattern(a_pattern(), 480);
+    flow_profile_state const copy = f.state();
+    CHECK(copy.hourly.begin() == f.state().hourly.begin());  // shared, not copied
+    flow_profile_state rebuilt = flow_profile::daily_pattern(a_pattern(), 480).state();
+    CHECK(rebuilt.hourly.begin() != copy.hourly.begin());
+    CHECK(rebuilt == copy);
+    CHECK(rebuilt.hourly.to_array() == a_pattern());
+    rebuilt.hourly = std::array<volume, 24>{};
+    CHECK(rebuilt.hourly == flow_profile_state{}.hourly);
+    CHECK(rebuilt.hourly[23] == volume::zero());
+    CHECK_FALSE(rebuilt == copy);
+}
+
 TEST_CASE("profile kinds have stable names") {
     for (flow_kind k : {flow_kind::constant, flow_kind::daily_pattern, flow_kind::seeded_random})
         CHECK(flow_kind_from_string(to_string(k)) == k);

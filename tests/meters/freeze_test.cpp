@@ -137,6 +137,19 @@ TEST_CASE("history keeps the newest 62 daily and 24 monthly records") {
     CHECK(log.state().monthly.front().at == midnight(2027, 1, 1));
 }
 
+TEST_CASE("a full history holds no more memory than its keep") {
+    freeze_log log{freeze_params{china, 8, 13}};
+    CHECK(log.state().daily.capacity() == 0);  // nothing allocated before the first freeze
+    log.catch_up(midnight(2026, 1, 1) - 1h, midnight(2027, 6, 30), values_at);
+    CHECK(log.state().daily.size() == 8);
+    CHECK(log.state().daily.capacity() == 8);
+    CHECK(log.state().monthly.size() == 13);
+    CHECK(log.state().monthly.capacity() == 13);
+    freeze_log listed{freeze_params{china, 8, 13}};
+    (void)listed.advance(midnight(2026, 1, 1) - 1h, midnight(2027, 6, 30), values_at);
+    CHECK(listed.state() == log.state());
+}
+
 TEST_CASE("recording a boundary again changes nothing") {
     freeze_log log{freeze_params{}};
     freeze_boundary const b{midnight(2026, 2, 1), true};

@@ -11,7 +11,9 @@
 
 #include <memory>
 #include <set>
+#include <stdexcept>
 #include <string>
+#include <vector>
 
 using namespace metersim;
 using namespace std::chrono_literals;
@@ -246,6 +248,165 @@ TEST_CASE_FIXTURE(outbox_fixture, "many pushes while the CIS is down all arrive 
     CHECK(serials.size() == 20);
     advance(1h);
     CHECK(rx.request_count() == 20);
+}
+
+TEST_CASE_FIXTURE(outbox_fixture, "a kind's settle callback sees each attempt of that push with the CIS's answer") {
+    struct seen {
+        std::string serial;
+        std::string push_body;
+        unsigned status;
+        std::string body;
+        bool accepted;
+        std::size_t pending_then;
+        std::size_t stored_then;
+    };
+    std::vector<seen> calls;
+    loop.call([&] {
+        box->on_settled("billing", [&](sim::push const& p, unsigned status, std::string_view body, bool accepted) {
+            calls.push_back({p.serial_no, p.body, status, std::string(body), accepted, box->counters().pending, store.size()});
+        });
+    });
+    rx.enqueue({500, R"({"message":"db down"})"});
+    rx.answer_always({200, R"({"code":0,"for":"S-9"})"});
+    enqueue(a_push("S-9", "billing"));
+    settle();
+    REQUIRE(calls.size() == 1);
+    CHECK(calls[0].serial == "S-9");
+    CHECK(calls[0].push_body == R"({"serialNo":"S-9","reading":"12.3400"})");
+    CHECK(calls[0].status == 500);
+    CHECK(calls[0].body == R"({"message":"db down"})");
+    CHECK_FALSE(calls[0].accepted);
+    CHECK(calls[0].pending_then == 1);  // a retry is already scheduled
+    advance(1s);
+    REQUIRE(calls.size() == 2);
+    CHECK(calls[1].status == 200);
+    CHECK(calls[1].body == R"({"code":0,"for":"S-9"})");
+    CHECK(calls[1].accepted);
+    CHECK(calls[1].pending_then == 0);  // the bookkeeping is done before the callback
+    CHECK(calls[1].stored_then == 0);
+
+    // A transport error settles too, with no status and no body.
+    rx.down();
+    enqueue(a_push("S-10", "billing"));
+    settle();
+    REQUIRE(calls.size() == 3);
+    CHECK(calls[2].serial == "S-10");
+    CHECK(calls[2].status == 0);
+    CHECK(calls[2].body.empty());
+    CHECK_FALSE(calls[2].accepted);
+    rx.up();
+
+    // Another kind is settled without it.
+    enqueue(a_push("S-11", "report"));
+    advance(1s);
+    CHECK(calls.size() == 4);  // S-10's retry only
+    CHECK(calls[3].serial == "S-10");
+    CHECK(counters().delivered == 3);
+}
+
+TEST_CASE_FIXTURE(outbox_fixture, "a settle callback that enqueues another push is safe") {
+    loop.call([&] {
+        box->on_settled("report", [this](sim::push const& p, unsigned, std::string_view, bool accepted) {
+            if (!accepted) return;
+            auto follow = a_push("F-" + p.serial_no, "follow_up");
+            CHECK(box->enqueue(std::move(follow)).has_value());
+        });
+    });
+    // Enough pushes, settled while others are in flight, for the follow-ups to grow the outbox's
+    // tables while answers are being settled.
+    for (int i = 0; i < 40; ++i) enqueue(a_push("R-" + std::to_string(i)));
+    settle();  // idle only once the follow-ups enqueued by the callbacks are delivered too
+    auto c = counters();
+    CHECK(c.delivered == 80);
+    CHECK(c.pending == 0);
+    CHECK(store.size() == 0);
+    std::set<std::string> serials;
+    for (auto const& r : rx.requests()) serials.insert(r.header("API_TRANS_ID"));
+    CHECK(serials.size() == 80);
+    CHECK(serials.contains("F-R-39"));
+    advance(1h);
+    CHECK(rx.request_count() == 80);
+}
+
+TEST_CASE_FIXTURE(outbox_fixture, "before_attempt re-signs the headers of every attempt while the body stays identical") {
+    int attempt = 0;
+    std::vector<std::string> settled_signatures;
+    loop.call([&] {
+        box->set_before_attempt("billing", [&attempt](sim::push& p) {
+            ++attempt;
+            for (auto& [name, value] : p.headers)
+                if (name == "X-Signature") value = "sig-" + std::to_string(attempt);
+            if (attempt == 1) p.headers.emplace_back("X-Signature", "sig-1");
+            p.body = "tampered";  // discarded: the body never changes between attempts
+            p.serial_no = "tampered";
+        });
+        box->on_settled("billing", [&](sim::push const& p, unsigned, std::string_view, bool) {
+            for (auto const& [name, value] : p.headers)
+                if (name == "X-Signature") settled_signatures.push_back(value);
+        });
+    });
+    rx.enqueue({500, "{}"});
+    rx.enqueue({503, "{}"});
+    auto const original = a_push("S-12", "billing");
+    enqueue(original);
+    settle();
+    advance(1s);
+    advance(2s);
+    auto seen = rx.requests();
+    REQUIRE(seen.size() == 3);
+    for (std::size_t i = 0; i < seen.size(); ++i) {
+        CHECK(seen[i].header("X-Signature") == "sig-" + std::to_string(i + 1));
+        CHECK(seen[i].header("API_TRANS_ID") == "S-12");
+        CHECK(seen[i].body == original.body);
+    }
+    CHECK(settled_signatures == std::vector<std::string>{"sig-1", "sig-2", "sig-3"});
+    CHECK(counters().delivered == 1);
+    auto j = journal.query({});
+    REQUIRE(j.size() == 3);
+    for (auto const& e : j) CHECK(e.request_body == original.body);
+    CHECK(store.size() == 0);
+}
+
+TEST_CASE_FIXTURE(outbox_fixture, "a push acceptance predicate judges each answer for the push it answers") {
+    loop.call([&] {
+        box->set_push_acceptance("billing", [](sim::push const& p, unsigned status, std::string_view body) {
+            return status == 200 && body.find(R"("for":")" + p.serial_no + '"') != std::string_view::npos;
+        });
+    });
+    rx.enqueue({200, R"({"for":"S-99"})"});  // someone else's answer: not accepted, retried
+    rx.answer_always({200, R"({"for":"S-13"})"});
+    enqueue(a_push("S-13", "billing"));
+    settle();
+    CHECK(counters().delivered == 0);
+    advance(1s);
+    CHECK(counters().delivered == 1);
+    CHECK(rx.request_count() == 2);
+
+    // set_acceptance replaces it for the kind.
+    loop.call([&] { box->set_acceptance("billing", sim::accept_2xx); });
+    rx.answer_always({200, "{}"});
+    enqueue(a_push("S-14", "billing"));
+    settle();
+    CHECK(counters().delivered == 2);
+}
+
+TEST_CASE_FIXTURE(outbox_fixture, "a hook that throws is reported and the push's outcome stands") {
+    std::vector<std::string> errors;
+    loop.call([&] {
+        box->on_error([&errors](std::string_view what) { errors.emplace_back(what); });
+        box->set_before_attempt("billing", [](sim::push&) { throw std::runtime_error("no key"); });
+        box->on_settled("billing", [](sim::push const&, unsigned, std::string_view, bool) {
+            throw std::runtime_error("callback broke");
+        });
+    });
+    enqueue(a_push("S-15", "billing"));
+    settle();
+    CHECK(counters().delivered == 1);
+    REQUIRE(rx.request_count() == 1);
+    CHECK(rx.requests()[0].header("API_TRANS_ID") == "S-15");  // sent with the headers it had
+    REQUIRE(errors.size() == 2);
+    CHECK(errors[0].find("before_attempt hook for 'billing' threw: no key") != std::string::npos);
+    CHECK(errors[1].find("settle callback for 'billing' threw: callback broke") != std::string::npos);
 }
 
 }  // TEST_SUITE

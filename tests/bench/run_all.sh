@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Runs the benchmarks and prints their figures (the goals are in issue 2, "Tests and figures").
+#   tests/bench/run_all.sh BUILD_DIR [fleet_bench flags...]
+# Add a benchmark: one more line in the list below.
+set -euo pipefail
+build=${1:?usage: tests/bench/run_all.sh BUILD_DIR [fleet_bench flags]}
+shift
+bench="$build/tests/bench"
+
+run() {
+  echo "== $*"
+  "$@"
+  echo
+}
+
+run "$bench/fleet_bench" "$@"
+run "$bench/scheduler_bench"

@@ -1,0 +1,192 @@
+#pragma once
+/// The CNMCSP platform on 127.0.0.1:0: the real sim::http server with the platform's routes, a
+/// real fleet on a stepped clock, the outbox uploading to a cis_receiver standing in for the CIS.
+/// Everything that lives on the loop is created, used and destroyed through loop.call().
+
+#include <doctest/doctest.h>
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "meters/meter.hpp"
+#include "platforms/cnmcsp/auth.hpp"
+#include "platforms/cnmcsp/platform.hpp"
+#include "sim/catalogue.hpp"
+#include "sim/clock.hpp"
+#include "sim/fleet.hpp"
+#include "sim/http/client.hpp"
+#include "sim/http/server.hpp"
+#include "sim/journal.hpp"
+#include "sim/outbox.hpp"
+#include "sim/scheduler.hpp"
+#include "tests/support/cis_receiver.hpp"
+#include "tests/support/http_client.hpp"
+#include "tests/support/loopback.hpp"
+
+namespace metersim::test {
+
+using json = nlohmann::json;
+namespace cn = platforms::cnmcsp;
+
+inline constexpr char const* cn_token = "cis-demo-token";
+inline constexpr char const* cn_secret = "cis-demo-secret";
+
+/// 2026-01-01 00:00:00 +08:00.
+inline meters::instant cn_start() { return meters::instant_from_ms(1'767'196'800'000); }
+
+struct cnmcsp_fixture {
+    cis_receiver cis;
+    loopback loop;
+    sim::clock clk{sim::clock_mode::stepped, 1.0, cn_start()};
+    sim::scheduler sched{clk};
+    sim::catalogue cat = sim::catalogue::builtin();
+    sim::fleet fleet{sched, cat, sim::fleet_options{}};
+    sim::journal journal{10000};
+    sim::memory_outbox_store store;
+    std::unique_ptr<sim::http::client> client;
+    std::unique_ptr<sim::outbox> outbox;
+    std::unique_ptr<cn::platform> platform;
+    std::unique_ptr<sim::http::server> server;
+    std::uint16_t port = 0;
+
+    explicit cnmcsp_fixture(cn::options o = default_options()) { start(std::move(o)); }
+    ~cnmcsp_fixture() {
+        loop.call([&] {
+            server.reset();
+            platform.reset();
+            outbox.reset();
+            client.reset();
+        });
+        loop.stop();
+    }
+
+    static cn::options default_options() {
+        cn::options o;
+        o.app_token = cn_token;
+        o.app_secret = cn_secret;
+        o.serial_prefix = "20260101000000";
+        return o;
+    }
+
+    void start(cn::options o) {
+        if (o.realtime_url.empty()) o.realtime_url = cis.url("/cis/realtime");
+        if (o.alarm_url.empty()) o.alarm_url = cis.url("/cis/alarm");
+        loop.call([&] {
+            client = std::make_unique<sim::http::client>(loop.io());
+            sim::outbox_options oo;
+            oo.backoff = {std::chrono::seconds{1}, std::chrono::seconds{8}};
+            outbox = std::make_unique<sim::outbox>(*client, sched, store, &journal, oo);
+            platform = std::make_unique<cn::platform>(std::move(o), fleet, *outbox, journal, sched);
+            sim::http::router r;
+            platform->add_routes(r);
+            server = std::make_unique<sim::http::server>(loop.io(), std::move(r));
+            port = server->port();
+        });
+    }
+
+    void manufacture(std::string const& no, std::string const& model = "cn-nb-money") {
+        loop.call([&] {
+            meters::meter_identity id;
+            id.meter_no = no;
+            auto r = fleet.manufacture(sim::manufacture_request{model, id});
+            REQUIRE(r.has_value());
+        });
+    }
+
+    /// Fresh, valid §4.1 headers at wall time.
+    static header_list auth_headers() {
+        auto h = cn::make_auth_headers(cn::credentials{cn_token, cn_secret},
+                                       std::chrono::system_clock::now(), std::chrono::minutes{480});
+        return {{"Accept", "application/json"},
+                {"Content-Type", "application/json;charset=utf-8"},
+                {"AccessToken", h.access_token},
+                {"Authorization", h.authorization}};
+    }
+
+    http_answer call(std::string const& path, std::string const& body, header_list headers = {}) {
+        if (headers.empty()) headers = auth_headers();
+        return http_request("POST", "127.0.0.1", port, "/rest/Standard/" + path, headers, body);
+    }
+    json call_json(std::string const& path, std::string const& body, header_list headers = {}) {
+        auto a = call(path, body, std::move(headers));
+        return json::parse(a.body);
+    }
+    /// The code of an answer: ReturnCode of a success, returnCode of an error.
+    static std::string code(json const& j) {
+        if (j.contains("ReturnCode")) return j.at("ReturnCode").get<std::string>();
+        return j.at("returnCode").get<std::string>();
+    }
+    std::string post_code(std::string const& path, std::string const& body) {
+        return code(call_json(path, body));
+    }
+
+    static std::string meter_add_body(std::string const& user, std::string const& meter,
+                                      std::string const& model = "CNMCPUJE",
+                                      std::string const& presaving = "100") {
+        return R"({"UserID":")" + user + R"(","UserName":")" + user + R"(","UserType":"002",)" +
+               R"("PreSaving":)" + presaving + R"(,"MeterID":")" + meter + R"(","MeterNo":")" + meter +
+               R"(","MeterParamModel":")" + model + R"(","MeterProtocol":"CNModbusV61",)" +
+               R"("MeterReading":0,"PriceID":"5021","Version":"309","IniDate":"2026-01-01 00:00:00",)" +
+               R"("PriceMode":"101","MonthCount":12,"Price1":2.5,"Price2":3.0,"Price3":3.5,)" +
+               R"("Level1":200,"Level2":400,"DataFrom":"苍南仪表集团"})";
+    }
+    static std::string ref_body(std::string const& user, std::string const& meter) {
+        return R"({"UserID":")" + user + R"(","MeterID":")" + meter + R"(","DataFrom":"苍南仪表集团"})";
+    }
+    static std::string recharge_body(std::string const& user, std::string const& meter,
+                                     std::string const& trade, std::string const& amount) {
+        return R"({"UserID":")" + user + R"(","MeterID":")" + meter + R"(","TradeNo":")" + trade +
+               R"(","RechargeTime":"2026-01-01 08:00:00","RechargeAmt":)" + amount +
+               R"(,"DataFrom":"苍南仪表集团"})";
+    }
+    static std::string read_body(std::string const& user, std::string const& meter) {
+        return R"({"Meters":[{"UserID":")" + user + R"(","MeterID":")" + meter + R"("}]})";
+    }
+
+    /// Registers a meter (manufactured by meteradd) and lets it open at a session.
+    void open_meter(std::string const& user, std::string const& meter,
+                    std::string const& model = "CNMCPUJE", std::string const& presaving = "100") {
+        REQUIRE(post_code("meter/meteradd", meter_add_body(user, meter, model, presaving)) == "0");
+        wake(meter);
+    }
+
+    void settle() {
+        bool idle = loop.run_and_wait(
+            [this](auto done) { outbox->when_idle([done] { done->set_value(); }); });
+        REQUIRE(idle);
+    }
+    void advance(meters::duration d) {
+        loop.call([&] { sched.advance(d); });
+        settle();
+    }
+    void wake(std::string const& no) { inject(no, meters::events::wake{}); }
+    void inject(std::string const& no, meters::event e) {
+        loop.call([&] {
+            auto* m = fleet.find(no);
+            REQUIRE(m != nullptr);
+            fleet.inject(*m, e);
+        });
+        settle();
+    }
+    /// Reads the meter's state on the loop.
+    template <class F>
+    auto with_meter(std::string const& no, F&& fn) {
+        return loop.call([&] {
+            auto* m = fleet.find(no);
+            REQUIRE(m != nullptr);
+            return fn(m->meter);
+        });
+    }
+    std::vector<json> pushes(std::string const& path) {
+        std::vector<json> out;
+        for (auto const& r : cis.requests())
+            if (r.target == path) out.push_back(json::parse(r.body));
+        return out;
+    }
+};
+
+}  // namespace metersim::test

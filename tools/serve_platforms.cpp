@@ -1,0 +1,101 @@
+#include "tools/serve_platforms.hpp"
+
+#include <chrono>
+
+#include "platforms/cnmcsp/platform.hpp"
+#include "platforms/common/api_error.hpp"
+#include "platforms/xianfeng/platform.hpp"
+#include "platforms/xintian/platform.hpp"
+#include "sim/admin/admin_api.hpp"
+#include "sim/fleet.hpp"
+#include "sim/journal.hpp"
+#include "sim/outbox.hpp"
+#include "sim/scheduler.hpp"
+
+namespace metersim::tools {
+
+namespace {
+
+platforms::conformance to_platform(conformance_mode m) {
+    return m == conformance_mode::strict ? platforms::conformance::strict
+                                         : platforms::conformance::lenient;
+}
+
+platforms::cnmcsp::options cnmcsp_options(config const& cfg, cnmcsp_config const& c) {
+    platforms::cnmcsp::options o;
+    o.app_token = c.app_token;
+    o.app_secret = c.app_secret;
+    o.realtime_url = c.realtime_url;
+    o.alarm_url = c.alarm_url;
+    o.conformance = to_platform(cfg.conformance);
+    o.utc_offset = std::chrono::minutes{cfg.zone.minutes};
+    return o;
+}
+
+platforms::xianfeng::options xianfeng_options(config const& cfg, xianfeng_config const& c) {
+    platforms::xianfeng::options o;
+    o.company_code = c.company_code;
+    o.key = c.key;
+    o.merchant_id = c.merchant_id;
+    o.report_url = c.report_url;
+    o.response_url = c.response_url;
+    o.freshness_window = std::chrono::seconds{c.freshness_window_s};
+    o.replay_check = c.replay_check;
+    o.auto_provision = c.auto_provision;
+    o.mode = to_platform(cfg.conformance);
+    o.utc_offset = std::chrono::minutes{cfg.zone.minutes};
+    return o;
+}
+
+platforms::xintian::options xintian_options(config const& cfg, xintian_config const& c) {
+    platforms::xintian::options o;
+    o.app_id = c.app_id;
+    o.app_secret = c.app_secret;
+    o.report_url = c.report_url;
+    o.conformance = to_platform(cfg.conformance);
+    o.utc_offset = std::chrono::minutes{cfg.zone.minutes};
+    return o;
+}
+
+}  // namespace
+
+struct platform_set::impl {
+    // Destroyed before the outbox and the fleet they hook into (platform_set dies first).
+    std::unique_ptr<platforms::cnmcsp::platform> cnmcsp;
+    std::unique_ptr<platforms::xianfeng::platform> xianfeng;
+    std::unique_ptr<platforms::xintian::platform> xintian;
+};
+
+platform_set::platform_set(config const& cfg, platform_parts parts)
+    : impl_(std::make_unique<impl>()) {
+    auto listen = [&](std::string name, listen_address at, std::size_t body_limit, auto& p) {
+        platform_listener l;
+        l.name = std::move(name);
+        l.at = std::move(at);
+        l.body_limit = body_limit;
+        p.add_routes(l.routes);  // each platform gets its own router: it sets the fallback
+        listeners_.push_back(std::move(l));
+    };
+    auto const& ps = cfg.platforms;
+    if (ps.cnmcsp) {
+        impl_->cnmcsp = std::make_unique<platforms::cnmcsp::platform>(
+            cnmcsp_options(cfg, *ps.cnmcsp), parts.fleet, parts.outbox, parts.journal, parts.sched);
+        listen("cnmcsp", ps.cnmcsp->listen, ps.cnmcsp->body_limit, *impl_->cnmcsp);
+    }
+    if (ps.xianfeng) {
+        impl_->xianfeng = std::make_unique<platforms::xianfeng::platform>(
+            xianfeng_options(cfg, *ps.xianfeng), parts.fleet, parts.outbox, parts.journal,
+            parts.sched);
+        listen("xianfeng", ps.xianfeng->listen, ps.xianfeng->body_limit, *impl_->xianfeng);
+    }
+    if (ps.xintian) {
+        impl_->xintian = std::make_unique<platforms::xintian::platform>(
+            xintian_options(cfg, *ps.xintian), parts.fleet, parts.outbox, parts.journal,
+            parts.sched);
+        listen("xintian", ps.xintian->listen, ps.xintian->body_limit, *impl_->xintian);
+    }
+}
+
+platform_set::~platform_set() = default;
+
+}  // namespace metersim::tools

@@ -1,0 +1,59 @@
+#pragma once
+/// The vendor platforms a `metersim serve` runs, built from the config: each configured platform
+/// (a platform left out of `platforms:` is not started) becomes a listener with its routes, and
+/// registers itself as its meters' fleet listener and as the admin API's source of pending
+/// commands. Kept apart from cmd_serve.cpp so that adding a platform touches one file.
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "sim/http/routes.hpp"
+#include "sim/http/server.hpp"
+#include "tools/config.hpp"
+
+namespace metersim::sim {
+class fleet;
+class scheduler;
+class outbox;
+class journal;
+struct admin_context;
+}  // namespace metersim::sim
+
+namespace metersim::tools {
+
+/// What the platforms are built on; all of it outlives the platform_set.
+struct platform_parts {
+    sim::fleet& fleet;
+    sim::scheduler& sched;
+    sim::outbox& outbox;
+    sim::journal& journal;
+    sim::admin_context& admin;
+};
+
+/// One HTTP listener a platform asks for.
+struct platform_listener {
+    std::string name;  ///< "cnmcsp", "xianfeng", "xintian"
+    listen_address at;
+    std::size_t body_limit = 0;  ///< 0: the http section's
+    sim::http::router routes;
+    sim::http::journal_hook journal_hook;  ///< may be empty
+};
+
+class platform_set {
+public:
+    platform_set(config const& cfg, platform_parts parts);
+    ~platform_set();
+    platform_set(platform_set const&) = delete;
+    platform_set& operator=(platform_set const&) = delete;
+
+    /// The listeners to start, moved out by the caller once.
+    std::vector<platform_listener>& listeners() noexcept { return listeners_; }
+
+private:
+    struct impl;
+    std::unique_ptr<impl> impl_;
+    std::vector<platform_listener> listeners_;
+};
+
+}  // namespace metersim::tools
