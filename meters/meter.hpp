@@ -109,6 +109,8 @@ public:
     valve_position valve_position_now() const noexcept { return valve_.position(); }
     std::uint16_t valve_causes() const noexcept { return valve_.causes(); }
     int battery_mv() const noexcept { return battery_.voltage_mv(); }
+    /// The meter's own seed (seed_for(scenario seed, meter number)): ids derived from it.
+    std::uint64_t seed() const noexcept { return radio_.state().seed; }
     bool is_alarm_active(alarm_code c) const noexcept { return alarms_.is_active(c); }
     /// The flow the meter sees now (m³/h), zero when no gas can flow.
     volume flow_rate() const noexcept;

@@ -6,6 +6,47 @@
 
 namespace metersim::sim {
 
+namespace {
+
+/// `n` decimal digits drawn from `x` (deterministic: the same seed, the same number).
+std::string digits_from(std::uint64_t x, std::size_t n) {
+    std::string out;
+    out.reserve(n);
+    for (std::size_t i = 0; i < n; ++i) {
+        x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+        out.push_back(static_cast<char>('0' + (x >> 33) % 10));
+    }
+    return out;
+}
+
+/// The Luhn check digit of `body` (IMEIs end with one).
+char luhn_digit(std::string const& body) {
+    int sum = 0;
+    bool dbl = true;  // from the right, the digit next to the check digit is doubled
+    for (auto it = body.rbegin(); it != body.rend(); ++it, dbl = !dbl) {
+        int d = *it - '0';
+        if (dbl) d = d * 2 > 9 ? d * 2 - 9 : d * 2;
+        sum += d;
+    }
+    return static_cast<char>('0' + (10 - sum % 10) % 10);
+}
+
+/// A module's IMEI (TAC 86...: China) for a meter without one. 15 characters stay in the
+/// string's inline buffer, so it costs no memory; the ICCID is derived on demand (iccid_of).
+void give_imei(meters::meter_identity& id, std::uint64_t seed) {
+    if (!id.imei.empty()) return;
+    std::string body = "86" + digits_from(seed, 12);
+    id.imei = body + luhn_digit(body);
+}
+
+}  // namespace
+
+std::string fleet::iccid_of(fleet_meter const& m) {
+    auto const& id = m.meter.identity();
+    if (!id.iccid.empty()) return id.iccid;
+    return "8986" + digits_from(m.meter.seed() ^ 0x5bd1e995ULL, 16);
+}
+
 fleet::fleet(scheduler& sched, catalogue const& cat, fleet_options opts)
     : sched_(sched), catalogue_(cat), opts_(opts) {}
 
@@ -18,7 +59,9 @@ meters::result<fleet_meter*, std::string> fleet::manufacture(manufacture_request
     if (!req.identity.device_id.empty() && by_device_.contains(req.identity.device_id))
         return std::string("device id " + req.identity.device_id + " is taken");
     auto const seed = meters::seed_for(opts_.seed, req.identity.meter_no);
-    auto state = meters::meter::manufacture(entry->model, req.identity, seed, opts_.zone,
+    auto identity = req.identity;
+    give_imei(identity, seed);
+    auto state = meters::meter::manufacture(entry->model, std::move(identity), seed, opts_.zone,
                                             sched_.now());
     return add(*entry, std::move(state));
 }
