@@ -11,6 +11,7 @@ packages=(
   libsqlite3-dev sqlite3
   doctest-dev libbenchmark-dev
   curl wrk nginx-light        # benchmarks: load generator and the static ceiling
+  python3                     # tests/bench/platform_bench.py (standard library only)
 )
 
 missing=()

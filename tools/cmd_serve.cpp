@@ -161,7 +161,14 @@ void serve_app::start_listeners() {
         opts.on_journal = l.journal_hook;
         p.servers.push_back(std::make_unique<sim::http::server>(*io_, std::move(l.routes), opts));
         ports_.emplace_back(l.name, fmt::format("{}:{}", l.at.host, p.servers.back()->port()));
+        bound_.emplace_back(l.name, p.servers.back()->port());
     }
+}
+
+std::uint16_t serve_app::port_of(std::string_view platform) const noexcept {
+    for (auto const& [name, port] : bound_)
+        if (name == platform) return port;
+    return 0;
 }
 
 std::string serve_app::summary() const {

@@ -10,6 +10,7 @@
 #include <memory>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -61,6 +62,10 @@ public:
     sim::clock& clock() noexcept { return clock_; }
     sim::scheduler& scheduler() noexcept { return scheduler_; }
     config const& settings() const noexcept { return cfg_; }
+    /// The admin listener's bound port (the real one when the config asked for port 0).
+    std::uint16_t admin_port() const noexcept { return admin_port_; }
+    /// A platform listener's bound port ("cnmcsp", "xianfeng", "xintian"); 0 when not started.
+    std::uint16_t port_of(std::string_view platform) const noexcept;
 
 private:
     struct parts;
@@ -74,7 +79,8 @@ private:
     sim::scheduler scheduler_;
     std::unique_ptr<parts> parts_;
     std::uint16_t admin_port_ = 0;                              ///< bound ports, for summary()
-    std::vector<std::pair<std::string, std::string>> ports_;  ///< platform name, bound host:port  ///< signal_set now; fleet, store, outbox and listeners later
+    std::vector<std::pair<std::string, std::string>> ports_;  ///< platform name, bound host:port
+    std::vector<std::pair<std::string, std::uint16_t>> bound_;  ///< platform name, bound port  ///< signal_set now; fleet, store, outbox and listeners later
 };
 
 }  // namespace metersim::tools

@@ -65,7 +65,7 @@ std::optional<api_error> authenticator::check_authorization(request_auth const& 
 
 std::optional<api_error> authenticator::remember(company const& c, std::string_view random_code,
                                                  wall_time now) {
-    if (config_.freshness_window.count() <= 0) return std::nullopt;
+    if (!config_.replay_check) return std::nullopt;
     std::string key;
     key.reserve(c.code.size() + 1 + random_code.size());
     key.append(c.code).append(1, '/').append(random_code);
@@ -86,8 +86,12 @@ std::optional<api_error> authenticator::remember(company const& c, std::string_v
     }
     if (config_.replay_capacity == 0) return std::nullopt;
     // A code accepted now has a time within one window of now, so it stays fresh for at most
-    // two windows: a monotonic expiry that keeps the deque in order.
-    order_.push_back(seen{now + 2 * config_.freshness_window, key});
+    // two windows: a monotonic expiry that keeps the deque in order. Without a window a code
+    // never goes stale: only the capacity forgets it.
+    auto const forget_after = config_.freshness_window.count() > 0
+                                  ? now + 2 * config_.freshness_window
+                                  : wall_time::max();
+    order_.push_back(seen{forget_after, key});
     keys_.insert(std::move(key));
     return std::nullopt;
 }

@@ -7,15 +7,18 @@
 ///   - companyCode (query) names no configured company          -> 500002 (field "companyCode");
 ///   - RandomCode or Authorization missing, malformed or wrong  -> 500003 (field of the header);
 ///   - RandomCode's time further than `freshness_window` from wall time -> 500003;
-///   - a RandomCode already accepted within the window (replay) -> 500003.
+///   - a RandomCode already accepted (replay) -> 500003.
 /// The window is checked against wall time, not virtual time (DESIGN.md "Time"); the RandomCode's
-/// time is read at `utc_offset` (the vendor zone). A zero window turns both the freshness and the
-/// replay check off (the benchmark sends fixed headers); the token is always verified.
+/// time is read at `utc_offset` (the vendor zone). The two checks are independent switches:
+/// a zero `freshness_window` turns the freshness check off, `replay_check = false` the replay
+/// check (the benchmark turns both off and sends fixed headers); the token is always verified.
 ///
-/// Replay cache: every accepted RandomCode (per company) is remembered until it can no longer
-/// pass the freshness check (at most twice the window after it was seen), in at most
-/// `replay_capacity` entries. Past that bound the oldest entry is dropped: memory stays bounded
-/// under a flood, at the price of possibly accepting a replay of that oldest code.
+/// Replay cache (when `replay_check`): every accepted RandomCode (per company) is remembered, in
+/// at most `replay_capacity` entries. With a window, a code is forgotten once it can no longer
+/// pass the freshness check anyway (at most twice the window after it was seen); without one it
+/// is remembered until newer codes push it out. Past the capacity the oldest entry is dropped:
+/// memory stays bounded under a flood, at the price of possibly accepting a replay of that
+/// oldest code.
 ///
 /// Thread-safe: the replay cache is guarded by a mutex; everything else is immutable after
 /// construction.
@@ -38,9 +41,10 @@ namespace metersim::platforms::xianfeng {
 
 struct auth_config {
     std::vector<company> companies;
-    std::chrono::seconds freshness_window{300};  ///< 0 = freshness and replay checks off
+    std::chrono::seconds freshness_window{300};  ///< 0 = freshness check off
     std::size_t replay_capacity = 65536;
     std::chrono::minutes utc_offset{480};        ///< zone of RandomCode's time
+    bool replay_check = true;                    ///< refuse a RandomCode already accepted
 };
 
 /// The authentication headers as received; std::nullopt when a header is absent.

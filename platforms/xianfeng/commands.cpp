@@ -30,6 +30,11 @@ command_record* command_store::next_pending(std::string_view device_id) noexcept
     return nullptr;
 }
 
+std::size_t command_store::queued(std::string_view device_id) const noexcept {
+    auto q = queues_.find(std::string(device_id));
+    return q == queues_.end() ? 0 : q->second.size();
+}
+
 bool command_store::is_sending(std::string_view device_id) const noexcept {
     auto it = sending_.find(std::string(device_id));
     return it != sending_.end() && it->second;

@@ -66,6 +66,8 @@ public:
 
     /// The oldest pending command of a device, or nullptr.
     command_record* next_pending(std::string_view device_id) noexcept;
+    /// Commands of a device waiting in its queue (pending; the one being sent is not counted).
+    std::size_t queued(std::string_view device_id) const noexcept;
     /// Whether a device has a command in state sending.
     bool is_sending(std::string_view device_id) const noexcept;
     /// Every pending command of a device, oldest first.

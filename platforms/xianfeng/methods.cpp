@@ -190,6 +190,11 @@ api_result<meters::command> recharge_remote(object_reader const& p, meter_traits
     if (value.value() == 0)
         return fail<meters::command>(
             invalid_field(c_recharge_value, p.path() + ".rechargeValue", "must not be zero"));
+    // Not in §4.4's table, but appendix 7 has its code (500037): checked when sent.
+    if (p.has("rechargeTime")) {
+        auto when = date(p, "rechargeTime", codes::recharge_time_invalid, t.utc_offset);
+        if (!when) return fail<meters::command>(when.error());
+    }
     meters::commands::recharge c;
     c.bill_no = static_cast<std::uint32_t>(bill.value());
     c.refund = value.value() < 0;  // spec: xianfeng §4.4 "小于零为扣款"

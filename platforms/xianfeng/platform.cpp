@@ -13,8 +13,8 @@ constexpr std::string_view platform_name = "xianfeng";
 auth_config make_auth_config(options const& o) {
     auth_config c;
     c.companies.push_back(company{o.company_code, o.key, o.merchant_id});
-    // A zero window turns freshness and replay off (auth.hpp); replay_check off does the same.
-    c.freshness_window = o.replay_check ? o.freshness_window : std::chrono::seconds{0};
+    c.freshness_window = o.freshness_window;  // 0 = off
+    c.replay_check = o.replay_check;          // independent of the window (auth.hpp)
     c.utc_offset = o.utc_offset;
     return c;
 }

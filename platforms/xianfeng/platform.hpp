@@ -43,11 +43,14 @@ struct options {
     std::string report_url;                ///< §3.1 deviceReportData callback; empty: not sent
     std::string response_url;              ///< §3.2 deviceResponseData callback; empty: not sent
     std::chrono::seconds freshness_window{300};  ///< RandomCode time vs wall time; 0 = off
-    bool replay_check = true;              ///< refuse a RandomCode seen within the window
+    bool replay_check = true;              ///< refuse a RandomCode already accepted (any window)
     bool auto_provision = false;           ///< register manufactures unknown meters
     std::string auto_provision_model = "xf-nb-money";  ///< the catalogue model they get
     conformance mode = conformance::lenient;
     std::chrono::minutes utc_offset{480};  ///< the zone of every vendor timestamp
+    /// Commands waiting per device; creatCmd past it answers 500014 (memory stays bounded when
+    /// a CIS queues commands for a meter that never wakes).
+    std::size_t max_queued_commands = 1000;
     /// Virtual time between sending a command (state 4) and the meter's answer (1/2).
     meters::duration answer_delay{std::chrono::seconds{2}};
     /// Virtual time between two ConcentratorDataInfo reports of a concentrator.
@@ -71,6 +74,14 @@ public:
 
     /// Adds the ten endpoints of §1-§3 under /iotcloud/app/... to `r`.
     void add_routes(sim::http::router& r);
+    /// Adds the platform's admin endpoints (JSON, for the admin listener, not the CIS's):
+    ///   GET  /admin/xianfeng/concentrators               the concentrators and their status
+    ///   POST /admin/xianfeng/concentrators               {concentratorNo, meterNos, mainsPowered}
+    ///   POST /admin/xianfeng/concentrators/{no}/alarm    {code: "1000H"|"1001H", raised: bool}
+    ///   POST /admin/xianfeng/concentrators/{no}/report   a ConcentratorDataInfo report now
+    /// Bad input answers 400, an unknown concentrator 404, a number already taken 409, each with
+    /// {"message": "<field>: <why>", "field": "<field>"}, as the admin API does.
+    void add_admin_routes(sim::http::router& r);
 
     // fleet_listener
     void on_effects(sim::fleet_meter& m, meters::effects const& e) override;

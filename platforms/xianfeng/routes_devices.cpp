@@ -83,6 +83,11 @@ endpoint_result platform::impl::do_register(exchange& ex) {
                 return fail<std::string>(make_api_error(codes::register_failed, "deviceNo", made.error()));
             m = made.value();
         }
+        // spec: xianfeng appendix 7 500011: the device's model names no protocol code.
+        if (m->meter.model().protocol.empty())
+            return fail<std::string>(make_api_error(
+                codes::protocol_not_found, "deviceNo",
+                "model " + m->entry->key + " of device " + device_no + " has no protocol code"));
         if (auto e = check_concentrator(device_no)) return fail<std::string>(*e);
         d = &device_of(*m);
     }
@@ -149,8 +154,9 @@ endpoint_result platform::impl::do_query(exchange& ex) {
         return fail<std::string>(make_api_error(codes::device_not_found, "deviceNo",
                                                 "deviceNo " + *device_no + " is not known"));
     if (!is_ours(*m)) return fail<std::string>(other_platform(*device_no));
-    auto const& id = m->meter.identity();
-    return device_dto(device_of(*m), id.imei, id.iccid);
+    // The fleet gives every meter an IMEI at manufacture and derives a stable ICCID when none
+    // was given (sim/fleet.hpp).
+    return device_dto(device_of(*m), m->meter.identity().imei, sim::fleet::iccid_of(*m));
 }
 
 endpoint_result platform::impl::do_cancel(exchange& ex) {

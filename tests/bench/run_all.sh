@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs the benchmarks and prints their figures (the goals are in issue 2, "Tests and figures").
+# Runs the benchmarks and prints their figures (the goals are in issue 2, "Tests and figures";
+# platform_bench.py: issue 3, with its own goals and PASS/MISS lines).
 #   tests/bench/run_all.sh BUILD_DIR [fleet_bench flags...]
 # Add a benchmark: one more line in the list below.
 set -euo pipefail
@@ -15,3 +16,4 @@ run() {
 
 run "$bench/fleet_bench" "$@"
 run "$bench/scheduler_bench"
+run "$(dirname "$0")/platform_bench.py" "$build"

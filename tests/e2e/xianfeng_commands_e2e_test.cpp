@@ -159,6 +159,38 @@ TEST_CASE_FIXTURE(commands_fixture, "creatCmd validates expireTime, expireCount,
     CHECK(send(R"({"command":{"method":"RECHARGE_REMOTE","paras":{"prepaidType":0,"billNo":0,"rechargeValue":1}}})") == "500032");
 }
 
+TEST_CASE_FIXTURE(commands_fixture, "RECHARGE_REMOTE checks a rechargeTime when one is sent (500037)") {
+    auto const target = "/iotcloud/app/cmd/v1.0.0/creatCmd?deviceId=" + id;
+    auto send = [&](std::string const& extra) {
+        return call_json("POST", target,
+                         R"({"command":{"method":"RECHARGE_REMOTE","paras":{"prepaidType":0,"billNo":3,"rechargeValue":5)" +
+                             extra + "}}}");
+    };
+    auto bad = send(R"(,"rechargeTime":"2026-01-01")");
+    CHECK(code(bad) == "500037");
+    CHECK(bad.at("message").get<std::string>().find("rechargeTime") != std::string::npos);
+    CHECK(code(send(R"(,"rechargeTime":"20261301000000")")) == "500037");
+    CHECK(code(send(R"(,"rechargeTime":"20260101120000")")) == "100000");
+}
+
+TEST_CASE("creatCmd answers 500014 once a device has max_queued_commands waiting") {
+    auto o = xianfeng_fixture::default_options();
+    o.max_queued_commands = 2;
+    xianfeng_fixture f{o};
+    f.manufacture("07602190100000210");
+    auto id = f.register_device("07602190100000210");
+    auto first = f.create_command(id, close_valve);
+    f.create_command(id, open_valve);
+    auto const target = "/iotcloud/app/cmd/v1.0.0/creatCmd?deviceId=" + id;
+    auto full = f.call_json("POST", target, std::string(R"({"command":)") + close_valve + "}");
+    CHECK(xianfeng_fixture::code(full) == "500014");
+    CHECK(full.at("message").get<std::string>().find("deviceId") != std::string::npos);
+    // A command that leaves the queue makes room again.
+    CHECK(xianfeng_fixture::code(f.call_json("PUT", "/iotcloud/app/cmd/v1.0.0/cancelCmd?deviceId=" + id +
+                                                        "&commandId=" + first)) == "100000");
+    f.create_command(id, close_valve);
+}
+
 TEST_CASE_FIXTURE(commands_fixture, "account opening, recharge and price read carry their result fields") {
     auto open = create_command(id, account_open_money);
     wake(no);

@@ -25,9 +25,34 @@ TEST_CASE_FIXTURE(xianfeng_fixture, "register answers a 32-hex deviceId and quer
     CHECK(dto.at("deviceState") == 2);
     CHECK(dto.at("manuId") == 1);
     CHECK(dto.at("userNo") == "0000000001");
-    CHECK(dto.at("imeiCode") == "864814042227339");
-    CHECK(dto.at("iccidCode") == "8986111825900679193");
     CHECK(dto.at("syncFlag") == 0);
+    // The fleet's IMEI (15 digits) and derived ICCID (20 digits, China's 8986 prefix).
+    std::string const imei = dto.at("imeiCode");
+    std::string const iccid = dto.at("iccidCode");
+    CHECK(imei.size() == 15);
+    CHECK(imei.find_first_not_of("0123456789") == std::string::npos);
+    CHECK(iccid.size() == 20);
+    CHECK(iccid.find_first_not_of("0123456789") == std::string::npos);
+    CHECK(iccid.starts_with("8986"));
+    auto const fleet_ids = loop.call([&] {
+        auto const* m = fleet.find("07602190100007116");
+        return std::pair{m->meter.identity().imei, sim::fleet::iccid_of(*m)};
+    });
+    CHECK(imei == fleet_ids.first);
+    CHECK(iccid == fleet_ids.second);
+    // The same figures on every query.
+    auto again = call_json("GET", query, R"({"deviceNo":"07602190100007116"})").at("result");
+    CHECK(again.at("iccidCode") == iccid);
+}
+
+TEST_CASE_FIXTURE(xianfeng_fixture, "query answers the IMEI and ICCID a meter was manufactured with") {
+    meters::meter_identity given;
+    given.imei = "864814042227339";
+    given.iccid = "89860111825900679193";
+    manufacture("07602190100007117", "xf-nb-money", given);
+    auto dto = call_json("GET", query, R"({"deviceNo":"07602190100007117"})").at("result");
+    CHECK(dto.at("imeiCode") == "864814042227339");
+    CHECK(dto.at("iccidCode") == "89860111825900679193");
 }
 
 TEST_CASE_FIXTURE(xianfeng_fixture, "a manufactured meter not yet registered queries as deviceState 1") {
@@ -63,6 +88,20 @@ TEST_CASE_FIXTURE(xianfeng_fixture, "register refuses unknown meters, meters of 
     manufacture("07602190100000004");
     register_device("07602190100000004");
     CHECK(code(call_json("POST", reg, R"({"manuId":1,"deviceNo":"07602190100000004"})")) == "500005");
+}
+
+TEST_CASE_FIXTURE(xianfeng_fixture, "register answers 500011 for a meter whose model has no protocol code") {
+    loop.call([&] {
+        auto e = *cat.find("xf-nb-money");
+        e.key = "xf-nb-noproto";
+        e.model.name = "xf-nb-noproto";
+        e.model.protocol.clear();
+        REQUIRE(cat.add(std::move(e)));
+    });
+    manufacture("07602190100000030", "xf-nb-noproto");
+    auto j = call_json("POST", reg, R"({"manuId":1,"deviceNo":"07602190100000030"})");
+    CHECK(code(j) == "500011");
+    CHECK(j.at("message").get<std::string>().find("deviceNo") != std::string::npos);
 }
 
 TEST_CASE("register auto-provisions an unknown meter when the options allow") {
@@ -104,6 +143,56 @@ TEST_CASE_FIXTURE(xianfeng_fixture, "a replayed RandomCode is refused") {
     auto h = auth_headers();
     CHECK(code(call_json("GET", query, R"({"deviceNo":"07602190100000006"})", h)) == "100000");
     CHECK(code(call_json("GET", query, R"({"deviceNo":"07602190100000006"})", h)) == "500003");
+}
+
+namespace {
+
+/// Signed headers whose RandomCode carries the wall time `age` ago.
+header_list headers_from(std::chrono::seconds age, std::uint64_t random) {
+    auto trans = xf::make_trans_id(std::chrono::system_clock::now() - age, std::chrono::minutes{480}, random);
+    return {{"RandomCode", trans},
+            {"Authorization", xf::make_token(xf_key, xf_merchant, trans)},
+            {"Content-Type", "application/json"}};
+}
+
+}  // namespace
+
+TEST_CASE("with replay_check off a repeated RandomCode is accepted and a stale one still refused") {
+    auto o = xianfeng_fixture::default_options();
+    o.replay_check = false;
+    xianfeng_fixture f{o};
+    f.manufacture("07602190100000020");
+    std::string const body = R"({"deviceNo":"07602190100000020"})";
+    auto h = f.auth_headers();
+    CHECK(xianfeng_fixture::code(f.call_json("GET", query, body, h)) == "100000");
+    CHECK(xianfeng_fixture::code(f.call_json("GET", query, body, h)) == "100000");
+    auto stale = f.call_json("GET", query, body, headers_from(std::chrono::seconds{3600}, 1));
+    CHECK(xianfeng_fixture::code(stale) == "500003");
+    CHECK(stale.at("message").get<std::string>().find("RandomCode") != std::string::npos);
+}
+
+TEST_CASE("with the freshness window off an old RandomCode passes once and its replay is refused") {
+    auto o = xianfeng_fixture::default_options();
+    o.freshness_window = std::chrono::seconds{0};
+    xianfeng_fixture f{o};
+    f.manufacture("07602190100000021");
+    std::string const body = R"({"deviceNo":"07602190100000021"})";
+    auto old = headers_from(std::chrono::seconds{86400 * 30}, 2);
+    CHECK(xianfeng_fixture::code(f.call_json("GET", query, body, old)) == "100000");
+    CHECK(xianfeng_fixture::code(f.call_json("GET", query, body, old)) == "500003");
+}
+
+TEST_CASE("with both checks off fixed headers stay valid, the token is still verified") {
+    auto o = xianfeng_fixture::default_options();
+    o.freshness_window = std::chrono::seconds{0};
+    o.replay_check = false;
+    xianfeng_fixture f{o};
+    f.manufacture("07602190100000022");
+    std::string const body = R"({"deviceNo":"07602190100000022"})";
+    auto fixed = headers_from(std::chrono::seconds{86400 * 365}, 3);
+    for (int i = 0; i < 3; ++i) CHECK(xianfeng_fixture::code(f.call_json("GET", query, body, fixed)) == "100000");
+    fixed[1].second = std::string(64, '0');
+    CHECK(xianfeng_fixture::code(f.call_json("GET", query, body, fixed)) == "500003");
 }
 
 TEST_CASE_FIXTURE(xianfeng_fixture, "update changes the user data; unknown and malformed deviceIds are refused") {

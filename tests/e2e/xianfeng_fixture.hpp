@@ -54,12 +54,15 @@ struct xianfeng_fixture {
     std::unique_ptr<sim::outbox> outbox;
     std::unique_ptr<xf::platform> platform;
     std::unique_ptr<sim::http::server> server;
+    std::unique_ptr<sim::http::server> admin_server;  ///< the platform's admin routes
     std::uint16_t port = 0;
+    std::uint16_t admin_port = 0;
     std::atomic<std::uint64_t> random{0};
 
     explicit xianfeng_fixture(xf::options o = default_options()) { start(std::move(o)); }
     ~xianfeng_fixture() {
         loop.call([&] {
+            admin_server.reset();
             server.reset();
             platform.reset();
             outbox.reset();
@@ -89,16 +92,20 @@ struct xianfeng_fixture {
             platform->add_routes(r);
             server = std::make_unique<sim::http::server>(loop.io(), std::move(r));
             port = server->port();
+            // The admin listener is another port in `metersim serve`: here too.
+            sim::http::router admin;
+            platform->add_admin_routes(admin);
+            admin_server = std::make_unique<sim::http::server>(loop.io(), std::move(admin));
+            admin_port = admin_server->port();
         });
     }
 
-    /// A meter fresh from the factory.
-    void manufacture(std::string const& no, std::string const& model = "xf-nb-money") {
+    /// A meter fresh from the factory (the fleet gives it an IMEI; its ICCID is derived) or with
+    /// the identity given.
+    void manufacture(std::string const& no, std::string const& model = "xf-nb-money",
+                     meters::meter_identity id = {}) {
         loop.call([&] {
-            meters::meter_identity id;
             id.meter_no = no;
-            id.imei = "864814042227339";
-            id.iccid = "8986111825900679193";
             auto r = fleet.manufacture(sim::manufacture_request{model, id});
             REQUIRE(r.has_value());
         });
@@ -124,6 +131,12 @@ struct xianfeng_fixture {
         auto a = call(method, target, body, std::move(headers));
         REQUIRE(a.status == 200);
         return json::parse(a.body);
+    }
+    /// A request to the platform's admin routes (no authentication).
+    http_answer admin(std::string const& method, std::string const& target,
+                      std::string const& body = {}) {
+        return http_request(method, "127.0.0.1", admin_port, target,
+                            {{"Content-Type", "application/json"}}, body);
     }
     static std::string code(json const& j) { return j.at("responseCode").get<std::string>(); }
 

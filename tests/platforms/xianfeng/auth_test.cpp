@@ -22,9 +22,19 @@ wall_time const appendix_time{std::chrono::seconds{1500965325}};
 std::string const appendix_code = "2017072514484582299619";
 std::string const appendix_token = "70235129e6240134c5c15f2c7420eead971372e67a7f99f5e4c19203361411a1";
 
-auth_config config(std::chrono::seconds window, std::size_t capacity = 1000) {
-    return auth_config{{gas_co, other_co}, window, capacity, 480min};
+auth_config config(std::chrono::seconds window, std::size_t capacity = 1000,
+                   bool replay_check = true) {
+    auth_config c;
+    c.companies = {gas_co, other_co};
+    c.freshness_window = window;
+    c.replay_capacity = capacity;
+    c.utc_offset = 480min;
+    c.replay_check = replay_check;
+    return c;
 }
+
+constexpr bool replay_on = true;
+constexpr bool replay_off = false;
 
 request_auth headers(std::string const& code, std::string const& token) {
     return request_auth{std::string_view(code), std::string_view(token)};
@@ -158,11 +168,52 @@ TEST_CASE("the same RandomCode is independent per company") {
     CHECK_FALSE(a.verify(headers(mine.code, theirs_token), other_co, appendix_time).has_value());
 }
 
-TEST_CASE("with the window off, fixed headers stay valid and nothing is remembered") {
-    authenticator a(config(0s));
+TEST_CASE("with the window and the replay check off, fixed headers stay valid and nothing is remembered") {
+    authenticator a(config(0s, 1000, replay_off));
     auto h = headers(appendix_code, appendix_token);
     for (int i = 0; i < 5; ++i) CHECK_FALSE(a.verify(h, gas_co, appendix_time + std::chrono::hours(24 * 365 * i)).has_value());
     CHECK(a.replay_entries() == 0);
+}
+
+TEST_CASE("with the replay check off and the window on, a stale RandomCode is still refused") {
+    authenticator a(config(300s, 1000, replay_off));
+    auto stale = a.verify(headers(appendix_code, appendix_token), gas_co, appendix_time + 301s);
+    REQUIRE(stale.has_value());
+    CHECK(stale->code == "500003");
+    CHECK(stale->field == "RandomCode");
+    CHECK(stale->message.find("more than 300 s") != std::string::npos);
+}
+
+TEST_CASE("with the replay check off and the window on, a replay within the window is accepted") {
+    authenticator a(config(300s, 1000, replay_off));
+    auto h = headers(appendix_code, appendix_token);
+    CHECK_FALSE(a.verify(h, gas_co, appendix_time).has_value());
+    CHECK_FALSE(a.verify(h, gas_co, appendix_time + 10s).has_value());
+    CHECK(a.authenticate_any(h, appendix_time + 20s).has_value());
+    CHECK(a.replay_entries() == 0);
+}
+
+TEST_CASE("with the window off and the replay check on, an old RandomCode passes once and its replay is refused") {
+    authenticator a(config(0s, 1000, replay_on));
+    auto h = headers(appendix_code, appendix_token);
+    auto const years_later = appendix_time + std::chrono::hours(24 * 365 * 3);
+    CHECK_FALSE(a.verify(h, gas_co, years_later).has_value());
+    auto again = a.verify(h, gas_co, years_later + std::chrono::hours(24 * 30));
+    REQUIRE(again.has_value());
+    CHECK(again->code == "500003");
+    CHECK(again->field == "RandomCode");
+    CHECK(again->message.find("already used") != std::string::npos);
+    CHECK(a.replay_entries() == 1);
+}
+
+TEST_CASE("with the window off and the replay check on, only the capacity forgets a RandomCode") {
+    authenticator a(config(0s, 3, replay_on));
+    for (std::uint64_t r = 0; r < 4; ++r)
+        CHECK_FALSE(a.verify(sign(gas_co, appendix_time, r).view(), gas_co, appendix_time).has_value());
+    CHECK(a.replay_entries() == 3);
+    // Code 0 was pushed out by code 3; codes 1-3 are still refused.
+    CHECK_FALSE(a.verify(sign(gas_co, appendix_time, 0).view(), gas_co, appendix_time).has_value());
+    CHECK(a.verify(sign(gas_co, appendix_time, 3).view(), gas_co, appendix_time).has_value());
 }
 
 TEST_CASE("remembered RandomCodes are forgotten once they can no longer be fresh") {
