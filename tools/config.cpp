@@ -34,6 +34,7 @@ platforms:
     listen: 127.0.0.1:8801
     app_token: demo-app-token
     app_secret: demo-app-secret
+    auth_window_s: 300              # |AccessToken timestamp - wall time|; 0 = unchecked
     # realtime_url: http://127.0.0.1:9000/cnmcsp/realtime   # no URL: that push is not sent
     # alarm_url: http://127.0.0.1:9000/cnmcsp/alarm
   xianfeng:
@@ -41,7 +42,7 @@ platforms:
     company_code: "000000"
     key: demo-key
     merchant_id: demo-merchant
-    freshness_window_s: 300
+    freshness_window_s: 300         # RandomCode time vs wall time; 0 = unchecked
     replay_check: true
     auto_provision: false
     # report_url: http://127.0.0.1:9000/xianfeng/report
@@ -50,6 +51,7 @@ platforms:
     listen: 127.0.0.1:8803
     app_id: demo-app-id
     app_secret: demo-app-secret
+    auth_window_s: 300              # timestamp vs wall time, and the replay check; 0 = both off
     # report_url: http://127.0.0.1:9000/xintian/report
 fleet:
   - { platform: cnmcsp,   model: cn-nb-money, count: 3, id_prefix: "2026010" }
@@ -387,11 +389,13 @@ private:
                 auto& x = c.platforms.cnmcsp.emplace();
                 x.body_limit = c.http.body_limit;
                 for (auto& g : entries(p.value, p.key.Mark(), p.path,
-                                       {"listen", "app_token", "app_secret", "realtime_url", "alarm_url", "body_limit"})) {
+                                       {"listen", "app_token", "app_secret", "auth_window_s", "realtime_url", "alarm_url",
+                                        "body_limit"})) {
                     auto k = key_of(g);
                     if (k == "listen") read_listen(g, x.listen);
                     else if (k == "app_token") read(g, x.app_token);
                     else if (k == "app_secret") read(g, x.app_secret);
+                    else if (k == "auth_window_s") read_int(g, x.auth_window_s, 0, 86'400 * 366);
                     else if (k == "realtime_url") read_url(g, x.realtime_url);
                     else if (k == "alarm_url") read_url(g, x.alarm_url);
                     else read_int(g, x.body_limit, 1, 1LL << 30);
@@ -410,7 +414,7 @@ private:
                     else if (k == "merchant_id") read(g, x.merchant_id);
                     else if (k == "report_url") read_url(g, x.report_url);
                     else if (k == "response_url") read_url(g, x.response_url);
-                    else if (k == "freshness_window_s") read_int(g, x.freshness_window_s, 1, 86'400 * 366);
+                    else if (k == "freshness_window_s") read_int(g, x.freshness_window_s, 0, 86'400 * 366);
                     else if (k == "replay_check") read_bool(g, x.replay_check);
                     else if (k == "auto_provision") read_bool(g, x.auto_provision);
                     else read_int(g, x.body_limit, 1, 1LL << 30);
@@ -420,11 +424,12 @@ private:
                 auto& x = c.platforms.xintian.emplace();
                 x.body_limit = c.http.body_limit;
                 for (auto& g : entries(p.value, p.key.Mark(), p.path,
-                                       {"listen", "app_id", "app_secret", "report_url", "body_limit"})) {
+                                       {"listen", "app_id", "app_secret", "auth_window_s", "report_url", "body_limit"})) {
                     auto k = key_of(g);
                     if (k == "listen") read_listen(g, x.listen);
                     else if (k == "app_id") read(g, x.app_id);
                     else if (k == "app_secret") read(g, x.app_secret);
+                    else if (k == "auth_window_s") read_int(g, x.auth_window_s, 0, 86'400 * 366);
                     else if (k == "report_url") read_url(g, x.report_url);
                     else read_int(g, x.body_limit, 1, 1LL << 30);
                 }
@@ -616,6 +621,7 @@ std::string to_yaml(config const& c) {
         line(fmt::format("    listen: {}", quoted(x->listen.to_string())));
         line(fmt::format("    app_token: {}", quoted(x->app_token)));
         line(fmt::format("    app_secret: {}", quoted(x->app_secret)));
+        line(fmt::format("    auth_window_s: {}", x->auth_window_s));
         line(fmt::format("    realtime_url: {}", quoted(x->realtime_url)));
         line(fmt::format("    alarm_url: {}", quoted(x->alarm_url)));
         line(fmt::format("    body_limit: {}", x->body_limit));
@@ -638,6 +644,7 @@ std::string to_yaml(config const& c) {
         line(fmt::format("    listen: {}", quoted(x->listen.to_string())));
         line(fmt::format("    app_id: {}", quoted(x->app_id)));
         line(fmt::format("    app_secret: {}", quoted(x->app_secret)));
+        line(fmt::format("    auth_window_s: {}", x->auth_window_s));
         line(fmt::format("    report_url: {}", quoted(x->report_url)));
         line(fmt::format("    body_limit: {}", x->body_limit));
     }

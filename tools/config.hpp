@@ -48,6 +48,7 @@ struct cnmcsp_config {
     listen_address listen{"127.0.0.1", 8801};
     std::string app_token = "demo-app-token";
     std::string app_secret = "demo-app-secret";
+    std::int64_t auth_window_s = 300;  ///< |AccessToken timestamp - wall time|; 0 = unchecked
     std::string realtime_url;
     std::string alarm_url;
     std::size_t body_limit = 0;  ///< bytes; 0 in the struct means "http.body_limit" (resolved by the loader)
@@ -60,7 +61,7 @@ struct xianfeng_config {
     std::string merchant_id = "demo-merchant";
     std::string report_url;
     std::string response_url;
-    std::int64_t freshness_window_s = 300;  ///< RandomCode timestamps older or newer are refused
+    std::int64_t freshness_window_s = 300;  ///< RandomCode timestamps older or newer are refused; 0 = off
     bool replay_check = true;               ///< a repeated RandomCode is refused
     bool auto_provision = false;            ///< unknown deviceIds are created on first use
     std::size_t body_limit = 0;
@@ -70,6 +71,7 @@ struct xintian_config {
     listen_address listen{"127.0.0.1", 8803};
     std::string app_id = "demo-app-id";
     std::string app_secret = "demo-app-secret";
+    std::int64_t auth_window_s = 300;  ///< timestamp vs wall time and replay check; 0 = both off
     std::string report_url;
     std::size_t body_limit = 0;
 };

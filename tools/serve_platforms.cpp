@@ -25,6 +25,7 @@ platforms::cnmcsp::options cnmcsp_options(config const& cfg, cnmcsp_config const
     platforms::cnmcsp::options o;
     o.app_token = c.app_token;
     o.app_secret = c.app_secret;
+    o.auth_window_s = c.auth_window_s;
     o.realtime_url = c.realtime_url;
     o.alarm_url = c.alarm_url;
     o.conformance = to_platform(cfg.conformance);
@@ -51,6 +52,7 @@ platforms::xintian::options xintian_options(config const& cfg, xintian_config co
     platforms::xintian::options o;
     o.app_id = c.app_id;
     o.app_secret = c.app_secret;
+    o.auth_window_s = c.auth_window_s;
     o.report_url = c.report_url;
     o.conformance = to_platform(cfg.conformance);
     o.utc_offset = std::chrono::minutes{cfg.zone.minutes};

@@ -67,19 +67,26 @@ TEST_CASE("the alarm map renames alarms and can silence one") {
 
 TEST_CASE_FIXTURE(cnmcsp_fixture, "uploads are retried while the CIS is down, with the same serial, and none is lost") {
     open_meter("U1", "M1");
-    auto const before = pushes("/cis/realtime").size();
+    auto const before = cis.request_count();
     cis.down();
-    inject("M1", meters::events::alarm{meters::alarm_code::magnetic_interference});
-    wake("M1");
-    advance(3s);  // two attempts each, both refused
-    CHECK(outbox->counters().pending == 2);
+    inject("M1", meters::events::alarm{meters::alarm_code::magnetic_interference});  // alarm + its report
+    wake("M1");                                                                      // another report
+    advance(3s);  // each tried more than once, all refused
+    auto const waiting = outbox->counters().pending;
+    CHECK(waiting == 3);
+    CHECK(outbox->counters().failures >= 6);
+    CHECK(cis.request_count() == before);
     cis.up();
     advance(10s);
     REQUIRE(outbox->counters().pending == 0);
+    auto reqs = cis.requests();
+    REQUIRE(reqs.size() == before + waiting);  // each delivered once, none lost
+    std::set<std::string> serials;
+    for (std::size_t i = before; i < reqs.size(); ++i)
+        serials.insert(json::parse(reqs[i].body).at("requestSerialNo").get<std::string>());
+    CHECK(serials.size() == waiting);
     auto alarms = pushes("/cis/alarm");
-    auto reals = pushes("/cis/realtime");
     REQUIRE(alarms.size() == 1);
-    CHECK(reals.size() == before + 1);
     CHECK(alarms[0].at("AlarmType") == "0009H");
 }
 

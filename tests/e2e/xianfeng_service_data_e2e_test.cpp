@@ -229,6 +229,7 @@ TEST_CASE_FIXTURE(service_fixture, "meterStatus flags follow the meter (appendix
             auto const& status = block(last_report(no), "GeneralDataInfo")->at("meterStatus");
             CHECK(status.at(r.flag) == "1");
             inject(no, meters::events::clear_alarm{r.code});
+            inject(no, meters::events::button{});  // reopens a valve the alarm closed
             wake(no);
             CHECK(block(last_report(no), "GeneralDataInfo")->at("meterStatus").at(r.flag) == "0");
         }

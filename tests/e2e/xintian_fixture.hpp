@@ -118,6 +118,8 @@ struct xintian_fixture {
         return json::parse(a.body);
     }
     json call_json(std::string const& path, json const& body) { return call_json(path, body.dump()); }
+    /// A literal body is sent as written (json converts from it too: without this, ambiguous).
+    json call_json(std::string const& path, char const* body) { return call_json(path, std::string(body)); }
     static int code(json const& j) { return j.at("ResultCode").get<int>(); }
 
     void manufacture(std::string const& no, std::string const& model = "xt-nb-meter") {

@@ -104,7 +104,7 @@ clock:
 conformance: strict
 admin: { listen: "0.0.0.0:9000" }
 platforms:
-  cnmcsp: { listen: "[::1]:9001", app_token: t, app_secret: s, realtime_url: "http://cis/rt", alarm_url: "https://cis/al", body_limit: 2048 }
+  cnmcsp: { listen: "[::1]:9001", app_token: t, app_secret: s, auth_window_s: 0, realtime_url: "http://cis/rt", alarm_url: "https://cis/al", body_limit: 2048 }
   xianfeng:
     listen: localhost:0
     company_code: "000123"
@@ -115,7 +115,7 @@ platforms:
     freshness_window_s: 600
     replay_check: false
     auto_provision: true
-  xintian: { app_id: a, app_secret: b, report_url: "http://cis/xt" }
+  xintian: { app_id: a, app_secret: b, auth_window_s: 60, report_url: "http://cis/xt" }
 fleet:
   - { platform: xianfeng, model: xf-nb-money, count: 100, id_prefix: "07602190" }
   - platform: xintian
@@ -133,6 +133,8 @@ outbox: { backoff_base_ms: 100, backoff_cap_ms: 1000 }
     CHECK(c.platforms.cnmcsp->listen.to_string() == "[::1]:9001");
     CHECK(c.platforms.cnmcsp->realtime_url == "http://cis/rt");
     CHECK(c.platforms.cnmcsp->body_limit == 2048);
+    CHECK(c.platforms.cnmcsp->auth_window_s == 0);  // 0 turns the window off
+    CHECK(c.platforms.xintian->auth_window_s == 60);
     CHECK(c.platforms.xianfeng->listen == tools::listen_address{"localhost", 0});
     CHECK(c.platforms.xianfeng->company_code == "000123");
     CHECK(c.platforms.xianfeng->freshness_window_s == 600);
@@ -191,8 +193,10 @@ TEST_CASE("each kind of bad input is reported at its line and column with what w
         {"platforms:\n  xianfeng:\n    replay_check: maybe\n", 3, "maybe",
          R"(platforms.xianfeng.replay_check: found "maybe", expected true or false)"},
         {"platforms:\n  xianfeng:\n    freshness_window_s: -5\n", 3, "-5",
-         "platforms.xianfeng.freshness_window_s: found \"-5\", expected an integer from 1 to"},
+         "platforms.xianfeng.freshness_window_s: found \"-5\", expected an integer from 0 to"},
         {"platforms:\n  xianfeng:\n    freshness_window_s: 1.5\n", 3, "1.5", "expected an integer"},
+        {"platforms:\n  xintian:\n    auth_window_s: -1\n", 3, "-1",
+         "platforms.xintian.auth_window_s: found \"-1\", expected an integer from 0 to"},
         {"platforms:\n  xintian:\n    report_url: ftp://cis/report\n", 3, "ftp",
          R"(platforms.xintian.report_url: found "ftp://cis/report", expected an http:// or https:// URL)"},
         {"platforms:\n  cnmcsp: { app_token: {a: 1} }\n", 2, "{a", "platforms.cnmcsp.app_token: found a map, expected a string"},

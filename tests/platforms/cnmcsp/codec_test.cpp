@@ -130,7 +130,7 @@ TEST_CASE("a realtime upload carries the section's fields") {
 TEST_SUITE("platforms/cnmcsp/errors") {
 
 TEST_CASE("errors use the examples' lower-case keys and successes the upper-case ones") {
-    auto r = to_response(invalid_field(codes::duplicate_account, "MeterNo", "MeterNo M1 is already registered"));
+    auto r = to_response(make_api_error(codes::duplicate_account, "MeterNo", "MeterNo M1 is already registered"));
     CHECK(r.status == 200);
     CHECK(r.body == R"({"returnCode":"80002009","returnMessage":"数据库中已经存在该用户号或气表号，开户失败: MeterNo M1 is already registered"})");
     CHECK(success_body() == R"({"ReturnCode":"0","ReturnMessage":"接口功能执行成功"})");
