@@ -169,6 +169,35 @@ TEST_CASE_FIXTURE(cnmcsp_fixture, "meterChange without PreSaving moves the old m
     CHECK(with_meter("012345678919", [](auto& m) { return m.billing().balance; }) == meters::money::from_units(55));
 }
 
+TEST_CASE_FIXTURE(cnmcsp_fixture, "meteradd of a meter already opened answers 80002010") {
+    manufacture("M1");
+    loop.call([&] {
+        auto* m = fleet.find("M1");
+        REQUIRE(m != nullptr);
+        fleet.apply(*m, meters::commands::open_account{});
+    });
+    CHECK(post_code("meter/meteradd", meter_add_body("U1", "M1")) == "80002010");
+}
+
+TEST_CASE_FIXTURE(cnmcsp_fixture, "meterChange to a meter of another billing mode answers 80002016") {
+    open_meter("U1", "M1");
+    auto body = std::string(ex::meter_change);
+    body.replace(body.find("KYNYN144860"), 11, "U1");
+    body.replace(body.find("012345678912"), 12, "M1");
+    body.replace(body.find(R"("NewMeterParamModel":"CNMCPUJE")"), 31, R"("NewMeterParamModel":"CNMCNBXT")");
+    CHECK(post_code("meter/meterChange", body) == "80002016");
+}
+
+TEST_CASE("strict mode refuses the recharge example's amount sent as a string with 80002002") {
+    auto o = cnmcsp_fixture::default_options();
+    o.conformance = platforms::conformance::strict;
+    cnmcsp_fixture f(o);
+    f.open_meter("KYNYN144860", "012345678912");
+    auto j = f.call_json("fee/recharge", ex::recharge);
+    CHECK(f.code(j) == "80002002");
+    CHECK(j.at("returnMessage").get<std::string>().find("RechargeAmt") != std::string::npos);
+}
+
 TEST_CASE_FIXTURE(cnmcsp_fixture, "ReadCurrentData answers from each meter's last report") {
     open_meter("U1", "M1");
     open_meter("U2", "M2", "CNMCNBXT", "0");

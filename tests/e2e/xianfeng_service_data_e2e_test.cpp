@@ -39,10 +39,6 @@ bool all_strings(json const& v) {
     return v.is_string();
 }
 
-bool is_digits(std::string const& s, std::size_t n) {
-    return s.size() == n && s.find_first_not_of("0123456789") == std::string::npos;
-}
-
 /// "-12.3" style: optional sign, digits, a point and exactly `places` decimals.
 bool has_places(json const& v, std::size_t places) {
     if (!v.is_string()) return false;
