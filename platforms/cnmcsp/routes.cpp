@@ -140,6 +140,20 @@ void platform::add_routes(sim::http::router& r) {
     r.post("/rest/Standard/price/batchChangePrice", ep("cnmcsp §5.3.11", &I::do_batch_change_price));
     r.post("/rest/Standard/valve/controlValve", ep("cnmcsp §5.3.12", &I::do_control_valve));
     r.post("/rest/Standard/fee/remainOption", ep("cnmcsp §5.3.13", &I::do_remain_option));
+    // Unknown paths and methods answer in the vendor's shape, with HTTP 404 / 405.
+    r.set_fallback([](sim::http::request const& req, sim::http::route_miss why) {
+        bool const wrong_method = why == sim::http::route_miss::method_not_allowed;
+        std::string what = wrong_method ? "method " + std::string(req.method) + " is not allowed on "
+                                        : std::string("no such endpoint: ");
+        what += std::string(req.path);
+        what += " (spec §5.3: POST /rest/Standard/...)";
+        auto out = to_response(make_api_error(codes::bad_field, "", std::move(what)));
+        sim::http::response res;
+        res.status = wrong_method ? 405u : 404u;
+        res.body = std::move(out.body);
+        if (wrong_method) res.headers.emplace_back("Allow", "POST");
+        return res;
+    });
 }
 
 }  // namespace metersim::platforms::cnmcsp

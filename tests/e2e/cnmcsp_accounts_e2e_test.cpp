@@ -53,6 +53,14 @@ TEST_CASE_FIXTURE(cnmcsp_fixture, "an unknown model answers 80002028 and an unkn
     CHECK(post_code("meter/meteradd", body) == "80002029");
 }
 
+TEST_CASE_FIXTURE(cnmcsp_fixture, "an unknown path answers 404 in the vendor's shape") {
+    auto a = call("meter/nosuch", "{}");
+    CHECK(a.status == 404);
+    CHECK(code(json::parse(a.body)) == "80002003");
+    auto g = http_request("GET", "127.0.0.1", port, "/rest/Standard/meter/meteradd", auth_headers());
+    CHECK(g.status == 405);
+}
+
 TEST_CASE_FIXTURE(cnmcsp_fixture, "a missing required field answers 80002003 naming it") {
     auto j = call_json("meter/meteradd", R"({"UserID":"U1","UserName":"U1","PreSaving":0,"MeterID":"M1"})");
     CHECK(code(j) == "80002003");
