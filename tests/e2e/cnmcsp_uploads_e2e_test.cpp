@@ -65,6 +65,21 @@ TEST_CASE("the alarm map renames alarms and can silence one") {
     CHECK(alarms[0].at("AlarmMessage") == "magnet");
 }
 
+TEST_CASE("with upload_cleared_alarms an alarm's clearing is uploaded too") {
+    auto o = cnmcsp_fixture::default_options();
+    o.upload_cleared_alarms = true;
+    cnmcsp_fixture f(o);
+    f.open_meter("U1", "M1");
+    f.inject("M1", meters::events::alarm{meters::alarm_code::small_flow});
+    f.advance(std::chrono::minutes{5});
+    f.inject("M1", meters::events::clear_alarm{meters::alarm_code::small_flow});
+    auto alarms = f.pushes("/cis/alarm");
+    REQUIRE(alarms.size() == 2);
+    CHECK(alarms[1].at("AlarmType") == "0013H");
+    CHECK(alarms[1].at("AlarmMessage") == "小流量解除");
+    CHECK(alarms[1].at("AlarmTime") == "2026-01-01 00:05:00");
+}
+
 TEST_CASE_FIXTURE(cnmcsp_fixture, "uploads are retried while the CIS is down, with the same serial, and none is lost") {
     open_meter("U1", "M1");
     auto const before = cis.request_count();
