@@ -152,6 +152,7 @@ void serve_app::start_listeners() {
 
     sim::http::router admin_routes;
     sim::add_admin_routes(admin_routes, p.admin);
+    p.platforms->add_admin_routes(admin_routes);
     p.servers.push_back(std::make_unique<sim::http::server>(
         *io_, std::move(admin_routes), listener_options(cfg_, cfg_.admin.listen, 0)));
     admin_port_ = p.servers.back()->port();

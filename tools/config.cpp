@@ -1,5 +1,7 @@
 #include "tools/config.hpp"
 
+#include "meters/alarms.hpp"
+
 #include <algorithm>
 #include <arpa/inet.h>
 #include <cassert>
@@ -282,6 +284,54 @@ public:
         listens_.push_back({f.path, f.mark(), *a});
     }
 
+    void read_hex(field const& f, std::string& out, std::initializer_list<std::size_t> lengths) {
+        std::string expected = "hex digits, ";
+        for (auto n : lengths) expected += fmt::format("{}{}", expected.back() == ' ' ? "" : " or ", n);
+        if (!scalar(f, expected)) return;
+        auto const& s = f.value.Scalar();
+        if (s.empty()) {  // "" is "not set" (what --print-config writes for an unset key)
+            out.clear();
+            return;
+        }
+        bool const hex = std::all_of(s.begin(), s.end(), [](char ch) { return std::isxdigit(static_cast<unsigned char>(ch)) != 0; });
+        if (!hex || std::find(lengths.begin(), lengths.end(), s.size()) == lengths.end()) return wrong(f, expected);
+        out = s;
+    }
+
+    void read_envelope(field const& f, cnmcsp_envelope_config& out) {
+        for (auto& g : entries(f.value, f.mark(), f.path, {"enabled", "des3_key_hex", "mac_key_hex", "iv_hex"})) {
+            auto k = key_of(g);
+            if (k == "enabled") read_bool(g, out.enabled);
+            else if (k == "des3_key_hex") read_hex(g, out.des3_key_hex, {32, 48});
+            else if (k == "mac_key_hex") read_hex(g, out.mac_key_hex, {32});
+            else read_hex(g, out.iv_hex, {16});
+        }
+        if (out.enabled && (out.des3_key_hex.empty() || out.mac_key_hex.empty()))
+            error_at(f.mark(), fmt::format("{}: found enabled: true without des3_key_hex and mac_key_hex, "
+                                           "expected both keys when the envelope is on", f.path));
+    }
+
+    void read_alarm_map(field const& f, std::map<std::string, cnmcsp_alarm_text>& out) {
+        if (f.value.IsNull()) return;
+        if (!f.value.IsMap()) return wrong(f, "a map from alarm codes (\"0009H\") to {type, message}");
+        for (auto it = f.value.begin(); it != f.value.end(); ++it) {
+            YAML::Node const& k = it->first;
+            std::string code = k.IsScalar() ? k.Scalar() : std::string{};
+            if (!k.IsScalar() || !meters::parse_alarm_code(code)) {
+                error_at(k.Mark(), fmt::format("{}: found {}, expected an alarm code of the Xianfeng table "
+                                               "such as \"0009H\"", f.path, describe(k)));
+                continue;
+            }
+            field entry{k, it->second, fmt::format("{}.{}", f.path, code)};
+            cnmcsp_alarm_text text;
+            for (auto& g : entries(entry.value, k.Mark(), entry.path, {"type", "message"})) {
+                if (key_of(g) == "type") read(g, text.type);
+                else read(g, text.message);
+            }
+            out[code] = std::move(text);
+        }
+    }
+
     void read_speed(field const& f, double& out) {
         constexpr std::string_view expected = "a number greater than 0 and at most 1e9";
         if (!scalar(f, expected)) return;
@@ -390,7 +440,7 @@ private:
                 x.body_limit = c.http.body_limit;
                 for (auto& g : entries(p.value, p.key.Mark(), p.path,
                                        {"listen", "app_token", "app_secret", "auth_window_s", "realtime_url", "alarm_url",
-                                        "body_limit"})) {
+                                        "body_limit", "envelope", "alarm_map"})) {
                     auto k = key_of(g);
                     if (k == "listen") read_listen(g, x.listen);
                     else if (k == "app_token") read(g, x.app_token);
@@ -398,6 +448,8 @@ private:
                     else if (k == "auth_window_s") read_int(g, x.auth_window_s, 0, 86'400 * 366);
                     else if (k == "realtime_url") read_url(g, x.realtime_url);
                     else if (k == "alarm_url") read_url(g, x.alarm_url);
+                    else if (k == "envelope") read_envelope(g, x.envelope);
+                    else if (k == "alarm_map") read_alarm_map(g, x.alarm_map);
                     else read_int(g, x.body_limit, 1, 1LL << 30);
                 }
                 default_listen(p.path, p.key.Mark(), x.listen);
@@ -537,14 +589,6 @@ private:
     std::optional<field> outbox_cap_field_;
 };
 
-std::string quoted(std::string_view s) {
-    std::string out = "\"";
-    for (char ch : s) {
-        if (ch == '"' || ch == '\\') out += '\\';
-        out += ch;
-    }
-    return out + "\"";
-}
 
 }  // namespace
 
@@ -602,62 +646,6 @@ config default_config() {
     auto r = parse_config(embedded_default, "<embedded default>");
     assert(r.has_value());
     return std::move(r).value();
-}
-
-std::string to_yaml(config const& c) {
-    std::string out;
-    auto line = [&out](std::string const& s) { out += s + '\n'; };
-    line(fmt::format("state: {}", quoted(c.state)));
-    line(fmt::format("timezone: {}", quoted(c.timezone)));
-    line(fmt::format("clock: {{ mode: {}, speed: {}, start: {} }}", sim::to_string(c.clock.mode), c.clock.speed,
-                     quoted(c.clock.start_text)));
-    line(fmt::format("conformance: {}", to_string(c.conformance)));
-    line(fmt::format("admin: {{ listen: {} }}", quoted(c.admin.listen.to_string())));
-    auto const& p = c.platforms;
-    if (p.cnmcsp || p.xianfeng || p.xintian) line("platforms:");
-    else line("platforms: {}");
-    if (auto const& x = p.cnmcsp) {
-        line("  cnmcsp:");
-        line(fmt::format("    listen: {}", quoted(x->listen.to_string())));
-        line(fmt::format("    app_token: {}", quoted(x->app_token)));
-        line(fmt::format("    app_secret: {}", quoted(x->app_secret)));
-        line(fmt::format("    auth_window_s: {}", x->auth_window_s));
-        line(fmt::format("    realtime_url: {}", quoted(x->realtime_url)));
-        line(fmt::format("    alarm_url: {}", quoted(x->alarm_url)));
-        line(fmt::format("    body_limit: {}", x->body_limit));
-    }
-    if (auto const& x = p.xianfeng) {
-        line("  xianfeng:");
-        line(fmt::format("    listen: {}", quoted(x->listen.to_string())));
-        line(fmt::format("    company_code: {}", quoted(x->company_code)));
-        line(fmt::format("    key: {}", quoted(x->key)));
-        line(fmt::format("    merchant_id: {}", quoted(x->merchant_id)));
-        line(fmt::format("    report_url: {}", quoted(x->report_url)));
-        line(fmt::format("    response_url: {}", quoted(x->response_url)));
-        line(fmt::format("    freshness_window_s: {}", x->freshness_window_s));
-        line(fmt::format("    replay_check: {}", x->replay_check));
-        line(fmt::format("    auto_provision: {}", x->auto_provision));
-        line(fmt::format("    body_limit: {}", x->body_limit));
-    }
-    if (auto const& x = p.xintian) {
-        line("  xintian:");
-        line(fmt::format("    listen: {}", quoted(x->listen.to_string())));
-        line(fmt::format("    app_id: {}", quoted(x->app_id)));
-        line(fmt::format("    app_secret: {}", quoted(x->app_secret)));
-        line(fmt::format("    auth_window_s: {}", x->auth_window_s));
-        line(fmt::format("    report_url: {}", quoted(x->report_url)));
-        line(fmt::format("    body_limit: {}", x->body_limit));
-    }
-    if (c.fleet.empty()) line("fleet: []");
-    else line("fleet:");
-    for (auto const& e : c.fleet)
-        line(fmt::format("  - {{ platform: {}, model: {}, count: {}, id_prefix: {} }}", e.platform, quoted(e.model),
-                         e.count, quoted(e.id_prefix)));
-    line(fmt::format("http: {{ body_limit: {}, header_timeout_ms: {}, idle_timeout_ms: {}, max_connections: {} }}",
-                     c.http.body_limit, c.http.header_timeout_ms, c.http.idle_timeout_ms, c.http.max_connections));
-    line(fmt::format("outbox: {{ backoff_base_ms: {}, backoff_cap_ms: {} }}", c.outbox.backoff_base_ms,
-                     c.outbox.backoff_cap_ms));
-    return out;
 }
 
 }  // namespace metersim::tools

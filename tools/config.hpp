@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -43,6 +44,22 @@ struct admin_config {
     listen_address listen{"127.0.0.1", 8800};
 };
 
+/// CNMCSP §4.2 body envelope: 3DES-CBC + ISO 9797-1 MAC algorithm 3 (platforms/cnmcsp/README.md).
+struct cnmcsp_envelope_config {
+    bool enabled = false;
+    std::string des3_key_hex;                   ///< 32 or 48 hex digits
+    std::string mac_key_hex;                    ///< 32 hex digits
+    std::string iv_hex = "0000000000000000";   ///< 16 hex digits
+    auto operator<=>(cnmcsp_envelope_config const&) const = default;
+};
+
+/// What CNMCSP's alarm upload (§6.2) says for one canonical alarm code.
+struct cnmcsp_alarm_text {
+    std::string type;     ///< AlarmType
+    std::string message;  ///< AlarmMessage
+    auto operator<=>(cnmcsp_alarm_text const&) const = default;
+};
+
 /// Per-platform settings. A URL left empty means that push is not sent.
 struct cnmcsp_config {
     listen_address listen{"127.0.0.1", 8801};
@@ -52,6 +69,10 @@ struct cnmcsp_config {
     std::string realtime_url;
     std::string alarm_url;
     std::size_t body_limit = 0;  ///< bytes; 0 in the struct means "http.body_limit" (resolved by the loader)
+    cnmcsp_envelope_config envelope;
+    /// Canonical alarm code text ("0009H") -> AlarmType/AlarmMessage, over the default mapping
+    /// (AlarmType = the code, AlarmMessage = its Chinese name).
+    std::map<std::string, cnmcsp_alarm_text> alarm_map;
 };
 
 struct xianfeng_config {

@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include "meters/alarms.hpp"
 #include "platforms/cnmcsp/platform.hpp"
 #include "platforms/common/api_error.hpp"
 #include "platforms/xianfeng/platform.hpp"
@@ -30,6 +31,14 @@ platforms::cnmcsp::options cnmcsp_options(config const& cfg, cnmcsp_config const
     o.alarm_url = c.alarm_url;
     o.conformance = to_platform(cfg.conformance);
     o.utc_offset = std::chrono::minutes{cfg.zone.minutes};
+    o.envelope.enabled = c.envelope.enabled;
+    o.envelope.des3_key_hex = c.envelope.des3_key_hex;
+    o.envelope.mac_key_hex = c.envelope.mac_key_hex;
+    o.envelope.iv_hex = c.envelope.iv_hex;
+    for (auto const& [code_text, text] : c.alarm_map) {
+        auto code = meters::parse_alarm_code(code_text);  // the loader checked it
+        if (code) o.alarm_map[*code] = platforms::cnmcsp::alarm_mapping{text.type, text.message};
+    }
     return o;
 }
 
@@ -99,5 +108,9 @@ platform_set::platform_set(config const& cfg, platform_parts parts)
 }
 
 platform_set::~platform_set() = default;
+
+void platform_set::add_admin_routes(sim::http::router& admin) {
+    if (impl_->xianfeng) impl_->xianfeng->add_admin_routes(admin);
+}
 
 }  // namespace metersim::tools

@@ -47,6 +47,9 @@ public:
     platform_set(platform_set const&) = delete;
     platform_set& operator=(platform_set const&) = delete;
 
+    /// Adds the platforms' own admin routes (Xianfeng concentrators) to the admin router.
+    void add_admin_routes(sim::http::router& admin);
+
     /// The listeners to start, moved out by the caller once.
     std::vector<platform_listener>& listeners() noexcept { return listeners_; }
 

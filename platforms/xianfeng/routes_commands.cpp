@@ -51,7 +51,7 @@ endpoint_result platform::impl::do_creat_cmd(exchange& ex) {
     if (commands.queued(d.device_id) >= opts.max_queued_commands)  // spec: appendix 7 500014
         return fail<std::string>(make_api_error(
             codes::command_create_failed, "deviceId",
-            "device " + d.device_no + " already has " + std::to_string(opts.max_queued_commands) +
+            "deviceId " + d.device_id + " already has " + std::to_string(opts.max_queued_commands) +
                 " commands waiting for its next session"));
 
     auto const now = sched.now();

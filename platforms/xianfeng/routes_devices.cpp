@@ -87,7 +87,7 @@ endpoint_result platform::impl::do_register(exchange& ex) {
         if (m->meter.model().protocol.empty())
             return fail<std::string>(make_api_error(
                 codes::protocol_not_found, "deviceNo",
-                "model " + m->entry->key + " of device " + device_no + " has no protocol code"));
+                "deviceNo " + device_no + " is of model " + m->entry->key + ", which has no protocol code"));
         if (auto e = check_concentrator(device_no)) return fail<std::string>(*e);
         d = &device_of(*m);
     }

@@ -181,14 +181,16 @@ TEST_CASE_FIXTURE(service_fixture, "meterStatus flags follow the meter (appendix
         run_command(id, no, R"({"method":"VALVE_CONTROL","paras":{"controlFlag":1}})");
         advance(10s);  // the valve takes seconds to close
         wake(no);
-        auto const& g = *block(last_report(no), "GeneralDataInfo");
+        auto const msg = last_report(no);
+        auto const& g = *block(msg, "GeneralDataInfo");
         CHECK(g.at("valveState") == "2");
         CHECK(g.at("meterStatus").at("remoteCloseValve") == "1");
     }
     SUBCASE("a low battery: pressureLack and the voltage") {
         inject(no, meters::events::battery{3200});
         wake(no);
-        auto const& g = *block(last_report(no), "GeneralDataInfo");
+        auto const msg = last_report(no);
+        auto const& g = *block(msg, "GeneralDataInfo");
         CHECK(g.at("batteryVoltage") == "3.20");
         CHECK(g.at("meterStatus").at("pressureLack") == "1");
     }
@@ -219,11 +221,12 @@ TEST_CASE_FIXTURE(service_fixture, "meterStatus flags follow the meter (appendix
                               row{alarm_code::external_abnormal, "leakAlarm"},
                               row{alarm_code::single_pipe, "singleCount"}, row{alarm_code::break_line, "breakLine"},
                               row{alarm_code::valve_abnormal, "valveDamage"}}) {
-            CAPTURE(r.flag);
+            std::string const flag = r.flag;
+            CAPTURE(flag);
             inject(no, meters::events::alarm{r.code});
             wake(no);
-            auto const& status = block(last_report(no), "GeneralDataInfo")->at("meterStatus");
-            CHECK(status.at(r.flag) == "1");
+            auto const msg = last_report(no);
+            CHECK(block(msg, "GeneralDataInfo")->at("meterStatus").at(r.flag) == "1");
             inject(no, meters::events::clear_alarm{r.code});
             inject(no, meters::events::button{});  // reopens a valve the alarm closed
             wake(no);

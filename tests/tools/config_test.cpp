@@ -104,7 +104,9 @@ clock:
 conformance: strict
 admin: { listen: "0.0.0.0:9000" }
 platforms:
-  cnmcsp: { listen: "[::1]:9001", app_token: t, app_secret: s, auth_window_s: 0, realtime_url: "http://cis/rt", alarm_url: "https://cis/al", body_limit: 2048 }
+  cnmcsp: { listen: "[::1]:9001", app_token: t, app_secret: s, auth_window_s: 0, realtime_url: "http://cis/rt", alarm_url: "https://cis/al", body_limit: 2048,
+            envelope: { enabled: true, des3_key_hex: 0123456789abcdeffedcba9876543210, mac_key_hex: 00112233445566778899aabbccddeeff },
+            alarm_map: { "0009H": { type: "MAG", message: "磁干扰" } } }
   xianfeng:
     listen: localhost:0
     company_code: "000123"
@@ -134,6 +136,9 @@ outbox: { backoff_base_ms: 100, backoff_cap_ms: 1000 }
     CHECK(c.platforms.cnmcsp->realtime_url == "http://cis/rt");
     CHECK(c.platforms.cnmcsp->body_limit == 2048);
     CHECK(c.platforms.cnmcsp->auth_window_s == 0);  // 0 turns the window off
+    CHECK(c.platforms.cnmcsp->envelope.enabled);
+    CHECK(c.platforms.cnmcsp->envelope.iv_hex == "0000000000000000");
+    CHECK(c.platforms.cnmcsp->alarm_map.at("0009H") == tools::cnmcsp_alarm_text{"MAG", "磁干扰"});
     CHECK(c.platforms.xintian->auth_window_s == 60);
     CHECK(c.platforms.xianfeng->listen == tools::listen_address{"localhost", 0});
     CHECK(c.platforms.xianfeng->company_code == "000123");
@@ -195,6 +200,12 @@ TEST_CASE("each kind of bad input is reported at its line and column with what w
         {"platforms:\n  xianfeng:\n    freshness_window_s: -5\n", 3, "-5",
          "platforms.xianfeng.freshness_window_s: found \"-5\", expected an integer from 0 to"},
         {"platforms:\n  xianfeng:\n    freshness_window_s: 1.5\n", 3, "1.5", "expected an integer"},
+        {"platforms:\n  cnmcsp:\n    alarm_map: { \"9999H\": { type: x } }\n", 3, "\"9999H",
+         "platforms.cnmcsp.alarm_map: found \"9999H\", expected an alarm code"},
+        {"platforms:\n  cnmcsp:\n    envelope: { mac_key_hex: abc }\n", 3, "abc",
+         "platforms.cnmcsp.envelope.mac_key_hex: found \"abc\", expected hex digits, 32"},
+        {"platforms:\n  cnmcsp:\n    envelope: { enabled: true }\n", 3, "{",
+         "expected both keys when the envelope is on"},
         {"platforms:\n  xintian:\n    auth_window_s: -1\n", 3, "-1",
          "platforms.xintian.auth_window_s: found \"-1\", expected an integer from 0 to"},
         {"platforms:\n  xintian:\n    report_url: ftp://cis/report\n", 3, "ftp",

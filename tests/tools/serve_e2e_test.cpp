@@ -78,6 +78,10 @@ TEST_CASE("the admin API drives a meter of the default fleet through virtual tim
     auto meter = s.admin("GET", "/admin/meters/" + no);
     CHECK(meter.body.find("\"reading\":\"1.5000\"") != std::string::npos);
 
+    // The Xianfeng platform's own admin routes are served on the admin listener too.
+    auto concentrators = s.admin("GET", "/admin/xianfeng/concentrators");
+    CHECK(concentrators.status == 200);
+
     auto advanced = s.admin("POST", "/admin/clock/advance", R"({"seconds": 86400})");
     CHECK(advanced.status == 200);
     auto clock = s.admin("GET", "/admin/clock");
