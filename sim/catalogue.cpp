@@ -105,6 +105,17 @@ void add_xintian(catalogue& c) {
     e.xintian_pay_type = 1;
     c.add(std::move(e));
 
+    // Postpaid (§3.7.1 CreateMeter PayType 1 后付费): the meter still bills at its ladder prices
+    // (GetUserInfo calls it 表端计费) and takes RemotePay, but a balance below zero is owed, not
+    // enforced: nothing on the meter closes the valve for lack of money.
+    auto postpaid = nb_diaphragm("xt-nb-postpaid", "xintian-nb", billing_mode::money_prepaid);
+    postpaid.close_on = meters::credit_close::stays_open;
+    e = entry("xt-nb-postpaid", "xintian", "51",
+              "Xintian NB-IoT meter, postpaid (CreateMeter PayType 1), MeterTypeID 51",
+              std::move(postpaid));
+    e.xintian_pay_type = 1;
+    c.add(std::move(e));
+
     // Third-party billing (§3.6): the CIS prices every report and sets balance and valve.
     auto third = nb_diaphragm("xt-nb-thirdparty", "xintian-nb", billing_mode::backend);
     e = entry("xt-nb-thirdparty", "xintian", "51",

@@ -26,6 +26,15 @@ meters::duration backoff_delay(backoff_policy const& policy, unsigned failures) 
     return meters::duration{std::min(wait, cap)};
 }
 
+namespace {
+bool is_content_type(std::string_view name) noexcept {
+    constexpr std::string_view wanted = "content-type";
+    return std::equal(name.begin(), name.end(), wanted.begin(), wanted.end(), [](char a, char b) {
+        return (a >= 'A' && a <= 'Z' ? static_cast<char>(a - 'A' + 'a') : a) == b;
+    });
+}
+}  // namespace
+
 bool accept_2xx(unsigned status, std::string_view /*body*/) noexcept { return status >= 200 && status < 300; }
 
 struct outbox::state : std::enable_shared_from_this<state> {
@@ -122,6 +131,9 @@ void outbox::state::attempt(std::uint64_t id) {
     req.method = "POST";
     req.url = e.p.url;
     req.headers = e.p.headers;
+    // The client writes Content-Type itself (skipping a header of that name): pass the push's.
+    for (auto const& [name, value] : e.p.headers)
+        if (is_content_type(name)) req.content_type = value;
     req.body = e.p.body;  // the same bytes, and so the same serial, on every attempt
     client.send(std::move(req), [weak = weak_from_this(), id](http::client_reply reply) {
         if (auto self = weak.lock()) self->on_reply(id, std::move(reply));

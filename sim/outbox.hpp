@@ -54,7 +54,7 @@ struct push {
     std::string kind;       ///< "report", "alarm", "command_result", "billing_report": picks the predicate
     std::string meter_no;
     std::string url;        ///< http://host:port/path
-    std::vector<std::pair<std::string, std::string>> headers;
+    std::vector<std::pair<std::string, std::string>> headers;  ///< a Content-Type here replaces the client's default
     std::string body;       ///< final bytes, the vendor's serial already inside
     std::string serial_no;  ///< the vendor's request serial (stable across retries), for the journal
 };

@@ -5,21 +5,11 @@
 #include <exception>
 
 #include "platforms/cnmcsp/platform_impl.hpp"
+#include "platforms/common/exchange_journal.hpp"
 
 namespace metersim::platforms::cnmcsp {
 
 namespace {
-
-std::vector<sim::deviation> to_journal(std::vector<deviation> const& ds) {
-    std::vector<sim::deviation> out;
-    out.reserve(ds.size());
-    for (auto const& d : ds) {
-        std::string rule = d.rule;
-        if (!d.detail.empty()) rule += " (" + d.detail + ")";
-        out.push_back(sim::deviation{d.field, std::move(rule), d.section});
-    }
-    return out;
-}
 
 /// spec: cnmcsp §4.1.1 Content-Type application/json;charset=utf-8 (required).
 std::optional<api_error> check_content_type(exchange& ex) {
@@ -76,23 +66,11 @@ sim::http::handler platform::impl::endpoint(
         if (keys) {
             if (auto sealed = seal(*keys, out.body)) out.body = std::move(sealed.value());
         }
-        sim::journal_entry j;
-        j.virtual_time = sched.now();
-        j.dir = sim::direction::in;
-        j.platform = std::string(platform_name);
-        j.method = std::string(req.method);
-        j.target = std::string(req.target);
-        j.meter_no = ex.meter_no;
-        j.request_body = plain_body.empty() ? std::string(req.body) : plain_body;
-        j.status = out.status;
-        j.response_body = out.body;
-        j.verdict = std::move(verdict);
-        j.deviations = to_journal(ex.ctx.deviations);
-        journal.append(std::move(j));
-        sim::http::response res;
-        res.status = out.status;
-        res.body = std::move(out.body);
-        return res;
+        // The journal keeps the plain request of an envelope.
+        std::string_view const recorded = plain_body.empty() ? req.body : std::string_view(plain_body);
+        inbound_exchange in{.platform = platform_name, .req = req, .request_body = recorded,
+                            .meter_no = ex.meter_no, .verdict = std::move(verdict), .deviations = ex.ctx.deviations};
+        return journal_and_answer(journal, sched.now(), std::move(in), std::move(out));
     };
 }
 

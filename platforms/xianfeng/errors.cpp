@@ -2,6 +2,7 @@
 
 #include <array>
 
+#include "platforms/common/error_message.hpp"
 #include "platforms/common/json_reader.hpp"
 
 namespace metersim::platforms::xianfeng {
@@ -70,17 +71,11 @@ constexpr std::array<code_info, 53> table{{
 std::span<code_info const> all_codes() noexcept { return table; }
 
 std::string_view meaning_of(std::string_view code) noexcept {
-    for (auto const& row : table)
-        if (row.code == code) return row.meaning;
-    return {};
+    return meaning_in(all_codes(), code);
 }
 
 vendor_response to_response(api_error const& e) {
-    std::string message(meaning_of(e.code));
-    if (!e.message.empty()) {
-        if (!message.empty()) message += ": ";
-        message += e.message;
-    }
+    std::string const message = error_message(meaning_of(e.code), e.message);
     std::string body;
     body.reserve(64 + e.code.size() + message.size());
     body += R"({"responseCode":)";

@@ -3,6 +3,7 @@
 
 #include <exception>
 
+#include "platforms/common/exchange_journal.hpp"
 #include "platforms/common/field_check.hpp"
 #include "platforms/xianfeng/platform_impl.hpp"
 
@@ -35,17 +36,6 @@ std::optional<api_error> admit(exchange& ex, authenticator& auth, bool needs_com
     return std::nullopt;
 }
 
-std::vector<sim::deviation> to_journal(std::vector<deviation> const& ds) {
-    std::vector<sim::deviation> out;
-    out.reserve(ds.size());
-    for (auto const& d : ds) {
-        std::string rule = d.rule;
-        if (!d.detail.empty()) rule += " (" + d.detail + ")";
-        out.push_back(sim::deviation{d.field, std::move(rule), d.section});
-    }
-    return out;
-}
-
 }  // namespace
 
 sim::http::handler platform::impl::endpoint(std::string_view section, bool needs_company,
@@ -73,23 +63,9 @@ sim::http::handler platform::impl::endpoint(std::string_view section, bool needs
             out = to_response(make_api_error(codes::bad_parameter, "", std::string("internal error: ") + e.what()));
             verdict = "error";
         }
-        sim::journal_entry j;
-        j.virtual_time = sched.now();
-        j.dir = sim::direction::in;
-        j.platform = "xianfeng";
-        j.method = std::string(req.method);
-        j.target = std::string(req.target);
-        j.meter_no = ex.meter_no;
-        j.request_body = std::string(req.body);
-        j.status = out.status;
-        j.response_body = out.body;
-        j.verdict = std::move(verdict);
-        j.deviations = to_journal(ex.ctx.deviations);
-        journal.append(std::move(j));
-        sim::http::response res;
-        res.status = out.status;
-        res.body = std::move(out.body);
-        return res;
+        inbound_exchange in{.platform = "xianfeng", .req = req, .request_body = req.body,
+                            .meter_no = ex.meter_no, .verdict = std::move(verdict), .deviations = ex.ctx.deviations};
+        return journal_and_answer(journal, sched.now(), std::move(in), std::move(out));
     };
 }
 

@@ -84,7 +84,7 @@ std::size_t platform::queued(std::string const& meter_no) const {
 bool platform::impl::is_ours(sim::fleet_meter const& m) const { return m.platform() == platform_name; }
 
 bool platform::impl::is_thirdparty(sim::fleet_meter const& m) const {
-    return m.meter.model().billing == meters::billing_mode::backend;
+    return m.entry->xintian_pay_type == 2;
 }
 
 sim::fleet_meter* platform::impl::meter(std::string_view meter_no) {

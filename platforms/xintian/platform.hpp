@@ -44,7 +44,8 @@ struct options {
     platforms::conformance conformance = platforms::conformance::lenient;
     std::chrono::minutes utc_offset{480};  ///< the zone of every vendor timestamp
     std::size_t replay_capacity = 65536;   ///< timestamps remembered at most
-    std::string meter_model = "xt-nb-meter";            ///< CreateMeter PayType 1/3/5 manufactures this
+    std::string postpaid_model = "xt-nb-postpaid";      ///< CreateMeter PayType 1 (后付费) manufactures this
+    std::string meter_model = "xt-nb-meter";            ///< CreateMeter PayType 3/5 manufactures this
     std::string thirdparty_model = "xt-nb-thirdparty";  ///< CreateMeter PayType 6 manufactures this
 };
 

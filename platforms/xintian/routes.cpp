@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <exception>
 
+#include "platforms/common/exchange_journal.hpp"
 #include "platforms/common/field_check.hpp"
 #include "platforms/xintian/platform_impl.hpp"
 #include "sim/scheduler.hpp"
@@ -16,17 +17,6 @@ namespace {
 template <class T>
 api_result<T> fail(api_error e) {
     return meters::unexpected{std::move(e)};
-}
-
-std::vector<sim::deviation> to_journal(std::vector<deviation> const& ds) {
-    std::vector<sim::deviation> out;
-    out.reserve(ds.size());
-    for (auto const& d : ds) {
-        std::string rule = d.rule;
-        if (!d.detail.empty()) rule += " (" + d.detail + ")";
-        out.push_back(sim::deviation{d.field, std::move(rule), d.section});
-    }
-    return out;
 }
 
 }  // namespace
@@ -60,23 +50,9 @@ sim::http::handler platform::impl::handler(
             out = to_response(ep, make_api_error(codes::unknown_error, "", std::string("internal error: ") + e.what()));
             verdict = "error";
         }
-        sim::journal_entry j;
-        j.virtual_time = sched.now();
-        j.dir = sim::direction::in;
-        j.platform = std::string(platform_name);
-        j.method = std::string(req.method);
-        j.target = std::string(req.target);
-        j.meter_no = ex.meter_no;
-        j.request_body = std::string(req.body);
-        j.status = out.status;
-        j.response_body = out.body;
-        j.verdict = std::move(verdict);
-        j.deviations = to_journal(ex.ctx.deviations);
-        journal.append(std::move(j));
-        sim::http::response res;
-        res.status = out.status;
-        res.body = std::move(out.body);
-        return res;
+        inbound_exchange in{.platform = platform_name, .req = req, .request_body = req.body,
+                            .meter_no = ex.meter_no, .verdict = std::move(verdict), .deviations = ex.ctx.deviations};
+        return journal_and_answer(journal, sched.now(), std::move(in), std::move(out));
     };
 }
 

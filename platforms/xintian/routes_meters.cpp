@@ -78,7 +78,10 @@ endpoint_result platform::impl::create_meter(exchange& ex, object_reader const& 
         id.meter_no = a.meter_addr;
         id.user_no = a.user_code;
         id.imei = a.imei;
-        auto made = fleet.manufacture(sim::manufacture_request{third ? opts.thirdparty_model : opts.meter_model, id});
+        auto const& model = third ? opts.thirdparty_model
+                            : a.pay_type == "1" ? opts.postpaid_model
+                                                : opts.meter_model;
+        auto made = fleet.manufacture(sim::manufacture_request{model, id});
         if (!made) return fail<std::string>(db_error("MeterAddr", made.error()));
         m = *made;
     } else {

@@ -8,24 +8,13 @@
 #include <nlohmann/json.hpp>
 
 #include <chrono>
-#include <memory>
 #include <string>
 #include <vector>
 
-#include "meters/meter.hpp"
 #include "platforms/cnmcsp/auth.hpp"
 #include "platforms/cnmcsp/platform.hpp"
-#include "sim/catalogue.hpp"
-#include "sim/clock.hpp"
-#include "sim/fleet.hpp"
-#include "sim/http/client.hpp"
-#include "sim/http/server.hpp"
-#include "sim/journal.hpp"
-#include "sim/outbox.hpp"
-#include "sim/scheduler.hpp"
-#include "tests/support/cis_receiver.hpp"
 #include "tests/support/http_client.hpp"
-#include "tests/support/loopback.hpp"
+#include "tests/support/platform_harness.hpp"
 
 namespace metersim::test {
 
@@ -38,30 +27,11 @@ inline constexpr char const* cn_secret = "cis-demo-secret";
 /// 2026-01-01 00:00:00 +08:00.
 inline meters::instant cn_start() { return meters::instant_from_ms(1'767'196'800'000); }
 
-struct cnmcsp_fixture {
-    cis_receiver cis;
-    loopback loop;
-    sim::clock clk{sim::clock_mode::stepped, 1.0, cn_start()};
-    sim::scheduler sched{clk};
-    sim::catalogue cat = sim::catalogue::builtin();
-    sim::fleet fleet{sched, cat, sim::fleet_options{}};
-    sim::journal journal{10000};
-    sim::memory_outbox_store store;
-    std::unique_ptr<sim::http::client> client;
-    std::unique_ptr<sim::outbox> outbox;
-    std::unique_ptr<cn::platform> platform;
-    std::unique_ptr<sim::http::server> server;
-    std::uint16_t port = 0;
+struct cnmcsp_fixture : platform_harness<cnmcsp_fixture, cn::platform, cn::options> {
+    static constexpr char const* default_model = "cn-nb-money";
 
-    explicit cnmcsp_fixture(cn::options o = default_options()) { start(std::move(o)); }
-    ~cnmcsp_fixture() {
-        loop.call([&] {
-            server.reset();
-            platform.reset();
-            outbox.reset();
-            client.reset();
-        });
-        loop.stop();
+    explicit cnmcsp_fixture(cn::options o = default_options()) : platform_harness(cn_start()) {
+        start(std::move(o));
     }
 
     static cn::options default_options() {
@@ -75,26 +45,7 @@ struct cnmcsp_fixture {
     void start(cn::options o) {
         if (o.realtime_url.empty()) o.realtime_url = cis.url("/cis/realtime");
         if (o.alarm_url.empty()) o.alarm_url = cis.url("/cis/alarm");
-        loop.call([&] {
-            client = std::make_unique<sim::http::client>(loop.io());
-            sim::outbox_options oo;
-            oo.backoff = {std::chrono::seconds{1}, std::chrono::seconds{8}};
-            outbox = std::make_unique<sim::outbox>(*client, sched, store, &journal, oo);
-            platform = std::make_unique<cn::platform>(std::move(o), fleet, *outbox, journal, sched);
-            sim::http::router r;
-            platform->add_routes(r);
-            server = std::make_unique<sim::http::server>(loop.io(), std::move(r));
-            port = server->port();
-        });
-    }
-
-    void manufacture(std::string const& no, std::string const& model = "cn-nb-money") {
-        loop.call([&] {
-            meters::meter_identity id;
-            id.meter_no = no;
-            auto r = fleet.manufacture(sim::manufacture_request{model, id});
-            REQUIRE(r.has_value());
-        });
+        start_platform(std::move(o));
     }
 
     /// Fresh, valid §4.1 headers at wall time.
@@ -152,40 +103,6 @@ struct cnmcsp_fixture {
                     std::string const& model = "CNMCPUJE", std::string const& presaving = "100") {
         REQUIRE(post_code("meter/meteradd", meter_add_body(user, meter, model, presaving)) == "0");
         wake(meter);
-    }
-
-    void settle() {
-        bool idle = loop.run_and_wait(
-            [this](auto done) { outbox->when_idle([done] { done->set_value(); }); });
-        REQUIRE(idle);
-    }
-    void advance(meters::duration d) {
-        loop.call([&] { sched.advance(d); });
-        settle();
-    }
-    void wake(std::string const& no) { inject(no, meters::events::wake{}); }
-    void inject(std::string const& no, meters::event e) {
-        loop.call([&] {
-            auto* m = fleet.find(no);
-            REQUIRE(m != nullptr);
-            fleet.inject(*m, e);
-        });
-        settle();
-    }
-    /// Reads the meter's state on the loop.
-    template <class F>
-    auto with_meter(std::string const& no, F&& fn) {
-        return loop.call([&] {
-            auto* m = fleet.find(no);
-            REQUIRE(m != nullptr);
-            return fn(m->meter);
-        });
-    }
-    std::vector<json> pushes(std::string const& path) {
-        std::vector<json> out;
-        for (auto const& r : cis.requests())
-            if (r.target == path) out.push_back(json::parse(r.body));
-        return out;
     }
 };
 

@@ -9,25 +9,15 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <string>
-#include <vector>
 
-#include "meters/meter.hpp"
 #include "platforms/common/timestamp.hpp"
 #include "platforms/xianfeng/platform.hpp"
 #include "platforms/xianfeng/token.hpp"
-#include "sim/catalogue.hpp"
-#include "sim/clock.hpp"
-#include "sim/fleet.hpp"
-#include "sim/http/client.hpp"
-#include "sim/http/server.hpp"
-#include "sim/journal.hpp"
-#include "sim/outbox.hpp"
-#include "sim/scheduler.hpp"
-#include "tests/support/cis_receiver.hpp"
 #include "tests/support/http_client.hpp"
-#include "tests/support/loopback.hpp"
+#include "tests/support/platform_harness.hpp"
 
 namespace metersim::test {
 
@@ -41,34 +31,18 @@ inline constexpr char const* xf_company = "000000";
 /// 2026-01-01 00:00:00 +08:00.
 inline meters::instant xf_start() { return meters::instant_from_ms(1'767'196'800'000); }
 
-struct xianfeng_fixture {
-    cis_receiver cis;
-    loopback loop;
-    sim::clock clk{sim::clock_mode::stepped, 1.0, xf_start()};
-    sim::scheduler sched{clk};
-    sim::catalogue cat = sim::catalogue::builtin();
-    sim::fleet fleet{sched, cat, sim::fleet_options{}};
-    sim::journal journal{10000};
-    sim::memory_outbox_store store;
-    std::unique_ptr<sim::http::client> client;
-    std::unique_ptr<sim::outbox> outbox;
-    std::unique_ptr<xf::platform> platform;
-    std::unique_ptr<sim::http::server> server;
+struct xianfeng_fixture : platform_harness<xianfeng_fixture, xf::platform, xf::options> {
+    static constexpr char const* default_model = "xf-nb-money";
+
     std::unique_ptr<sim::http::server> admin_server;  ///< the platform's admin routes
-    std::uint16_t port = 0;
     std::uint16_t admin_port = 0;
     std::atomic<std::uint64_t> random{0};
 
-    explicit xianfeng_fixture(xf::options o = default_options()) { start(std::move(o)); }
+    explicit xianfeng_fixture(xf::options o = default_options()) : platform_harness(xf_start()) {
+        start(std::move(o));
+    }
     ~xianfeng_fixture() {
-        loop.call([&] {
-            admin_server.reset();
-            server.reset();
-            platform.reset();
-            outbox.reset();
-            client.reset();
-        });
-        loop.stop();
+        loop.call([&] { admin_server.reset(); });
     }
 
     static xf::options default_options() {
@@ -82,32 +56,12 @@ struct xianfeng_fixture {
     void start(xf::options o) {
         if (o.report_url.empty()) o.report_url = cis.url("/deviceReportData");
         if (o.response_url.empty()) o.response_url = cis.url("/deviceResponseData");
-        loop.call([&] {
-            client = std::make_unique<sim::http::client>(loop.io());
-            sim::outbox_options oo;
-            oo.backoff = {std::chrono::seconds{1}, std::chrono::seconds{8}};
-            outbox = std::make_unique<sim::outbox>(*client, sched, store, &journal, oo);
-            platform = std::make_unique<xf::platform>(std::move(o), fleet, *outbox, journal, sched);
-            sim::http::router r;
-            platform->add_routes(r);
-            server = std::make_unique<sim::http::server>(loop.io(), std::move(r));
-            port = server->port();
+        start_platform(std::move(o), [&] {
             // The admin listener is another port in `metersim serve`: here too.
             sim::http::router admin;
             platform->add_admin_routes(admin);
             admin_server = std::make_unique<sim::http::server>(loop.io(), std::move(admin));
             admin_port = admin_server->port();
-        });
-    }
-
-    /// A meter fresh from the factory (the fleet gives it an IMEI; its ICCID is derived) or with
-    /// the identity given.
-    void manufacture(std::string const& no, std::string const& model = "xf-nb-money",
-                     meters::meter_identity id = {}) {
-        loop.call([&] {
-            id.meter_no = no;
-            auto r = fleet.manufacture(sim::manufacture_request{model, id});
-            REQUIRE(r.has_value());
         });
     }
 
@@ -160,45 +114,6 @@ struct xianfeng_fixture {
                                       "&commandId=" + command_id);
         REQUIRE_MESSAGE(code(j) == "100000", j.dump());
         return j.at("result");
-    }
-
-    /// Waits (with a deadline) until the outbox has nothing in flight and no retry due.
-    void settle() {
-        bool idle = loop.run_and_wait(
-            [this](auto done) { outbox->when_idle([done] { done->set_value(); }); });
-        REQUIRE(idle);
-    }
-
-    void advance(meters::duration d) {
-        loop.call([&] { sched.advance(d); });
-        settle();
-    }
-
-    /// The meter holds a radio session now (admin "wake").
-    void wake(std::string const& no) {
-        loop.call([&] {
-            auto* m = fleet.find(no);
-            REQUIRE(m != nullptr);
-            fleet.inject(*m, meters::events::wake{});
-        });
-        settle();
-    }
-
-    void inject(std::string const& no, meters::event e) {
-        loop.call([&] {
-            auto* m = fleet.find(no);
-            REQUIRE(m != nullptr);
-            fleet.inject(*m, e);
-        });
-        settle();
-    }
-
-    /// The pushes received on a path, bodies parsed.
-    std::vector<json> pushes(std::string const& path) {
-        std::vector<json> out;
-        for (auto const& r : cis.requests())
-            if (r.target == path) out.push_back(json::parse(r.body));
-        return out;
     }
 };
 

@@ -10,25 +10,14 @@
 
 #include <atomic>
 #include <chrono>
-#include <memory>
 #include <string>
 #include <vector>
 
-#include "meters/meter.hpp"
 #include "platforms/common/timestamp.hpp"
 #include "platforms/xintian/auth.hpp"
 #include "platforms/xintian/platform.hpp"
-#include "sim/catalogue.hpp"
-#include "sim/clock.hpp"
-#include "sim/fleet.hpp"
-#include "sim/http/client.hpp"
-#include "sim/http/server.hpp"
-#include "sim/journal.hpp"
-#include "sim/outbox.hpp"
-#include "sim/scheduler.hpp"
-#include "tests/support/cis_receiver.hpp"
 #include "tests/support/http_client.hpp"
-#include "tests/support/loopback.hpp"
+#include "tests/support/platform_harness.hpp"
 
 namespace metersim::test {
 
@@ -43,31 +32,13 @@ inline constexpr char const* xt_report_path = "/api/Meters/GetData";
 /// 2026-01-01 00:00:00 +08:00.
 inline meters::instant xt_start() { return meters::instant_from_ms(1'767'196'800'000); }
 
-struct xintian_fixture {
-    cis_receiver cis;
-    loopback loop;
-    sim::clock clk{sim::clock_mode::stepped, 1.0, xt_start()};
-    sim::scheduler sched{clk};
-    sim::catalogue cat = sim::catalogue::builtin();
-    sim::fleet fleet{sched, cat, sim::fleet_options{}};
-    sim::journal journal{10000};
-    sim::memory_outbox_store store;
-    std::unique_ptr<sim::http::client> client;
-    std::unique_ptr<sim::outbox> outbox;
-    std::unique_ptr<xt::platform> platform;
-    std::unique_ptr<sim::http::server> server;
-    std::uint16_t port = 0;
+struct xintian_fixture : platform_harness<xintian_fixture, xt::platform, xt::options> {
+    static constexpr char const* default_model = "xt-nb-meter";
+
     std::atomic<int> stamp{0};
 
-    explicit xintian_fixture(xt::options o = default_options()) { start(std::move(o)); }
-    ~xintian_fixture() {
-        loop.call([&] {
-            server.reset();
-            platform.reset();
-            outbox.reset();
-            client.reset();
-        });
-        loop.stop();
+    explicit xintian_fixture(xt::options o = default_options()) : platform_harness(xt_start()) {
+        start(std::move(o));
     }
 
     static xt::options default_options() {
@@ -80,17 +51,7 @@ struct xintian_fixture {
 
     void start(xt::options o) {
         if (o.report_url.empty()) o.report_url = cis.url(xt_report_path);
-        loop.call([&] {
-            client = std::make_unique<sim::http::client>(loop.io());
-            sim::outbox_options oo;
-            oo.backoff = {std::chrono::seconds{1}, std::chrono::seconds{8}};
-            outbox = std::make_unique<sim::outbox>(*client, sched, store, &journal, oo);
-            platform = std::make_unique<xt::platform>(std::move(o), fleet, *outbox, journal, sched);
-            sim::http::router r;
-            platform->add_routes(r);
-            server = std::make_unique<sim::http::server>(loop.io(), std::move(r));
-            port = server->port();
-        });
+        start_platform(std::move(o));
     }
 
     /// A timestamp never used before in this fixture (a second apart, inside the window).
@@ -122,15 +83,6 @@ struct xintian_fixture {
     json call_json(std::string const& path, char const* body) { return call_json(path, std::string(body)); }
     static int code(json const& j) { return j.at("ResultCode").get<int>(); }
 
-    void manufacture(std::string const& no, std::string const& model = "xt-nb-meter") {
-        loop.call([&] {
-            meters::meter_identity id;
-            id.meter_no = no;
-            auto r = fleet.manufacture(sim::manufacture_request{model, id});
-            REQUIRE(r.has_value());
-        });
-    }
-
     static json price_body(std::string const& code, int op = 1, std::string const& exe = "2025-12-01 00:00:00") {
         return json{{"OperationType", op}, {"PriceTypeCode", code}, {"PriceTypeName", "居民用气"},
                     {"Divid1", 100}, {"Divid2", 200}, {"Divid3", 300}, {"Divid4", 400}, {"Divid5", 500},
@@ -160,49 +112,26 @@ struct xintian_fixture {
     static int code_of(json const& j) { return code(j); }
 
     void settle() {
-        bool idle = loop.run_and_wait([this](auto done) { outbox->when_idle([done] { done->set_value(); }); });
-        REQUIRE(idle);
+        platform_harness::settle();
         // Billing answers are applied as they settle; run whatever they made due at now.
         loop.call([&] { sched.advance(std::chrono::milliseconds{0}); });
-    }
-    void advance(meters::duration d) {
-        loop.call([&] { sched.advance(d); });
-        settle();
-    }
-    void wake(std::string const& no) { inject(no, meters::events::wake{}); }
-    void inject(std::string const& no, meters::event e) {
-        loop.call([&] {
-            auto* m = fleet.find(no);
-            REQUIRE(m != nullptr);
-            fleet.inject(*m, e);
-        });
-        settle();
     }
 
     /// A copy of the meter's state, advanced to now.
     meters::meter_state state(std::string const& no) {
-        return loop.call([&] {
-            auto* m = fleet.find(no);
-            REQUIRE(m != nullptr);
-            fleet.touch(*m);
-            return m->meter.state();
+        return on_meter(no, [&](sim::fleet_meter& m) {
+            fleet.touch(m);
+            return m.meter.state();
         });
     }
     meters::valve_position valve(std::string const& no) {
-        return loop.call([&] {
-            auto* m = fleet.find(no);
-            REQUIRE(m != nullptr);
-            fleet.touch(*m);
-            return m->meter.valve_position_now();
+        return on_meter(no, [&](sim::fleet_meter& m) {
+            fleet.touch(m);
+            return m.meter.valve_position_now();
         });
     }
 
-    std::vector<json> reports() {
-        std::vector<json> out;
-        for (auto const& r : cis.requests())
-            if (r.target == xt_report_path) out.push_back(json::parse(r.body));
-        return out;
-    }
+    std::vector<json> reports() { return pushes(xt_report_path); }
 };
 
 }  // namespace metersim::test

@@ -30,6 +30,7 @@ TEST_CASE("every built-in model is present with its platform and vendor names") 
         {"xf-nb-backend", "xianfeng", "", billing_mode::backend},
         {"xf-flow", "xianfeng", "", billing_mode::backend},
         {"xt-nb-meter", "xintian", "51", billing_mode::money_prepaid},
+        {"xt-nb-postpaid", "xintian", "51", billing_mode::money_prepaid},
         {"xt-nb-thirdparty", "xintian", "51", billing_mode::backend},
     };
     for (auto const& x : expected) {
@@ -61,6 +62,8 @@ TEST_CASE("Xianfeng meter types and Xintian pay types follow the specs") {
     CHECK(cat.find("xf-flow")->xianfeng_meter_type == "1");
     CHECK(cat.find("xt-nb-meter")->xintian_pay_type == 1);
     CHECK(cat.find("xt-nb-thirdparty")->xintian_pay_type == 2);
+    CHECK(cat.find("xt-nb-postpaid")->xintian_pay_type == 1);
+    CHECK(cat.find("xt-nb-postpaid")->model.close_on == meters::credit_close::stays_open);
 }
 
 TEST_CASE("the flow meter reports conditions and has no valve") {

@@ -409,4 +409,13 @@ TEST_CASE_FIXTURE(outbox_fixture, "a hook that throws is reported and the push's
     CHECK(errors[1].find("settle callback for 'billing' threw: callback broke") != std::string::npos);
 }
 
+TEST_CASE_FIXTURE(outbox_fixture, "a push's own Content-Type header is the one sent") {
+    auto p = a_push("S-16");
+    p.headers.emplace_back("content-type", "application/json;charset=utf-8");
+    enqueue(std::move(p));
+    settle();
+    REQUIRE(rx.request_count() == 1);
+    CHECK(rx.requests()[0].header("Content-Type") == "application/json;charset=utf-8");
+}
+
 }  // TEST_SUITE
