@@ -379,9 +379,18 @@ def lua_string(s):
     return "".join(out)
 
 
-def wrk_script(path, method, headers, body, unique=None):
-    """`unique`: a placeholder in `body` replaced by a fresh id on every request."""
+def wrk_script(path, method, headers, body, unique=None, paths=None):
+    """`unique`: a placeholder in `body` replaced by a fresh id on every request.
+    `paths`: request targets used in turn (spreads commands over many devices: a device holds
+    at most 1000 waiting commands, 500014)."""
     lines = [f"wrk.method = {lua_string(method)}"]
+    if paths:
+        lines += ["local paths = {" + ", ".join(lua_string(p) for p in paths) + "}",
+                  "local k = 0",
+                  "function request()",
+                  "  k = k + 1",
+                  "  return wrk.format(nil, paths[(k % #paths) + 1])",
+                  "end"]
     for k, v in headers.items():
         lines.append(f"wrk.headers[{lua_string(k)}] = {lua_string(v)}")
     if body is not None and unique is None:
@@ -663,6 +672,7 @@ def bench(args, metersim, wrk, nginx, procs, tmp):
              headers=xf_get, body=None, unique=None, mutates=False, ok=xf_ok_fn,
              client=xf),
         dict(name="xianfeng creatCmd", port=a["xf"], method="POST", path=creat,
+             paths=[f"/iotcloud/app/cmd/v1.0.0/creatCmd?deviceId={d}" for d in device_ids.values()],
              headers=xf_headers, body=creat_body, unique=None,
              mutates="adds one VALVE_CONTROL command per request (no id to repeat)", ok=xf_ok_fn,
              client=xf),
@@ -776,7 +786,7 @@ def bench(args, metersim, wrk, nginx, procs, tmp):
             continue
         headers = ep["headers"]()
         script = wrk_script(os.path.join(tmp, re.sub(r"\W", "_", ep["name"]) + ".lua"),
-                            ep["method"], headers, ep["body"], ep["unique"])
+                            ep["method"], headers, ep["body"], ep["unique"], ep.get("paths"))
         res = {}
         for server, port, pids_fn, hwm_fn in (
                 ("metersim", ep["port"], lambda: [ms.pid], lambda: vm_kib(ms.pid, "VmHWM")),
