@@ -1,6 +1,6 @@
 #pragma once
 /// Virtual time: `instant` is a point on the simulation's clock in integer milliseconds since
-/// the Unix epoch (UTC). It is a distinct type from std::chrono::system_clock's time points, so
+/// the Unix epoch (UTC). It is a distinct type from the wall clock's time points, so
 /// the compiler rejects mixing virtual and wall time. meters/ owns the type but no clock: every
 /// entry point takes `instant now` from its caller (sim/clock decides what "now" is).
 

@@ -94,22 +94,8 @@ api_result<billing_answer> find_entry(object_reader const& top, std::string_view
 
 std::string billing_report_body(meter_archive const& a, meter_reading const& r,
                                 std::chrono::minutes zone) {
-    std::string s = "{\"UserCode\":";
-    append_json_quoted(s, a.user_code);
-    s += ",\"UserName\":";
-    append_json_quoted(s, a.user_name);
-    s += ",\"MeterAddr\":";
-    append_json_quoted(s, a.meter_addr);
-    s += ",\"ReadNumber\":" + json_decimal(r.reading.e4());
-    s += ",\"Voltage\":" + json_decimal(std::int64_t{r.battery_mv} * 10, 2);
-    s += ",\"ValveState\":" + std::to_string(r.valve_state);
-    s += ",\"MeterCSQ\":" + std::to_string(r.csq);
-    s += ",\"RSRP\":" + json_decimal(r.rsrp.e4(), 1);
-    s += ",\"SNR\":" + json_decimal(r.snr.e4(), 1);
-    s += ",\"CC\":" + std::to_string(r.cc);
-    s += ",\"MeterStatus\":";
-    append_json_quoted(s, r.meter_status);
-    s += ",\"BatteryState\":" + std::string(r.battery_low ? "1" : "0");
+    std::string s;
+    append_reading_fields(s, a, r);
     s += ",\"ReadDate\":";
     append_json_quoted(s, format_instant(r.at, timestamp_format::spaced, zone));
     s += ",\"PeriodDosage\":" + json_decimal(r.period_dosage.e4());

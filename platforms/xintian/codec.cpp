@@ -385,8 +385,8 @@ std::string pay_entry(pay_record const& p, std::chrono::minutes zone) {
     return s;
 }
 
-std::string data_entry(meter_archive const& a, meter_reading const& r, std::chrono::minutes zone) {
-    std::string s = "{\"UserCode\":";
+void append_reading_fields(std::string& s, meter_archive const& a, meter_reading const& r) {
+    s += "{\"UserCode\":";
     append_json_quoted(s, a.user_code);
     s += ",\"UserName\":";
     append_json_quoted(s, a.user_name);
@@ -402,6 +402,11 @@ std::string data_entry(meter_archive const& a, meter_reading const& r, std::chro
     s += ",\"MeterStatus\":";
     append_json_quoted(s, r.meter_status);
     s += ",\"BatteryState\":" + std::string(r.battery_low ? "1" : "0");
+}
+
+std::string data_entry(meter_archive const& a, meter_reading const& r, std::chrono::minutes zone) {
+    std::string s;
+    append_reading_fields(s, a, r);
     s += ",\"Remnant\":" + json_decimal(r.remnant.e4());
     s += ",\"ReadDate\":";
     append_json_quoted(s, format_instant(r.at, timestamp_format::spaced, zone));
