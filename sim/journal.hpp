@@ -38,6 +38,7 @@ struct journal_entry {
     meters::instant virtual_time{};  ///< the simulation's time at the event (the caller's clock)
     direction dir = direction::in;
     std::string platform;  ///< "cnmcsp", "xianfeng", "xintian", "admin"
+    std::string kind;      ///< a push's kind ("xianfeng.report", see sim::push); empty for requests in
     std::string method;
     std::string target;  ///< path (in) or URL (out)
     std::string meter_no;

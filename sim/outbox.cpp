@@ -211,6 +211,7 @@ void outbox::state::record(entry const& e, http::client_reply const& reply, bool
     j.virtual_time = e.sent_at;
     j.dir = direction::out;
     j.platform = e.p.platform;
+    j.kind = e.p.kind;
     j.method = "POST";
     j.target = e.p.url;
     j.meter_no = e.p.meter_no;

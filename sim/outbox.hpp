@@ -51,7 +51,7 @@ class client;
 struct push {
     std::uint64_t id = 0;   ///< assigned by outbox::enqueue when 0
     std::string platform;   ///< "xianfeng", ... (journal and metrics)
-    std::string kind;       ///< "report", "alarm", "command_result", "billing_report": picks the predicate
+    std::string kind;       ///< "<platform>.<kind>": cnmcsp.realtime|alarm, xianfeng.report|alarm|response, xintian.billing; picks the hooks
     std::string meter_no;
     std::string url;        ///< http://host:port/path
     std::vector<std::pair<std::string, std::string>> headers;  ///< a Content-Type here replaces the client's default

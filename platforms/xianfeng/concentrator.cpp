@@ -45,7 +45,7 @@ bool platform::concentrator_alarm(std::string const& concentrator_no, meters::al
     auto const now = p.sched.now();
     auto msg = alarm_message(p.source_of(*d, nullptr), {meters::alarm_change{code, raised, now}}, now);
     p.last_alarm[d->device_id] = msg;
-    if (d->state == device_state::opened) p.push_report(*d, "alarm", std::move(msg));
+    if (d->state == device_state::opened) p.push_report(*d, "xianfeng.alarm", std::move(msg));
     return true;
 }
 
@@ -73,7 +73,7 @@ void platform::impl::report_concentrator(std::string const& no) {
     auto const now = sched.now();
     auto msg = concentrator_message(source_of(*d, nullptr), it->second.status, now, now);
     last_report[d->device_id] = msg;
-    if (d->state == device_state::opened) push_report(*d, "report", std::move(msg));
+    if (d->state == device_state::opened) push_report(*d, "xianfeng.report", std::move(msg));
 }
 
 }  // namespace metersim::platforms::xianfeng

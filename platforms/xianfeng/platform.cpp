@@ -125,14 +125,14 @@ void platform::on_effects(sim::fleet_meter& m, meters::effects const& e) {
     if (!e.alarms.empty()) {
         auto msg = alarm_message(src, e.alarms, now);
         p.last_alarm[d.device_id] = msg;
-        if (d.state == device_state::opened) p.push_report(d, "alarm", std::move(msg));
+        if (d.state == device_state::opened) p.push_report(d, "xianfeng.alarm", std::move(msg));
     }
     for (auto const& r : e.reports) {
         auto const type = r.reason == meters::report_reason::wake ? report_type::button
                                                                     : report_type::automatic;
         auto msg = report_message(src, r, type, now);
         p.last_report[d.device_id] = msg;
-        if (d.state == device_state::opened) p.push_report(d, "report", std::move(msg));
+        if (d.state == device_state::opened) p.push_report(d, "xianfeng.report", std::move(msg));
     }
 }
 

@@ -45,7 +45,7 @@ void platform::impl::push_report(device_record const& d, std::string const& kind
 void platform::impl::push_response(device_record const& d, command_record const& c) {
     auto* m = meter_of(d);
     auto msg = response_message(source_of(d, m), c.command_id, c.result, sched.now());
-    enqueue(*this, opts.response_url, "command_result", d.device_no, std::move(msg));
+    enqueue(*this, opts.response_url, "xianfeng.response", d.device_no, std::move(msg));
 }
 
 }  // namespace metersim::platforms::xianfeng

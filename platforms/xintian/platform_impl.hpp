@@ -26,7 +26,7 @@
 namespace metersim::platforms::xintian {
 
 inline constexpr std::string_view platform_name = "xintian";
-inline constexpr std::string_view billing_kind = "xintian_billing";
+inline constexpr std::string_view billing_kind = "xintian.billing";
 
 /// One request being handled.
 struct exchange {

@@ -194,6 +194,7 @@ ojson entry_view(admin_context& ctx, journal_entry const& e) {
                  {"virtual_ms", meters::to_ms(e.virtual_time)},
                  {"direction", to_string(e.dir)},
                  {"platform", e.platform},
+                 {"kind", e.kind},
                  {"method", e.method},
                  {"target", e.target},
                  {"meter_no", e.meter_no},
