@@ -258,8 +258,13 @@ void meter::reset_cycles_due() {
 }
 
 void meter::activate(tariff next, instant at) {
+    instant const boundary = core_.cycle_end;
     core_.price_change = switch_tariff(core_.billing, core_.active, next, at);
     core_.active = std::move(next);
+    // A cycle boundary falling on the activation instant itself is still honoured: the price
+    // change first (PriceChangeInfo shows the cycle it closes), then the reset. Boundaries before
+    // `at` were honoured at their own instants.
+    if (boundary <= at) reset_cycle(core_.billing, boundary);
     core_.cycle_end = next_cycle_boundary(core_.active.cycle, at, core_.zone);
     touch_billing();
 }

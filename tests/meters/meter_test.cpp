@@ -345,6 +345,30 @@ TEST_CASE("a cycle boundary inside one advance resets the ladder at its exact in
     CHECK(m.state().cycle_end == at(2026, 3, 1));
 }
 
+TEST_CASE("a price activating exactly on a cycle boundary still resets the ladder there") {
+    meter m = make(money_model(), at(2026, 2, 28, 20));
+    REQUIRE(result_of(m.apply(opening(money::from_units(1000), two_tier()), at(2026, 2, 28, 20))).accepted());
+    (void)m.apply(commands::set_ladder_usage{m3(8)}, at(2026, 2, 28, 20));
+    tariff next = two_tier();
+    next.version = "2";
+    next.prices = {yuan(4), yuan(6)};
+    next.effective_at = at(2026, 3, 1);
+    REQUIRE(result_of(m.apply(commands::set_tariff{next}, at(2026, 2, 28, 20))).accepted());
+    (void)m.inject(events::flow{m3(1)}, at(2026, 2, 28, 20));
+    effects const fx = m.advance_to(at(2026, 3, 1, 12));
+    // February: 8 -> 12 m³ = 2 at 2 + 2 at 3 yuan; March from 0 at the new prices: 12 m³ =
+    // 10 at 4 + 2 at 6 yuan. Without the reset March would start at 12 m³, all at 6 yuan.
+    CHECK(m.billing().total_used_money == money::from_units(4 + 6 + 40 + 12));
+    CHECK(m.billing().cycle_usage == m3(12));
+    CHECK(m.billing().cycle_start == at(2026, 3, 1));
+    CHECK(m.state().cycle_end == at(2026, 4, 1));
+    // The report after the switch carries the February cycle the price change closed.
+    auto const with_change = std::find_if(fx.reports.begin(), fx.reports.end(),
+                                          [](auto const& r) { return r.price_change.has_value(); });
+    REQUIRE(with_change != fx.reports.end());
+    CHECK(with_change->price_change->last_cycle_usage == m3(12));
+}
+
 TEST_CASE("a pending price activates inside an advance and records the old ladder usage") {
     meter m = opened_with_flow(money_model(), money::from_units(1000), m3(1));
     tariff next = flat_tariff(yuan(5));
