@@ -31,21 +31,6 @@ constexpr std::int64_t offset_ms(int utc_offset_min) noexcept {
     return static_cast<std::int64_t>(utc_offset_min) * 60'000;
 }
 
-/// Appends `r` keeping the newest `keep` records. The capacity grows by doubling up to `keep`
-/// and no further: the oldest record leaves before the newest comes in.
-void keep_newest(std::vector<frozen_record>& history, frozen_record const& r, std::size_t keep) {
-    if (history.size() >= keep) {
-        if (keep == 0) {
-            history.clear();
-            return;
-        }
-        history.erase(history.begin(), history.begin() + static_cast<std::ptrdiff_t>(history.size() - keep + 1));
-    } else if (history.size() == history.capacity()) {
-        history.reserve(std::min(keep, std::max<std::size_t>(2, 2 * history.size())));
-    }
-    history.push_back(r);
-}
-
 }  // namespace
 
 std::string_view to_string(freeze_kind k) noexcept {
@@ -76,13 +61,21 @@ std::vector<freeze_boundary> freeze_boundaries(instant from, instant to, int utc
     return out;
 }
 
+freeze_state freeze_log::state() const {
+    freeze_state s;
+    s.daily = daily_.unpack();
+    s.monthly = monthly_.unpack();
+    s.reported_until = reported_until_;
+    return s;
+}
+
 frozen_record freeze_log::make(freeze_kind kind, instant at, freeze_values const& v,
-                               std::vector<frozen_record> const& history) const {
+                               packed_records const& history) {
     frozen_record r;
     r.kind = kind;
     r.at = at;
     r.values = v;
-    if (!history.empty()) r.period_use = v.reading - history.back().values.reading;
+    if (!history.empty()) r.period_use = v.reading - history.newest_reading();
     return r;
 }
 
@@ -93,38 +86,27 @@ std::vector<frozen_record> freeze_log::record(freeze_boundary const& b, freeze_v
 }
 
 void freeze_log::store(freeze_boundary const& b, freeze_values const& v, std::vector<frozen_record>* made) {
-    if (!state_.daily.empty() && b.at <= state_.daily.back().at) return;  // a replay
-    frozen_record const daily = make(freeze_kind::daily, b.at, v, state_.daily);
+    if (!daily_.empty() && b.at <= daily_.newest_at()) return;  // a replay
+    frozen_record const daily = make(freeze_kind::daily, b.at, v, daily_);
     if (made) made->push_back(daily);
-    keep_newest(state_.daily, daily, params_.daily_keep);
+    daily_.push(daily, params_.daily_keep);
     if (b.month_start) {
-        frozen_record const monthly = make(freeze_kind::monthly, b.at, v, state_.monthly);
+        frozen_record const monthly = make(freeze_kind::monthly, b.at, v, monthly_);
         if (made) made->push_back(monthly);
-        keep_newest(state_.monthly, monthly, params_.monthly_keep);
+        monthly_.push(monthly, params_.monthly_keep);
     }
 }
 
 std::vector<frozen_record> freeze_log::since_last_report() const {
-    // Each history is oldest first: the unreported records are a tail, found from the back
-    // without reading the reported ones (a meter reports daily; its history is mostly old).
-    auto const tail = [this](std::vector<frozen_record> const& h) {
-        auto it = h.end();
-        while (it != h.begin() && std::prev(it)->at > state_.reported_until) --it;
-        return it;
-    };
-    auto const daily = tail(state_.daily);
-    auto const monthly = tail(state_.monthly);
+    // Packed newest first: the unreported records are decoded without reading the old ones.
     std::vector<frozen_record> out;
-    auto const n = static_cast<std::size_t>((state_.daily.end() - daily) + (state_.monthly.end() - monthly));
-    if (n == 0) return out;
-    out.reserve(n);
-    out.insert(out.end(), daily, state_.daily.end());
-    out.insert(out.end(), monthly, state_.monthly.end());
+    daily_.append_after(reported_until_, out);
+    monthly_.append_after(reported_until_, out);
     return out;
 }
 
 void freeze_log::mark_reported(instant until) noexcept {
-    state_.reported_until = std::max(state_.reported_until, until);
+    reported_until_ = std::max(reported_until_, until);
 }
 
 }  // namespace metersim::meters

@@ -15,9 +15,9 @@
 /// History is bounded (the newest `daily_keep` / `monthly_keep` records). Records not yet
 /// reported are those after `state().reported_until`; `mark_reported` moves that mark.
 ///
-/// Memory (a fleet holds 100,000 logs): the histories are vectors, empty (no allocation) until
-/// the first freeze, grown toward their keep and never past it; dropping the oldest record
-/// moves the few others down (the lists are short), so a full list keeps its capacity.
+/// Memory (a fleet holds 100,000 logs): the log keeps its histories packed (packed_records.hpp,
+/// about 12 bytes a daily record instead of 56), nothing allocated until the first freeze;
+/// state() unpacks them into the plain freeze_state.
 
 #include <cstddef>
 #include <cstdint>
@@ -27,6 +27,7 @@
 
 #include "meters/fixed4.hpp"
 #include "meters/instant.hpp"
+#include "meters/packed_records.hpp"
 
 namespace metersim::meters {
 
@@ -88,11 +89,17 @@ struct freeze_state {
 class freeze_log {
 public:
     freeze_log() = default;
-    explicit freeze_log(freeze_params params, freeze_state state = {})
-        : params_(params), state_(std::move(state)) {}
+    explicit freeze_log(freeze_params params, freeze_state const& state = {})
+        : params_(params), daily_(state.daily), monthly_(state.monthly),
+          reported_until_(state.reported_until) {}
 
     freeze_params const& params() const noexcept { return params_; }
-    freeze_state const& state() const noexcept { return state_; }
+    /// The plain state (unpacked: a copy).
+    freeze_state state() const;
+    std::size_t daily_count() const noexcept { return daily_.size(); }
+    std::size_t monthly_count() const noexcept { return monthly_.size(); }
+    /// Heap bytes the histories hold.
+    std::size_t heap_bytes() const noexcept { return daily_.heap_bytes() + monthly_.heap_bytes(); }
 
     /// Records the values at a boundary: a daily record, plus a monthly one at a month start.
     /// Returns the records made (one or two). A boundary not after the newest daily record is
@@ -128,11 +135,13 @@ public:
 private:
     /// record(), adding the records made to `made` when not null.
     void store(freeze_boundary const& b, freeze_values const& v, std::vector<frozen_record>* made);
-    frozen_record make(freeze_kind kind, instant at, freeze_values const& v,
-                       std::vector<frozen_record> const& history) const;
+    static frozen_record make(freeze_kind kind, instant at, freeze_values const& v,
+                              packed_records const& history);
 
     freeze_params params_;
-    freeze_state state_;
+    packed_records daily_;
+    packed_records monthly_;
+    instant reported_until_{};
 };
 
 }  // namespace metersim::meters

@@ -67,7 +67,7 @@ meter_state meter::manufacture(meter_model const& model, meter_identity identity
 
 meter::meter(meter_model const& model, meter_state s)
     : model_(&model),
-      core_{std::move(s.identity), s.zone, s.account, s.lost_contact, report_reason::wake, s.now,
+      core_{s.zone, s.account, s.lost_contact, report_reason::wake, s.now,
             std::move(s.active), std::move(s.pending), s.cycle_end, std::move(s.billing),
             std::move(s.price_change), s.flow_carry, s.temperature_c, s.pressure_kpa},
       valve_(model.valve, s.valve),
@@ -76,11 +76,12 @@ meter::meter(meter_model const& model, meter_state s)
       alarms_(std::move(s.alarms)),
       idle_(idle_params{model.idle_days}, s.idle),
       freezes_(freeze_params_of(model, s.zone), std::move(s.freezes)),
-      flow_(s.flow) {}
+      flow_(s.flow),
+      identity_(std::move(s.identity)) {}
 
 meter_state meter::state() const {
     meter_state s;
-    s.identity = core_.identity;
+    s.identity = identity_;
     s.zone = core_.zone;
     s.now = core_.now;
     s.account = core_.account;

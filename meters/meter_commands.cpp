@@ -94,7 +94,7 @@ command_result meter::handle(commands::open_account const& c, effects&) {
         if (!c.backend) terms.prepaid = false;  // no terms: the CIS bills after the fact
         sync_backend(core_.billing, terms);
     }
-    core_.identity.card_no = c.card_no;
+    identity_.card_no = c.card_no;
     core_.account = account_state::opened;
     touch_billing();
     command_result r = with_surplus({});

@@ -46,6 +46,10 @@ struct world_spec {
     /// to xianfeng.report's URL (the platform has one report URL).
     named_texts push_urls;
     std::size_t journal_capacity = 100'000;
+    /// Called on the world's loop once it exists, before the platforms listen; the push URLs it
+    /// returns (kind -> URL) are added over push_urls. The runner starts its recorder here (it
+    /// must listen on the world's loop, and the platforms must know its port). May be empty.
+    std::function<named_texts(boost::asio::io_context&)> on_loop;
 };
 
 /// An admin API answer.
@@ -82,6 +86,14 @@ public:
         std::string meter_no, platform, model;
     };
     virtual std::vector<meter_info> meters() = 0;
+
+    /// A platform setting in effect, as text (README "platforms" keys: "app_token", "key",
+    /// "merchant_id", ...): the scenario's value or the default; "" when unknown. The runner signs
+    /// its calls with the credentials it reads here.
+    virtual std::string setting(std::string_view platform, std::string_view key) const {
+        (void)platform, (void)key;
+        return {};
+    }
 };
 
 /// Builds a world. Throws std::runtime_error with a one-line message when it cannot (a port in

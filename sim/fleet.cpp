@@ -48,7 +48,16 @@ std::string fleet::iccid_of(fleet_meter const& m) {
 }
 
 fleet::fleet(scheduler& sched, catalogue const& cat, fleet_options opts)
-    : sched_(sched), catalogue_(cat), opts_(opts) {}
+    : sched_(sched), catalogue_(cat), opts_(opts), by_no_(&fleet::meter_no_of, this),
+      by_device_(&fleet::device_id_of, this) {}
+
+std::string_view fleet::meter_no_of(void const* self, std::uint32_t index) noexcept {
+    return static_cast<fleet const*>(self)->meters_[index].meter.identity().meter_no;
+}
+
+std::string_view fleet::device_id_of(void const* self, std::uint32_t index) noexcept {
+    return static_cast<fleet const*>(self)->meters_[index].meter.identity().device_id;
+}
 
 meters::result<fleet_meter*, std::string> fleet::manufacture(manufacture_request const& req) {
     auto const* entry = catalogue_.find(req.model);
@@ -78,13 +87,11 @@ meters::result<fleet_meter*, std::string> fleet::restore(std::string_view model,
 
 fleet_meter* fleet::add(catalogue_entry const& entry, meters::meter_state state) {
     auto const index = static_cast<std::uint32_t>(meters_.size());
-    std::string no = state.identity.meter_no;
-    std::string device = state.identity.device_id;
-    meters_.push_back(fleet_meter{meters::meter(entry.model, std::move(state)), &entry, index});
+    auto& m = meters_.emplace_back(fleet_meter{&entry, index, 0, meters::instant::max(),
+                                               meters::meter(entry.model, std::move(state))});
     removed_.push_back(false);
-    by_no_.emplace(std::move(no), index);
-    if (!device.empty()) by_device_.emplace(std::move(device), index);
-    auto& m = meters_.back();
+    by_no_.assign(m.meter_no(), index);
+    if (auto const& device = m.meter.identity().device_id; !device.empty()) by_device_.assign(device, index);
     reschedule(m);
     return &m;
 }
@@ -100,30 +107,31 @@ void fleet::remove(fleet_meter& m) {
 }
 
 fleet_meter* fleet::find(std::string_view meter_no) noexcept {
-    auto it = by_no_.find(std::string(meter_no));
-    return it == by_no_.end() ? nullptr : &meters_[it->second];
+    auto const index = by_no_.find(meter_no);
+    return index ? &meters_[*index] : nullptr;
 }
 
 fleet_meter* fleet::find_device(std::string_view device_id) noexcept {
-    auto it = by_device_.find(std::string(device_id));
-    return it == by_device_.end() ? nullptr : &meters_[it->second];
+    auto const index = by_device_.find(device_id);
+    return index ? &meters_[*index] : nullptr;
 }
 
 void fleet::bind_device(fleet_meter& m, std::string device_id) {
+    // The index asks the meters for their keys: unbind under the old id, bind under the new.
     auto id = m.meter.identity();
     if (!id.device_id.empty()) by_device_.erase(id.device_id);
-    id.device_id = device_id;
+    id.device_id = std::move(device_id);
     m.meter.set_identity(std::move(id));
-    if (!device_id.empty()) by_device_[std::move(device_id)] = m.index;
+    if (auto const& bound = m.meter.identity().device_id; !bound.empty()) by_device_.assign(bound, m.index);
 }
 
 bool fleet::rename(fleet_meter& m, std::string new_meter_no) {
     if (new_meter_no.empty() || by_no_.contains(new_meter_no)) return false;
     auto id = m.meter.identity();
     by_no_.erase(id.meter_no);
-    id.meter_no = new_meter_no;
+    id.meter_no = std::move(new_meter_no);
     m.meter.set_identity(std::move(id));
-    by_no_.emplace(std::move(new_meter_no), m.index);
+    by_no_.assign(m.meter_no(), m.index);
     return true;
 }
 
@@ -131,7 +139,8 @@ std::vector<fleet_meter*> fleet::list(std::string_view platform, std::size_t off
                                       std::size_t limit) {
     std::vector<fleet_meter*> out;
     std::size_t skipped = 0;
-    for (auto& m : meters_) {
+    for (std::size_t i = 0; i < meters_.size(); ++i) {
+        auto& m = meters_[i];
         if (out.size() >= limit) break;
         if (removed_[m.index]) continue;
         if (!platform.empty() && m.platform() != platform) continue;
@@ -144,8 +153,8 @@ std::vector<fleet_meter*> fleet::list(std::string_view platform, std::size_t off
 std::size_t fleet::count(std::string_view platform) const {
     if (platform.empty()) return size();
     std::size_t n = 0;
-    for (auto const& m : meters_)
-        if (!removed_[m.index] && m.platform() == platform) ++n;
+    for (std::size_t i = 0; i < meters_.size(); ++i)
+        if (!removed_[i] && meters_[i].platform() == platform) ++n;
     return n;
 }
 
@@ -155,6 +164,7 @@ void fleet::set_listener(std::string const& platform, fleet_listener* l) {
 }
 
 fleet_listener* fleet::listener_for(fleet_meter const& m) const noexcept {
+    if (listeners_.empty()) return nullptr;
     auto it = listeners_.find(m.platform());
     return it == listeners_.end() ? nullptr : it->second;
 }
@@ -214,7 +224,8 @@ void fleet::reschedule(fleet_meter& m) {
     m.wake_at = next;
     if (next == meters::instant::max()) return;
     auto const index = m.index;
-    m.wake_event = sched_.at(next, [this, index] { on_wake(index); });
+    m.wake_event = sched_.at(next, [this, index] { on_wake(index); },
+                             touch_hint{&m, fleet_meter::hot_bytes()});
 }
 
 }  // namespace metersim::sim

@@ -12,7 +12,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -21,18 +20,26 @@
 
 #include "meters/meter.hpp"
 #include "meters/result.hpp"
+#include "sim/block_store.hpp"
 #include "sim/catalogue.hpp"
 #include "sim/scheduler.hpp"
+#include "sim/string_index.hpp"
 
 namespace metersim::sim {
 
-/// A meter in the fleet.
+/// A meter in the fleet. The fleet's fields come first and the meter's identity last, so a
+/// wake touches one stretch of memory (meters::meter::hot_bytes).
 struct fleet_meter {
-    meters::meter meter;
     catalogue_entry const* entry;      ///< its model and vendor naming (never null)
     std::uint32_t index = 0;           ///< position in the fleet, stable
     scheduler::event_id wake_event = 0;
     meters::instant wake_at = meters::instant::max();
+    meters::meter meter;
+
+    /// The bytes a wake works on, from the start of the object.
+    static constexpr std::uint32_t hot_bytes() noexcept {
+        return static_cast<std::uint32_t>(sizeof(fleet_meter) - sizeof(meters::meter) + meters::meter::hot_bytes());
+    }
 
     std::string const& meter_no() const { return meter.identity().meter_no; }
     std::string const& platform() const { return entry->platform; }
@@ -116,14 +123,16 @@ private:
     void dispatch(fleet_meter& m, meters::effects const& e);
     void reschedule(fleet_meter& m);
     fleet_listener* listener_for(fleet_meter const& m) const noexcept;
+    static std::string_view meter_no_of(void const* self, std::uint32_t index) noexcept;
+    static std::string_view device_id_of(void const* self, std::uint32_t index) noexcept;
 
     scheduler& sched_;
     catalogue const& catalogue_;
     fleet_options opts_;
-    std::deque<fleet_meter> meters_;  // stable addresses
+    block_store<fleet_meter> meters_;  // stable addresses, huge pages where the kernel allows
     std::vector<bool> removed_;
-    std::unordered_map<std::string, std::uint32_t> by_no_;
-    std::unordered_map<std::string, std::uint32_t> by_device_;
+    string_index by_no_;      ///< meter number -> index
+    string_index by_device_;  ///< platform device id -> index
     std::unordered_map<std::string, fleet_listener*> listeners_;
     std::uint32_t depth_ = 0;  ///< dispatch re-entrancy (a session applying commands)
     std::uint64_t wakes_ = 0;

@@ -8,19 +8,90 @@ std::string_view to_string(direction d) noexcept { return d == direction::in ? "
 
 journal::journal(std::size_t capacity) : capacity_(std::max<std::size_t>(capacity, 1)) {}
 
-std::uint64_t journal::append(journal_entry e) {
+std::string_view journal::slot::field(std::size_t i) const noexcept {
+    std::size_t const begin = i == 0 ? 0 : ends[i - 1];
+    return std::string_view(text).substr(begin, ends[i] - begin);
+}
+
+void journal::fill(slot& s, journal_view const& e) {
+    std::array<std::string_view, 9> const fields{e.platform, e.kind, e.method, e.target, e.meter_no,
+                                                 e.request_body, e.response_body, e.verdict, e.error};
+    std::size_t need = 0;
+    for (auto f : fields) need += f.size();
+    // A slot keeps its storage for the next entry, unless a large entry left far more than needed.
+    if (s.text.capacity() > 2 * need + 4096) std::string{}.swap(s.text);
+    s.text.clear();
+    s.text.reserve(need);
+    for (std::size_t i = 0; i < fields.size(); ++i) {
+        s.text.append(fields[i]);
+        s.ends[i] = static_cast<std::uint32_t>(s.text.size());
+    }
+    s.wall_time = e.wall_time;
+    s.virtual_time = e.virtual_time;
+    s.dir = e.dir;
+    s.status = e.status;
+    s.latency_us = e.latency_us;
+    if (e.deviations != nullptr) s.deviations = *e.deviations;
+    else s.deviations.clear();
+}
+
+journal_entry journal::to_entry(slot const& s) {
+    journal_entry e;
+    e.id = s.id;
+    e.wall_time = s.wall_time;
+    e.virtual_time = s.virtual_time;
+    e.dir = s.dir;
+    e.platform = s.field(0);
+    e.kind = s.field(1);
+    e.method = s.field(2);
+    e.target = s.field(3);
+    e.meter_no = s.field(4);
+    e.request_body = s.field(5);
+    e.status = s.status;
+    e.response_body = s.field(6);
+    e.latency_us = s.latency_us;
+    e.verdict = s.field(7);
+    e.deviations = s.deviations;
+    e.error = s.field(8);
+    return e;
+}
+
+std::uint64_t journal::append(journal_entry const& e) {
+    journal_view v;
+    v.wall_time = e.wall_time;
+    v.virtual_time = e.virtual_time;
+    v.dir = e.dir;
+    v.platform = e.platform;
+    v.kind = e.kind;
+    v.method = e.method;
+    v.target = e.target;
+    v.meter_no = e.meter_no;
+    v.request_body = e.request_body;
+    v.status = e.status;
+    v.response_body = e.response_body;
+    v.latency_us = e.latency_us;
+    v.verdict = e.verdict;
+    v.deviations = &e.deviations;
+    v.error = e.error;
+    return append(v);
+}
+
+std::uint64_t journal::append(journal_view const& e) {
     // Observability time stamp, not simulation time: the virtual instant is the caller's.
-    if (e.wall_time == std::chrono::system_clock::time_point{}) e.wall_time = std::chrono::system_clock::now();
+    auto const wall = e.wall_time == std::chrono::system_clock::time_point{} ? std::chrono::system_clock::now()
+                                                                             : e.wall_time;
     std::lock_guard lock(mutex_);
-    e.id = next_id_++;
-    auto id = e.id;
+    slot* s = nullptr;
     if (ring_.size() < capacity_) {
-        ring_.push_back(std::move(e));
+        s = &ring_.emplace_back();
     } else {
-        ring_[head_] = std::move(e);
+        s = &ring_[head_];
         head_ = (head_ + 1) % capacity_;
     }
-    return id;
+    fill(*s, e);
+    s->wall_time = wall;
+    s->id = next_id_++;
+    return s->id;
 }
 
 std::vector<journal_entry> journal::query(journal_query const& q) const {
@@ -34,10 +105,10 @@ std::vector<journal_entry> journal::query(journal_query const& q) const {
     std::size_t start = 0;
     if (q.since_id >= oldest) start = static_cast<std::size_t>(q.since_id - oldest + 1);
     for (std::size_t i = start; i < n && out.size() < q.limit; ++i) {
-        auto const& e = ring_[(head_ + i) % n];
-        if (!q.platform.empty() && e.platform != q.platform) continue;
-        if (!q.meter_no.empty() && e.meter_no != q.meter_no) continue;
-        out.push_back(e);
+        auto const& s = ring_[(head_ + i) % n];
+        if (!q.platform.empty() && s.field(0) != q.platform) continue;
+        if (!q.meter_no.empty() && s.field(4) != q.meter_no) continue;
+        out.push_back(to_entry(s));
     }
     return out;
 }

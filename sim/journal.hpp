@@ -9,6 +9,7 @@
 
 #include "meters/instant.hpp"
 
+#include <array>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -51,6 +52,27 @@ struct journal_entry {
     std::string error;  ///< transport error, empty when an answer came
 };
 
+/// The same fields as journal_entry, as views: what journal::append copies, once, into the
+/// ring's storage (a request handler journals without building a journal_entry of its own).
+/// The views need to live only during the call.
+struct journal_view {
+    std::chrono::system_clock::time_point wall_time{};  ///< epoch default: stamped by append
+    meters::instant virtual_time{};
+    direction dir = direction::in;
+    std::string_view platform;
+    std::string_view kind;
+    std::string_view method;
+    std::string_view target;
+    std::string_view meter_no;
+    std::string_view request_body;
+    unsigned status = 0;
+    std::string_view response_body;
+    std::int64_t latency_us = 0;
+    std::string_view verdict;
+    std::vector<deviation> const* deviations = nullptr;  ///< null: none
+    std::string_view error;
+};
+
 /// A filter; empty strings match everything. Entries come back oldest first.
 struct journal_query {
     std::string_view platform;
@@ -65,7 +87,10 @@ public:
     explicit journal(std::size_t capacity = 10'000);
 
     /// Stores `e`, assigning its id (and its wall time if unset); returns the id.
-    std::uint64_t append(journal_entry e);
+    std::uint64_t append(journal_entry const& e);
+    /// The same from views: the text is copied once into the ring, whose slots keep their
+    /// storage from one entry to the next (no allocation per append once the ring is warm).
+    std::uint64_t append(journal_view const& e);
 
     /// The matching entries with the smallest ids above since_id, up to limit, oldest first.
     std::vector<journal_entry> query(journal_query const& q) const;
@@ -78,9 +103,28 @@ public:
     std::uint64_t dropped() const;
 
 private:
+    /// One stored entry: the text fields back to back in one string (their ends in `ends`),
+    /// so an entry costs one allocation, reused when the slot is overwritten.
+    struct slot {
+        std::uint64_t id = 0;
+        std::chrono::system_clock::time_point wall_time{};
+        meters::instant virtual_time{};
+        direction dir = direction::in;
+        unsigned status = 0;
+        std::int64_t latency_us = 0;
+        std::array<std::uint32_t, 9> ends{};  ///< platform, kind, method, target, meter_no,
+                                              ///< request_body, response_body, verdict, error
+        std::string text;
+        std::vector<deviation> deviations;
+
+        std::string_view field(std::size_t i) const noexcept;
+    };
+    static void fill(slot& s, journal_view const& e);
+    static journal_entry to_entry(slot const& s);
+
     std::size_t const capacity_;
     mutable std::mutex mutex_;
-    std::vector<journal_entry> ring_;  ///< grows up to capacity_, then overwritten in place
+    std::vector<slot> ring_;  ///< grows up to capacity_, then overwritten in place
     std::size_t head_ = 0;             ///< index of the oldest entry once full
     std::uint64_t next_id_ = 1;
 };

@@ -1,9 +1,11 @@
 #include "sim/outbox.hpp"
 
+#include "sim/faults.hpp"
 #include "sim/http/client.hpp"
 #include "sim/journal.hpp"
 
 #include <algorithm>
+#include <deque>
 #include <exception>
 #include <optional>
 #include <unordered_map>
@@ -45,6 +47,7 @@ struct outbox::state : std::enable_shared_from_this<state> {
         push p;
         unsigned failures = 0;
         bool in_flight = false;
+        bool waiting = false;  ///< in `ready`, waiting for an attempt slot
         scheduler::event_id retry = 0;  ///< 0: no retry scheduled
         meters::instant retry_due{};
         meters::instant sent_at{};
@@ -59,6 +62,9 @@ struct outbox::state : std::enable_shared_from_this<state> {
     };
 
     void attempt(std::uint64_t id);
+    void pump();
+    bool divert(std::uint64_t id, http::client_request& req);
+    void send(std::uint64_t id, http::client_request req);
     void run_before_attempt(std::uint64_t id);
     void run_settled(settle_callback const& cb, push const& p, http::client_reply const& reply, bool ok);
     kind_hooks const* hooks_of(std::string const& kind) const;
@@ -76,11 +82,14 @@ struct outbox::state : std::enable_shared_from_this<state> {
     journal* jr;
     outbox_options options;
     std::unordered_map<std::uint64_t, entry> pending;
+    std::deque<std::uint64_t> ready;  ///< ids waiting for an attempt slot, oldest first
     std::unordered_map<std::string, kind_hooks> kinds;
     outbox_counters counters;
     std::uint64_t next_id = 1;
     std::vector<std::function<void()>> idle_waiters;
     std::function<void(std::string_view)> error_hook;
+    fault_registry* faults = nullptr;
+    wall_timer timer;
 };
 
 void outbox::state::report(std::string_view what) const noexcept {
@@ -118,6 +127,12 @@ void outbox::state::run_before_attempt(std::uint64_t id) {
 void outbox::state::attempt(std::uint64_t id) {
     auto it = pending.find(id);
     if (it == pending.end() || it->second.in_flight) return;
+    if (counters.in_flight >= std::max<std::size_t>(options.max_in_flight, 1)) {
+        if (!it->second.waiting) ready.push_back(id);
+        it->second.waiting = true;
+        return;
+    }
+    it->second.waiting = false;
     run_before_attempt(id);
     it = pending.find(id);
     if (it == pending.end() || it->second.in_flight) return;
@@ -135,9 +150,35 @@ void outbox::state::attempt(std::uint64_t id) {
     for (auto const& [name, value] : e.p.headers)
         if (is_content_type(name)) req.content_type = value;
     req.body = e.p.body;  // the same bytes, and so the same serial, on every attempt
+    if (divert(id, req)) return;
+    send(id, std::move(req));
+}
+
+void outbox::state::send(std::uint64_t id, http::client_request req) {
     client.send(std::move(req), [weak = weak_from_this(), id](http::client_reply reply) {
         if (auto self = weak.lock()) self->on_reply(id, std::move(reply));
     });
+}
+
+/// A "cis" fault takes the attempt over: true when it did (the attempt is in flight either way).
+bool outbox::state::divert(std::uint64_t id, http::client_request& req) {
+    if (faults == nullptr || !timer || faults->none_for("cis")) return false;
+    auto f = faults->take("cis", {}, sched.now());
+    if (!f) return false;
+    auto weak = weak_from_this();
+    if (f->kind == fault_kind::slow) {
+        timer(f->delay, [weak, id, req = std::move(req)]() mutable {
+            if (auto self = weak.lock()) self->send(id, std::move(req));
+        });
+        return true;
+    }
+    // Unreachable: fails like a refused connection, on a later turn (never inside enqueue).
+    timer(std::chrono::milliseconds{0}, [weak, id] {
+        http::client_reply reply;
+        reply.error = "fault: CIS unreachable";
+        if (auto self = weak.lock()) self->on_reply(id, std::move(reply));
+    });
+    return true;
 }
 
 void outbox::state::on_reply(std::uint64_t id, http::client_reply reply) {
@@ -171,8 +212,20 @@ void outbox::state::on_reply(std::uint64_t id, http::client_reply reply) {
         record(e, reply, false, "retry " + std::to_string(e.failures) + " in " + std::to_string(wait.count()) + " ms");
         if (settled) settled_push = e.p;
     }
+    pump();
     if (settled) run_settled(settled, *settled_push, reply, ok);
     notify_idle();
+}
+
+/// Starts the waiting attempts that the free slots allow, oldest first.
+void outbox::state::pump() {
+    while (!ready.empty() && counters.in_flight < std::max<std::size_t>(options.max_in_flight, 1)) {
+        auto const id = ready.front();
+        ready.pop_front();
+        auto it = pending.find(id);
+        if (it == pending.end() || !it->second.waiting) continue;  // sent or gone meanwhile
+        attempt(id);
+    }
 }
 
 void outbox::state::run_settled(settle_callback const& cb, push const& p, http::client_reply const& reply, bool ok) {
@@ -207,7 +260,8 @@ meters::duration outbox::state::schedule_retry(std::uint64_t id, entry& e) {
 
 void outbox::state::record(entry const& e, http::client_reply const& reply, bool ok, std::string_view note) {
     if (jr == nullptr) return;
-    journal_entry j;
+    // Views: the journal copies the text once into its ring.
+    journal_view j;
     j.virtual_time = e.sent_at;
     j.dir = direction::out;
     j.platform = e.p.platform;
@@ -220,13 +274,17 @@ void outbox::state::record(entry const& e, http::client_reply const& reply, bool
     j.response_body = reply.body;
     j.latency_us = reply.latency.count();
     j.verdict = ok ? "accepted" : (reply.ok() ? "not accepted" : "failed");
-    j.error = reply.error;
+    std::string error;
     if (!note.empty()) {
-        if (!j.error.empty()) j.error += "; ";
-        j.error += note;
+        error = reply.error;
+        if (!error.empty()) error += "; ";
+        error += note;
+        j.error = error;
+    } else {
+        j.error = reply.error;
     }
     try {
-        jr->append(std::move(j));
+        jr->append(j);
     } catch (std::exception const& x) {
         report(std::string("journal append failed: ") + x.what());
     }
@@ -332,5 +390,10 @@ void outbox::when_idle(std::function<void()> fn) {
 }
 
 void outbox::on_error(std::function<void(std::string_view)> hook) { state_->error_hook = std::move(hook); }
+
+void outbox::set_faults(fault_registry* registry, wall_timer timer) {
+    state_->faults = registry;
+    state_->timer = std::move(timer);
+}
 
 }  // namespace metersim::sim

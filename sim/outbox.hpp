@@ -43,6 +43,7 @@
 namespace metersim::sim {
 
 class journal;
+class fault_registry;
 namespace http {
 class client;
 }
@@ -92,6 +93,10 @@ struct backoff_policy {
 /// The wait before retry number `failures` (1 for the first retry).
 meters::duration backoff_delay(backoff_policy const& policy, unsigned failures) noexcept;
 
+/// Runs `fn` on the io thread after `wait` of wall time; a zero wait runs it on a later turn of
+/// the loop, never from inside the call. The outbox waits through it for CIS faults.
+using wall_timer = std::function<void(std::chrono::milliseconds wait, std::function<void()> fn)>;
+
 /// Decides whether the CIS accepted a push, from its HTTP status and body.
 using acceptance = std::function<bool(unsigned status, std::string_view body)>;
 
@@ -118,6 +123,10 @@ using settle_callback = std::function<void(push const& p, unsigned status, std::
 
 struct outbox_options {
     backoff_policy backoff;
+    /// Attempts in flight at once; past it an attempt waits in the outbox (in order) for an
+    /// answer to free a slot. Keeps a burst (a clock step waking a whole fleet) in one copy
+    /// in the outbox rather than a second one queued in the client. At least 1.
+    std::size_t max_in_flight = 64;
 };
 
 struct outbox_counters {
@@ -138,7 +147,8 @@ public:
     outbox(outbox const&) = delete;
     outbox& operator=(outbox const&) = delete;
 
-    /// Saves `p` (assigning an id when 0) and sends it at once. Refuses a push whose URL cannot
+    /// Saves `p` (assigning an id when 0) and sends it at once (once a slot is free:
+    /// see outbox_options::max_in_flight). Refuses a push whose URL cannot
     /// be parsed (nothing is saved). Exceptions from the store propagate (nothing was sent).
     meters::result<std::uint64_t, std::string> enqueue(push p);
 
@@ -176,6 +186,13 @@ public:
 
     /// Called with the what() of an exception from the store, a predicate or a completion.
     void on_error(std::function<void(std::string_view)> hook);
+
+    /// Fault injection: before each attempt (retries included) the outbox takes a "cis" fault
+    /// from `registry`. unreachable: the attempt fails at once as the transport error
+    /// "fault: CIS unreachable" (journaled, retried with the usual backoff, nothing lost);
+    /// slow: it is sent after the fault's delay (in flight meanwhile). Null registry or empty
+    /// timer: no faults. The registry must outlive the outbox.
+    void set_faults(fault_registry* registry, wall_timer timer);
 
     struct state;
 

@@ -46,6 +46,15 @@ class io_context;
 
 namespace metersim::sim {
 
+/// The memory an event's callback will work on (say, the meter it wakes). Dispatch
+/// prefetches it a few events ahead: a fleet's wakes touch meters at random addresses, and
+/// waiting for each one's cache misses in turn cost more than the work. Only a hint: any
+/// address is harmless, stale or not.
+struct touch_hint {
+    void const* address = nullptr;
+    std::uint32_t bytes = 0;
+};
+
 class scheduler {
 public:
     /// Identifies a scheduled event for cancel(). Never 0 (0 can mean "no event").
@@ -61,7 +70,7 @@ public:
 
     /// Schedules `fn` at `due`. A `due` before now() runs as soon as possible with now() unchanged.
     /// Throws std::length_error when max_pending events are already pending.
-    event_id at(meters::instant due, std::function<void()> fn);
+    event_id at(meters::instant due, std::function<void()> fn, touch_hint touch = {});
     /// at(now() + d, fn).
     event_id after(meters::duration d, std::function<void()> fn);
     /// Cancels a pending event: true if it was pending (it will not run), false if it already
@@ -108,19 +117,23 @@ private:
     struct slot {
         std::function<void()> fn;
         std::uint64_t order = 0;  ///< the key's order while pending; 0: free (or cancelled)
+        sim::touch_hint touch;
     };
 
-    /// The keys, bucketed by time (defined in scheduler.cpp): `near` is a small heap of the keys
-    /// in the current bucket and earlier, a ring of unsorted buckets covers the next ~50 days,
-    /// and a heap holds what lies beyond. Popping in order then touches a cache-sized heap.
+    /// The keys, bucketed by time (defined in scheduler.cpp): `near` is the current bucket,
+    /// sorted latest first, `late` a small heap of keys pushed into it (or earlier) since it was
+    /// sorted, a ring of unsorted buckets covers the next ~50 days, and a heap holds what lies
+    /// beyond. Popping in order walks a sorted array.
     struct queue {
         std::vector<key> near;
+        std::vector<key> late;
         std::vector<std::vector<key>> ring;
         std::vector<std::uint64_t> ring_bits;  ///< a set bit: that ring bucket may hold keys
         std::vector<key> far;
         std::int64_t current = 0;  ///< the bucket of `near`; ring holds (current, current + ring size)
         std::size_t in_ring = 0;
         std::size_t size = 0;
+        bool head_is_late = false;  ///< where peek() found the head
 
         queue();
         void push(key k);
@@ -128,6 +141,9 @@ private:
         /// have to move to (so a step never moves the buckets past its target).
         key const* peek(std::int64_t limit_ms = std::numeric_limits<std::int64_t>::max());
         void pop();  ///< removes what peek() returned
+        /// The n-th next key of the sorted current bucket (0: its head), null past its end; the
+        /// keys in `late` are not counted (a look-ahead for prefetching, not an order).
+        key const* ahead(std::size_t n) const noexcept;
         template <class Stale>
         void erase_if(Stale stale);
 
@@ -142,6 +158,7 @@ private:
     void compact();
     std::size_t dispatch(std::int64_t limit_ms);
     void run_one(key const& k);
+    void prefetch_ahead() const noexcept;
     void rearm();
     void on_timer(std::int64_t armed_due_ms);
 

@@ -3,15 +3,18 @@
 #include <csignal>
 #include <cstdio>
 #include <exception>
+#include <unordered_set>
 
 #include <CLI/CLI.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <fmt/format.h>
 
 #include "sim/admin/admin_api.hpp"
 #include "sim/catalogue.hpp"
+#include "sim/faults.hpp"
 #include "sim/fleet.hpp"
 #include "sim/http/client.hpp"
 #include "sim/http/server.hpp"
@@ -69,21 +72,68 @@ int run_serve(serve_options const& opts) {
 // serve_app
 
 /// The parts that need Asio types, kept out of the header.
+/// The wall-clock waits of the outbox's CIS faults (sim::wall_timer); shutdown() cancels those
+/// still waiting so that the loop can end.
+class fault_timers {
+public:
+    sim::wall_timer make(net::io_context& io) {
+        return [this, &io](std::chrono::milliseconds wait, std::function<void()> fn) {
+            if (wait.count() <= 0) {
+                net::post(io, [fn = std::move(fn)] { run(fn); });
+                return;
+            }
+            auto t = std::make_shared<net::steady_timer>(io, wait);
+            waiting_.insert(t.get());
+            t->async_wait([this, t, fn = std::move(fn)](boost::system::error_code ec) {
+                waiting_.erase(t.get());
+                if (!ec) run(fn);
+            });
+        };
+    }
+    void cancel() noexcept {
+        for (auto* t : waiting_) {
+            try {
+                t->cancel();
+            } catch (...) {  // NOLINT(bugprone-empty-catch): shutting down regardless
+            }
+        }
+    }
+
+private:
+    static void run(std::function<void()> const& fn) noexcept {
+        try {
+            fn();
+        } catch (std::exception const& e) {
+            fmt::print(stderr, "metersim: fault timer: {}\n", e.what());
+        } catch (...) {  // NOLINT(bugprone-empty-catch): nothing escapes into the loop
+        }
+    }
+    std::unordered_set<net::steady_timer*> waiting_;
+};
+
 struct serve_app::parts {
-    parts(net::io_context& io, sim::scheduler& sched, sim::clock& clk, config const& cfg)
+    parts(net::io_context& io, sim::scheduler& sched, sim::clock& clk, config const& cfg,
+          serve_extras const& extras)
         : signals(io, SIGINT, SIGTERM),
           catalogue(sim::catalogue::builtin()),
-          fleet(sched, catalogue, sim::fleet_options{1, cfg.zone}),
+          journal(extras.journal_capacity),
+          fleet(sched, catalogue, sim::fleet_options{extras.seed, cfg.zone}),
           client(io),
           outbox(client, sched, outbox_store, &journal,
                  sim::outbox_options{{std::chrono::milliseconds{cfg.outbox.backoff_base_ms},
                                       std::chrono::milliseconds{cfg.outbox.backoff_cap_ms}}}),
-          admin(fleet, sched, clk, journal) {}
+          admin(fleet, sched, clk, journal) {
+        // Fault injection: the outbox takes "cis" faults, the admin API edits the rules.
+        outbox.set_faults(&faults, timers.make(io));
+        admin.faults = &faults;
+    }
 
     net::signal_set signals;
     bool shutting_down = false;
     sim::catalogue catalogue;
     sim::journal journal;
+    sim::fault_registry faults;  ///< before the outbox and the listeners that consult it
+    fault_timers timers;
     sim::fleet fleet;
     sim::http::client client;
     sim::memory_outbox_store outbox_store;  // SQLite-backed once persistence lands
@@ -91,6 +141,7 @@ struct serve_app::parts {
     sim::admin_context admin;
     std::unique_ptr<platform_set> platforms;
     std::vector<std::unique_ptr<sim::http::server>> servers;
+    sim::http::router admin_routes;  ///< a copy of the admin listener's, for in-process calls
 };
 
 namespace {
@@ -129,13 +180,14 @@ void build_fleet(config const& cfg, sim::fleet& fleet) {
 
 }  // namespace
 
-serve_app::serve_app(config cfg)
+serve_app::serve_app(config cfg, serve_extras extras)
     : cfg_(std::move(cfg)),
       io_(std::make_unique<net::io_context>(1)),
       clock_(cfg_.clock.mode, cfg_.clock.speed, cfg_.clock.start),
       scheduler_(clock_),
-      parts_(std::make_unique<parts>(*io_, scheduler_, clock_, cfg_)) {
+      parts_(std::make_unique<parts>(*io_, scheduler_, clock_, cfg_, extras)) {
     scheduler_.attach(*io_);
+    if (extras.before_listen) extras.before_listen(cfg_, *io_);
     start_listeners();
 }
 
@@ -153,6 +205,7 @@ void serve_app::start_listeners() {
     sim::http::router admin_routes;
     sim::add_admin_routes(admin_routes, p.admin);
     p.platforms->add_admin_routes(admin_routes);
+    p.admin_routes = admin_routes;
     p.servers.push_back(std::make_unique<sim::http::server>(
         *io_, std::move(admin_routes), listener_options(cfg_, cfg_.admin.listen, 0)));
     admin_port_ = p.servers.back()->port();
@@ -160,6 +213,9 @@ void serve_app::start_listeners() {
     for (auto& l : p.platforms->listeners()) {
         auto opts = listener_options(cfg_, l.at, l.body_limit);
         opts.on_journal = l.journal_hook;
+        opts.on_fault = [&p, &sched = scheduler_, name = l.name](sim::http::request const& req) {
+            return sim::platform_fault(p.faults, name, req, sched.now(), &p.journal);
+        };
         p.servers.push_back(std::make_unique<sim::http::server>(*io_, std::move(l.routes), opts));
         ports_.emplace_back(l.name, fmt::format("{}:{}", l.at.host, p.servers.back()->port()));
         bound_.emplace_back(l.name, p.servers.back()->port());
@@ -171,6 +227,11 @@ std::uint16_t serve_app::port_of(std::string_view platform) const noexcept {
         if (name == platform) return port;
     return 0;
 }
+
+sim::fleet& serve_app::fleet() noexcept { return parts_->fleet; }
+sim::journal& serve_app::journal() noexcept { return parts_->journal; }
+sim::outbox& serve_app::outbox() noexcept { return parts_->outbox; }
+sim::http::router const& serve_app::admin_router() const noexcept { return parts_->admin_routes; }
 
 std::string serve_app::summary() const {
     auto const host = cfg_.admin.listen.host;
@@ -206,6 +267,7 @@ void serve_app::shutdown() noexcept {
     // Stop taking work: listeners close here once they exist; then the scheduler lets go of the
     // loop. In-flight handlers finish and run() returns when nothing is left.
     for (auto& s : p.servers) s->stop();
+    p.timers.cancel();
     scheduler_.detach();
     boost::system::error_code ignored;
     p.signals.cancel(ignored);

@@ -7,7 +7,9 @@
 /// SIGINT/SIGTERM, then shuts down gracefully: listeners close, in-flight work finishes, run()
 /// returns. Asio and CLI11 stay out of this header (forward declarations only).
 
+#include <functional>
 #include <memory>
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -24,6 +26,14 @@ class App;
 namespace boost::asio {
 class io_context;
 }
+namespace metersim::sim {
+class fleet;
+class journal;
+class outbox;
+namespace http {
+class router;
+}
+}  // namespace metersim::sim
 
 namespace metersim::tools {
 
@@ -41,11 +51,20 @@ CLI::App* add_serve_command(CLI::App& app, serve_options& opts);
 /// Config errors go to stderr as "FILE:LINE:COLUMN: error: ..." and give exit_code::bad_input.
 int run_serve(serve_options const& opts);
 
+/// What a scenario world (tools/scenario_world.cpp) sets beyond the config; serve uses the defaults.
+struct serve_extras {
+    std::uint64_t seed = 1;                  ///< the fleet's seed (each meter's seed derives from it)
+    std::size_t journal_capacity = 10'000;   ///< journal entries kept
+    /// Called once the loop exists, before any listener starts: may change the config (the
+    /// scenario runner starts its recorder on the loop here and sets the push URLs to it).
+    std::function<void(config&, boost::asio::io_context&)> before_listen;
+};
+
 class serve_app {
 public:
     /// Builds the clock (from cfg.clock) and the scheduler, attached to the loop. Throws on
     /// startup failures (e.g. a port that cannot be bound): startup is an edge, not the loop.
-    explicit serve_app(config cfg);
+    explicit serve_app(config cfg, serve_extras extras = {});
     ~serve_app();
     serve_app(serve_app const&) = delete;
     serve_app& operator=(serve_app const&) = delete;
@@ -66,6 +85,13 @@ public:
     std::uint16_t admin_port() const noexcept { return admin_port_; }
     /// A platform listener's bound port ("cnmcsp", "xianfeng", "xintian"); 0 when not started.
     std::uint16_t port_of(std::string_view platform) const noexcept;
+
+    /// The running parts, for the scenario runner's world (loop thread only).
+    sim::fleet& fleet() noexcept;
+    sim::journal& journal() noexcept;
+    sim::outbox& outbox() noexcept;
+    /// The admin API's routes (the admin listener's), for in-process calls through dispatch().
+    sim::http::router const& admin_router() const noexcept;
 
 private:
     struct parts;

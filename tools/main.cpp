@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include "tools/cmd_run.hpp"
 #include "tools/cmd_serve.hpp"
 #include "tools/exit_codes.hpp"
 
@@ -26,6 +27,10 @@ int main(int argc, char** argv) {
 
         tools::serve_options serve;
         auto* serve_cmd = tools::add_serve_command(app, serve);
+        tools::run_command_options run;
+        auto* run_cmd = tools::add_run_command(app, run);
+        tools::validate_command_options validate;
+        auto* validate_cmd = tools::add_validate_command(app, validate);
 
         try {
             app.parse(argc, argv);
@@ -35,6 +40,8 @@ int main(int argc, char** argv) {
         }
 
         if (serve_cmd->parsed()) return tools::run_serve(serve);
+        if (run_cmd->parsed()) return tools::run_run(run);
+        if (validate_cmd->parsed()) return tools::run_validate(validate);
         return tools::exit_code::bad_input;
     } catch (std::exception const& e) {
         fmt::print(stderr, "metersim: error: {}\n", e.what());

@@ -1,5 +1,6 @@
 // The admin API: route table, shared helpers, health, models and journal. Clock routes are in
-// admin_clock.cpp, meters in admin_meters.cpp, events in admin_events.cpp.
+// admin_clock.cpp, meters in admin_meters.cpp, events in admin_events.cpp, faults in
+// admin_faults.cpp.
 #include "sim/admin/admin_api.hpp"
 
 #include <charconv>
@@ -233,6 +234,7 @@ void add_admin_routes(http::router& r, admin_context& ctx) {
     admin::add_clock_routes(r, ctx);
     admin::add_meter_routes(r, ctx);
     admin::add_event_routes(r, ctx);
+    admin::add_fault_routes(r, ctx);
 }
 
 }  // namespace metersim::sim

@@ -12,10 +12,14 @@
 ///   POST /admin/meters/{meterNo}/events    inject an event; answers the new state summary
 ///   GET  /admin/journal?platform=&meter=&since=&limit=
 ///   GET  /admin/models                     the catalogue
+///   POST /admin/faults                     add a fault rule (sim/faults.hpp); 201 with its id
+///   GET  /admin/faults                     the rules in force, with their remaining count and expiry
+///   DELETE /admin/faults                   remove every rule; answers how many
+///   DELETE /admin/faults/{id}              remove one (404 when unknown)
 ///
 /// Money and volume are 4-decimal strings; decimals in requests are read exactly from JSON
 /// strings or JSON numbers (raw token, never a double; see sim/json_parse.hpp). Bad input answers
-/// 400 (404 for an unknown meter, 409 for an advance outside stepped mode) with
+/// 400 (404 for an unknown meter or fault id, 409 for an advance outside stepped mode) with
 /// `{"message": ..., "field": ...}` naming the field, and changes nothing. Nothing throws out of
 /// a handler: an unexpected exception answers 500 with its message.
 ///
@@ -54,6 +58,8 @@ struct pending_command {
 using pending_commands_provider = std::function<std::vector<pending_command>(fleet_meter const&)>;
 
 /// Everything the admin handlers use. It must outlive the router (and the server) it is given to.
+class fault_registry;
+
 struct admin_context {
     admin_context(sim::fleet& f, sim::scheduler& s, sim::clock& c, sim::journal& j)
         : fleet(f), sched(s), clk(c), journal(j) {}
@@ -66,6 +72,8 @@ struct admin_context {
     std::string version = "0.1.0";
     /// By platform name; see pending_commands_provider.
     std::map<std::string, pending_commands_provider, std::less<>> pending_commands;
+    /// The fault rules /admin/faults edits; null: those routes answer 503.
+    sim::fault_registry* faults = nullptr;
 };
 
 /// Adds every admin route to `r`. The handlers keep a reference to `ctx`.

@@ -95,5 +95,6 @@ ojson clock_view(admin_context& ctx);
 void add_clock_routes(http::router& r, admin_context& ctx);
 void add_meter_routes(http::router& r, admin_context& ctx);
 void add_event_routes(http::router& r, admin_context& ctx);
+void add_fault_routes(http::router& r, admin_context& ctx);
 
 }  // namespace metersim::sim::admin

@@ -1,5 +1,7 @@
 #include "sim/http/client.hpp"
 
+#include "sim/http/request_parser.hpp"
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -10,9 +12,7 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/error.hpp>
-#include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
-#include <boost/beast/http/string_body.hpp>
 
 #include <algorithm>
 #include <array>
@@ -108,7 +108,7 @@ struct connection {
     explicit connection(net::any_io_executor ex) : stream(std::move(ex)) {}
     beast::tcp_stream stream;
     beast::flat_buffer buffer;
-    std::optional<bhttp::response_parser<bhttp::string_body>> parser;
+    std::optional<detail::response_parser> parser;
     std::string head;
 };
 
@@ -212,7 +212,7 @@ net::awaitable<void> client::impl::perform(host_pool& pool, job& j, client_reply
         auto outcome = co_await exchange(*c, pool, j, reply);
         if (outcome == exchange_result::answered) {
             reply.reused_connection = reused;
-            bool const keep = c->parser->get().keep_alive() && c->buffer.size() == 0;
+            bool const keep = c->parser->keep_alive() && c->buffer.size() == 0;
             c->parser.reset();
             if (keep && pool.idle.size() < options.max_idle_per_host) {
                 pool.idle.push_back(std::move(c));
@@ -293,9 +293,8 @@ net::awaitable<exchange_result> client::impl::exchange(connection& c, host_pool 
                             ec == net::error::connection_reset || ec == net::error::broken_pipe;
         co_return (closed && !c.parser->got_some()) ? exchange_result::stale : exchange_result::failed;
     }
-    auto& msg = c.parser->get();
-    reply.status = msg.result_int();
-    reply.body = std::move(msg.body());
+    reply.status = c.parser->status();
+    reply.body = std::move(c.parser->body());
     co_return exchange_result::answered;
 }
 

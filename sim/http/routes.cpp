@@ -125,20 +125,27 @@ bool percent_decode(std::string_view in, std::string& out, bool plus_as_space) {
 }
 
 bool parse_query(std::string_view query, std::vector<param>& out) {
-    out.clear();
-    while (!query.empty()) {
+    // The elements already in `out` are reused (their strings keep their storage): a connection
+    // parses each request's query into the same vector without allocating.
+    std::size_t n = 0;
+    auto next = [&out, &n]() -> param& {
+        if (n == out.size()) out.emplace_back();
+        return out[n++];
+    };
+    bool ok = true;
+    while (!query.empty() && ok) {
         auto amp = query.find('&');
         auto piece = query.substr(0, amp);
         query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
         if (piece.empty()) continue;
         auto eq = piece.find('=');
-        auto& p = out.emplace_back();
-        if (!percent_decode(piece.substr(0, eq), p.name, true)) return false;
-        if (eq != std::string_view::npos && !percent_decode(piece.substr(eq + 1), p.value, true)) {
-            return false;
-        }
+        auto& p = next();
+        ok = percent_decode(piece.substr(0, eq), p.name, true);
+        if (ok && eq != std::string_view::npos) ok = percent_decode(piece.substr(eq + 1), p.value, true);
+        else if (ok) p.value.clear();
     }
-    return true;
+    out.resize(n);
+    return ok;
 }
 
 router::router() = default;
@@ -174,6 +181,7 @@ bool router::matches(route const& r, std::string_view path, std::vector<param>* 
     if (path.empty() || path.front() != '/') return false;
     segment_reader reader{path.substr(1)};
     std::string_view seg;
+    std::size_t n = 0;  // params filled; the vector's elements are reused (no allocation)
     for (auto const& s : r.segments) {
         if (!reader.next(seg)) return false;
         if (!s.is_param) {
@@ -182,12 +190,15 @@ bool router::matches(route const& r, std::string_view path, std::vector<param>* 
         }
         if (seg.empty()) return false;
         if (params != nullptr) {
-            auto& p = params->emplace_back();
+            if (n == params->size()) params->emplace_back();
+            auto& p = (*params)[n++];
             p.name = s.text;
             if (!percent_decode(seg, p.value, false)) return false;
         }
     }
-    return !reader.next(seg);
+    if (reader.next(seg)) return false;
+    if (params != nullptr) params->resize(n);
+    return true;
 }
 
 response router::dispatch(request& req) const {
@@ -198,7 +209,6 @@ response router::dispatch(request& req) const {
             if (!path_known && matches(r, req.path, nullptr)) path_known = true;
             continue;
         }
-        req.path_params.clear();
         if (matches(r, req.path, &req.path_params)) return r.fn(req);
     }
     req.path_params.clear();

@@ -1,5 +1,7 @@
 #include "sim/http/server.hpp"
 
+#include "sim/http/request_parser.hpp"
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -10,10 +12,8 @@
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/error.hpp>
-#include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/status.hpp>
-#include <boost/beast/http/string_body.hpp>
 
 #include <algorithm>
 #include <array>
@@ -126,12 +126,14 @@ private:
     net::awaitable<void> answer_read_error(error_code ec);
     void fill_request();
     response handle() noexcept;
+    request_fault check_fault() noexcept;
     net::awaitable<bool> write(response const& res, bool keep_alive, bool head_only, bool http10 = false);
 
     std::shared_ptr<server::impl> owner_;
     beast::tcp_stream stream_;
     beast::flat_buffer buffer_;
-    std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+    detail::parsed_request parsed_;  ///< the current request, in storage reused by the next
+    std::optional<detail::request_parser> parser_;
     std::optional<net::steady_timer> delay_timer_;
     request req_;
     std::string head_;
@@ -147,7 +149,15 @@ net::awaitable<void> session::run() {
         auto const read_done = steady::now();
 
         fill_request();
-        response res = handle();
+        // Fault injection: answer in the router's place, drop the connection, or delay.
+        std::optional<request_fault> fault;
+        if (opt.on_fault) fault = check_fault();
+        if (fault && fault->what == request_fault::action::drop) {
+            close();
+            co_return;
+        }
+        response res = fault && fault->what == request_fault::action::answer ? std::move(fault->answer) : handle();
+        if (fault && fault->what == request_fault::action::delay) res.delay += fault->delay;
 
         // Injected latency: the connection waits, the loop does not.
         if (res.delay.count() > 0) {
@@ -159,7 +169,7 @@ net::awaitable<void> session::run() {
 
         bool const keep_alive = parser_->keep_alive() && !res.close && !owner_->stopped;
         bool const head_only = req_.method == "HEAD";
-        bool const http10 = parser_->get().version() == 10;
+        bool const http10 = parsed_.version == 10;
         ++owner_->stats.requests;
         // Journal before the answer leaves: whoever holds the answer finds it in the journal.
         if (opt.on_journal) {
@@ -192,7 +202,7 @@ net::awaitable<bool> session::read_request() {
     }
 
     // Headers get one deadline in all, however the bytes trickle in.
-    parser_.emplace();
+    parser_.emplace(parsed_);
     parser_->body_limit(opt.body_limit);
     parser_->header_limit(static_cast<std::uint32_t>(opt.header_limit));
     stream_.expires_after(opt.header_timeout);
@@ -203,8 +213,7 @@ net::awaitable<bool> session::read_request() {
     if (parser_->is_done()) co_return true;
 
     // A client that asked to be told before sending its body (curl does past 1 MiB).
-    auto const& msg = parser_->get();
-    if (auto it = msg.find(bhttp::field::expect); it != msg.end() && beast::iequals(it->value(), "100-continue")) {
+    if (auto const* f = parsed_.find(bhttp::field::expect); f != nullptr && beast::iequals(parsed_.view(f->value), "100-continue")) {
         static constexpr std::string_view cont = "HTTP/1.1 100 Continue\r\n\r\n";
         stream_.expires_after(opt.write_timeout);
         auto [ec, n] = co_await net::async_write(stream_, net::buffer(cont.data(), cont.size()), nothrow_awaitable);
@@ -256,18 +265,29 @@ net::awaitable<void> session::answer_read_error(error_code ec) {
 
 /// Points req_ at the parsed message; no copies of the body or the headers.
 void session::fill_request() {
-    auto& msg = parser_->get();
-    req_.method = std::string_view(msg.method_string());
-    req_.target = std::string_view(msg.target());
+    req_.method = parsed_.view(parsed_.method);
+    req_.target = parsed_.view(parsed_.target);
     auto q = req_.target.find('?');
     req_.path = req_.target.substr(0, q);
     req_.query_string = q == std::string_view::npos ? std::string_view{} : req_.target.substr(q + 1);
-    req_.body = msg.body();
+    req_.body = parsed_.body;
     req_.headers.clear();
-    for (auto const& f : msg) req_.headers.push_back({std::string_view(f.name_string()), std::string_view(f.value())});
+    for (auto const& f : parsed_.fields) req_.headers.push_back({parsed_.view(f.name), parsed_.view(f.value)});
     req_.path_params.clear();
     req_.remote_address = remote_address_;
     req_.remote_port = remote_port_;
+}
+
+/// Asks the fault hook about req_; a hook that throws is reported and the request goes on.
+request_fault session::check_fault() noexcept {
+    try {
+        return owner_->options.on_fault(req_);
+    } catch (std::exception const& e) {
+        owner_->report(std::string("fault hook threw: ") + e.what());
+    } catch (...) {
+        owner_->report("fault hook threw a non-standard exception");
+    }
+    return {};
 }
 
 response session::handle() noexcept {

@@ -40,6 +40,23 @@ using journal_hook =
 /// Ordinary network conditions (client went away, timeouts) are not reported.
 using error_hook = std::function<void(std::string_view what)>;
 
+/// What a fault hook makes of a request (fault injection, sim/faults.hpp).
+struct request_fault {
+    enum class action {
+        none,    ///< route as usual
+        answer,  ///< send `answer` instead of routing (journal hook and keep-alive as usual)
+        drop,    ///< close the connection without answering
+        delay,   ///< route as usual, write the answer `delay` later (a timer; the loop goes on)
+    };
+    action what = action::none;
+    response answer;
+    std::chrono::milliseconds delay{0};
+};
+
+/// Called once per request when it has been read in full, before routing (views valid only
+/// during the call).
+using fault_hook = std::function<request_fault(request const&)>;
+
 struct server_options {
     std::string address = "127.0.0.1";
     std::uint16_t port = 0;  ///< 0: the system picks; read it back with server::port()
@@ -56,6 +73,7 @@ struct server_options {
     std::chrono::milliseconds write_timeout{std::chrono::seconds{30}};
     journal_hook on_journal;  ///< may be empty
     error_hook on_error;      ///< may be empty
+    fault_hook on_fault;      ///< may be empty
 };
 
 /// Counters, read on the io_context thread.

@@ -23,6 +23,7 @@
 // meter's reading, balance, battery and session count: the same flags must print the same
 // checksum before and after a performance change (behaviour unchanged).
 
+#include <malloc.h>
 #include <sys/resource.h>
 
 #include <array>
@@ -35,9 +36,11 @@
 #include <fstream>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "meters/meter.hpp"
+#include "meters/packed_records.hpp"
 #include "meters/rng.hpp"
 #include "sim/catalogue.hpp"
 #include "sim/clock.hpp"
@@ -183,6 +186,21 @@ meters::commands::open_account opening(meters::billing_mode mode, std::uint32_t 
     return o;
 }
 
+/// Frozen records held and the bytes their packed histories take (as the meters hold them).
+std::pair<std::size_t, std::size_t> frozen_figures(sim::fleet& f) {
+    std::size_t records = 0, bytes = 0;
+    for (sim::fleet_meter* m : f.list("", 0, f.size())) {
+        auto const s = m->meter.state().freezes;
+        records += s.daily.size() + s.monthly.size();
+        for (auto const* h : {&s.daily, &s.monthly}) {
+            meters::packed_records p;
+            for (auto const& r : *h) p.push(r, h->size());
+            bytes += p.heap_bytes();
+        }
+    }
+    return {records, bytes};
+}
+
 std::uint64_t checksum(sim::fleet& f) {
     std::uint64_t h = 0;
     for (sim::fleet_meter* m : f.list("", 0, f.size())) {
@@ -244,6 +262,7 @@ int main(int argc, char** argv) {
     }
     double const build_cpu = cpu_seconds() - cpu_build0;
     long const rss_fleet = rss_kib();
+    std::size_t const heap_fleet = mallinfo2().uordblks;
 
     double const cpu0 = cpu_seconds();
     sched.run_until(t0 + std::chrono::days{opt.days});
@@ -265,6 +284,13 @@ int main(int argc, char** argv) {
     std::printf("  RSS after the run          %.1f MB  (%.0f B per meter)\n",
                 static_cast<double>(rss_after) / 1024.0,
                 static_cast<double>(rss_after - rss_before) * 1024.0 / n);
+    auto const [records, record_bytes] = frozen_figures(fleet);
+    std::printf("  frozen records             %.1f per meter, packed in %.0f B per meter\n",
+                static_cast<double>(records) / n, static_cast<double>(record_bytes) / n);
+    auto const heap = mallinfo2();
+    std::printf("  heap in use                %.1f MB with the fleet, %.1f MB after the run (%.1f MB free)\n",
+                static_cast<double>(heap_fleet) / 1048576.0, static_cast<double>(heap.uordblks) / 1048576.0,
+                static_cast<double>(heap.fordblks) / 1048576.0);
     std::printf("  build CPU                  %.2f s\n", build_cpu);
     std::printf("  wakes                      %llu\n", static_cast<unsigned long long>(fleet.wakes()));
     std::printf("  reports                    %llu\n", static_cast<unsigned long long>(fleet.reports()));

@@ -17,3 +17,4 @@ run() {
 run "$bench/fleet_bench" "$@"
 run "$bench/scheduler_bench"
 run "$(dirname "$0")/platform_bench.py" "$build"
+run "$(dirname "$0")/scenario_bench.sh" "$build"

@@ -137,17 +137,26 @@ TEST_CASE("history keeps the newest 62 daily and 24 monthly records") {
     CHECK(log.state().monthly.front().at == midnight(2027, 1, 1));
 }
 
-TEST_CASE("a full history holds no more memory than its keep") {
+TEST_CASE("a full history is packed in a fraction of its records' plain size") {
     freeze_log log{freeze_params{china, 8, 13}};
-    CHECK(log.state().daily.capacity() == 0);  // nothing allocated before the first freeze
+    CHECK(log.heap_bytes() == 0);  // nothing allocated before the first freeze
     log.catch_up(midnight(2026, 1, 1) - 1h, midnight(2027, 6, 30), values_at);
-    CHECK(log.state().daily.size() == 8);
-    CHECK(log.state().daily.capacity() == 8);
-    CHECK(log.state().monthly.size() == 13);
-    CHECK(log.state().monthly.capacity() == 13);
+    CHECK(log.daily_count() == 8);
+    CHECK(log.monthly_count() == 13);
+    CHECK(log.heap_bytes() < (8 + 13) * sizeof(frozen_record) / 2);
     freeze_log listed{freeze_params{china, 8, 13}};
     (void)listed.advance(midnight(2026, 1, 1) - 1h, midnight(2027, 6, 30), values_at);
     CHECK(listed.state() == log.state());
+}
+
+TEST_CASE("a state restored into a log comes back unchanged") {
+    freeze_log log{freeze_params{china, 8, 13}};
+    log.catch_up(midnight(2026, 1, 1) - 1h, midnight(2026, 5, 3), values_at);
+    log.mark_reported(midnight(2026, 5, 2) + 2h);
+    freeze_state const s = log.state();
+    freeze_log const copy{freeze_params{china, 8, 13}, s};
+    CHECK(copy.state() == s);
+    CHECK(copy.since_last_report() == log.since_last_report());
 }
 
 TEST_CASE("recording a boundary again changes nothing") {

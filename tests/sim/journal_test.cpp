@@ -115,4 +115,64 @@ TEST_CASE("entries keep their verdict and deviations") {
     CHECK(got[0].deviations[0].section == "xianfeng §2.1");
 }
 
+TEST_CASE("a full ring's slots take entries of any size and give back exactly what was appended") {
+    sim::journal j(2);
+    std::string const big(5000, 'b');
+    auto with_bodies = [](std::string req, std::string res) {
+        sim::journal_entry e = an_entry("xianfeng", "M");
+        e.request_body = std::move(req);
+        e.response_body = std::move(res);
+        return e;
+    };
+    j.append(with_bodies(big, big));
+    j.append(with_bodies("", "short"));
+    j.append(with_bodies("small", ""));  // overwrites the slot that held the big bodies
+    auto e = with_bodies(big + "x", "r");
+    e.deviations.push_back({"meterNo", "required", "xianfeng §1.1"});
+    e.error = "an error";
+    e.kind = "xianfeng.report";
+    j.append(e);
+    auto all = j.query({});
+    REQUIRE(all.size() == 2);
+    CHECK(all[0].id == 3);
+    CHECK(all[0].request_body == "small");
+    CHECK(all[0].response_body.empty());
+    CHECK(all[0].deviations.empty());
+    CHECK(all[1].request_body == big + "x");
+    CHECK(all[1].response_body == "r");
+    CHECK(all[1].kind == "xianfeng.report");
+    CHECK(all[1].error == "an error");
+    CHECK(all[1].platform == "xianfeng");
+    CHECK(all[1].meter_no == "M");
+    CHECK(all[1].method == "POST");
+    CHECK(all[1].target == "/x");
+    REQUIRE(all[1].deviations.size() == 1);
+    CHECK(all[1].deviations[0].field == "meterNo");
+}
+
+TEST_CASE("an entry appended from views reads back like one appended as a value") {
+    sim::journal j(10);
+    std::string const body = R"({"a":1})";
+    sim::journal_view v;
+    v.dir = sim::direction::out;
+    v.platform = "cnmcsp";
+    v.method = "POST";
+    v.target = "http://cis/x";
+    v.meter_no = "42";
+    v.request_body = body;
+    v.status = 503;
+    v.latency_us = 12;
+    v.verdict = "failed";
+    CHECK(j.append(v) == 1);
+    auto all = j.query(filter("cnmcsp", "42"));
+    REQUIRE(all.size() == 1);
+    CHECK(all[0].dir == sim::direction::out);
+    CHECK(all[0].request_body == body);
+    CHECK(all[0].status == 503);
+    CHECK(all[0].latency_us == 12);
+    CHECK(all[0].verdict == "failed");
+    CHECK(all[0].wall_time != std::chrono::system_clock::time_point{});
+    CHECK(all[0].kind.empty());
+}
+
 }  // TEST_SUITE

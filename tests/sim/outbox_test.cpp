@@ -31,9 +31,10 @@ struct outbox_fixture {
     std::unique_ptr<sim::http::client> client;
     std::unique_ptr<sim::outbox> box;
 
-    outbox_fixture() {
+    explicit outbox_fixture(std::size_t max_in_flight = sim::outbox_options{}.max_in_flight) {
         sim::outbox_options o;
         o.backoff = {1s, 4s};
+        o.max_in_flight = max_in_flight;
         loop.call([&] {
             client = std::make_unique<sim::http::client>(loop.io());
             box = std::make_unique<sim::outbox>(*client, sched, store, &journal, o);
@@ -78,6 +79,11 @@ struct outbox_fixture {
     }
 
     sim::outbox_counters counters() { return loop.call([&] { return box->counters(); }); }
+};
+
+/// The same with at most two attempts in flight.
+struct narrow_outbox_fixture : outbox_fixture {
+    narrow_outbox_fixture() : outbox_fixture(2) {}
 };
 
 }  // namespace
@@ -416,6 +422,37 @@ TEST_CASE_FIXTURE(outbox_fixture, "a push's own Content-Type header is the one s
     settle();
     REQUIRE(rx.request_count() == 1);
     CHECK(rx.requests()[0].header("Content-Type") == "application/json;charset=utf-8");
+}
+
+TEST_CASE_FIXTURE(narrow_outbox_fixture, "past max_in_flight attempts wait in the outbox and all are delivered once") {
+    auto in_flight = loop.call([&] {
+        for (int i = 0; i < 10; ++i) (void)box->enqueue(a_push("W-" + std::to_string(i)));
+        return box->counters().in_flight;
+    });
+    CHECK(in_flight == 2);
+    CHECK(store.size() == 10);  // saved at enqueue, waiting or not
+    settle();
+    auto c = counters();
+    CHECK(c.delivered == 10);
+    CHECK(c.attempts == 10);
+    CHECK(c.pending == 0);
+    auto seen = rx.requests();
+    REQUIRE(seen.size() == 10);
+    std::set<std::string> serials;
+    for (auto const& r : seen) serials.insert(r.header("API_TRANS_ID"));
+    CHECK(serials.size() == 10);
+}
+
+TEST_CASE_FIXTURE(narrow_outbox_fixture, "a waiting push whose slot frees while the CIS is down is retried like any other") {
+    rx.down();
+    for (int i = 0; i < 5; ++i) enqueue(a_push("D-" + std::to_string(i)));
+    settle();
+    CHECK(counters().pending == 5);
+    CHECK(counters().failures == 5);
+    rx.up();
+    advance(1s);
+    CHECK(counters().delivered == 5);
+    CHECK(rx.request_count() == 5);
 }
 
 }  // TEST_SUITE

@@ -98,6 +98,41 @@ TEST_CASE("a query string parses into decoded pairs in order") {
     CHECK_FALSE(http::parse_query("a=%G1", params));
 }
 
+TEST_CASE("a query parsed into a vector already used keeps none of the earlier pairs") {
+    std::vector<http::param> params;
+    REQUIRE(http::parse_query("deviceId=0123456789abcdef0123456789abcdef&msgType=0&x=1", params));
+    REQUIRE(params.size() == 3);
+    REQUIRE(http::parse_query("commandId=c&flag", params));  // fewer and shorter: reused in place
+    REQUIRE(params.size() == 2);
+    CHECK(params[0].name == "commandId");
+    CHECK(params[0].value == "c");
+    CHECK(params[1].name == "flag");
+    CHECK(params[1].value.empty());
+    REQUIRE(http::parse_query("", params));
+    CHECK(params.empty());
+}
+
+TEST_CASE("path parameters of one dispatch do not leak into the next") {
+    http::router r;
+    r.get("/a/{id}/{sub}", [](http::request const& q) {
+        return http::response{200, "", std::string(*q.path_param("id")) + "," + std::string(*q.path_param("sub")),
+                              {}, {}, false};
+    });
+    r.get("/b/{only}", [](http::request const& q) {
+        return http::response{200, "", std::to_string(q.path_params.size()) + ":" + std::string(*q.path_param("only")),
+                              {}, {}, false};
+    });
+    http::request q;  // one request value reused, as a connection does
+    q.method = "GET";
+    q.path = "/a/long-first-value/2";
+    CHECK(r.dispatch(q).body == "long-first-value,2");
+    q.path = "/b/x";
+    CHECK(r.dispatch(q).body == "1:x");
+    q.path = "/nowhere";
+    CHECK(r.dispatch(q).status == 404);
+    CHECK(q.path_params.empty());
+}
+
 TEST_CASE("the router matches literal and parameter segments exactly") {
     http::router r;
     r.get("/", [](auto const&) { return http::response{200, "", "root", {}, {}, false}; });
@@ -178,6 +213,23 @@ TEST_CASE_FIXTURE(server_fixture, "several requests share one kept-alive connect
     CHECK(s.accepted == 1);
     CHECK(s.requests == 3);
     CHECK(s.open_connections == 1);
+}
+
+TEST_CASE_FIXTURE(server_fixture, "a kept-alive connection's next request sees only its own headers and body") {
+    start(echo_routes());
+    test::http_connection c("127.0.0.1", port());
+    c.write_raw("POST /meters/1/events/x HTTP/1.1\r\nHost: x\r\nX-First: one\r\nContent-Length: 11\r\n\r\n"
+                "first-body!");
+    auto first = c.read_answer();
+    CHECK(first.status == 200);
+    CHECK(first.body.find("body=first-body!;") != std::string::npos);
+    c.write_raw("POST /meters/2/events/y HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+                "3\r\nabc\r\n0\r\n\r\n");
+    auto second = c.read_answer();
+    CHECK(second.status == 200);
+    CHECK(second.body.find("abc") != std::string::npos);
+    CHECK(second.body.find("first-body") == std::string::npos);
+    CHECK(second.body.find("one") == std::string::npos);
 }
 
 TEST_CASE_FIXTURE(server_fixture, "pipelined requests are answered in order") {
