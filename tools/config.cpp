@@ -216,7 +216,7 @@ public:
         }
         std::set<std::string> seen;
         for (auto it = node.begin(); it != node.end(); ++it) {
-            YAML::Node const& k = it->first;
+            YAML::Node const k = it->first;  // a copy: it-> returns a temporary proxy
             std::string name = k.IsScalar() ? k.Scalar() : std::string{};
             std::string sub = path.empty() ? name : fmt::format("{}.{}", path, name);
             if (!k.IsScalar()) {
@@ -315,7 +315,7 @@ public:
         if (f.value.IsNull()) return;
         if (!f.value.IsMap()) return wrong(f, "a map from alarm codes (\"0009H\") to {type, message}");
         for (auto it = f.value.begin(); it != f.value.end(); ++it) {
-            YAML::Node const& k = it->first;
+            YAML::Node const k = it->first;  // a copy: it-> returns a temporary proxy
             std::string code = k.IsScalar() ? k.Scalar() : std::string{};
             if (!k.IsScalar() || !meters::parse_alarm_code(code)) {
                 error_at(k.Mark(), fmt::format("{}: found {}, expected an alarm code of the Xianfeng table "
