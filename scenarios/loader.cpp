@@ -352,11 +352,13 @@ load_result parse_scenario(std::string_view yaml, std::string_view file, sim::ca
 }
 
 load_result load_scenario_file(std::string const& path, sim::catalogue const& models) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec))
+        return std::vector<load_error>{load_error{source_pos{path, 0, 0}, "cannot read the file: it is a directory"}};
     std::ifstream in{path, std::ios::binary};
     if (!in) return std::vector<load_error>{load_error{source_pos{path, 0, 0}, "cannot read the file"}};
     std::ostringstream text;
     text << in.rdbuf();
-    if (!in && !in.eof()) return std::vector<load_error>{load_error{source_pos{path, 0, 0}, "cannot read the file"}};
     return parse_scenario(text.str(), path, models);
 }
 

@@ -19,6 +19,8 @@ std::optional<std::int64_t> value_e4(json_value const* v) {
 bool equals_text(json_value const& v, std::string_view text) { return scalar_text(v) == text; }
 
 bool regex_search(std::string const& pattern, std::string const& text) {
+    // std::regex recurses per character: a huge field could exhaust the stack.
+    if (text.size() > 64 * 1024) return false;
     try {
         return std::regex_search(text, std::regex(pattern, std::regex::ECMAScript));
     } catch (std::exception const&) {

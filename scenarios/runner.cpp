@@ -17,6 +17,8 @@ namespace {
 
 using wall = std::chrono::steady_clock;
 
+constexpr std::size_t max_step_records = 100'000;
+
 std::string trim_slash(std::string url) {
     while (!url.empty() && url.back() == '/') url.pop_back();
     return url;
@@ -63,7 +65,7 @@ bool run_state::start() {
     spec.conformance = sc.conformance;
     spec.platforms = platforms_of(sc);
     spec.meters = sc.meters;
-    spec.journal_capacity = 20'000;  // read as it fills (ingest), so it only bridges one slice
+    spec.journal_capacity = 5'000;  // read as it fills (ingest): it only bridges one loop turn
 
     std::string cis_url = opt.cis_url.value_or(sc.cis.recorder ? std::string{} : sc.cis.url);
     real_cis = !cis_url.empty();
@@ -73,30 +75,7 @@ bool run_state::start() {
                 spec.push_urls.emplace_back(std::string(k.name), trim_slash(cis_url) + path_of(sc.cis, k));
     } else {
         // The recorder listens on the world's loop: started by the world before the platforms.
-        spec.on_loop = [this, ps = spec.platforms](boost::asio::io_context& io) {
-            recorder_lookups look;
-            look.unit_price_of = [this](std::string_view meter) {
-                auto r = admin("GET", "/admin/meters/" + std::string(meter));
-                auto doc = platforms::parse_json(r.body);
-                if (r.status != 200 || !doc) return std::string{};
-                auto const* v = find_path(doc.value(), "tariff.unit_price");
-                if (v == nullptr) v = find_path(doc.value(), "tariff.prices[0]");
-                return v != nullptr && is_json_number(v->text()) ? v->text() : std::string{};
-            };
-            look.device_id_of = [this](std::string_view meter) {
-                auto r = admin("GET", "/admin/meters/" + std::string(meter));
-                auto doc = platforms::parse_json(r.body);
-                if (r.status != 200 || !doc) return std::string{};
-                auto const* v = find_path(doc.value(), "device_id");
-                return v != nullptr && v->is_string() ? v->text() : std::string{};
-            };
-            rec = std::make_unique<recorder>(io, std::move(look));
-            named_texts urls;
-            for (auto const& k : push_kinds())
-                if (is_started(ps, k.platform))
-                    urls.emplace_back(std::string(k.name), rec->base_url() + std::string(k.default_path));
-            return urls;
-        };
+        spec.on_loop = [this, ps = spec.platforms](boost::asio::io_context& io) { return start_recorder(io, ps); };
     }
     try {
         w = opt.make_world(spec);
@@ -116,6 +95,31 @@ bool run_state::start() {
     for (auto const& m : sc.meters)
         if (m.fleet == 0 && !m.no.empty()) ++sample_meter_count;
     return true;
+}
+
+named_texts run_state::start_recorder(boost::asio::io_context& io, std::vector<platform_decl> const& ps) {
+    recorder_lookups look;
+    look.unit_price_of = [this](std::string_view meter) {
+        auto r = admin("GET", "/admin/meters/" + std::string(meter));
+        auto doc = platforms::parse_json(r.body);
+        if (r.status != 200 || !doc) return std::string{};
+        auto const* v = find_path(doc.value(), "tariff.unit_price");
+        if (v == nullptr) v = find_path(doc.value(), "tariff.prices[0]");
+        return v != nullptr && is_json_number(v->text()) ? v->text() : std::string{};
+    };
+    look.device_id_of = [this](std::string_view meter) {
+        auto r = admin("GET", "/admin/meters/" + std::string(meter));
+        auto doc = platforms::parse_json(r.body);
+        if (r.status != 200 || !doc) return std::string{};
+        auto const* v = find_path(doc.value(), "device_id");
+        return v != nullptr && v->is_string() ? v->text() : std::string{};
+    };
+    rec = std::make_unique<recorder>(io, std::move(look));
+    named_texts urls;
+    for (auto const& k : push_kinds())
+        if (is_started(ps, k.platform))
+            urls.emplace_back(std::string(k.name), rec->base_url() + std::string(k.default_path));
+    return urls;
 }
 
 void run_state::sample_meters() {
@@ -176,6 +180,10 @@ void run_state::run_steps(std::vector<step> const& steps, int depth) {
                                                   rec_ref.message});
         sample_meters();
         if (opt.on_step) opt.on_step(res.steps[index]);
+        // A huge repeat must not eat the memory: past the cap, passed steps inside blocks are
+        // told (on_step) but not kept.
+        if (depth > 0 && end.ok() && index + 1 == res.steps.size() && res.steps.size() > max_step_records)
+            res.steps.pop_back();
     }
 }
 

@@ -132,14 +132,7 @@ step_end run_state::do_expect_push(expect_push_step const& e, step const& s) {
             if (push_matches(p, q) && ++n >= e.count) break;
         return n;
     };
-    ingest();
-    if (count_matching() < e.count && e.within.count() > 0) {
-        auto moved = move_time(e.within, [&] { return count_matching() >= e.count; });
-        if (!moved.ok()) return moved;
-    } else if (count_matching() < e.count && real_cis) {
-        pump([&] { return count_matching() >= e.count; }, std::chrono::steady_clock::now() + limits.cis_grace);
-    }
-    ingest();
+    if (auto waited = await(e.within, [&] { return count_matching() >= e.count; }); !waited.ok()) return waited;
     auto const seen = count_matching();
     if (seen < e.count) {
         std::string msg = "expected " + plural(e.count, e.kind + " push") + (q.meter.empty() ? "" : " for " + q.meter) +
@@ -219,14 +212,7 @@ step_end run_state::do_expect_request(expect_request_step const& e) {
             if (is_match(r) && ++n >= e.count) break;
         return n;
     };
-    ingest();
-    if (count_matching() < e.count && e.within.count() > 0) {
-        auto moved = move_time(e.within, [&] { return count_matching() >= e.count; });
-        if (!moved.ok()) return moved;
-    } else if (count_matching() < e.count && real_cis) {
-        pump([&] { return count_matching() >= e.count; }, std::chrono::steady_clock::now() + limits.cis_grace);
-    }
-    ingest();
+    if (auto waited = await(e.within, [&] { return count_matching() >= e.count; }); !waited.ok()) return waited;
     auto const seen = count_matching();
     if (seen < e.count) {
         std::vector<std::string> ctx;

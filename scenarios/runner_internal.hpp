@@ -29,6 +29,9 @@
 #include "scenarios/scenario.hpp"
 #include "scenarios/world.hpp"
 
+namespace boost::asio {
+class io_context;
+}
 namespace metersim::sim {
 struct journal_entry;
 namespace http {
@@ -90,6 +93,8 @@ public:
 
     // ---- runner.cpp
     bool start();  ///< builds the world; false with res.error set when it cannot
+    /// Starts the recorder on the world's loop; the push URLs to it.
+    named_texts start_recorder(boost::asio::io_context& io, std::vector<platform_decl> const& platforms);
     void run_steps(std::vector<step> const& steps, int depth);
     void sample_meters();
 
@@ -119,6 +124,9 @@ public:
     /// Moves virtual time on by `d`: stepped, in slices each followed by settle(); live, waiting.
     /// `until` (optional) is checked after each slice: true ends the move early.
     step_end move_time(meters::duration d, std::function<bool()> const& until = {});
+    /// An expectation's wait: when `enough()` does not hold yet, moves time on up to `within`
+    /// (or, against a real CIS with no window, gives it cis_grace), then ingests what came.
+    step_end await(meters::duration within, std::function<bool()> const& enough);
     void ingest();
     meters::instant now();
     var_lookup lookup();

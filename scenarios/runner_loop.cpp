@@ -77,6 +77,17 @@ step_end run_state::settle() {
     return passed();
 }
 
+step_end run_state::await(meters::duration within, std::function<bool()> const& enough) {
+    ingest();
+    if (!enough() && within.count() > 0) {
+        if (auto moved = move_time(within, enough); !moved.ok()) return moved;
+    } else if (!enough() && real_cis) {
+        pump(enough, std::chrono::steady_clock::now() + limits.cis_grace);
+    }
+    ingest();
+    return passed();
+}
+
 step_end run_state::move_time(meters::duration d, std::function<bool()> const& until) {
     auto const target = now() + d;
     if (live) {

@@ -1,5 +1,6 @@
 // The runner's acting steps: call, advance, event, fault, cis_answer, set, repeat, for_each_meter.
 #include <algorithm>
+#include <cctype>
 
 #include "platforms/common/json_reader.hpp"
 #include "scenarios/json_path.hpp"
@@ -50,6 +51,14 @@ std::string or_raw(meters::result<std::string, std::string> r, std::string const
 var_value saved(platforms::json_value const& v) {
     if (v.is_string()) return var_value{v.text(), false};
     return var_value{scalar_text(v), true};
+}
+
+bool is_content_type(std::string_view name) {
+    constexpr std::string_view want = "content-type";
+    if (name.size() != want.size()) return false;
+    for (std::size_t i = 0; i < name.size(); ++i)
+        if (static_cast<char>(std::tolower(static_cast<unsigned char>(name[i]))) != want[i]) return false;
+    return true;
 }
 
 /// The call's path with its query, every ${var} resolved.
@@ -138,6 +147,15 @@ step_end run_state::do_call(call_step const& c, step const& s) {
         auto x = interpolate(v, look);
         if (!x) return errored(x.error());
         req.headers.emplace_back(k, x.value());
+    }
+    // The client writes Content-Type from its own field: the last one given goes there.
+    for (auto it = req.headers.begin(); it != req.headers.end();) {
+        if (is_content_type(it->first)) {
+            req.content_type = it->second;
+            it = req.headers.erase(it);
+        } else {
+            ++it;
+        }
     }
     if (c.body) {
         auto b = body_text(*c.body, look);

@@ -152,6 +152,7 @@ scenarios::scenario_result run_one(scenarios::scenario const& s, run_command_opt
     ro.make_world = factory;
     ro.cis_url = opts.cis_url;
     ro.seed = opts.seed;
+    ro.keep_timeline = !opts.report_file.empty();  // only the HTML report reads the timeline
     ro.on_step = [zone = s.zone](scenarios::step_record const& r) { print_step(r, zone); };
     scenarios::scenario_result result;
     try {

@@ -215,7 +215,7 @@ public:
             auto r = app_.admin_router().dispatch(req);
             return {r.status, std::move(r.body)};
         } catch (std::exception const& e) {
-            return {500, fmt::format(R"({{"message":"{}"}})", e.what())};
+            return {500, sim::http::json_error(500, e.what()).body};
         }
     }
 

@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+#include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -528,6 +530,24 @@ TEST_CASE("blocks need steps, and repeat needs times") {
     CHECK(only_error(with_steps("  - for_each_meter: { steps: [] }\n")) ==
           "6:30: steps[0].for_each_meter.steps: found a list, expected a list of at least one step");
     CHECK(only_error("steps: []\n") == "1:8: steps: found a list, expected a list of at least one step");
+}
+
+TEST_CASE("a file is read whole, and named after its stem") {
+    auto dir = std::filesystem::temp_directory_path() / "metersim_loader_test";
+    std::filesystem::create_directories(dir);
+    auto path = (dir / "runs-dry.yaml").string();
+    {
+        std::ofstream out{path, std::ios::binary};
+        out << "steps:\n  - advance: 1h\n";
+    }
+    auto r = sc::load_scenario_file(path, models());
+    REQUIRE(r);
+    CHECK(r->file == path);
+    CHECK(r->name == "runs-dry");
+    auto d = sc::load_scenario_file(dir.string(), models());
+    REQUIRE_FALSE(d);
+    CHECK(d.error().at(0).message == "cannot read the file: it is a directory");
+    std::filesystem::remove_all(dir);
 }
 
 }  // TEST_SUITE

@@ -116,13 +116,17 @@ steps:
   - call:
       platform: cnmcsp
       path: /rest/Standard/meter/meteradd
-      body: { UserID: "U1", UserName: "Li", MeterNo: "2026010001", MeterParamModel: CNMCPUJE, PreSaving: 100,
-              Price1: 2.5 }
+      body: { UserID: "U1", UserName: "Li", UserType: "001", PreSaving: 100, MeterID: "2026010001",
+              MeterNo: "2026010001", MeterParamModel: CNMCPUJE, MeterProtocol: CNModbusV61, MeterReading: 0,
+              PriceID: "5020", Version: "1", PriceMode: 100, Price1: 2.5, DataFrom: "test" }
+    expect: { status: 200, body: { ReturnCode: "0" } }
   - advance: 2d
+  - expect_push: { kind: cnmcsp.realtime, meter: "2026010001", fields: { meterNo: "2026010001" } }
   - cis_answer: { kind: cnmcsp.realtime, status: 500, body: "ignored: a real CIS answers for itself" }
 )", o);
         INFO(steps_text(r));
         CHECK(r.result == sc::outcome::passed);
+        CHECK(r.pushes > 0);
         CHECK(r.pushes == cis.request_count());
     }
 }

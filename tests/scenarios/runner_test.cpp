@@ -338,3 +338,23 @@ steps:
         CHECK(accepted == 1);
     }
 }
+
+TEST_SUITE("scenarios/runner") {
+    TEST_CASE("advance to an instant moves there, and never backwards") {
+        auto r = run_yaml(R"(
+start: "2026-01-01 08:00:00"
+timezone: "+08:00"
+platforms: [xintian]
+steps:
+  - advance: { to: "2026-01-02 00:00:00" }
+  - advance: { to: "2026-01-01 12:00:00" }
+  - advance: 500ms
+)");
+        INFO(steps_text(r));
+        REQUIRE(r.result == sc::outcome::passed);
+        CHECK(r.steps[0].virtual_end - r.steps[0].virtual_start == std::chrono::hours{16});
+        CHECK(r.steps[1].virtual_end == r.steps[1].virtual_start);
+        CHECK(r.steps[2].label == "advance 500ms");
+        CHECK(r.steps[2].virtual_end - r.steps[2].virtual_start == std::chrono::milliseconds{500});
+    }
+}
