@@ -44,9 +44,14 @@ struct parsed_request {
     std::string body;
     unsigned version = 11;
 
+    /// Bodies larger than this do not keep their storage for the next request: an idle
+    /// connection holds at most this much body buffer.
+    static constexpr std::size_t kept_body_capacity = 64 * 1024;
+
     void clear() noexcept {
         text.clear();
         fields.clear();
+        if (body.capacity() > kept_body_capacity) std::string{}.swap(body);
         body.clear();
         version = 11;
     }
