@@ -171,7 +171,10 @@ void run_state::run_steps(std::vector<step> const& steps, int depth) {
         rec_ref.message = std::move(end.message);
         rec_ref.context = std::move(end.context);
         if (!end.ok()) {
-            if (!block) stopped = true;
+            if (!block) {
+                stopped = true;
+                stopped_by = end.result;
+            }
             if (res.result == outcome::passed) res.result = end.result;
         }
         if (opt.keep_timeline)

@@ -159,6 +159,9 @@ public:
     std::uint64_t activity = 0;                 ///< answered pushes and requests seen
     std::uint64_t failed_attempts = 0;          ///< push attempts that got no answer
     bool stopped = false;                       ///< a step failed: the rest are skipped
+    outcome stopped_by = outcome::failed;       ///< what the step that stopped the run ended with
+    /// "a step failed" / "a step could not run": how a block tells why it stopped.
+    std::string stop_text() const;
     int sample_meter_count = 0;
 
 private:

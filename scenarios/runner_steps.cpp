@@ -307,6 +307,10 @@ private:
 
 }  // namespace
 
+std::string run_state::stop_text() const {
+    return stopped_by == outcome::error ? "a step could not run" : "a step failed";
+}
+
 step_end run_state::do_repeat(repeat_step const& r, int depth) {
     scoped_var i(vars, "i");
     std::uint64_t turn = 1;
@@ -315,7 +319,8 @@ step_end run_state::do_repeat(repeat_step const& r, int depth) {
         run_steps(r.steps, depth + 1);
         if (stopped) break;
     }
-    if (stopped) return failed("a step failed in turn " + std::to_string(turn) + " of " + std::to_string(r.times));
+    if (stopped)
+        return {stopped_by, stop_text() + " in turn " + std::to_string(turn) + " of " + std::to_string(r.times), {}};
     return passed();
 }
 
@@ -330,7 +335,7 @@ step_end run_state::do_for_each(for_each_meter_step const& f, int depth) {
         at = m.meter_no;
         run_steps(f.steps, depth + 1);
     }
-    if (stopped) return failed("a step failed for meter " + at);
+    if (stopped) return {stopped_by, stop_text() + " for meter " + at, {}};
     return passed();
 }
 

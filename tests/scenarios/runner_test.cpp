@@ -217,6 +217,28 @@ steps:
         CHECK(r.steps[2].result == sc::outcome::skipped);
     }
 
+    TEST_CASE("a block whose step errors is an error too, not a failure") {
+        auto r = run_yaml(R"(
+platforms: [xintian]
+meters:
+  - { no: "3301000001", platform: xintian, model: xt-nb-meter }
+steps:
+  - repeat:
+      times: 3
+      steps:
+        - set: { m: "999999999${i}" }
+        - event: { meter: "${m}", type: wake }
+  - advance: 1h
+)");
+        INFO(steps_text(r));
+        CHECK(r.result == sc::outcome::error);
+        REQUIRE(r.steps.size() == 4);
+        CHECK(r.steps[0].result == sc::outcome::error);  // the repeat, recorded before its steps
+        CHECK(r.steps[0].message == "a step could not run in turn 1 of 3");
+        CHECK(r.steps[2].result == sc::outcome::error);
+        CHECK(r.steps[3].result == sc::outcome::skipped);
+    }
+
     TEST_CASE("calls are signed per vendor with the scenario's credentials; auth none is refused") {
         auto r = run_yaml(R"Y(
 platforms:
