@@ -54,6 +54,31 @@ result<utc_offset, parse_error> parse_utc_offset(std::string_view text) {
     return utc_offset{text[0] == '-' ? -total : total};
 }
 
+std::optional<civil_time> parse_civil_time(std::string_view s) noexcept {
+    if (s.size() != 19 || s[4] != '-' || s[7] != '-' || s[10] != ' ' || s[13] != ':' || s[16] != ':')
+        return std::nullopt;
+    auto num = [&](std::size_t at, std::size_t len) -> std::optional<std::uint32_t> {
+        std::uint32_t v = 0;
+        for (char ch : s.substr(at, len)) {
+            if (ch < '0' || ch > '9') return std::nullopt;
+            v = v * 10 + static_cast<std::uint32_t>(ch - '0');
+        }
+        return v;
+    };
+    auto y = num(0, 4), mo = num(5, 2), d = num(8, 2), h = num(11, 2), mi = num(14, 2), se = num(17, 2);
+    if (!y || !mo || !d || !h || !mi || !se) return std::nullopt;
+    chr::year_month_day const ymd{chr::year{static_cast<int>(*y)}, chr::month{*mo}, chr::day{*d}};
+    if (!ymd.ok() || *y < 1970 || *h > 23 || *mi > 59 || *se > 59) return std::nullopt;
+    civil_time c;
+    c.year = static_cast<std::int32_t>(*y);
+    c.month = *mo;
+    c.day = *d;
+    c.hour = *h;
+    c.minute = *mi;
+    c.second = *se;
+    return c;
+}
+
 civil_time to_civil(instant t, utc_offset zone) {
     std::int64_t const ms = local_ms(t, zone);
     std::int64_t const days = floor_div(ms, ms_per_day);

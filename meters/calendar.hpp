@@ -11,6 +11,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string_view>
 
 #include "meters/fixed4_text.hpp"
@@ -45,6 +46,10 @@ civil_time to_civil(instant t, utc_offset zone);
 /// The instant of a local civil time. Out-of-range days are clamped to the month's last day
 /// (so "31 February" is the 28th or 29th); other fields must be in range.
 instant from_civil(civil_time const& c, utc_offset zone);
+
+/// Parses "yyyy-MM-dd HH:mm:ss" (the way configs and scenarios write times): a real date in
+/// the years 1970..9999 and a time of day; anything else gives nullopt.
+std::optional<civil_time> parse_civil_time(std::string_view text) noexcept;
 
 /// The local calendar date of `t`.
 std::chrono::year_month_day local_date(instant t, utc_offset zone);

@@ -70,28 +70,9 @@ std::optional<std::int64_t> parse_duration_ms(std::string_view s) noexcept {
 }
 
 std::optional<meters::instant> parse_local_time(std::string_view s, meters::utc_offset zone) noexcept {
-    if (s.size() != 19 || s[4] != '-' || s[7] != '-' || s[10] != ' ' || s[13] != ':' || s[16] != ':')
-        return std::nullopt;
-    auto num = [&](std::size_t at, std::size_t len) -> std::optional<int> {
-        auto part = s.substr(at, len);
-        if (!is_digits(part)) return std::nullopt;
-        int v = 0;
-        std::from_chars(part.data(), part.data() + part.size(), v);
-        return v;
-    };
-    auto y = num(0, 4), mo = num(5, 2), d = num(8, 2), h = num(11, 2), mi = num(14, 2), se = num(17, 2);
-    if (!y || !mo || !d || !h || !mi || !se) return std::nullopt;
-    std::chrono::year_month_day ymd{std::chrono::year{*y}, std::chrono::month{static_cast<unsigned>(*mo)},
-                                    std::chrono::day{static_cast<unsigned>(*d)}};
-    if (!ymd.ok() || *y < 1970 || *h > 23 || *mi > 59 || *se > 59) return std::nullopt;
-    meters::civil_time c;
-    c.year = *y;
-    c.month = static_cast<std::uint32_t>(*mo);
-    c.day = static_cast<std::uint32_t>(*d);
-    c.hour = static_cast<std::uint32_t>(*h);
-    c.minute = static_cast<std::uint32_t>(*mi);
-    c.second = static_cast<std::uint32_t>(*se);
-    return meters::from_civil(c, zone);
+    auto c = meters::parse_civil_time(s);
+    if (!c) return std::nullopt;
+    return meters::from_civil(*c, zone);
 }
 
 bool is_listen_address(std::string_view text) {

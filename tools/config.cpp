@@ -147,21 +147,11 @@ struct civil {
 
 /// "yyyy-MM-dd HH:mm:ss", a real date, years 1970..9999.
 std::optional<civil> parse_start(std::string_view s) {
-    if (s.size() != 19 || s[4] != '-' || s[7] != '-' || s[10] != ' ' || s[13] != ':' || s[16] != ':')
-        return std::nullopt;
-    auto num = [&](std::size_t at, std::size_t len) -> std::optional<int> {
-        auto part = s.substr(at, len);
-        if (!is_digits(part)) return std::nullopt;
-        int v = 0;
-        std::from_chars(part.data(), part.data() + part.size(), v);
-        return v;
-    };
-    auto y = num(0, 4), mo = num(5, 2), d = num(8, 2), h = num(11, 2), mi = num(14, 2), se = num(17, 2);
-    if (!y || !mo || !d || !h || !mi || !se) return std::nullopt;
-    std::chrono::year_month_day ymd{std::chrono::year{*y}, std::chrono::month{static_cast<unsigned>(*mo)},
-                                    std::chrono::day{static_cast<unsigned>(*d)}};
-    if (!ymd.ok() || *y < 1970 || *h > 23 || *mi > 59 || *se > 59) return std::nullopt;
-    return civil{std::chrono::sys_days{ymd}, std::chrono::seconds{*h * 3600 + *mi * 60 + *se}};
+    auto c = meters::parse_civil_time(s);
+    if (!c) return std::nullopt;
+    std::chrono::year_month_day const ymd{std::chrono::year{c->year}, std::chrono::month{c->month},
+                                          std::chrono::day{c->day}};
+    return civil{std::chrono::sys_days{ymd}, std::chrono::seconds{c->hour * 3600 + c->minute * 60 + c->second}};
 }
 
 /// The host's UTC offset at (about) a civil time: the offset in force at that instant read as UTC.

@@ -83,3 +83,15 @@ TEST_CASE("a UTC offset parses in its usual spellings and refuses the rest") {
 }
 
 }
+
+TEST_CASE("parse_civil_time reads yyyy-MM-dd HH:mm:ss and refuses anything else") {
+    auto c = parse_civil_time("2026-03-01 08:05:09");
+    REQUIRE(c.has_value());
+    CHECK(*c == civil_time{2026, 3, 1, 8, 5, 9, 0});
+    CHECK(from_civil(*c, cst) == at(2026, 3, 1, 8, 5, 9));
+    CHECK(parse_civil_time("2028-02-29 23:59:59").has_value());
+    for (auto bad : {"2026-02-29 00:00:00", "1969-12-31 23:59:59", "2026-13-01 00:00:00", "2026-03-01 24:00:00",
+                     "2026-03-01 08:60:00", "2026-03-01T08:00:00", "2026-3-01 08:00:00", "2026-03-01 08:00",
+                     "2026-03-01 08:00:0x", "", "+026-03-01 08:00:00"})
+        CHECK_MESSAGE(!parse_civil_time(bad).has_value(), bad);
+}
