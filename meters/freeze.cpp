@@ -94,6 +94,7 @@ void freeze_log::store(freeze_boundary const& b, freeze_values const& v, std::ve
         frozen_record const monthly = make(freeze_kind::monthly, b.at, v, monthly_);
         if (made) made->push_back(monthly);
         monthly_.push(monthly, params_.monthly_keep);
+        monthly_newest_ = params_.monthly_keep == 0 ? instant::min() : b.at;
     }
 }
 
@@ -101,7 +102,7 @@ std::vector<frozen_record> freeze_log::since_last_report() const {
     // Packed newest first: the unreported records are decoded without reading the old ones.
     std::vector<frozen_record> out;
     daily_.append_after(reported_until_, out);
-    monthly_.append_after(reported_until_, out);
+    if (monthly_newest_ > reported_until_) monthly_.append_after(reported_until_, out);
     return out;
 }
 

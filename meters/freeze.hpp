@@ -91,7 +91,8 @@ public:
     freeze_log() = default;
     explicit freeze_log(freeze_params params, freeze_state const& state = {})
         : params_(params), daily_(state.daily), monthly_(state.monthly),
-          reported_until_(state.reported_until) {}
+          reported_until_(state.reported_until),
+          monthly_newest_(state.monthly.empty() ? instant::min() : state.monthly.back().at) {}
 
     freeze_params const& params() const noexcept { return params_; }
     /// The plain state (unpacked: a copy).
@@ -100,6 +101,8 @@ public:
     std::size_t monthly_count() const noexcept { return monthly_.size(); }
     /// Heap bytes the histories hold.
     std::size_t heap_bytes() const noexcept { return daily_.heap_bytes() + monthly_.heap_bytes(); }
+    /// Loads the daily history's front ahead of a wake (a day's freeze writes it).
+    void prefetch() const noexcept { daily_.prefetch(); }
 
     /// Records the values at a boundary: a daily record, plus a monthly one at a month start.
     /// Returns the records made (one or two). A boundary not after the newest daily record is
@@ -142,6 +145,9 @@ private:
     packed_records daily_;
     packed_records monthly_;
     instant reported_until_{};
+    /// The newest monthly record's instant (instant::min() when none): a report reads the
+    /// monthly block only when it holds something unreported, about once a month.
+    instant monthly_newest_ = instant::min();
 };
 
 }  // namespace metersim::meters

@@ -162,13 +162,16 @@ void meter::run_until(instant target, effects& fx) {
     handle_due(fx);
     while (core_.now < target) {
         instant const stop = next_stop(target);
-        // A midnight before the stop is frozen on the way, with the values after the gas drawn
-        // up to it. Nothing else can be due there (next_stop watches everything else, and all of
-        // it lies at or after `stop`), so it needs no handle_due: a quiet day costs one stop.
-        instant const from = core_.now;
-        bool const crossed = draw_gas(std::min(stop, next_freeze_after(from, core_.zone.minutes)), fx);
-        freezes_.catch_up(from, core_.now, [&](instant) { return freeze_values_of(core_.billing, model_->billing); });
-        if (!crossed && core_.now < stop) continue;
+        // Midnights before the stop are frozen on the way, each with the values after the gas
+        // drawn up to it. Nothing else can be due there (next_stop watches everything else, and
+        // all of it lies at or after `stop`; drawing gas only moves the idle alarm later), so
+        // they need neither handle_due nor a new next_stop: a quiet day costs one stop.
+        bool crossed = false;
+        while (!crossed && core_.now < stop) {
+            instant const from = core_.now;
+            crossed = draw_gas(std::min(stop, next_freeze_after(from, core_.zone.minutes)), fx);
+            freezes_.catch_up(from, core_.now, [&](instant) { return freeze_values_of(core_.billing, model_->billing); });
+        }
         handle_due(fx);
     }
 }

@@ -123,6 +123,9 @@ public:
     /// What the meter would report at its current instant (does not mark frozen records).
     meter_report snapshot(report_reason reason) const;
 
+    /// Asks the CPU to load the heap memory a wake will touch (callers that prefetch meters).
+    void prefetch_heap() const noexcept { freezes_.prefetch(); }
+
 private:
     /// The part of meter_state that is not a device unit's. The pending tariff and the last
     /// price switch are rare and large: boxed, they cost a pointer each while absent.

@@ -215,6 +215,10 @@ void fleet::dispatch(fleet_meter& m, meters::effects const& e) {
     }
 }
 
+void fleet::prefetch_heap_of(void const* m) noexcept {
+    static_cast<fleet_meter const*>(m)->meter.prefetch_heap();
+}
+
 void fleet::reschedule(fleet_meter& m) {
     if (removed_[m.index]) return;
     auto const next = m.meter.next_wake();
@@ -225,7 +229,7 @@ void fleet::reschedule(fleet_meter& m) {
     if (next == meters::instant::max()) return;
     auto const index = m.index;
     m.wake_event = sched_.at(next, [this, index] { on_wake(index); },
-                             touch_hint{&m, fleet_meter::hot_bytes()});
+                             touch_hint{&m, fleet_meter::hot_bytes(), &prefetch_heap_of});
 }
 
 }  // namespace metersim::sim

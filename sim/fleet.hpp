@@ -124,6 +124,7 @@ private:
     void reschedule(fleet_meter& m);
     fleet_listener* listener_for(fleet_meter const& m) const noexcept;
     static std::string_view meter_no_of(void const* self, std::uint32_t index) noexcept;
+    static void prefetch_heap_of(void const* m) noexcept;
     static std::string_view device_id_of(void const* self, std::uint32_t index) noexcept;
 
     scheduler& sched_;

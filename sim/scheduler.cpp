@@ -291,14 +291,20 @@ void scheduler::run_one(key const& k) {
 void scheduler::prefetch_ahead() const noexcept {
     // Slots, and what their events touch, lie in no time order: load them while earlier events
     // run. A slot a few events ahead first, then (its slot now loaded) what a nearer one touches.
+    // Last, one event ahead (what it touches loaded by now), what those bytes point to.
     constexpr std::size_t slot_distance = 8;
     constexpr std::size_t touch_distance = 3;
+    constexpr std::size_t deeper_distance = 1;
     if (auto const* k = queue_.ahead(slot_distance)) __builtin_prefetch(&slots_[slot_of(k->order)]);
     if (auto const* k = queue_.ahead(touch_distance)) {
         auto const& t = slots_[slot_of(k->order)].touch;
         auto const first = reinterpret_cast<std::uintptr_t>(t.address) & ~std::uintptr_t{63};
         auto const end = reinterpret_cast<std::uintptr_t>(t.address) + t.bytes;
         for (auto line = first; line < end; line += 64) __builtin_prefetch(reinterpret_cast<void const*>(line));
+    }
+    if (auto const* k = queue_.ahead(deeper_distance)) {
+        auto const& t = slots_[slot_of(k->order)].touch;
+        if (t.deeper != nullptr && t.address != nullptr) t.deeper(t.address);
     }
 }
 

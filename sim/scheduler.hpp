@@ -53,6 +53,9 @@ namespace metersim::sim {
 struct touch_hint {
     void const* address = nullptr;
     std::uint32_t bytes = 0;
+    /// Called with `address` one event ahead, once its bytes are loaded: prefetches what they
+    /// point to (a meter's frozen-record block). Null: nothing beyond the bytes.
+    void (*deeper)(void const* address) noexcept = nullptr;
 };
 
 class scheduler {
@@ -114,7 +117,8 @@ private:
         std::int64_t due_ms;
         std::uint64_t order;
     };
-    struct slot {
+    /// One cache line: dispatch reads `order` and `touch` of events ahead, a line each.
+    struct alignas(64) slot {
         std::function<void()> fn;
         std::uint64_t order = 0;  ///< the key's order while pending; 0: free (or cancelled)
         sim::touch_hint touch;
