@@ -203,6 +203,11 @@ std::optional<instant> flow_profile::instant_reaching(instant a, wide_int need, 
         hourly_rates const& rates = state_.hourly;
         wide_int const day_sum = rates.day_sum();
         if (day_sum <= 0) return std::nullopt;
+        // [a, limit] overlaps at most span / day + 2 local days: a goal beyond their gas is not
+        // reached (the usual answer for a credit watch, asked once per wake).
+        if (std::int64_t span = 0; !__builtin_sub_overflow(to_ms(limit), to_ms(a), &span) &&
+                                   need > static_cast<wide_int>(span / day_ms + 2) * day_sum)
+            return std::nullopt;
         std::int64_t const off = offset_ms(state_.utc_offset_min);
         // The running integral reaches `goal` inside day d, in its first hour h whose running
         // sum reaches what is left of the goal; the rate of that hour is positive.

@@ -124,9 +124,13 @@ public:
     template <class ValuesAt>
     void catch_up(instant from, instant to, ValuesAt&& values_at) {
         if (to <= from) return;
-        for (freeze_boundary b = next_boundary_after(from, params_.utc_offset_min); b.at <= to;
-             b = next_boundary_after(b.at, params_.utc_offset_min))
+        // Most calls cross no midnight: the cheap test first, the day of the month only for a
+        // midnight that is frozen.
+        for (instant at = next_freeze_after(from, params_.utc_offset_min); at <= to;
+             at = next_freeze_after(at, params_.utc_offset_min)) {
+            freeze_boundary const b = next_boundary_after(at - duration{1}, params_.utc_offset_min);
             store(b, values_at(b.at), nullptr);
+        }
     }
 
     /// Records after reported_until, daily then monthly, each oldest first.

@@ -289,13 +289,34 @@ std::vector<frozen_record> packed_records::unpack() const {
 }
 
 void packed_records::append_after(instant t, std::vector<frozen_record>& out) const {
-    if (empty() || newest_at() <= t) return;  // all reported: the usual case
+    // A report's walk: decode each record once, newest first, and stop at the first one not
+    // after `t` before completing it (usually the second: one day frozen since the last report).
+    std::uint32_t const count = bytes_.count();
+    if (count == 0) return;
+    std::int64_t const limit = to_ms(t);
+    std::uint8_t const* p = bytes_.data();
+    raw_record cur = get_raw(p);
+    p += length_of(cur.header);
+    values abs{};
+    abs[f_at] = at_field(cur);
+    if (static_cast<std::int64_t>(abs[f_at]) <= limit) return;  // all reported: the usual case
+    for (std::size_t i = f_reading; i < f_period; ++i) abs[i] = cur.f[i];
     auto const first = out.size();
-    each_newest_first([&](frozen_record const& r) {
-        if (r.at <= t) return false;
-        out.push_back(r);
-        return true;
-    });
+    for (std::uint32_t k = 0;; ++k) {
+        bool const has_older = k + 1 < count;
+        raw_record next;
+        if (has_older) {
+            next = get_raw(p);
+            p += length_of(next.header);
+        }
+        abs[f_period] = cur.f[f_period] + (has_older ? next.f[f_reading] : 0);
+        out.push_back(record_of(cur.header, abs));
+        if (!has_older) break;
+        abs[f_at] -= at_field(next);
+        if (static_cast<std::int64_t>(abs[f_at]) <= limit) break;
+        for (std::size_t i = f_reading; i < f_period; ++i) abs[i] -= next.f[i];
+        cur = next;
+    }
     std::reverse(out.begin() + static_cast<std::ptrdiff_t>(first), out.end());
 }
 

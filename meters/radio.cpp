@@ -50,11 +50,7 @@ signal_info seeded_signal(comm_type comm, std::uint64_t seed) {
     return s;
 }
 
-instant radio::slot_instant(std::int64_t k) const noexcept {
-    memo& m = memo_[static_cast<std::size_t>(k & 1)];
-    if (m.k != k) m = memo{k, compute_slot(k)};
-    return m.at;
-}
+instant radio::slot_instant(std::int64_t k) const noexcept { return compute_slot(k); }
 
 instant radio::compute_slot(std::int64_t k) const noexcept {
     std::int64_t const interval = params_.report_interval.count() > 0
@@ -69,6 +65,7 @@ instant radio::compute_slot(std::int64_t k) const noexcept {
 }
 
 instant radio::next_report_after(instant t) const noexcept {
+    if (memo_.from <= t && t < memo_.at) return memo_.at;
     std::int64_t const interval = params_.report_interval.count() > 0
                                       ? params_.report_interval.count() : day_ms;
     std::int64_t const offset_ms = static_cast<std::int64_t>(params_.utc_offset_min) * 60'000;
@@ -76,7 +73,9 @@ instant radio::next_report_after(instant t) const noexcept {
     // Slot k lies in [k*interval + phase, (k+1)*interval + phase): only k0 and k0+1 can be next.
     std::int64_t const k0 = floor_div(to_ms(t) - phase, interval);
     instant const first = slot_instant(k0);
-    return first > t ? first : slot_instant(k0 + 1);
+    instant const next = first > t ? first : slot_instant(k0 + 1);
+    memo_ = memo{t, next};
+    return next;
 }
 
 std::optional<instant> radio::next_session(instant now) const noexcept {

@@ -107,13 +107,14 @@ private:
 
     radio_params params_;
     radio_state state_;
-    /// The last slots computed, by parity of k (a meter asks for the same one or two slots many
-    /// times per wake). A pure function's memo: not state, never persisted or compared.
+    /// The last answer of next_report_after: `at` is the first slot after `from`, hence after
+    /// every instant in [from, at) (a meter asks the same question several times per wake). A
+    /// pure function's memo: not state, never persisted or compared.
     struct memo {
-        std::int64_t k = std::numeric_limits<std::int64_t>::min();
+        instant from = instant::max();
         instant at{};
     };
-    mutable std::array<memo, 2> memo_{};
+    mutable memo memo_{};
 };
 
 }  // namespace metersim::meters

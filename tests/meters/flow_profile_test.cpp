@@ -192,6 +192,27 @@ TEST_CASE("instant_reaching is the first instant the drawn gas reaches the need"
     }
 }
 
+TEST_CASE("instant_reaching meets a need of exactly the gas up to the limit, and not one more") {
+    // The edge of the quick refusal (a need beyond the gas of the days the span overlaps).
+    auto drawn = [](flow_profile const& f, instant a, instant b) {
+        flow_remainder carry;
+        volume const v = f.volume_between(a, b, carry);
+        return static_cast<wide_int>(v.e4()) * 3'600'000 + carry.e4_ms;
+    };
+    meter_rng rng{seed_for(2026, "flow-reach-edge")};
+    for (flow_profile const& f : every_kind()) {
+        CAPTURE(to_string(f.state().kind));
+        for (int trial = 0; trial < 100; ++trial) {
+            instant const a = t0 + duration{rng.uniform(0, 86'400'000LL * 5)};
+            instant const limit = a + duration{rng.uniform(1, 86'400'000LL * 4)};
+            wide_int const all = drawn(f, a, limit);
+            if (all <= 0) continue;
+            CHECK(f.instant_reaching(a, all, limit).has_value());
+            CHECK_FALSE(f.instant_reaching(a, all + 1, limit).has_value());
+        }
+    }
+}
+
 TEST_CASE("copies of a daily pattern share one rate table and compare by content") {
     flow_profile const f = flow_profile::daily_pattern(a_pattern(), 480);
     flow_profile_state const copy = f.state();

@@ -140,6 +140,26 @@ TEST_CASE("the records after an instant are found from the newest end") {
     CHECK(p.count_after(made[0].at - std::chrono::milliseconds{1}) == 8);
 }
 
+TEST_CASE("the records after any instant are those of the unpacked list, appended in order") {
+    auto const made = days(9);
+    packed_records const p{made};
+    std::vector<instant> probes{made[0].at - std::chrono::milliseconds{1}};
+    for (auto const& r : made) {
+        probes.push_back(r.at - std::chrono::milliseconds{1});
+        probes.push_back(r.at);
+        probes.push_back(r.at + std::chrono::milliseconds{1});
+    }
+    for (instant const t : probes) {
+        std::vector<frozen_record> out{made[0]};  // appends after what is there
+        p.append_after(t, out);
+        std::vector<frozen_record> want{made[0]};
+        for (auto const& r : made)
+            if (r.at > t) want.push_back(r);
+        CHECK(out == want);
+        CHECK(p.count_after(t) == want.size() - 1);
+    }
+}
+
 TEST_CASE("a daily record a meter makes takes at most 16 bytes") {
     packed_records const p{days(8)};
     CHECK(p.heap_bytes() <= 8 * 16 + 32);
