@@ -1,12 +1,14 @@
 #include "sim/scheduler.hpp"
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <cassert>
 #include <cstdio>
 #include <exception>
 #include <limits>
 #include <stdexcept>
+#include <utility>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -72,6 +74,54 @@ struct later {
     bool operator()(Key const& a, Key const& b) const noexcept { return earlier(b, a); }
 };
 
+/// Sorts the keys of one bucket latest first, as std::sort with `later` would. Their due
+/// instants differ only in the low bucket_bits, so two stable counting passes of half of them
+/// each (on the complement: latest first) order them by due; keys due at the same instant then
+/// go by order, largest first. Such runs are short and arrive mostly in seq order (keys are
+/// appended as they are scheduled), so each is reversed and finished by insertion, or sorted
+/// when long. Linear where the comparison sort cost a fleet's wakes several percent.
+constexpr unsigned digit_bits = bucket_bits / 2;
+constexpr std::uint64_t radix = std::uint64_t{1} << digit_bits;
+static_assert(digit_bits * 2 == bucket_bits);
+
+template <class Key>
+void sort_latest_first(std::vector<Key>& keys, std::vector<Key>& scratch) {
+    std::size_t const n = keys.size();
+    if (n < 512) {
+        std::sort(keys.begin(), keys.end(), later{});
+        return;
+    }
+    scratch.resize(n);
+    auto pass = [&](std::vector<Key> const& from, std::vector<Key>& to, unsigned shift) {
+        std::array<std::uint32_t, radix> start{};
+        auto digit = [shift](Key const& k) -> std::size_t {
+            return static_cast<std::size_t>((~static_cast<std::uint64_t>(k.due_ms) >> shift) & (radix - 1));
+        };
+        for (auto const& k : from) ++start[digit(k)];
+        std::uint32_t sum = 0;
+        for (auto& c : start) sum += std::exchange(c, sum);
+        for (auto const& k : from) to[start[digit(k)]++] = k;
+    };
+    pass(keys, scratch, 0);
+    pass(scratch, keys, digit_bits);
+    for (std::size_t i = 0; i < n;) {
+        std::size_t j = i + 1;
+        while (j < n && keys[j].due_ms == keys[i].due_ms) ++j;
+        if (j - i > 1) {
+            auto const first = keys.begin() + static_cast<std::ptrdiff_t>(i);
+            auto const last = keys.begin() + static_cast<std::ptrdiff_t>(j);
+            std::reverse(first, last);
+            if (j - i > 32) {
+                std::sort(first, last, later{});
+            } else {
+                for (auto it = first + 1; it != last; ++it)
+                    for (auto k = it; k != first && later{}(*k, *(k - 1)); --k) std::iter_swap(k, k - 1);
+            }
+        }
+        i = j;
+    }
+}
+
 }  // namespace
 
 scheduler::queue::queue() : ring(ring_size), ring_bits(ring_size / 64) {}
@@ -135,7 +185,7 @@ bool scheduler::queue::advance(std::int64_t limit_ms) {
         if (ring[i].capacity() > 256) std::vector<key>().swap(ring[i]);
         in_ring -= near.size();
         ring_bits[i / 64] &= ~(std::uint64_t{1} << (i % 64));
-        std::sort(near.begin(), near.end(), later{});  // latest first
+        sort_latest_first(near, scratch);
     }
     // Far keys now within the ring's reach move in (those of the new current bucket into late).
     while (!far.empty() && static_cast<std::uint64_t>(bucket_of(far.front().due_ms) - current) < ring_size) {

@@ -134,6 +134,7 @@ private:
         std::vector<std::vector<key>> ring;
         std::vector<std::uint64_t> ring_bits;  ///< a set bit: that ring bucket may hold keys
         std::vector<key> far;
+        std::vector<key> scratch;  ///< the radix sort's second buffer
         std::int64_t current = 0;  ///< the bucket of `near`; ring holds (current, current + ring size)
         std::size_t in_ring = 0;
         std::size_t size = 0;

@@ -238,6 +238,36 @@ TEST_CASE_FIXTURE(stepped_fixture, "a seeded mix of schedules, cancels and steps
     CHECK(cancels > 1000);
 }
 
+TEST_CASE_FIXTURE(stepped_fixture, "a crowded bucket runs in due order and same-instant events in scheduling order") {
+    // A fleet's reports crowd into one bucket (~17 min): thousands of keys, many due at the
+    // same instant, some in the ring and some moved in from the far heap, a few cancelled.
+    std::mt19937_64 rng{424242};
+    std::map<std::pair<std::int64_t, std::uint64_t>, std::uint64_t> model;
+    std::vector<std::uint64_t> order;
+    std::uint64_t label = 0;
+    auto const base = meters::to_ms(t0) + 70LL * 86'400'000;  // beyond the ring at first
+    auto add = [&](std::int64_t due) {
+        auto const l = label++;
+        auto id = sched.at(instant_from_ms(due), [&order, l] { order.push_back(l); });
+        if (rng() % 20 == 0) REQUIRE(sched.cancel(id));
+        else model.emplace(std::pair{due, l}, l);
+    };
+    for (int i = 0; i < 6'000; ++i) add(base + static_cast<std::int64_t>(rng() % 500) * 1000);  // far, ties
+    sched.run_until(instant_from_ms(base - 30LL * 86'400'000));                                  // into the ring
+    for (int i = 0; i < 14'000; ++i) {
+        // ties with the far ones, runs of one instant, and spread-out instants
+        auto const due = rng() % 3 == 0 ? base + static_cast<std::int64_t>(rng() % 500) * 1000
+                         : rng() % 2 == 0 ? base + 123'456
+                                          : base + static_cast<std::int64_t>(rng() % 1'000'000);
+        add(due);
+    }
+    sched.run_until(instant_from_ms(base + 2'000'000));
+    std::vector<std::uint64_t> expected;
+    for (auto const& [k, l] : model) expected.push_back(l);
+    CHECK(order.size() == expected.size());
+    CHECK(order == expected);
+}
+
 TEST_CASE_FIXTURE(stepped_fixture, "cancelling most of a month of events leaves the rest in order") {
     std::vector<sim::scheduler::event_id> doomed;
     std::vector<instant> kept;
