@@ -358,12 +358,17 @@ void scheduler::prefetch_ahead() const noexcept {
     }
 }
 
-std::size_t scheduler::dispatch(std::int64_t limit_ms) {
-    std::size_t n = 0;
+bool scheduler::dispatch(std::int64_t limit_ms, std::size_t max_events, std::size_t& ran) {
+    ran = 0;
+    bool done = true;
     dispatching_ = true;
     while (auto const* head = queue_.peek(limit_ms)) {
         if (head->due_ms > limit_ms) break;
         key const k = *head;
+        if (ran == max_events && !is_stale(k)) {
+            done = false;  // a live event is still due: the budget ends the slice here
+            break;
+        }
         queue_.pop();
         prefetch_ahead();
         if (is_stale(k)) {  // cancelled
@@ -371,24 +376,29 @@ std::size_t scheduler::dispatch(std::int64_t limit_ms) {
             continue;
         }
         run_one(k);
-        ++n;
+        ++ran;
     }
     dispatching_ = false;
-    return n;
+    return done;
 }
 
 std::size_t scheduler::run_until(meters::instant target) {
-    if (dispatching_) return 0;  // called from inside an event: the outer loop owns the step
+    return run_until(target, std::numeric_limits<std::size_t>::max()).ran;
+}
+
+scheduler::step_result scheduler::run_until(meters::instant target, std::size_t max_events) {
+    if (dispatching_) return {};  // called from inside an event: the outer loop owns the step
     auto limit = meters::to_ms(target);
     bool const stepped = clock_.mode() == clock_mode::stepped;
     if (!stepped) limit = std::min(limit, meters::to_ms(clock_.now()));
-    auto const n = dispatch(limit);
-    if (stepped) {
+    step_result r;
+    r.reached = dispatch(limit, max_events, r.ran);
+    if (stepped && r.reached) {
         clock_.step_to(target);
         watermark_ms_ = std::max(watermark_ms_, meters::to_ms(target));
     }
     if (timer_) rearm();
-    return n;
+    return r;
 }
 
 std::size_t scheduler::advance(meters::duration d) {
@@ -452,7 +462,8 @@ void scheduler::on_timer(std::int64_t armed_due_ms) {
     auto limit = meters::to_ms(clock_.now());
     // The wall deadline for armed_due_ms has passed; rounding must not leave it undone.
     if (clock_.mode() != clock_mode::stepped) limit = std::max(limit, armed_due_ms);
-    dispatch(limit);
+    std::size_t ran = 0;
+    dispatch(limit, std::numeric_limits<std::size_t>::max(), ran);
     if (timer_) rearm();
 }
 

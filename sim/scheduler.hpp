@@ -90,6 +90,18 @@ public:
     /// this runs what is due by min(target, clock now) and moves nothing. Called from inside an
     /// event it does nothing (the running step owns the queue). Returns the number of events run.
     std::size_t run_until(meters::instant target);
+
+    /// What a bounded step did: events run, and whether it ran everything due by its target.
+    struct step_result {
+        std::size_t ran = 0;
+        bool reached = false;
+    };
+    /// run_until(target) in slices: runs at most `max_events` of the events due by `target`, in
+    /// the same order. When that was all of them it ends like run_until (stepped: now() ==
+    /// target) and says `reached`; otherwise time stays at the last event run (nothing later
+    /// has happened yet) and a next call goes on. Lets a long advance yield to the event loop
+    /// between slices. Called from inside an event: {0, false}.
+    step_result run_until(meters::instant target, std::size_t max_events);
     /// run_until(now() + d).
     std::size_t advance(meters::duration d);
 
@@ -161,7 +173,8 @@ private:
     bool is_stale(key const& k) const noexcept;
     void drop_stale_head();
     void compact();
-    std::size_t dispatch(std::int64_t limit_ms);
+    /// Runs events due by limit_ms, at most max_events; true when none due by limit_ms is left.
+    bool dispatch(std::int64_t limit_ms, std::size_t max_events, std::size_t& ran);
     void run_one(key const& k);
     void prefetch_ahead() const noexcept;
     void rearm();

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <chrono>
 #include <map>
+#include <optional>
 #include <random>
 #include <stdexcept>
 #include <string>
@@ -266,6 +267,62 @@ TEST_CASE_FIXTURE(stepped_fixture, "a crowded bucket runs in due order and same-
     for (auto const& [k, l] : model) expected.push_back(l);
     CHECK(order.size() == expected.size());
     CHECK(order == expected);
+}
+
+TEST_CASE_FIXTURE(stepped_fixture, "a bounded step runs a slice in order and stops time at its last event") {
+    for (int i = 0; i < 5; ++i) sched.at(t0 + std::chrono::seconds{10 * (i + 1)}, record("e" + std::to_string(i)));
+    auto r = sched.run_until(t0 + 1h, 2);
+    CHECK(r.ran == 2);
+    CHECK_FALSE(r.reached);
+    CHECK(ran == std::vector<std::string>{"e0", "e1"});
+    CHECK(sched.now() == t0 + 20s);  // not the target: e2..e4 have not happened yet
+    sched.at(t0 + 25s, record("late"));  // scheduled between slices, due within the target
+    r = sched.run_until(t0 + 1h, 2);
+    CHECK(r.ran == 2);
+    CHECK_FALSE(r.reached);
+    CHECK(sched.now() == t0 + 30s);
+    r = sched.run_until(t0 + 1h, 2);
+    CHECK(r.ran == 2);
+    CHECK(r.reached);
+    CHECK(ran == std::vector<std::string>{"e0", "e1", "late", "e2", "e3", "e4"});
+    CHECK(sched.now() == t0 + 1h);
+}
+
+TEST_CASE_FIXTURE(stepped_fixture, "cancelled events neither use a bounded step's budget nor keep it from its target") {
+    auto const a = sched.at(t0 + 10s, record("a"));
+    sched.at(t0 + 20s, record("b"));
+    auto const c = sched.at(t0 + 30s, record("c"));
+    REQUIRE(sched.cancel(a));
+    REQUIRE(sched.cancel(c));
+    auto const r = sched.run_until(t0 + 1min, 1);
+    CHECK(r.ran == 1);
+    CHECK(r.reached);
+    CHECK(ran == std::vector<std::string>{"b"});
+    CHECK(sched.now() == t0 + 1min);
+    auto const none = sched.run_until(t0 + 2min, 0);
+    CHECK(none.ran == 0);
+    CHECK(none.reached);  // nothing was due: the target is reached
+    CHECK(sched.now() == t0 + 2min);
+}
+
+TEST_CASE_FIXTURE(stepped_fixture, "a bounded step with a zero budget runs nothing that is due and keeps time") {
+    sched.at(t0 + 10s, record("a"));
+    auto const r = sched.run_until(t0 + 1min, 0);
+    CHECK(r.ran == 0);
+    CHECK_FALSE(r.reached);
+    CHECK(ran.empty());
+    CHECK(sched.now() == t0);
+}
+
+TEST_CASE_FIXTURE(stepped_fixture, "a bounded step called from inside an event does nothing") {
+    std::optional<sim::scheduler::step_result> inner;
+    sched.at(t0 + 10s, [&] { inner = sched.run_until(t0 + 1h, 5); });
+    sched.at(t0 + 20s, record("b"));
+    sched.run_until(t0 + 1min);
+    REQUIRE(inner.has_value());
+    CHECK(inner->ran == 0);
+    CHECK_FALSE(inner->reached);
+    CHECK(ran == std::vector<std::string>{"b"});
 }
 
 TEST_CASE_FIXTURE(stepped_fixture, "cancelling most of a month of events leaves the rest in order") {
