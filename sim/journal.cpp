@@ -9,13 +9,18 @@ std::string_view to_string(direction d) noexcept { return d == direction::in ? "
 journal::journal(std::size_t capacity) : capacity_(std::max<std::size_t>(capacity, 1)) {}
 
 std::string_view journal::slot::field(std::size_t i) const noexcept {
+    if (i == 5 && shared_request) return *shared_request;
     std::size_t const begin = i == 0 ? 0 : ends[i - 1];
     return std::string_view(text).substr(begin, ends[i] - begin);
 }
 
 void journal::fill(slot& s, journal_view const& e) {
+    bool const shared = e.shared_request_body != nullptr && *e.shared_request_body != nullptr;
+    if (shared) s.shared_request = *e.shared_request_body;
+    else s.shared_request.reset();
+    std::string_view const request_body = shared ? std::string_view{} : e.request_body;
     std::array<std::string_view, 9> const fields{e.platform, e.kind, e.method, e.target, e.meter_no,
-                                                 e.request_body, e.response_body, e.verdict, e.error};
+                                                 request_body, e.response_body, e.verdict, e.error};
     std::size_t need = 0;
     for (auto f : fields) need += f.size();
     // A slot keeps its storage for the next entry, unless a large entry left far more than needed.

@@ -13,6 +13,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -65,6 +66,9 @@ struct journal_view {
     std::string_view target;
     std::string_view meter_no;
     std::string_view request_body;
+    /// When set, the request body is **this one (a push's shared body): the entry keeps the
+    /// pointer rather than a copy of the bytes, and `request_body` is not read.
+    std::shared_ptr<std::string const> const* shared_request_body = nullptr;
     unsigned status = 0;
     std::string_view response_body;
     std::int64_t latency_us = 0;
@@ -89,7 +93,8 @@ public:
     /// Stores `e`, assigning its id (and its wall time if unset); returns the id.
     std::uint64_t append(journal_entry const& e);
     /// The same from views: the text is copied once into the ring, whose slots keep their
-    /// storage from one entry to the next (no allocation per append once the ring is warm).
+    /// storage from one entry to the next (no allocation per append once the ring is warm); a
+    /// shared request body is kept by pointer, not copied.
     std::uint64_t append(journal_view const& e);
 
     /// The matching entries with the smallest ids above since_id, up to limit, oldest first.
@@ -115,6 +120,7 @@ private:
         std::array<std::uint32_t, 9> ends{};  ///< platform, kind, method, target, meter_no,
                                               ///< request_body, response_body, verdict, error
         std::string text;
+        std::shared_ptr<std::string const> shared_request;  ///< field 5 when set (then empty in text)
         std::vector<deviation> deviations;
 
         std::string_view field(std::size_t i) const noexcept;

@@ -15,7 +15,8 @@ namespace metersim::sim {
 std::vector<push> memory_outbox_store::load_pending() {
     std::vector<push> out;
     out.reserve(pending_.size());
-    for (auto const& [id, p] : pending_) out.push_back(p);
+    for (auto const& [id, p] : pending_) out.push_back(*p);
+    std::sort(out.begin(), out.end(), [](push const& a, push const& b) { return a.id < b.id; });
     return out;
 }
 
@@ -39,12 +40,13 @@ bool is_content_type(std::string_view name) noexcept {
 
 bool accept_2xx(unsigned status, std::string_view /*body*/) noexcept { return status >= 200 && status < 300; }
 
-struct outbox::state : std::enable_shared_from_this<state> {
+struct outbox::state final : http::answer_sink, std::enable_shared_from_this<state> {
     state(http::client& c, scheduler& s, outbox_store& st, journal* j, outbox_options o)
         : client(c), sched(s), store(st), jr(j), options(o) {}
 
     struct entry {
-        push p;
+        /// The one copy of the push, shared with a memory store (see outbox_store::save_shared).
+        std::shared_ptr<push> p;
         unsigned failures = 0;
         bool in_flight = false;
         bool waiting = false;  ///< in `ready`, waiting for an attempt slot
@@ -61,17 +63,21 @@ struct outbox::state : std::enable_shared_from_this<state> {
         settle_callback settled;
     };
 
+    using entry_map = std::unordered_map<std::uint64_t, entry>;
+
     void attempt(std::uint64_t id);
+    void attempt(entry_map::iterator it);
     void pump();
-    bool divert(std::uint64_t id, http::client_request& req);
-    void send(std::uint64_t id, http::client_request req);
+    bool divert(std::uint64_t id);
+    void send(std::uint64_t id);
+    void send(std::uint64_t id, entry const& e);
     void run_before_attempt(std::uint64_t id);
-    void run_settled(settle_callback const& cb, push const& p, http::client_reply const& reply, bool ok);
+    void run_settled(settle_callback const& cb, push const& p, http::client_answer const& answer, bool ok);
     kind_hooks const* hooks_of(std::string const& kind) const;
-    void on_reply(std::uint64_t id, http::client_reply reply);
-    bool accepted(push const& p, http::client_reply const& reply);
+    void on_answer(std::uint64_t id, http::client_answer const& answer) override;
+    bool accepted(push const& p, http::client_answer const& answer);
     meters::duration schedule_retry(std::uint64_t id, entry& e);
-    void record(entry const& e, http::client_reply const& reply, bool ok, std::string_view note);
+    void record(entry const& e, http::client_answer const& answer, bool ok, std::string_view note);
     bool is_idle() const;
     void notify_idle();
     void report(std::string_view what) const noexcept;
@@ -81,7 +87,8 @@ struct outbox::state : std::enable_shared_from_this<state> {
     outbox_store& store;
     journal* jr;
     outbox_options options;
-    std::unordered_map<std::uint64_t, entry> pending;
+    entry_map pending;
+    std::string known_url;  ///< the last URL parse_url accepted (pushes of a kind share theirs)
     std::deque<std::uint64_t> ready;  ///< ids waiting for an attempt slot, oldest first
     std::unordered_map<std::string, kind_hooks> kinds;
     outbox_counters counters;
@@ -108,12 +115,12 @@ outbox::state::kind_hooks const* outbox::state::hooks_of(std::string const& kind
 void outbox::state::run_before_attempt(std::uint64_t id) {
     auto it = pending.find(id);
     if (it == pending.end()) return;
-    auto const* h = hooks_of(it->second.p.kind);
+    auto const* h = hooks_of(it->second.p->kind);
     if (h == nullptr || !h->before_attempt) return;
     // The hook works on a copy (it cannot see our map, nor outlive a replacement of itself)
     // and only the headers come back: the body, and so the serial, never changes.
     auto const hook = h->before_attempt;
-    push copy = it->second.p;
+    push copy = *it->second.p;
     try {
         hook(copy);
     } catch (std::exception const& x) {
@@ -121,99 +128,109 @@ void outbox::state::run_before_attempt(std::uint64_t id) {
         return;
     }
     it = pending.find(id);  // the hook may have re-entered the outbox
-    if (it != pending.end()) it->second.p.headers = std::move(copy.headers);
+    if (it != pending.end()) it->second.p->headers = std::move(copy.headers);
 }
 
 void outbox::state::attempt(std::uint64_t id) {
-    auto it = pending.find(id);
-    if (it == pending.end() || it->second.in_flight) return;
+    if (auto it = pending.find(id); it != pending.end()) attempt(it);
+}
+
+void outbox::state::attempt(entry_map::iterator it) {
+    auto const id = it->first;
+    if (it->second.in_flight) return;
     if (counters.in_flight >= std::max<std::size_t>(options.max_in_flight, 1)) {
         if (!it->second.waiting) ready.push_back(id);
         it->second.waiting = true;
         return;
     }
     it->second.waiting = false;
-    run_before_attempt(id);
-    it = pending.find(id);
-    if (it == pending.end() || it->second.in_flight) return;
+    if (auto const* h = hooks_of(it->second.p->kind); h != nullptr && h->before_attempt) {
+        run_before_attempt(id);
+        it = pending.find(id);
+        if (it == pending.end() || it->second.in_flight) return;
+    }
     auto& e = it->second;
     e.retry = 0;
     e.in_flight = true;
     e.sent_at = sched.now();
     ++counters.attempts;
     ++counters.in_flight;
-    http::client_request req;
-    req.method = "POST";
-    req.url = e.p.url;
-    req.headers = e.p.headers;
-    // The client writes Content-Type itself (skipping a header of that name): pass the push's.
-    for (auto const& [name, value] : e.p.headers)
-        if (is_content_type(name)) req.content_type = value;
-    req.body = e.p.body;  // the same bytes, and so the same serial, on every attempt
-    if (divert(id, req)) return;
-    send(id, std::move(req));
+    if (divert(id)) return;
+    send(id, e);
 }
 
-void outbox::state::send(std::uint64_t id, http::client_request req) {
-    client.send(std::move(req), [weak = weak_from_this(), id](http::client_reply reply) {
-        if (auto self = weak.lock()) self->on_reply(id, std::move(reply));
-    });
+void outbox::state::send(std::uint64_t id) {
+    if (auto it = pending.find(id); it != pending.end()) send(id, it->second);
+}
+
+/// Hands the push to the client as views into the entry's push, which the client keeps alive
+/// until the answer: the same bytes, and so the same serial, on every attempt, and no copy.
+void outbox::state::send(std::uint64_t id, entry const& e) {
+    auto const& p = *e.p;
+    http::request_view req;
+    req.method = "POST";
+    req.url = p.url;
+    req.headers = p.headers;
+    req.body = p.body_view();
+    // The client writes Content-Type itself (skipping a header of that name): pass the push's.
+    for (auto const& [name, value] : p.headers)
+        if (is_content_type(name)) req.content_type = value;
+    client.send(req, e.p, weak_from_this(), id);
 }
 
 /// A "cis" fault takes the attempt over: true when it did (the attempt is in flight either way).
-bool outbox::state::divert(std::uint64_t id, http::client_request& req) {
+bool outbox::state::divert(std::uint64_t id) {
     if (faults == nullptr || !timer || faults->none_for("cis")) return false;
     auto f = faults->take("cis", {}, sched.now());
     if (!f) return false;
     auto weak = weak_from_this();
     if (f->kind == fault_kind::slow) {
-        timer(f->delay, [weak, id, req = std::move(req)]() mutable {
-            if (auto self = weak.lock()) self->send(id, std::move(req));
+        timer(f->delay, [weak, id] {
+            if (auto self = weak.lock()) self->send(id);
         });
         return true;
     }
     // Unreachable: fails like a refused connection, on a later turn (never inside enqueue).
     timer(std::chrono::milliseconds{0}, [weak, id] {
-        http::client_reply reply;
-        reply.error = "fault: CIS unreachable";
-        if (auto self = weak.lock()) self->on_reply(id, std::move(reply));
+        http::client_answer answer;
+        answer.error = "fault: CIS unreachable";
+        if (auto self = weak.lock()) self->on_answer(id, answer);
     });
     return true;
 }
 
-void outbox::state::on_reply(std::uint64_t id, http::client_reply reply) {
+void outbox::state::on_answer(std::uint64_t id, http::client_answer const& answer) {
     auto it = pending.find(id);
-    if (it == pending.end()) return;
+    if (it == pending.end() || !it->second.in_flight) return;
     auto& e = it->second;
     e.in_flight = false;
     --counters.in_flight;
-    bool const ok = accepted(e.p, reply);
-    // Taken now (a copy): the settle callback runs once the bookkeeping is done, on a copy of
-    // the push, so it may enqueue, touch meters or replace the hooks without pulling the map
-    // from under us.
+    bool const ok = accepted(*e.p, answer);
+    // Taken now: the settle callback runs once the bookkeeping is done, with the push held
+    // here, so it may enqueue, touch meters or replace the hooks without pulling the map from
+    // under us.
     settle_callback settled;
-    if (auto const* h = hooks_of(e.p.kind)) settled = h->settled;
-    std::optional<push> settled_push;
+    if (auto const* h = hooks_of(e.p->kind)) settled = h->settled;
+    std::shared_ptr<push> settled_push;
+    if (settled) settled_push = e.p;
     if (ok) {
-        record(e, reply, true, {});
+        record(e, answer, true, {});
         // Delivered: leave the store first, so a later resume() cannot send it again.
         try {
             store.mark_delivered(id);
         } catch (std::exception const& x) {
             report(std::string("outbox store failed to mark push delivered: ") + x.what());
         }
-        if (settled) settled_push = std::move(e.p);
         pending.erase(id);  // by key: a predicate that enqueued may have invalidated `it`
         ++counters.delivered;
     } else {
         ++counters.failures;
         ++e.failures;
         auto const wait = schedule_retry(id, e);
-        record(e, reply, false, "retry " + std::to_string(e.failures) + " in " + std::to_string(wait.count()) + " ms");
-        if (settled) settled_push = e.p;
+        record(e, answer, false, "retry " + std::to_string(e.failures) + " in " + std::to_string(wait.count()) + " ms");
     }
     pump();
-    if (settled) run_settled(settled, *settled_push, reply, ok);
+    if (settled) run_settled(settled, *settled_push, answer, ok);
     notify_idle();
 }
 
@@ -224,25 +241,25 @@ void outbox::state::pump() {
         ready.pop_front();
         auto it = pending.find(id);
         if (it == pending.end() || !it->second.waiting) continue;  // sent or gone meanwhile
-        attempt(id);
+        attempt(it);
     }
 }
 
-void outbox::state::run_settled(settle_callback const& cb, push const& p, http::client_reply const& reply, bool ok) {
+void outbox::state::run_settled(settle_callback const& cb, push const& p, http::client_answer const& answer, bool ok) {
     try {
-        cb(p, reply.ok() ? reply.status : 0u, reply.ok() ? std::string_view(reply.body) : std::string_view{}, ok);
+        cb(p, answer.ok() ? answer.status : 0u, answer.ok() ? answer.body : std::string_view{}, ok);
     } catch (std::exception const& x) {
         report(std::string("settle callback for '") + p.kind + "' threw: " + x.what());
     }
 }
 
-bool outbox::state::accepted(push const& p, http::client_reply const& reply) {
-    if (!reply.ok()) return false;
+bool outbox::state::accepted(push const& p, http::client_answer const& answer) {
+    if (!answer.ok()) return false;
     auto const* h = hooks_of(p.kind);
-    if (h == nullptr || (!h->accept_push && !h->accept)) return accept_2xx(reply.status, reply.body);
+    if (h == nullptr || (!h->accept_push && !h->accept)) return accept_2xx(answer.status, answer.body);
     try {
-        if (h->accept_push) return h->accept_push(p, reply.status, reply.body);
-        return h->accept(reply.status, reply.body);
+        if (h->accept_push) return h->accept_push(p, answer.status, answer.body);
+        return h->accept(answer.status, answer.body);
     } catch (std::exception const& x) {
         report(std::string("acceptance predicate for '") + p.kind + "' threw: " + x.what());
         return false;
@@ -258,30 +275,32 @@ meters::duration outbox::state::schedule_retry(std::uint64_t id, entry& e) {
     return wait;
 }
 
-void outbox::state::record(entry const& e, http::client_reply const& reply, bool ok, std::string_view note) {
+void outbox::state::record(entry const& e, http::client_answer const& answer, bool ok, std::string_view note) {
     if (jr == nullptr) return;
     // Views: the journal copies the text once into its ring.
+    auto const& p = *e.p;
     journal_view j;
     j.virtual_time = e.sent_at;
     j.dir = direction::out;
-    j.platform = e.p.platform;
-    j.kind = e.p.kind;
+    j.platform = p.platform;
+    j.kind = p.kind;
     j.method = "POST";
-    j.target = e.p.url;
-    j.meter_no = e.p.meter_no;
-    j.request_body = e.p.body;
-    j.status = reply.status;
-    j.response_body = reply.body;
-    j.latency_us = reply.latency.count();
-    j.verdict = ok ? "accepted" : (reply.ok() ? "not accepted" : "failed");
+    j.target = p.url;
+    j.meter_no = p.meter_no;
+    j.request_body = p.body_view();
+    j.shared_request_body = &p.shared_body;  // the journal keeps the pointer, not a copy, when set
+    j.status = answer.status;
+    j.response_body = answer.body;
+    j.latency_us = answer.latency.count();
+    j.verdict = ok ? "accepted" : (answer.ok() ? "not accepted" : "failed");
     std::string error;
     if (!note.empty()) {
-        error = reply.error;
+        error = answer.error;
         if (!error.empty()) error += "; ";
         error += note;
         j.error = error;
     } else {
-        j.error = reply.error;
+        j.error = answer.error;
     }
     try {
         jr->append(j);
@@ -322,19 +341,23 @@ outbox::~outbox() {
 
 meters::result<std::uint64_t, std::string> outbox::enqueue(push p) {
     auto& s = *state_;
-    if (auto u = http::parse_url(p.url); !u) {
-        return meters::unexpected<std::string>{"push URL '" + p.url + "': " + u.error()};
+    if (p.url != s.known_url) {
+        if (auto u = http::parse_url(p.url); !u) {
+            return meters::unexpected<std::string>{"push URL '" + p.url + "': " + u.error()};
+        }
+        s.known_url = p.url;
     }
     if (p.id == 0) p.id = s.next_id;
     if (s.pending.contains(p.id)) {
         return meters::unexpected<std::string>{"push id " + std::to_string(p.id) + " is already pending"};
     }
-    // Durable before anything is sent.
-    s.store.save_pending(p);
-    s.next_id = std::max(s.next_id, p.id + 1);
     auto const id = p.id;
-    s.pending.emplace(id, state::entry{std::move(p)});
-    s.attempt(id);
+    auto shared = std::make_shared<push>(std::move(p));
+    // Durable before anything is sent.
+    s.store.save_shared(shared);
+    s.next_id = std::max(s.next_id, id + 1);
+    auto [it, inserted] = s.pending.emplace(id, state::entry{std::move(shared)});
+    s.attempt(it);
     return id;
 }
 
@@ -365,7 +388,7 @@ std::size_t outbox::resume() {
         if (s.pending.contains(p.id)) continue;
         auto const id = p.id;
         s.next_id = std::max(s.next_id, id + 1);
-        s.pending.emplace(id, state::entry{std::move(p)});
+        s.pending.emplace(id, state::entry{std::make_shared<push>(std::move(p))});
         s.attempt(id);
         ++started;
     }

@@ -33,10 +33,10 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
-#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -56,8 +56,14 @@ struct push {
     std::string meter_no;
     std::string url;        ///< http://host:port/path
     std::vector<std::pair<std::string, std::string>> headers;  ///< a Content-Type here replaces the client's default
-    std::string body;       ///< final bytes, the vendor's serial already inside
+    std::string body;       ///< final bytes, the vendor's serial already inside (empty when shared_body is set)
+    /// The body when it is shared with whoever else keeps those bytes (a platform keeps its last
+    /// report): when set it IS the body and `body` is not read. Never changed once enqueued.
+    std::shared_ptr<std::string const> shared_body;
     std::string serial_no;  ///< the vendor's request serial (stable across retries), for the journal
+
+    /// The bytes sent: *shared_body when set, else body. Read the body through this.
+    std::string_view body_view() const noexcept { return shared_body ? std::string_view(*shared_body) : std::string_view(body); }
 };
 
 /// Where pending pushes live between enqueue and acceptance. The in-memory store below is the
@@ -67,21 +73,28 @@ public:
     virtual ~outbox_store() = default;
     /// Saves `p` as pending; durable when it returns.
     virtual void save_pending(push const& p) = 0;
+    /// The same for the outbox's own copy of the push: a store that keeps pushes in memory keeps
+    /// this pointer (one copy of each push in the process) instead of a copy; the default saves
+    /// *p. The outbox changes nothing in it but its headers (before_attempt, before an attempt).
+    virtual void save_shared(std::shared_ptr<push const> const& p) { save_pending(*p); }
     /// The CIS accepted push `id`: it is never loaded again.
     virtual void mark_delivered(std::uint64_t id) = 0;
     /// Every push saved and not marked delivered, in id order.
     virtual std::vector<push> load_pending() = 0;
 };
 
+/// Pending pushes in memory, shared with the outbox that saved them (no second copy): survives
+/// the outbox (a new outbox over the same store resumes them), not the process.
 class memory_outbox_store final : public outbox_store {
 public:
-    void save_pending(push const& p) override { pending_[p.id] = p; }
+    void save_pending(push const& p) override { pending_[p.id] = std::make_shared<push const>(p); }
+    void save_shared(std::shared_ptr<push const> const& p) override { pending_[p->id] = p; }
     void mark_delivered(std::uint64_t id) override { pending_.erase(id); }
     std::vector<push> load_pending() override;
     std::size_t size() const noexcept { return pending_.size(); }
 
 private:
-    std::map<std::uint64_t, push> pending_;
+    std::unordered_map<std::uint64_t, std::shared_ptr<push const>> pending_;
 };
 
 /// Exponential backoff: the n-th retry waits base * 2^(n-1), at most cap.
@@ -115,8 +128,8 @@ using attempt_hook = std::function<void(push& p)>;
 
 /// Called once per settled attempt, after the outbox's bookkeeping (journal entry, store, retry
 /// schedule) and outside any iteration over its internals: it may enqueue pushes, touch meters,
-/// or change the outbox's hooks. `p` is a copy of the push as sent (with the headers of that
-/// attempt); `status` is the HTTP status (0 when no answer came: refused, timeout, ...), `body`
+/// or change the outbox's hooks. `p` is the push as sent (with the headers of that attempt;
+/// the outbox's own copy, valid during the call); `status` is the HTTP status (0 when no answer came: refused, timeout, ...), `body`
 /// the answer's body (empty when none), `accepted` the verdict: true means delivered, never sent
 /// again; false means a retry is already scheduled. `body` is valid only during the call.
 using settle_callback = std::function<void(push const& p, unsigned status, std::string_view body, bool accepted)>;

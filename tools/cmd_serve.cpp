@@ -116,7 +116,7 @@ struct serve_app::parts {
           serve_extras const& extras)
         : signals(io, SIGINT, SIGTERM),
           catalogue(sim::catalogue::builtin()),
-          journal(extras.journal_capacity),
+          journal(extras.journal_capacity != 0 ? extras.journal_capacity : cfg.journal.capacity),
           fleet(sched, catalogue, sim::fleet_options{extras.seed, cfg.zone}),
           client(io),
           outbox(client, sched, outbox_store, &journal,

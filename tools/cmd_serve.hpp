@@ -54,7 +54,7 @@ int run_serve(serve_options const& opts);
 /// What a scenario world (tools/scenario_world.cpp) sets beyond the config; serve uses the defaults.
 struct serve_extras {
     std::uint64_t seed = 1;                  ///< the fleet's seed (each meter's seed derives from it)
-    std::size_t journal_capacity = 10'000;   ///< journal entries kept
+    std::size_t journal_capacity = 0;        ///< journal entries kept; 0: the config's journal.capacity
     /// Called once the loop exists, before any listener starts: may change the config (the
     /// scenario runner starts its recorder on the loop here and sets the push URLs to it).
     std::function<void(config&, boost::asio::io_context&)> before_listen;

@@ -4,16 +4,13 @@
 
 #include <algorithm>
 #include <arpa/inet.h>
-#include <cassert>
 #include <charconv>
 #include <cmath>
 #include <ctime>
-#include <fstream>
 #include <functional>
 #include <initializer_list>
 #include <limits>
 #include <set>
-#include <sstream>
 
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
@@ -22,46 +19,6 @@ namespace metersim::tools {
 
 namespace {
 
-// The embedded default: what `metersim serve` runs without --config. Keep it in step with the
-// struct defaults in config.hpp; config_test checks that it loads.
-constexpr std::string_view embedded_default = R"yaml(# metersim: the embedded default config (`metersim serve` without --config).
-# Every key has a default; `metersim serve --print-default-config > my.yaml` is a starting point.
-state: metersim.db                  # SQLite file; ":memory:" keeps nothing
-timezone: local                     # vendor timestamps' zone: local, UTC or e.g. "+08:00"
-clock: { mode: accelerated, speed: 60, start: "2026-01-01 00:00:00" }   # a day in 24 minutes
-conformance: lenient                # or strict: reject the deviations the vendor docs make
-admin: { listen: 127.0.0.1:8800 }
-platforms:
-  cnmcsp:
-    listen: 127.0.0.1:8801
-    app_token: demo-app-token
-    app_secret: demo-app-secret
-    auth_window_s: 300              # |AccessToken timestamp - wall time|; 0 = unchecked
-    # realtime_url: http://127.0.0.1:9000/cnmcsp/realtime   # no URL: that push is not sent
-    # alarm_url: http://127.0.0.1:9000/cnmcsp/alarm
-  xianfeng:
-    listen: 127.0.0.1:8802
-    company_code: "000000"
-    key: demo-key
-    merchant_id: demo-merchant
-    freshness_window_s: 300         # RandomCode time vs wall time; 0 = unchecked
-    replay_check: true
-    auto_provision: false
-    # report_url: http://127.0.0.1:9000/xianfeng/report
-    # response_url: http://127.0.0.1:9000/xianfeng/response
-  xintian:
-    listen: 127.0.0.1:8803
-    app_id: demo-app-id
-    app_secret: demo-app-secret
-    auth_window_s: 300              # timestamp vs wall time, and the replay check; 0 = both off
-    # report_url: http://127.0.0.1:9000/xintian/report
-fleet:
-  - { platform: cnmcsp,   model: cn-nb-money, count: 3, id_prefix: "2026010" }
-  - { platform: xianfeng, model: xf-nb-money, count: 3, id_prefix: "07602190" }
-  - { platform: xintian,  model: xt-nb-meter, count: 3, id_prefix: "3301" }
-http: { body_limit: 1048576, header_timeout_ms: 10000, idle_timeout_ms: 60000, max_connections: 1024 }
-outbox: { backoff_base_ms: 500, backoff_cap_ms: 60000 }
-)yaml";
 
 /// How a node looks, for "found ...".
 std::string describe(YAML::Node const& n) {
@@ -335,7 +292,8 @@ public:
     config load(YAML::Node const& root) {
         config c;
         auto top = entries(root, root.Mark(), "",
-                           {"state", "timezone", "clock", "conformance", "admin", "platforms", "fleet", "http", "outbox"});
+                           {"state", "timezone", "clock", "conformance", "admin", "platforms", "fleet", "http", "outbox",
+                            "journal"});
         // http first: platforms inherit its body_limit.
         for (auto& f : top)
             if (f.path == "http") read_http(f, c.http);
@@ -374,6 +332,7 @@ public:
             } else if (f.path == "platforms") read_platforms(f, c);
             else if (f.path == "fleet") read_fleet(f, c);
             else if (f.path == "outbox") read_outbox(f, c.outbox);
+            else if (f.path == "journal") read_journal(f, c.journal);
         }
         // The admin listener binds first; a platform on its port is the one reported.
         auto admin = std::find_if(listens_.begin(), listens_.end(),
@@ -423,61 +382,81 @@ private:
         }
     }
 
+    void read_journal(field const& f, journal_config& j) {
+        for (auto& g : entries(f.value, f.key.Mark(), "journal", {"capacity"}))
+            read_int(g, j.capacity, 1, 10'000'000);
+    }
+
     void read_platforms(field const& f, config& c) {
         for (auto& p : entries(f.value, f.key.Mark(), "platforms", {"cnmcsp", "xianfeng", "xintian"})) {
-            if (p.path == "platforms.cnmcsp") {
-                auto& x = c.platforms.cnmcsp.emplace();
-                x.body_limit = c.http.body_limit;
-                for (auto& g : entries(p.value, p.key.Mark(), p.path,
-                                       {"listen", "app_token", "app_secret", "auth_window_s", "realtime_url", "alarm_url",
-                                        "body_limit", "envelope", "alarm_map"})) {
-                    auto k = key_of(g);
-                    if (k == "listen") read_listen(g, x.listen);
-                    else if (k == "app_token") read(g, x.app_token);
-                    else if (k == "app_secret") read(g, x.app_secret);
-                    else if (k == "auth_window_s") read_int(g, x.auth_window_s, 0, 86'400 * 366);
-                    else if (k == "realtime_url") read_url(g, x.realtime_url);
-                    else if (k == "alarm_url") read_url(g, x.alarm_url);
-                    else if (k == "envelope") read_envelope(g, x.envelope);
-                    else if (k == "alarm_map") read_alarm_map(g, x.alarm_map);
-                    else read_int(g, x.body_limit, 1, 1LL << 30);
-                }
-                default_listen(p.path, p.key.Mark(), x.listen);
-            } else if (p.path == "platforms.xianfeng") {
-                auto& x = c.platforms.xianfeng.emplace();
-                x.body_limit = c.http.body_limit;
-                for (auto& g : entries(p.value, p.key.Mark(), p.path,
-                                       {"listen", "company_code", "key", "merchant_id", "report_url", "response_url",
-                                        "freshness_window_s", "replay_check", "auto_provision", "body_limit"})) {
-                    auto k = key_of(g);
-                    if (k == "listen") read_listen(g, x.listen);
-                    else if (k == "company_code") read(g, x.company_code);
-                    else if (k == "key") read(g, x.key);
-                    else if (k == "merchant_id") read(g, x.merchant_id);
-                    else if (k == "report_url") read_url(g, x.report_url);
-                    else if (k == "response_url") read_url(g, x.response_url);
-                    else if (k == "freshness_window_s") read_int(g, x.freshness_window_s, 0, 86'400 * 366);
-                    else if (k == "replay_check") read_bool(g, x.replay_check);
-                    else if (k == "auto_provision") read_bool(g, x.auto_provision);
-                    else read_int(g, x.body_limit, 1, 1LL << 30);
-                }
-                default_listen(p.path, p.key.Mark(), x.listen);
-            } else {
-                auto& x = c.platforms.xintian.emplace();
-                x.body_limit = c.http.body_limit;
-                for (auto& g : entries(p.value, p.key.Mark(), p.path,
-                                       {"listen", "app_id", "app_secret", "auth_window_s", "report_url", "body_limit"})) {
-                    auto k = key_of(g);
-                    if (k == "listen") read_listen(g, x.listen);
-                    else if (k == "app_id") read(g, x.app_id);
-                    else if (k == "app_secret") read(g, x.app_secret);
-                    else if (k == "auth_window_s") read_int(g, x.auth_window_s, 0, 86'400 * 366);
-                    else if (k == "report_url") read_url(g, x.report_url);
-                    else read_int(g, x.body_limit, 1, 1LL << 30);
-                }
-                default_listen(p.path, p.key.Mark(), x.listen);
-            }
+            if (p.path == "platforms.cnmcsp") read_cnmcsp(p, c.platforms.cnmcsp.emplace(), c.http);
+            else if (p.path == "platforms.xianfeng") read_xianfeng(p, c.platforms.xianfeng.emplace(), c.http);
+            else read_xintian(p, c.platforms.xintian.emplace(), c.http);
         }
+    }
+
+    void read_cnmcsp(field const& p, cnmcsp_config& x, http_config const& http) {
+        x.body_limit = http.body_limit;
+        for (auto& g : entries(p.value, p.key.Mark(), p.path,
+                               {"listen", "app_token", "app_secret", "auth_window_s", "realtime_url", "alarm_url",
+                                "body_limit", "envelope", "alarm_map", "max_queued_trades", "trade_history",
+                                "trade_retention_s"})) {
+            auto k = key_of(g);
+            if (k == "listen") read_listen(g, x.listen);
+            else if (k == "app_token") read(g, x.app_token);
+            else if (k == "app_secret") read(g, x.app_secret);
+            else if (k == "auth_window_s") read_int(g, x.auth_window_s, 0, 86'400 * 366);
+            else if (k == "realtime_url") read_url(g, x.realtime_url);
+            else if (k == "alarm_url") read_url(g, x.alarm_url);
+            else if (k == "envelope") read_envelope(g, x.envelope);
+            else if (k == "alarm_map") read_alarm_map(g, x.alarm_map);
+            else if (k == "max_queued_trades") read_int(g, x.max_queued_trades, 1, 1'000'000);
+            else if (k == "trade_history") read_int(g, x.trade_history, 0, 1'000'000);
+            else if (k == "trade_retention_s") read_int(g, x.trade_retention_s, 1, 86'400 * 366);
+            else read_int(g, x.body_limit, 1, 1LL << 30);
+        }
+        default_listen(p.path, p.key.Mark(), x.listen);
+    }
+
+    void read_xianfeng(field const& p, xianfeng_config& x, http_config const& http) {
+        x.body_limit = http.body_limit;
+        for (auto& g : entries(p.value, p.key.Mark(), p.path,
+                               {"listen", "company_code", "key", "merchant_id", "report_url", "response_url",
+                                "freshness_window_s", "replay_check", "auto_provision", "body_limit",
+                                "max_queued_commands", "command_history", "command_retention_s"})) {
+            auto k = key_of(g);
+            if (k == "listen") read_listen(g, x.listen);
+            else if (k == "company_code") read(g, x.company_code);
+            else if (k == "key") read(g, x.key);
+            else if (k == "merchant_id") read(g, x.merchant_id);
+            else if (k == "report_url") read_url(g, x.report_url);
+            else if (k == "response_url") read_url(g, x.response_url);
+            else if (k == "freshness_window_s") read_int(g, x.freshness_window_s, 0, 86'400 * 366);
+            else if (k == "replay_check") read_bool(g, x.replay_check);
+            else if (k == "auto_provision") read_bool(g, x.auto_provision);
+            else if (k == "max_queued_commands") read_int(g, x.max_queued_commands, 1, 1'000'000);
+            else if (k == "command_history") read_int(g, x.command_history, 0, 1'000'000);
+            else if (k == "command_retention_s") read_int(g, x.command_retention_s, 1, 86'400 * 366);
+            else read_int(g, x.body_limit, 1, 1LL << 30);
+        }
+        default_listen(p.path, p.key.Mark(), x.listen);
+    }
+
+    void read_xintian(field const& p, xintian_config& x, http_config const& http) {
+        x.body_limit = http.body_limit;
+        for (auto& g : entries(p.value, p.key.Mark(), p.path,
+                               {"listen", "app_id", "app_secret", "auth_window_s", "report_url", "body_limit",
+                                "max_queued_pays"})) {
+            auto k = key_of(g);
+            if (k == "listen") read_listen(g, x.listen);
+            else if (k == "app_id") read(g, x.app_id);
+            else if (k == "app_secret") read(g, x.app_secret);
+            else if (k == "auth_window_s") read_int(g, x.auth_window_s, 0, 86'400 * 366);
+            else if (k == "report_url") read_url(g, x.report_url);
+            else if (k == "max_queued_pays") read_int(g, x.max_queued_pays, 1, 1'000'000);
+            else read_int(g, x.body_limit, 1, 1LL << 30);
+        }
+        default_listen(p.path, p.key.Mark(), x.listen);
     }
 
     void read_fleet(field const& f, config& c) {
@@ -582,19 +561,6 @@ private:
 
 }  // namespace
 
-std::string listen_address::to_string() const {
-    return host.find(':') != std::string::npos ? fmt::format("[{}]:{}", host, port) : fmt::format("{}:{}", host, port);
-}
-
-std::string_view to_string(conformance_mode m) noexcept {
-    return m == conformance_mode::strict ? "strict" : "lenient";
-}
-
-std::string to_string(config_error const& e) {
-    if (e.line == 0) return fmt::format("{}: error: {}", e.file, e.message);
-    return fmt::format("{}:{}:{}: error: {}", e.file, e.line, e.column, e.message);
-}
-
 config_result parse_config(std::string_view yaml, std::string_view file) {
     YAML::Node root;
     try {
@@ -620,22 +586,6 @@ config_result parse_config(std::string_view yaml, std::string_view file) {
         l.error_at(e.mark, fmt::format("YAML: {}", e.msg));
         return std::move(l.errors);
     }
-}
-
-config_result load_config_file(std::string const& path) {
-    std::ifstream in{path, std::ios::binary};
-    if (!in) return std::vector<config_error>{config_error{path, 0, 0, "cannot read the file"}};
-    std::ostringstream text;
-    text << in.rdbuf();
-    return parse_config(text.str(), path);
-}
-
-std::string_view default_config_yaml() noexcept { return embedded_default; }
-
-config default_config() {
-    auto r = parse_config(embedded_default, "<embedded default>");
-    assert(r.has_value());
-    return std::move(r).value();
 }
 
 }  // namespace metersim::tools

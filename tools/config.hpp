@@ -73,6 +73,11 @@ struct cnmcsp_config {
     /// Canonical alarm code text ("0009H") -> AlarmType/AlarmMessage, over the default mapping
     /// (AlarmType = the code, AlarmMessage = its Chinese name).
     std::map<std::string, cnmcsp_alarm_text> alarm_map;
+    /// Credit store bounds: recharges/remain options waiting per meter (80002030/80002038 past
+    /// it), settled trades kept per meter (duplicate TradeNo check) and for how long (virtual s).
+    std::size_t max_queued_trades = 16;
+    std::size_t trade_history = 64;
+    std::int64_t trade_retention_s = 31 * 86'400;
 };
 
 struct xianfeng_config {
@@ -86,6 +91,11 @@ struct xianfeng_config {
     bool replay_check = true;               ///< a repeated RandomCode is refused
     bool auto_provision = false;            ///< unknown deviceIds are created on first use
     std::size_t body_limit = 0;
+    /// Command store bounds: commands waiting per device (creatCmd answers 500014 past it),
+    /// finished commands kept per device for queryCmd and for how long (virtual seconds).
+    std::size_t max_queued_commands = 16;
+    std::size_t command_history = 16;
+    std::int64_t command_retention_s = 7 * 86'400;
 };
 
 struct xintian_config {
@@ -95,6 +105,7 @@ struct xintian_config {
     std::int64_t auth_window_s = 300;  ///< timestamp vs wall time and replay check; 0 = both off
     std::string report_url;
     std::size_t body_limit = 0;
+    std::size_t max_queued_pays = 16;  ///< RemotePay credits waiting per meter; past it -203
 };
 
 /// A platform left out is not started.
@@ -126,6 +137,12 @@ struct outbox_config {
     std::int64_t backoff_cap_ms = 60'000;
 };
 
+/// The journal behind `GET /admin/journal`: a ring of the newest entries. Each entry holds its
+/// bodies (a Xianfeng report push is about 1.2 KB), so the capacity bounds its memory.
+struct journal_config {
+    std::size_t capacity = 1'000;  ///< entries kept, at least 1
+};
+
 struct config {
     std::string state = "metersim.db";  ///< SQLite file; ":memory:" keeps nothing
     std::string timezone = "local";     ///< as written: "local", "UTC", "+08:00"
@@ -137,6 +154,7 @@ struct config {
     std::vector<fleet_entry> fleet;
     http_config http;
     outbox_config outbox;
+    journal_config journal;
 };
 
 /// One problem in a config file. line and column are 1-based (0 when the problem has no place,

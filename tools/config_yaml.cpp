@@ -1,7 +1,7 @@
 #include "tools/config.hpp"
 
-// The config written back as YAML (`metersim serve --print-config`): parse_config reads it back
-// to the same config (a test checks the round trip).
+// The config as text: written back as YAML (`metersim serve --print-config`, which parse_config
+// reads back to the same config: a test checks the round trip), and its values' to_string.
 
 #include <fmt/format.h>
 
@@ -19,6 +19,19 @@ std::string quoted(std::string_view s) {
 }
 
 }  // namespace
+
+std::string listen_address::to_string() const {
+    return host.find(':') != std::string::npos ? fmt::format("[{}]:{}", host, port) : fmt::format("{}:{}", host, port);
+}
+
+std::string_view to_string(conformance_mode m) noexcept {
+    return m == conformance_mode::strict ? "strict" : "lenient";
+}
+
+std::string to_string(config_error const& e) {
+    if (e.line == 0) return fmt::format("{}: error: {}", e.file, e.message);
+    return fmt::format("{}:{}:{}: error: {}", e.file, e.line, e.column, e.message);
+}
 
 std::string to_yaml(config const& c) {
     std::string out;
@@ -49,6 +62,9 @@ std::string to_yaml(config const& c) {
             line(fmt::format("      {}: {{ type: {}, message: {} }}", quoted(code), quoted(text.type),
                              quoted(text.message)));
         line(fmt::format("    body_limit: {}", x->body_limit));
+        line(fmt::format("    max_queued_trades: {}", x->max_queued_trades));
+        line(fmt::format("    trade_history: {}", x->trade_history));
+        line(fmt::format("    trade_retention_s: {}", x->trade_retention_s));
     }
     if (auto const& x = p.xianfeng) {
         line("  xianfeng:");
@@ -62,6 +78,9 @@ std::string to_yaml(config const& c) {
         line(fmt::format("    replay_check: {}", x->replay_check));
         line(fmt::format("    auto_provision: {}", x->auto_provision));
         line(fmt::format("    body_limit: {}", x->body_limit));
+        line(fmt::format("    max_queued_commands: {}", x->max_queued_commands));
+        line(fmt::format("    command_history: {}", x->command_history));
+        line(fmt::format("    command_retention_s: {}", x->command_retention_s));
     }
     if (auto const& x = p.xintian) {
         line("  xintian:");
@@ -71,6 +90,7 @@ std::string to_yaml(config const& c) {
         line(fmt::format("    auth_window_s: {}", x->auth_window_s));
         line(fmt::format("    report_url: {}", quoted(x->report_url)));
         line(fmt::format("    body_limit: {}", x->body_limit));
+        line(fmt::format("    max_queued_pays: {}", x->max_queued_pays));
     }
     if (c.fleet.empty()) line("fleet: []");
     else line("fleet:");
@@ -81,6 +101,7 @@ std::string to_yaml(config const& c) {
                      c.http.body_limit, c.http.header_timeout_ms, c.http.idle_timeout_ms, c.http.max_connections));
     line(fmt::format("outbox: {{ backoff_base_ms: {}, backoff_cap_ms: {} }}", c.outbox.backoff_base_ms,
                      c.outbox.backoff_cap_ms));
+    line(fmt::format("journal: {{ capacity: {} }}", c.journal.capacity));
     return out;
 }
 

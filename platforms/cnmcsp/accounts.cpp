@@ -31,6 +31,27 @@ account* registry::find_no(std::string_view meter_no) {
 
 trade* registry::find_trade(std::string_view trade_no) { return find_in(trades, trade_no); }
 
+void registry::settle(account& a, trade& t, trade_state s, meters::instant now,
+                      std::size_t history) {
+    t.state = s;
+    t.settled_at = now;
+    a.settled.push_back(t.trade_no);  // `t` may be the one forgotten below: done with it first
+    while (a.settled.size() > history) {
+        trades.erase(a.settled.front());
+        a.settled.pop_front();
+    }
+}
+
+void registry::forget_settled(account& a, meters::instant now, meters::duration retention) {
+    while (!a.settled.empty()) {
+        auto it = trades.find(a.settled.front());
+        if (it != trades.end() && it->second.settled_at && *it->second.settled_at + retention > now)
+            break;
+        if (it != trades.end()) trades.erase(it);
+        a.settled.pop_front();
+    }
+}
+
 account& registry::add(account a) {
     std::string const id = a.meter_id;
     meter_of_no[a.meter_no] = id;

@@ -60,6 +60,7 @@ struct account {
     std::string replaced_by;                    ///< the new MeterID once replaced
     meters::instant registered_at{};
     std::deque<delivery> queue;
+    std::deque<std::string> settled;      ///< TradeNos of its settled trades, oldest first
 
     bool meter_billed() const noexcept { return billing != meters::billing_mode::backend; }
     bool active() const noexcept {
@@ -107,6 +108,12 @@ struct registry {
     account& add(account a);
     /// The account ended (cancelled or replaced): its user may open another meter.
     void release_user(account const& a);
+
+    /// A queued trade of `a` settles (delivered, refused, cancelled) at `now`. It joins the
+    /// account's settled ledger; past `history` settled trades the oldest is forgotten.
+    void settle(account& a, trade& t, trade_state s, meters::instant now, std::size_t history);
+    /// Forgets the settled trades of `a` that settled `retention` or longer before `now`.
+    void forget_settled(account& a, meters::instant now, meters::duration retention);
 };
 
 }  // namespace metersim::platforms::cnmcsp

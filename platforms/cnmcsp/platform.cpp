@@ -118,9 +118,15 @@ void platform::impl::settle_trade(delivery const& d, meters::command_result cons
     if (d.trade_no.empty()) return;
     auto* t = reg.find_trade(d.trade_no);
     if (t == nullptr || t->state != trade_state::queued) return;
-    t->state = r.accepted() ? trade_state::delivered : trade_state::refused;
+    auto* a = reg.find(t->meter_id);
     if (!r.accepted()) t->refusal = std::string(meters::to_string(*r.error));
-    t->settled_at = sched.now();
+    auto const s = r.accepted() ? trade_state::delivered : trade_state::refused;
+    if (a != nullptr) {
+        reg.settle(*a, *t, s, sched.now(), opts.trade_history);
+    } else {
+        t->state = s;
+        t->settled_at = sched.now();
+    }
 }
 
 void platform::impl::enqueue(account& a, meters::command c, std::string label, std::string trade_no) {
@@ -130,10 +136,8 @@ void platform::impl::enqueue(account& a, meters::command c, std::string label, s
 void platform::impl::drop_queue(account& a) {
     for (auto const& d : a.queue) {
         if (d.trade_no.empty()) continue;
-        if (auto* t = reg.find_trade(d.trade_no); t != nullptr && t->state == trade_state::queued) {
-            t->state = trade_state::cancelled;
-            t->settled_at = sched.now();
-        }
+        if (auto* t = reg.find_trade(d.trade_no); t != nullptr && t->state == trade_state::queued)
+            reg.settle(a, *t, trade_state::cancelled, sched.now(), opts.trade_history);
     }
     a.queue.clear();
 }

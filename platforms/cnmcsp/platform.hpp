@@ -65,6 +65,13 @@ struct options {
     std::size_t max_batch = 500;            ///< Meters[] of ReadCurrentData / batchChangePrice
     /// Prefix of requestSerialNo; empty: the wall time at start, yyyyMMddHHmmss.
     std::string serial_prefix;
+    /// Bounds (metersim's choices, the spec gives none; README "Queue and ledger bounds"):
+    /// money movements (recharge, remainOption) waiting per meter; past it 80002030 / 80002038;
+    std::size_t max_queued_trades = 16;
+    /// settled trades (delivered, refused, cancelled) kept per meter, the oldest forgotten first;
+    std::size_t trade_history = 64;
+    /// and the virtual time a settled trade is kept (checked when its meter's account is used).
+    meters::duration trade_retention{std::chrono::hours{24 * 31}};
 };
 
 class platform final : public sim::fleet_listener {

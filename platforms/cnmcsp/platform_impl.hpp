@@ -65,6 +65,8 @@ struct platform::impl {
     void enqueue(account& a, meters::command c, std::string label, std::string trade_no = {});
     /// Drops the queued deliveries; their trades are cancelled.
     void drop_queue(account& a);
+    /// Room for one more money movement in the account's queue, else `code` (routes_fee.cpp).
+    std::optional<api_error> check_trade_room(account& a, std::string_view code);
 
     // ---- uploads (push.cpp)
     std::string next_serial();

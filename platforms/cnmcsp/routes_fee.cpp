@@ -5,6 +5,8 @@
 // 80002033 (交易流水号已存在); a remainOption whose TradeNo is known answers 80002036 (传入参数
 // 的流水号已经存在); cancelRecharge of an unknown TradeNo answers 80002037.
 
+#include <algorithm>
+
 #include "platforms/cnmcsp/platform_impl.hpp"
 
 namespace metersim::platforms::cnmcsp {
@@ -24,7 +26,23 @@ trade make_trade(std::string const& trade_no, trade_kind kind, meter_key const& 
     return t;
 }
 
+/// Money movements waiting in the account's queue.
+std::size_t queued_trades(account const& a) {
+    return static_cast<std::size_t>(std::count_if(
+        a.queue.begin(), a.queue.end(), [](delivery const& d) { return !d.trade_no.empty(); }));
+}
+
 }  // namespace
+
+std::optional<api_error> platform::impl::check_trade_room(account& a, std::string_view code) {
+    auto const waiting = queued_trades(a);
+    if (waiting < opts.max_queued_trades) return std::nullopt;
+    // The bound is metersim's (README "Queue and ledger bounds"); the spec gives none.
+    return make_api_error(code, "MeterID",
+                          "MeterID " + a.meter_id + " already has " + std::to_string(waiting) +
+                              " recharges or remain options waiting for its next session (at most " +
+                              std::to_string(opts.max_queued_trades) + ")");
+}
 
 // spec: cnmcsp §5.3.8: the credit reaches the meter at its next session.
 endpoint_result platform::impl::do_recharge(exchange& ex, object_reader const& b) {
@@ -37,8 +55,10 @@ endpoint_result platform::impl::do_recharge(exchange& ex, object_reader const& b
     if (!a.meter_billed())
         return make_api_error(codes::recharge_failed, "MeterID",
                               "meter " + a.meter_no + " is billed by the system (CIS): it holds no credit");
+    reg.forget_settled(a, sched.now(), opts.trade_retention);
     if (reg.find_trade(r.trade_no) != nullptr)
         return make_api_error(codes::duplicate_trade_no, "TradeNo", "TradeNo " + r.trade_no + " already exists");
+    if (auto e = check_trade_room(a, codes::recharge_failed)) return *e;
     reg.trades.emplace(r.trade_no, make_trade(r.trade_no, trade_kind::recharge, r.key, r.amount,
                                               r.time_text, sched.now()));
     meters::commands::recharge c;
@@ -69,8 +89,7 @@ endpoint_result platform::impl::do_cancel_recharge(exchange& ex, object_reader c
                                   (t->state == trade_state::delivered ? ": it has reached the meter" : ""));
     auto& q = acc.value()->queue;
     std::erase_if(q, [&](delivery const& d) { return d.trade_no == r.trade_no; });
-    t->state = trade_state::cancelled;
-    t->settled_at = sched.now();
+    reg.settle(*acc.value(), *t, trade_state::cancelled, sched.now(), opts.trade_history);
     return std::string();
 }
 
@@ -85,8 +104,10 @@ endpoint_result platform::impl::do_remain_option(exchange& ex, object_reader con
     if (!a.meter_billed())
         return make_api_error(codes::remain_option_failed, "MeterID",
                               "meter " + a.meter_no + " is billed by the system (CIS): it holds no credit");
+    reg.forget_settled(a, sched.now(), opts.trade_retention);
     if (reg.find_trade(r.trade_no) != nullptr)
         return make_api_error(codes::duplicate_serial_no, "TradeNo", "TradeNo " + r.trade_no + " already exists");
+    if (auto e = check_trade_room(a, codes::remain_option_failed)) return *e;
     auto t = make_trade(r.trade_no, trade_kind::remain_option, r.key, r.amount, r.time_text, sched.now());
     t.option = static_cast<std::uint16_t>(r.option);
     reg.trades.emplace(r.trade_no, std::move(t));

@@ -1,7 +1,15 @@
 #include "platforms/common/crypto.hpp"
 
+// The digests use OpenSSL's low-level MD5_* / SHA256_* functions (deprecated in OpenSSL 3, still
+// shipped, the same SHA-NI/assembly code): going through EVP initialises OpenSSL's providers,
+// which maps about 2 MiB more of libcrypto into `metersim serve` (issue 3's memory goal) for the
+// two hashes every request and push needs. EVP stays for 3DES and the MAC (the CNMCSP envelope,
+// off by default). crypto_test's RFC 1321 / FIPS 180-2 vectors guard the digests.
+#define OPENSSL_SUPPRESS_DEPRECATED
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <openssl/md5.h>
+#include <openssl/sha.h>
 
 #include <array>
 #include <memory>
@@ -13,22 +21,11 @@ namespace {
 
 constexpr char hex_digits[] = "0123456789abcdef";
 
-// Algorithms are fetched once: OpenSSL 3's implicit fetch (EVP_sha256() passed to EVP_Digest)
-// looks the provider up on every call, which shows on the authentication hot path.
-struct md_deleter { void operator()(EVP_MD* p) const noexcept { EVP_MD_free(p); } };
+// Ciphers are fetched once: OpenSSL 3's implicit fetch (EVP_des_ede3_cbc() passed to
+// EVP_CipherInit_ex) looks the provider up on every call.
 struct cipher_deleter { void operator()(EVP_CIPHER* p) const noexcept { EVP_CIPHER_free(p); } };
 struct ctx_deleter { void operator()(EVP_CIPHER_CTX* p) const noexcept { EVP_CIPHER_CTX_free(p); } };
 using cipher_ctx = std::unique_ptr<EVP_CIPHER_CTX, ctx_deleter>;
-
-EVP_MD const* md5() {
-    static std::unique_ptr<EVP_MD, md_deleter> const md{EVP_MD_fetch(nullptr, "MD5", nullptr)};
-    return md ? md.get() : EVP_md5();
-}
-
-EVP_MD const* sha256() {
-    static std::unique_ptr<EVP_MD, md_deleter> const md{EVP_MD_fetch(nullptr, "SHA256", nullptr)};
-    return md ? md.get() : EVP_sha256();
-}
 
 EVP_CIPHER const* des_ede3_cbc() {
     static std::unique_ptr<EVP_CIPHER, cipher_deleter> const c{
@@ -48,11 +45,9 @@ EVP_CIPHER const* des_ede3_ecb() {
     return c ? c.get() : EVP_des_ede3_ecb();
 }
 
-std::string digest_hex(EVP_MD const* md, std::string_view data) {
-    std::array<unsigned char, EVP_MAX_MD_SIZE> out{};
-    unsigned int len = 0;
-    if (EVP_Digest(data.data(), data.size(), out.data(), &len, md, nullptr) != 1) return {};
-    return to_hex(std::string_view(reinterpret_cast<char const*>(out.data()), len));
+template <std::size_t N>
+std::string hex_of(std::array<unsigned char, N> const& digest) {
+    return to_hex(std::string_view(reinterpret_cast<char const*>(digest.data()), N));
 }
 
 unsigned char const* bytes(std::string_view s) {
@@ -129,9 +124,23 @@ crypto_result<std::string> from_hex(std::string_view hex) {
     return out;
 }
 
-std::string md5_hex(std::string_view data) { return digest_hex(md5(), data); }
+std::string md5_hex(std::string_view data) {
+    MD5_CTX ctx;
+    std::array<unsigned char, MD5_DIGEST_LENGTH> out{};
+    MD5_Init(&ctx);
+    MD5_Update(&ctx, data.data(), data.size());
+    MD5_Final(out.data(), &ctx);
+    return hex_of(out);
+}
 
-std::string sha256_hex(std::string_view data) { return digest_hex(sha256(), data); }
+std::string sha256_hex(std::string_view data) {
+    SHA256_CTX ctx;
+    std::array<unsigned char, SHA256_DIGEST_LENGTH> out{};
+    SHA256_Init(&ctx);
+    SHA256_Update(&ctx, data.data(), data.size());
+    SHA256_Final(out.data(), &ctx);
+    return hex_of(out);
+}
 
 std::string base64_encode(std::string_view data) {
     static constexpr char alphabet[] =

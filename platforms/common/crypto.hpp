@@ -1,5 +1,6 @@
 #pragma once
-/// Digests, Base64, 3DES-CBC and the ISO/IEC 9797-1 "retail MAC", over OpenSSL 3's EVP API.
+/// Digests, Base64, 3DES-CBC and the ISO/IEC 9797-1 "retail MAC", over OpenSSL 3 (EVP for the
+/// ciphers; the low-level MD5/SHA-256 functions for the digests, see crypto.cpp).
 ///
 /// Data is bytes held in std::string / std::string_view (the vendors sign and encrypt text).
 /// Hex output is lowercase. Every function is safe on any input: nothing throws, failures

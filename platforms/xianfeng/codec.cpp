@@ -43,21 +43,6 @@ std::string auth_devices_result(std::vector<device_record const*> const& found,
     return text(list);
 }
 
-std::string cmd_result_dto(command_record const& c, std::chrono::minutes utc_offset) {
-    json j{{"commandId", c.command_id},
-           {"commandState", static_cast<int>(c.state)},
-           {"commandUpdateTime",
-            format_instant(c.updated_at, timestamp_format::compact, utc_offset)}};
-    if (c.has_result) {
-        json detail = json::object();
-        for (auto const& [k, v] : c.result) detail[k] = v;
-        j["resultDetail"] = std::move(detail);
-    } else {
-        j["resultDetail"] = "";  // spec: xianfeng §2.3 example, a command not yet answered
-    }
-    return text(j);
-}
-
 std::string json_array(std::vector<std::string> const& items) {
     std::string out = "[";
     for (std::size_t i = 0; i < items.size(); ++i) {

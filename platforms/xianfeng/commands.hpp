@@ -6,23 +6,47 @@
 /// comes after the platform's answer delay: success (1) or failure (2), and the next pending
 /// command goes out, so commands reach the meter one at a time, in order. A refusal the meter
 /// may get over (see is_transient) puts the command back to pending and counts the attempt; at
-/// `expire_count` attempts it expires (3), as it does when `expire_at` passes while pending (a
-/// scheduler event at that instant). cancelCmd (§2.4) cancels (5) a pending command only.
+/// `expire_count` attempts it expires (3), as it does once `expire_at` has passed while pending.
+/// cancelCmd (§2.4) cancels (5) a pending command only.
 ///
-/// The store is plain data: the platform drives the transitions and schedules the events.
+/// Bounds (the spec gives none: these are metersim's choices, `command_limits`, from the serve
+/// config; README.md "Command store bounds"):
+///   - at most `max_pending` commands wait per device; creatCmd past it answers 500014
+///     (生成指令发生异常, the only appendix-7 code that fits) naming deviceId and the limit;
+///   - finished commands (1/2/3/5) stay queryable for `retention` of virtual time after they
+///     finished, and at most `history` of them per device (the oldest finished go first); past
+///     either bound queryCmd answers 500043 as for an id never given.
+/// So a device holds at most max_pending + history + 1 (the one being sent) records.
+///
+/// Expiry by time is lazy: `refresh(device, now)` turns every pending command whose expire_at
+/// has passed into expired (3) with commandUpdateTime = expire_at, and drops the finished
+/// commands past the bounds. Every read and write of a device's commands refreshes it first, so
+/// what a caller sees is exactly what a timer at expire_at would have produced, without one
+/// scheduler event per command.
+///
+/// The commandId (32 hex) encodes the device's slot in the store and the command's sequence
+/// number in that device, through a keyed 64-bit bijection plus a 64-bit check: finding a
+/// command by id needs no index, and an id the store never gave fails the check (500043).
+///
+/// Records live in a small vector per device (bounded, see above) inside a std::deque of devices
+/// (never moves a device); a record pointer is valid until the next add/refresh of its device:
+/// hold a `command_ref` across anything that may create or answer commands.
+///
+/// Plain data, single-threaded: the platform drives the transitions (command_cycle.cpp).
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "meters/instant.hpp"
 #include "platforms/xianfeng/methods.hpp"
-#include "sim/scheduler.hpp"
+#include "sim/string_index.hpp"
 
 namespace metersim::platforms::xianfeng {
 
@@ -36,20 +60,10 @@ enum class command_state : std::uint8_t {
     cancelled = 5,
 };
 
-struct command_record {
-    std::string command_id;  ///< 32 hex
-    std::string device_id;
-    method_call call;
-    command_state state = command_state::pending;
-    meters::instant created_at{};
-    meters::instant updated_at{};  ///< commandUpdateTime
-    meters::instant expire_at{};
-    std::int64_t expire_count = 3;
-    std::int64_t attempts = 0;
-    sim::scheduler::event_id expiry_event = 0;
-    bool has_result = false;
-    result_fields result;    ///< resultDetail / callbackData once answered
-};
+/// A finished state: success, failure, expired or cancelled.
+constexpr bool is_finished(command_state s) noexcept {
+    return s != command_state::pending && s != command_state::sending;
+}
 
 // spec: xianfeng §2.1 and specs/README.md reading notes.
 inline constexpr std::int64_t default_expire_time_s = 60 * 60 * 24 * 2;
@@ -57,36 +71,128 @@ inline constexpr std::int64_t max_expire_time_s = 60 * 60 * 24 * 31;
 inline constexpr std::int64_t default_expire_count = 3;
 inline constexpr std::int64_t max_expire_count = 5;
 
+/// The store's bounds (metersim's choices; the spec gives none).
+struct command_limits {
+    std::size_t max_pending = 16;  ///< commands waiting per device (500014 past it)
+    std::size_t history = 16;      ///< finished commands kept per device
+    meters::duration retention = std::chrono::hours{24 * 7};  ///< after finishing, virtual time
+};
+
+/// What a command holds beyond its record: the validated meters::command of every method but
+/// VALVE_CONTROL, and the result fields once answered.
+struct command_extra {
+    std::unique_ptr<meters::command> other;
+    result_fields result;
+    bool answered = false;
+};
+
+/// One command in 32 bytes: VALVE_CONTROL (the bulk of a CIS's traffic) needs no heap until it
+/// is answered; the other methods keep their command in `extra`.
+struct command_record {
+    std::uint32_t seq = 0;  ///< per device, from 0; with the device's slot, the commandId
+    command_state state = command_state::pending;
+    method which = method::valve_control;
+    std::uint8_t attempts : 3 = 0;      ///< at most max_expire_count (5)
+    std::uint8_t expire_count : 3 = default_expire_count;
+    bool gas_units : 1 = false;
+    bool valve_close : 1 = false;       ///< VALVE_CONTROL's action (controlFlag 1)
+    meters::instant updated_at{};  ///< commandUpdateTime
+    meters::instant expire_at{};
+    std::unique_ptr<command_extra> extra;
+
+    /// Stores `call` compactly.
+    void set_call(method_call call);
+    /// The call as parse_command made it.
+    method_call call() const;
+    bool has_result() const noexcept { return extra != nullptr && extra->answered; }
+    /// resultDetail / callbackData; has_result() must hold.
+    result_fields const& result() const noexcept { return extra->result; }
+    void set_result(result_fields r);
+};
+static_assert(max_expire_count < 8, "attempts and expire_count take 3 bits");
+
+/// Where a command lives: its device's slot and its sequence number there.
+struct command_ref {
+    std::uint32_t device = 0;
+    std::uint32_t seq = 0;
+};
+
+/// The commands of one device.
+struct device_commands {
+    std::string device_id;
+    std::uint32_t slot = 0;  ///< its place in the store (part of its commands' ids)
+    std::vector<command_record> records;  ///< by seq (oldest first): pending, sending, finished
+    std::uint32_t next_seq = 0;
+    std::uint32_t pending = 0;   ///< records in state pending
+    std::uint32_t finished = 0;  ///< records in a finished state
+    bool sending = false;        ///< a record is in state sending
+    /// No record expires or leaves the retention before this instant (refresh skips the scan).
+    meters::instant next_due = meters::instant::max();
+};
+
+/// The 32-hex commandId of `ref`, and back (nullopt for text the store never made; the text
+/// must be 32 lowercase hex characters).
+std::string command_id_of(command_ref ref);
+void append_command_id(std::string& out, command_ref ref);
+std::optional<command_ref> parse_command_id(std::string_view id) noexcept;
+
 class command_store {
 public:
-    /// Stores a new pending command at the tail of its device's queue; assigns its id.
-    command_record& add(command_record r);
+    explicit command_store(command_limits limits = {});
+    command_store(command_store const&) = delete;
+    command_store& operator=(command_store const&) = delete;
 
-    command_record* find(std::string_view command_id) noexcept;
+    command_limits const& limits() const noexcept { return limits_; }
+
+    /// The commands of a device, or nullptr when it never had one.
+    device_commands* find_device(std::string_view device_id) noexcept;
+    /// The commands of a device, created empty when absent.
+    device_commands& ensure_device(std::string_view device_id);
+    device_commands* device_at(std::uint32_t slot) noexcept;
+
+    /// Applies lazy expiry and the retention bounds as of `now` (see the file comment). Records
+    /// may move or go: pointers into the device are invalid afterwards.
+    void refresh(device_commands& d, meters::instant now);
+
+    /// Whether the device may take one more pending command (after refresh).
+    bool has_room(device_commands const& d) const noexcept {
+        return d.pending < limits_.max_pending;
+    }
+    /// Appends a pending command (seq assigned here); its reference.
+    command_ref add(device_commands& d, command_record r);
+
+    /// A record by reference or by commandId (refreshing its device first); nullptr when the
+    /// store does not hold it (never given, or dropped by the bounds).
+    command_record* find(command_ref ref, meters::instant now);
+    command_record* find(std::string_view command_id, meters::instant now);
+    /// The device of a command found by id (for the 500044 check).
+    device_commands* device_of(command_ref ref) noexcept { return device_at(ref.device); }
 
     /// The oldest pending command of a device, or nullptr.
-    command_record* next_pending(std::string_view device_id) noexcept;
-    /// Commands of a device waiting in its queue (pending; the one being sent is not counted).
-    std::size_t queued(std::string_view device_id) const noexcept;
-    /// Whether a device has a command in state sending.
-    bool is_sending(std::string_view device_id) const noexcept;
-    /// Every pending command of a device, oldest first.
-    std::vector<command_record*> pending_of(std::string_view device_id);
+    command_record* next_pending(device_commands& d) noexcept;
 
-    /// Leaves the pending queue (after sending, cancel or expiry).
-    void dequeue(command_record const& r);
-    /// Back in the queue at its place (a transient refusal): stays first in line.
-    void requeue_front(command_record const& r);
+    /// A state transition that keeps the device's counters right (commandUpdateTime = now).
+    /// Never removes a record: the bounds apply at the device's next refresh.
+    void set_state(device_commands& d, command_record& r, command_state s, meters::instant now);
 
-    void set_sending(std::string_view device_id, bool on);
+    /// Every pending command of a device, oldest first (valid until the device changes).
+    std::vector<command_record*> pending_of(device_commands& d);
 
-    std::size_t size() const noexcept { return by_id_.size(); }
+    std::size_t device_count() const noexcept { return devices_.size(); }
+    /// Records held, over every device.
+    std::size_t size() const noexcept { return records_; }
 
 private:
-    std::unordered_map<std::string, command_record> by_id_;
-    std::unordered_map<std::string, std::deque<std::string>> queues_;
-    std::unordered_map<std::string, bool> sending_;
-    std::uint64_t seq_ = 0;
+    static std::string_view key_of(void const* ctx, std::uint32_t slot);
+    /// Drops the oldest finished records past the history bound and the retention time.
+    void trim(device_commands& d, meters::instant now);
+    /// Lowers d.next_due to what `r` needs.
+    void due(device_commands& d, command_record const& r) const noexcept;
+
+    command_limits limits_;
+    std::deque<device_commands> devices_;
+    sim::string_index index_;
+    std::size_t records_ = 0;
 };
 
 }  // namespace metersim::platforms::xianfeng

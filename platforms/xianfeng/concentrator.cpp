@@ -43,9 +43,10 @@ bool platform::concentrator_alarm(std::string const& concentrator_no, meters::al
     auto* d = p.devices.find_no(concentrator_no);
     if (d == nullptr) return false;
     auto const now = p.sched.now();
-    auto msg = alarm_message(p.source_of(*d, nullptr), {meters::alarm_change{code, raised, now}}, now);
-    p.last_alarm[d->device_id] = msg;
-    if (d->state == device_state::opened) p.push_report(*d, "xianfeng.alarm", std::move(msg));
+    append_alarm_message(p.open_body(), p.source_of(*d, nullptr),
+                         {meters::alarm_change{code, raised, now}}, now);
+    d->last_alarm = p.close_body();
+    if (d->state == device_state::opened) p.push_body(*d, "xianfeng.alarm", d->last_alarm);
     return true;
 }
 
@@ -71,9 +72,9 @@ void platform::impl::report_concentrator(std::string const& no) {
     auto* d = devices.find_no(no);
     if (it == concentrators.end() || d == nullptr) return;
     auto const now = sched.now();
-    auto msg = concentrator_message(source_of(*d, nullptr), it->second.status, now, now);
-    last_report[d->device_id] = msg;
-    if (d->state == device_state::opened) push_report(*d, "xianfeng.report", std::move(msg));
+    append_concentrator_message(open_body(), source_of(*d, nullptr), it->second.status, now, now);
+    d->last_report = close_body();
+    if (d->state == device_state::opened) push_body(*d, "xianfeng.report", d->last_report);
 }
 
 }  // namespace metersim::platforms::xianfeng

@@ -24,16 +24,19 @@ auth_config make_auth_config(options const& o) {
 platform::impl::impl(options o, sim::fleet& f, sim::outbox& ob, sim::journal& j,
                      sim::scheduler& s)
     : opts(std::move(o)), fleet(f), outbox(ob), journal(j), sched(s),
-      auth(make_auth_config(opts)) {}
+      auth(make_auth_config(opts)),
+      signer(company{opts.company_code, opts.key, opts.merchant_id}, opts.utc_offset) {}
 
 platform::platform(options opts, sim::fleet& fleet, sim::outbox& outbox, sim::journal& journal,
                    sim::scheduler& sched)
     : impl_(std::make_unique<impl>(std::move(opts), fleet, outbox, journal, sched)) {
     fleet.set_listener(std::string(platform_name), this);
+    impl_->push_hooks(true);
 }
 
 platform::~platform() {
     impl_->fleet.set_listener(std::string(platform_name), nullptr);
+    impl_->push_hooks(false);
     for (auto id : impl_->events) impl_->sched.cancel(id);
 }
 
@@ -96,7 +99,8 @@ message_source platform::impl::source_of(device_record const& d,
     auto const& model = m->meter.model();
     s.comm = model.comm;
     s.mode = model.billing;
-    s.meter_type = m->entry->xianfeng_meter_type.empty() ? "0" : m->entry->xianfeng_meter_type;
+    auto const& type = m->entry->xianfeng_meter_type;
+    s.meter_type = type.empty() ? std::string_view("0") : std::string_view(type);
     s.flow_meter = model.flow_meter;
     return s;
 }
@@ -121,18 +125,21 @@ void platform::on_effects(sim::fleet_meter& m, meters::effects const& e) {
     auto& d = p.device_of(m);
     auto const src = p.source_of(d, &m);
     auto const now = p.sched.now();
+    bool const opened = d.state == device_state::opened;
+    // Each message is written once, as its push body ("[" msg "]"), which the push, the journal
+    // and the device's last message (queryReportData) share.
     // Alarms go out at once, as their own report (spec: xianfeng §3.1 reportType 99).
     if (!e.alarms.empty()) {
-        auto msg = alarm_message(src, e.alarms, now);
-        p.last_alarm[d.device_id] = msg;
-        if (d.state == device_state::opened) p.push_report(d, "xianfeng.alarm", std::move(msg));
+        append_alarm_message(p.open_body(), src, e.alarms, now);
+        d.last_alarm = p.close_body();
+        if (opened) p.push_body(d, "xianfeng.alarm", d.last_alarm);
     }
     for (auto const& r : e.reports) {
         auto const type = r.reason == meters::report_reason::wake ? report_type::button
                                                                     : report_type::automatic;
-        auto msg = report_message(src, r, type, now);
-        p.last_report[d.device_id] = msg;
-        if (d.state == device_state::opened) p.push_report(d, "xianfeng.report", std::move(msg));
+        append_report_message(p.open_body(), src, r, type, now);
+        d.last_report = p.close_body();
+        if (opened) p.push_body(d, "xianfeng.report", d.last_report);
     }
 }
 
@@ -141,83 +148,6 @@ void platform::on_session(sim::fleet_meter& m, meters::instant) {
     if (!p.is_ours(m)) return;
     auto& d = p.device_of(m);
     if (d.state == device_state::opened) p.send_next(d.device_id);
-}
-
-// ---- the command life cycle ------------------------------------------------------------------
-
-void platform::impl::send_next(std::string const& device_id) {
-    if (commands.is_sending(device_id)) return;
-    auto* c = commands.next_pending(device_id);
-    if (c == nullptr) return;
-    auto const now = sched.now();
-    c->state = command_state::sending;
-    c->updated_at = now;
-    ++c->attempts;
-    commands.dequeue(*c);
-    commands.set_sending(device_id, true);
-    std::string id = c->command_id;
-    schedule(now + opts.answer_delay, [this, id] { answer(id); });
-}
-
-void platform::impl::answer(std::string const& command_id) {
-    auto* c = commands.find(command_id);
-    if (c == nullptr || c->state != command_state::sending) return;
-    std::string const device_id = c->device_id;
-    auto* d = devices.find_id(device_id);
-    auto* m = d != nullptr ? meter_of(*d) : nullptr;
-    auto const now = sched.now();
-    if (m == nullptr || d->state != device_state::opened) {
-        commands.set_sending(device_id, false);
-        finish(*c, command_state::expired, now);
-        return;
-    }
-    // The meter executes the command; its effects (a report, alarms) are pushed on the way.
-    auto const effects = fleet.apply(*m, c->call.command);
-    c = commands.find(command_id);  // the stores may have grown meanwhile
-    d = devices.find_id(device_id);
-    commands.set_sending(device_id, false);
-    meters::command_result r;
-    if (effects.result) r = *effects.result;
-    else r.error = meters::meter_errc::account_cancelled;  // no answer at all: a failure
-    if (!r.accepted() && is_transient(*r.error)) {
-        // spec: xianfeng §2.1 expireCount: a failed attempt; the command waits for the next
-        // session, unless it used up its attempts.
-        if (c->attempts >= c->expire_count) {
-            finish(*c, command_state::expired, now);
-        } else {
-            c->state = command_state::pending;
-            c->updated_at = now;
-            commands.requeue_front(*c);
-        }
-        return;
-    }
-    c->has_result = true;
-    c->result = make_result_fields(c->call, r, opts.utc_offset);
-    finish(*c, r.accepted() ? command_state::success : command_state::failure, now);
-    push_response(*d, *c);
-    send_next(device_id);  // the session goes on with the next command, in order
-}
-
-void platform::impl::expire(std::string const& command_id) {
-    auto* c = commands.find(command_id);
-    if (c == nullptr) return;
-    c->expiry_event = 0;
-    if (c->state != command_state::pending) return;  // a command being sent gets its answer
-    commands.dequeue(*c);
-    finish(*c, command_state::expired, sched.now());
-}
-
-void platform::impl::finish(command_record& c, command_state s, meters::instant now) {
-    c.state = s;
-    c.updated_at = now;
-    unschedule(c.expiry_event);
-}
-
-void platform::impl::cancel_device_commands(std::string const& device_id) {
-    for (auto* c : commands.pending_of(device_id)) {
-        commands.dequeue(*c);
-        finish(*c, command_state::expired, sched.now());
-    }
 }
 
 }  // namespace metersim::platforms::xianfeng

@@ -48,9 +48,14 @@ struct options {
     std::string auto_provision_model = "xf-nb-money";  ///< the catalogue model they get
     conformance mode = conformance::lenient;
     std::chrono::minutes utc_offset{480};  ///< the zone of every vendor timestamp
-    /// Commands waiting per device; creatCmd past it answers 500014 (memory stays bounded when
-    /// a CIS queues commands for a meter that never wakes).
-    std::size_t max_queued_commands = 1000;
+    /// Command store bounds (commands.hpp; the spec gives none, these are metersim's choices):
+    /// commands waiting per device, creatCmd past it answers 500014 (memory stays bounded when
+    /// a CIS queues commands for a meter that never wakes);
+    std::size_t max_queued_commands = 16;
+    /// finished commands kept per device for queryCmd, the oldest finished dropped first;
+    std::size_t command_history = 16;
+    /// and the virtual time a finished command stays queryable (then 500043, as unknown).
+    meters::duration command_retention{std::chrono::hours{24 * 7}};
     /// Virtual time between sending a command (state 4) and the meter's answer (1/2).
     meters::duration answer_delay{std::chrono::seconds{2}};
     /// Virtual time between two ConcentratorDataInfo reports of a concentrator.

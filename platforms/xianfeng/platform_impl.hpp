@@ -19,6 +19,7 @@
 #include "platforms/xianfeng/errors.hpp"
 #include "platforms/xianfeng/platform.hpp"
 #include "platforms/xianfeng/service_data.hpp"
+#include "platforms/xianfeng/token.hpp"
 #include "sim/journal.hpp"
 #include "sim/outbox.hpp"
 
@@ -56,10 +57,10 @@ struct platform::impl {
     sim::journal& journal;
     sim::scheduler& sched;
     authenticator auth;
+    push_signer signer;  ///< API_* headers of the pushes (push.cpp)
     device_registry devices;
-    command_store commands;
-    std::unordered_map<std::string, std::string> last_report;  ///< deviceId -> msgDTO text
-    std::unordered_map<std::string, std::string> last_alarm;   ///< deviceId -> msgDTO text
+    command_store commands{command_limits{opts.max_queued_commands, opts.command_history,
+                                          opts.command_retention}};
     std::unordered_map<std::string, concentrator> concentrators;        ///< by number
     std::unordered_map<std::string, std::string> concentrator_of;       ///< meter no -> number
     std::unordered_set<sim::scheduler::event_id> events;  ///< live events, cancelled at the end
@@ -77,16 +78,33 @@ struct platform::impl {
     /// A meter behind an unknown (or cancelled) concentrator: 500045.
     std::optional<api_error> check_concentrator(std::string const& meter_no);
 
-    // ---- the command life cycle (platform.cpp)
+    // ---- the command life cycle (command_cycle.cpp)
+    /// Sends the device's oldest pending command when none is being sent.
     void send_next(std::string const& device_id);
-    void answer(std::string const& command_id);
-    void expire(std::string const& command_id);
-    void finish(command_record& c, command_state s, meters::instant now);
+    void answer(command_ref ref);
+    /// Device cancelled (§1.4): its pending commands expire (3).
     void cancel_device_commands(std::string const& device_id);
+    /// The device's commands (refreshed) when it may take one more, else 500014
+    /// (routes_commands.cpp).
+    api_result<device_commands*> command_device(device_record const& d);
 
     // ---- pushes (push.cpp)
-    void push_report(device_record const& d, std::string const& kind, std::string msg);
-    void push_response(device_record const& d, command_record const& c);
+    void push_response(device_record const& d, std::string_view command_id,
+                       result_fields const& result);
+    /// A push body being written, in a buffer reused from push to push: "[" then the caller
+    /// appends one msgDTO, then close_body() makes the body, exactly sized, to be shared by the
+    /// push, the journal and the device's last message (device_record::last_report/last_alarm).
+    std::string& open_body();
+    shared_body close_body();
+    /// Sends a body made with open_body()/close_body() to report_url.
+    void push_body(device_record const& d, std::string_view kind, shared_body body);
+    /// Sets a push's API_* headers from its serial (the transId). The outbox calls it before each
+    /// attempt (set_before_attempt, registered by push_hooks), so a queued push carries no
+    /// headers until it is sent; a retry keeps the ones its first attempt got.
+    void sign(sim::push& p);
+    /// Registers (true) or removes (false) sign() as the before_attempt hook of our push kinds.
+    void push_hooks(bool on);
+    std::string body_scratch;  ///< open_body()'s buffer
 
     // ---- request pipeline (routes.cpp)
     sim::http::handler endpoint(std::string_view section, bool needs_company,
@@ -119,7 +137,9 @@ std::string json_string(std::string_view s);
 std::string device_dto(device_record const& d, std::string_view imei, std::string_view iccid);
 std::string auth_devices_result(std::vector<device_record const*> const& found,
                                 std::chrono::minutes utc_offset);
-std::string cmd_result_dto(command_record const& c, std::chrono::minutes utc_offset);
+/// cmdResultDTO of §2.2 (routes_commands.cpp).
+std::string cmd_result_dto(std::string_view command_id, command_record const& c,
+                           std::chrono::minutes utc_offset);
 std::string json_array(std::vector<std::string> const& items);
 
 }  // namespace metersim::platforms::xianfeng

@@ -1,8 +1,10 @@
 // Pushes to the CIS (spec: xianfeng §3.1 deviceReportData, §3.2 deviceResponseData): a JSON
-// array of msgDTO with API_ORG_NUM, API_TRANS_ID and API_TOKEN, through the outbox, which keeps
-// headers and body as they are for every retry (the transId is the push's stable serial).
+// array of msgDTO with API_ORG_NUM, API_TRANS_ID and API_TOKEN, through the outbox. The transId
+// is the push's stable serial, made at enqueue; the headers are made from it on the first attempt
+// (before_attempt hook) and kept, so every retry sends the same body and headers.
 
 #include <chrono>
+#include <memory>
 
 #include "meters/rng.hpp"
 #include "platforms/xianfeng/platform_impl.hpp"
@@ -12,40 +14,61 @@ namespace metersim::platforms::xianfeng {
 
 namespace {
 
-void enqueue(platform::impl& p, std::string const& url, std::string kind,
-             std::string const& device_no, std::string msg) {
+constexpr std::string_view push_kinds[] = {"xianfeng.report", "xianfeng.alarm", "xianfeng.response"};
+
+void enqueue(platform::impl& p, std::string const& url, std::string_view kind,
+             std::string const& device_no, shared_body body) {
     if (url.empty()) return;  // DESIGN.md: a URL left out means that push is not sent
     static meters::meter_rng rng{meters::seed_for(0x58464e47, "xianfeng-trans-id")};
     // The transId's time is wall time in the vendor zone: the CIS checks it against its clock.
-    auto trans_id = make_trans_id(std::chrono::system_clock::now(), p.opts.utc_offset, rng.next());
-    auto headers = make_push_headers(company{p.opts.company_code, p.opts.key, p.opts.merchant_id},
-                                     trans_id);
     sim::push out;
     out.platform = "xianfeng";
-    out.kind = std::move(kind);
+    out.kind = kind;
     out.meter_no = device_no;
     out.url = url;
-    out.headers = {{std::string(header_org_num), headers.org_num},
-                   {std::string(header_trans_id), headers.trans_id},
-                   {std::string(header_token), headers.token}};
-    out.body.reserve(msg.size() + 2);
-    out.body += '[';
-    out.body += msg;
-    out.body += ']';
-    out.serial_no = std::move(trans_id);
+    out.serial_no = p.signer.trans_id(std::chrono::system_clock::now(), rng.next());
+    out.shared_body = std::move(body);  // the headers come with the first attempt (impl::sign)
     (void)p.outbox.enqueue(std::move(out));  // a bad URL is refused and journaled by the outbox
 }
 
 }  // namespace
 
-void platform::impl::push_report(device_record const& d, std::string const& kind, std::string msg) {
-    enqueue(*this, opts.report_url, kind, d.device_no, std::move(msg));
+std::string& platform::impl::open_body() {
+    body_scratch.clear();
+    body_scratch += '[';
+    return body_scratch;
 }
 
-void platform::impl::push_response(device_record const& d, command_record const& c) {
+shared_body platform::impl::close_body() {
+    body_scratch += ']';
+    return std::make_shared<std::string const>(body_scratch);  // exactly sized
+}
+
+void platform::impl::push_body(device_record const& d, std::string_view kind, shared_body body) {
+    enqueue(*this, opts.report_url, kind, d.device_no, std::move(body));
+}
+
+void platform::impl::sign(sim::push& p) {
+    if (!p.headers.empty()) return;  // a retry: the same transId, so the same headers
+    auto h = signer.headers_for(p.serial_no);
+    p.headers.reserve(3);
+    p.headers.emplace_back(header_org_num, std::move(h.org_num));
+    p.headers.emplace_back(header_trans_id, std::move(h.trans_id));
+    p.headers.emplace_back(header_token, std::move(h.token));
+}
+
+void platform::impl::push_hooks(bool on) {
+    for (std::string_view kind : push_kinds) {
+        if (on) outbox.set_before_attempt(std::string(kind), [this](sim::push& p) { sign(p); });
+        else outbox.set_before_attempt(std::string(kind), {});
+    }
+}
+
+void platform::impl::push_response(device_record const& d, std::string_view command_id,
+                                   result_fields const& result) {
     auto* m = meter_of(d);
-    auto msg = response_message(source_of(d, m), c.command_id, c.result, sched.now());
-    enqueue(*this, opts.response_url, "xianfeng.response", d.device_no, std::move(msg));
+    append_response_message(open_body(), source_of(d, m), command_id, result, sched.now());
+    enqueue(*this, opts.response_url, "xianfeng.response", d.device_no, close_body());
 }
 
 }  // namespace metersim::platforms::xianfeng

@@ -1,6 +1,8 @@
 // Commands (spec: xianfeng §2.1-§2.4).
 
 #include "platforms/common/field_check.hpp"
+#include "platforms/common/json_text.hpp"
+#include "platforms/xianfeng/creat_body.hpp"
 #include "platforms/xianfeng/platform_impl.hpp"
 
 namespace metersim::platforms::xianfeng {
@@ -20,7 +22,48 @@ std::string lower_hex(std::string_view s) {
     return out;
 }
 
+/// The parts of a creatCmd body the store needs.
+struct creat_request {
+    method_call call;
+    std::optional<std::int64_t> expire_time_s;
+    std::optional<std::int64_t> expire_count;
+};
+
+/// The body through the DOM and the checked readers (every shape, every error).
+api_result<creat_request> read_general(api_result<object_reader> body, meter_traits const& traits) {
+    if (!body) return fail<creat_request>(body.error());
+    auto const& b = body.value();
+    auto command = b.object_field("command");
+    if (!command) return fail<creat_request>(command.error());
+    // spec: xianfeng §2.1 and the reading notes: expireTime 1 s..31 days (default 2 days),
+    // expireCount 1..5 (default 3; the type column's 1-3 is the narrower misprint).
+    auto time_s = b.optional_integer_field("expireTime", int_range{1, max_expire_time_s});
+    if (!time_s) return fail<creat_request>(time_s.error());
+    auto count = b.optional_integer_field("expireCount", int_range{1, max_expire_count});
+    if (!count) return fail<creat_request>(count.error());
+    auto call = parse_command(command.value(), traits);
+    if (!call) return fail<creat_request>(call.error());
+    return creat_request{std::move(call.value()), time_s.value(), count.value()};
+}
+
+bool json_content_type(sim::http::request const& req) {
+    auto const type = req.header("Content-Type");
+    return type && type->find("application/json") != std::string_view::npos;
+}
+
 }  // namespace
+
+api_result<device_commands*> platform::impl::command_device(device_record const& d) {
+    auto& dc = commands.ensure_device(d.device_id);
+    commands.refresh(dc, sched.now());
+    if (commands.has_room(dc)) return &dc;
+    // spec: appendix 7 500014 生成指令发生异常; the bound is metersim's (commands.hpp).
+    return fail<device_commands*>(make_api_error(
+        codes::command_create_failed, "deviceId",
+        "deviceId " + d.device_id + " already has " + std::to_string(dc.pending) +
+            " commands waiting for its next session (at most " +
+            std::to_string(commands.limits().max_pending) + ")"));
+}
 
 endpoint_result platform::impl::do_creat_cmd(exchange& ex) {
     auto ref = device_from_query(ex, false);
@@ -31,41 +74,43 @@ endpoint_result platform::impl::do_creat_cmd(exchange& ex) {
         return fail<std::string>(make_api_error(codes::command_unsupported, "deviceId",
                                                 "a concentrator takes no command of appendix 1"));
     if (auto e = check_concentrator(d.device_no)) return fail<std::string>(*e);
-    auto body = read_body(ex);
-    if (!body) return fail<std::string>(body.error());
-    auto const& b = body.value();
-    auto command = b.object_field("command");
-    if (!command) return fail<std::string>(command.error());
-    // spec: xianfeng §2.1 and the reading notes: expireTime 1 s..31 days (default 2 days),
-    // expireCount 1..5 (default 3; the type column's 1-3 is the narrower misprint).
-    auto time_s = b.optional_integer_field("expireTime", int_range{1, max_expire_time_s});
-    if (!time_s) return fail<std::string>(time_s.error());
-    auto count = b.optional_integer_field("expireCount", int_range{1, max_expire_count});
-    if (!count) return fail<std::string>(count.error());
     meter_traits traits;
     traits.mode = m->meter.model().billing;
     traits.has_valve = m->meter.model().valve.has_valve;
     traits.utc_offset = opts.utc_offset;
-    auto call = parse_command(command.value(), traits);
-    if (!call) return fail<std::string>(call.error());
-    if (commands.queued(d.device_id) >= opts.max_queued_commands)  // spec: appendix 7 500014
-        return fail<std::string>(make_api_error(
-            codes::command_create_failed, "deviceId",
-            "deviceId " + d.device_id + " already has " + std::to_string(opts.max_queued_commands) +
-                " commands waiting for its next session"));
+    // The §2.1 example's shape goes without a DOM (creat_body.hpp); anything else, the DOM.
+    std::optional<valve_body> fast;
+    if (traits.has_valve && json_content_type(ex.req)) fast = read_valve_body(ex.req.body);
+    creat_request req;
+    if (fast) {
+        req.call.which = method::valve_control;
+        req.call.command = meters::commands::valve_control{
+            fast->close ? meters::commands::valve_action::close
+                        : meters::commands::valve_action::open};
+        req.call.gas_units = traits.mode == meters::billing_mode::gas_prepaid;
+        req.expire_time_s = fast->expire_time_s;
+        req.expire_count = fast->expire_count;
+    } else {
+        auto general = read_general(read_body(ex), traits);
+        if (!general) return fail<std::string>(general.error());
+        req = std::move(general.value());
+    }
+    auto dc = command_device(d);
+    if (!dc) return fail<std::string>(dc.error());
 
     auto const now = sched.now();
     command_record r;
-    r.device_id = d.device_id;
-    r.call = std::move(call.value());
-    r.created_at = now;
+    r.set_call(std::move(req.call));
     r.updated_at = now;
-    r.expire_at = now + std::chrono::seconds{time_s.value().value_or(default_expire_time_s)};
-    r.expire_count = count.value().value_or(default_expire_count);
-    auto& stored = commands.add(std::move(r));
-    std::string id = stored.command_id;
-    stored.expiry_event = schedule(stored.expire_at, [this, id] { expire(id); });
-    return json_string(id);
+    r.expire_at = now + std::chrono::seconds{req.expire_time_s.value_or(default_expire_time_s)};
+    r.expire_count = static_cast<std::uint8_t>(req.expire_count.value_or(default_expire_count) & 7);
+    auto const cref = commands.add(*dc.value(), std::move(r));
+    std::string out;
+    out.reserve(34);
+    out += '"';
+    append_command_id(out, cref);
+    out += '"';
+    return out;
 }
 
 endpoint_result platform::impl::do_query_cmd(exchange& ex) {
@@ -74,14 +119,16 @@ endpoint_result platform::impl::do_query_cmd(exchange& ex) {
     auto const id = ex.req.query("commandId");
     if (!id || id->empty()) return fail<std::string>(missing_field(codes::bad_parameter, "commandId"));
     if (auto e = check_hex32("commandId", codes::bad_parameter, *id)) return fail<std::string>(*e);
-    auto* c = commands.find(lower_hex(*id));
+    auto const lower = lower_hex(*id);
+    auto const cref = parse_command_id(lower);
+    auto* c = cref ? commands.find(*cref, sched.now()) : nullptr;
     if (c == nullptr)
         return fail<std::string>(make_api_error(codes::command_not_found, "commandId",
                                                 "commandId " + std::string(*id) + " is not known"));
-    if (c->device_id != ref.value().device->device_id)
+    if (commands.device_of(*cref)->device_id != ref.value().device->device_id)
         return fail<std::string>(make_api_error(codes::command_result_not_found, "commandId",
-                                                "command " + c->command_id + " is not for this device"));
-    return cmd_result_dto(*c, opts.utc_offset);
+                                                "command " + lower + " is not for this device"));
+    return cmd_result_dto(lower, *c, opts.utc_offset);
 }
 
 endpoint_result platform::impl::do_batch_query_cmd(exchange& ex) {
@@ -100,11 +147,12 @@ endpoint_result platform::impl::do_batch_query_cmd(exchange& ex) {
         std::string const where = "[" + std::to_string(i) + "]";
         if (auto e = check_hex32(where, codes::batch_query_ids_invalid, id.value()))
             return fail<std::string>(*e);
-        auto* c = commands.find(lower_hex(id.value()));
+        auto const lower = lower_hex(id.value());
+        auto* c = commands.find(lower, sched.now());
         if (c == nullptr)
             return fail<std::string>(make_api_error(codes::command_not_found, where,
                                                     "commandId " + id.value() + " is not known"));
-        items.push_back(cmd_result_dto(*c, opts.utc_offset));
+        items.push_back(cmd_result_dto(lower, *c, opts.utc_offset));
     }
     return json_array(items);
 }
@@ -115,19 +163,43 @@ endpoint_result platform::impl::do_cancel_cmd(exchange& ex) {
     auto const id = ex.req.query("commandId");
     if (!id || id->empty()) return fail<std::string>(missing_field(codes::bad_parameter, "commandId"));
     if (auto e = check_hex32("commandId", codes::bad_parameter, *id)) return fail<std::string>(*e);
-    auto* c = commands.find(lower_hex(*id));
-    if (c == nullptr || c->device_id != ref.value().device->device_id)
+    auto const lower = lower_hex(*id);
+    auto const cref = parse_command_id(lower);
+    auto* c = cref ? commands.find(*cref, sched.now()) : nullptr;
+    auto* dc = cref ? commands.device_of(*cref) : nullptr;
+    if (c == nullptr || dc->device_id != ref.value().device->device_id)
         return fail<std::string>(make_api_error(codes::command_not_found, "commandId",
                                                 "commandId " + std::string(*id) +
                                                     " is not a command of this device"));
     if (c->state != command_state::pending)  // spec: xianfeng §2.4 only 待发送 commands
         return fail<std::string>(make_api_error(
             codes::command_not_cancellable, "commandId",
-            "command " + c->command_id + " is in state " +
-                std::to_string(static_cast<int>(c->state)) + ", not pending (0)"));
-    commands.dequeue(*c);
-    finish(*c, command_state::cancelled, sched.now());
+            "command " + lower + " is in state " + std::to_string(static_cast<int>(c->state)) +
+                ", not pending (0)"));
+    commands.set_state(*dc, *c, command_state::cancelled, sched.now());
     return std::string("null");
+}
+
+/// cmdResultDTO (spec: xianfeng §2.2), written directly.
+std::string cmd_result_dto(std::string_view command_id, command_record const& c,
+                           std::chrono::minutes utc_offset) {
+    std::string out;
+    out.reserve(c.has_result() ? 160 : 96);
+    json_text j(out);
+    j.begin_object();
+    j.field("commandId", command_id);
+    j.number("commandState", static_cast<int>(c.state));
+    j.compact_time("commandUpdateTime", c.updated_at, utc_offset);
+    if (c.has_result()) {
+        j.key("resultDetail");
+        std::string detail;
+        append_result_object(detail, c.result());
+        j.raw(detail);
+    } else {
+        j.field("resultDetail", "");  // spec: xianfeng §2.3 example, a command not yet answered
+    }
+    j.end_object();
+    return out;
 }
 
 }  // namespace metersim::platforms::xianfeng

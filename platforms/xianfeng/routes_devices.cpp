@@ -199,13 +199,12 @@ endpoint_result platform::impl::do_query_report_data(exchange& ex) {
     if (!type || (*type != "0" && *type != "1"))  // spec: xianfeng §3.3 0 business, 1 alarm
         return fail<std::string>(make_api_error(codes::msg_type_invalid, "msgType",
                                                 "msgType must be 0 (business) or 1 (alarm)"));
-    auto const& store = *type == "0" ? last_report : last_alarm;
-    auto it = store.find(ref.value().device->device_id);
-    if (it == store.end())
+    auto const& dev = *ref.value().device;
+    auto const& body = *type == "0" ? dev.last_report : dev.last_alarm;
+    if (!body)
         return fail<std::string>(make_api_error(codes::report_not_found, "deviceId",
-                                                "no report from device " +
-                                                    ref.value().device->device_no + " yet"));
-    return it->second;
+                                                "no report from device " + dev.device_no + " yet"));
+    return std::string(message_in(body));
 }
 
 }  // namespace metersim::platforms::xianfeng

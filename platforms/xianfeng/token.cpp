@@ -66,4 +66,33 @@ push_headers make_push_headers(company const& c, std::string trans_id) {
     return push_headers{c.code, std::move(trans_id), std::move(token)};
 }
 
+push_signer::push_signer(company c, std::chrono::minutes utc_offset)
+    : company_(std::move(c)), utc_offset_(utc_offset) {}
+
+std::string push_signer::trans_id(wall_time now, std::uint64_t random) {
+    auto const s = static_cast<std::int64_t>(
+        std::chrono::floor<std::chrono::seconds>(now.time_since_epoch()).count());
+    if (!stamped_ || s != second_) {
+        stamp_ = format_civil(from_epoch_seconds(s, utc_offset_), timestamp_format::compact);
+        second_ = s;
+        stamped_ = true;
+    }
+    std::uint64_t const span = trans_id_random_max - trans_id_random_min + 1;
+    std::string id;
+    id.reserve(trans_id_length);
+    id += stamp_;
+    id += std::to_string(trans_id_random_min + random % span);
+    return id;
+}
+
+push_headers push_signer::headers_for(std::string trans_id) {
+    // The token's input: key + merchantId + transId (appendix 8), the prefix kept between pushes.
+    std::size_t const prefix = company_.key.size() + company_.merchant_id.size();
+    if (input_.size() < prefix) input_.assign(company_.key).append(company_.merchant_id);
+    input_.resize(prefix);
+    input_ += trans_id;
+    std::string token = crypto::sha256_hex(input_);
+    return push_headers{company_.code, std::move(trans_id), std::move(token)};
+}
+
 }  // namespace metersim::platforms::xianfeng

@@ -80,4 +80,27 @@ struct push_headers {
 /// same transId (stable serials across retries: DESIGN.md "Pushes to the CIS").
 push_headers make_push_headers(company const& c, std::string trans_id);
 
+/// Signs the pushes of one company: sign(now, random) equals
+/// make_push_headers(c, make_trans_id(now, utc_offset, random)), with the transId's time part
+/// formatted once per wall second and the token's input buffer reused (a clock step pushes
+/// thousands of messages within the same second). Not thread-safe: one per platform.
+class push_signer {
+public:
+    push_signer(company c, std::chrono::minutes utc_offset);
+
+    push_headers sign(wall_time now, std::uint64_t random) { return headers_for(trans_id(now, random)); }
+    /// make_trans_id(now, utc_offset, random).
+    std::string trans_id(wall_time now, std::uint64_t random);
+    /// make_push_headers(c, trans_id).
+    push_headers headers_for(std::string trans_id);
+
+private:
+    company company_;
+    std::chrono::minutes utc_offset_;
+    std::int64_t second_ = 0;
+    bool stamped_ = false;
+    std::string stamp_;  ///< yyyyMMddHHmmss of second_
+    std::string input_;  ///< key + merchantId, then the transId of the push being signed
+};
+
 }  // namespace metersim::platforms::xianfeng

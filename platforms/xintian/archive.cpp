@@ -76,26 +76,65 @@ std::vector<std::string> archive::meters_with_price(std::string_view code) const
 
 pay_record const* archive::find_pay(std::string_view trans_id) const noexcept {
     auto it = by_trans_.find(std::string(trans_id));
-    return it == by_trans_.end() ? nullptr : &pays_[it->second];
+    if (it == by_trans_.end()) return nullptr;
+    auto p = pays_.find(it->second);
+    return p == pays_.end() ? nullptr : &p->second;
 }
 
 pay_record* archive::find_pay(std::string_view trans_id) noexcept {
     auto it = by_trans_.find(std::string(trans_id));
-    return it == by_trans_.end() ? nullptr : &pays_[it->second];
+    return it == by_trans_.end() ? nullptr : find_pay_id(it->second);
 }
 
 pay_record* archive::find_pay_id(std::int64_t pay_id) noexcept {
-    if (pay_id < 1 || static_cast<std::size_t>(pay_id) > pays_.size()) return nullptr;
-    return &pays_[static_cast<std::size_t>(pay_id - 1)];
+    auto it = pays_.find(pay_id);
+    return it == pays_.end() ? nullptr : &it->second;
 }
 
 pay_record& archive::add_pay(pay_record r) {
-    auto const index = pays_.size();
-    r.pay_id = static_cast<std::int64_t>(index + 1);
-    by_trans_[r.trans_id] = index;
-    by_meter_[r.meter_addr].push_back(index);
-    pays_.push_back(std::move(r));
-    return pays_.back();
+    r.pay_id = ++last_pay_id_;
+    by_trans_[r.trans_id] = r.pay_id;
+    by_meter_[r.meter_addr].push_back(r.pay_id);
+    auto const id = r.pay_id;
+    return pays_.emplace(id, std::move(r)).first->second;
+}
+
+void archive::settle_pay(pay_record& p, pay_result result, meters::instant now) {
+    p.result = result;
+    p.settled_at = now;
+    auto& order = settled_[p.meter_addr];
+    order.push_back(p.pay_id);
+    while (order.size() > bounds_.history) {
+        auto const id = order.front();
+        order.pop_front();
+        erase_pay(id);
+    }
+}
+
+void archive::forget_pays(std::string_view meter_addr, meters::instant now) {
+    auto it = settled_.find(std::string(meter_addr));
+    if (it == settled_.end()) return;
+    auto& order = it->second;
+    while (!order.empty()) {
+        auto const* p = find_pay_id(order.front());
+        if (p != nullptr && p->settled_at && *p->settled_at + bounds_.retention > now) break;
+        auto const id = order.front();
+        order.pop_front();
+        erase_pay(id);
+    }
+}
+
+void archive::erase_pay(std::int64_t pay_id) {
+    auto it = pays_.find(pay_id);
+    if (it == pays_.end()) return;
+    auto const& p = it->second;
+    if (auto t = by_trans_.find(p.trans_id); t != by_trans_.end() && t->second == pay_id)
+        by_trans_.erase(t);
+    if (auto m = by_meter_.find(p.meter_addr); m != by_meter_.end()) {
+        std::erase(m->second, pay_id);
+        if (m->second.empty()) by_meter_.erase(m);
+    }
+    pays_.erase(it);
 }
 
 std::vector<pay_record const*> archive::pays_of(std::string_view meter_addr, meters::instant from,
@@ -103,9 +142,10 @@ std::vector<pay_record const*> archive::pays_of(std::string_view meter_addr, met
     std::vector<pay_record const*> out;
     auto it = by_meter_.find(std::string(meter_addr));
     if (it == by_meter_.end()) return out;
-    for (auto i : it->second) {
-        auto const& p = pays_[i];
-        if (p.pay_date >= from && p.pay_date <= to) out.push_back(&p);
+    for (auto id : it->second) {
+        auto p = pays_.find(id);
+        if (p == pays_.end()) continue;
+        if (p->second.pay_date >= from && p->second.pay_date <= to) out.push_back(&p->second);
     }
     return out;
 }

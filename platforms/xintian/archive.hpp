@@ -8,6 +8,7 @@
 /// unique across the platform (spec: xintian §3.2 "唯一，不能重复").
 /// Single-threaded (the platform's io thread).
 
+#include <chrono>
 #include <cstdint>
 #include <deque>
 #include <optional>
@@ -65,6 +66,16 @@ struct pay_record {
     std::int32_t pay_way = 1;
     pay_result result = pay_result::waiting;
     std::string failure;         ///< why the meter refused (meter_errc), for the journal
+    std::optional<meters::instant> settled_at;  ///< when PayResult became 1 or 2
+};
+
+/// How many settled recharge records (PayResult 1/2) the archive keeps (metersim's choice, the
+/// spec gives none): per meter at most `history`, the one settled first forgotten first, and
+/// none longer than `retention` after it settled (applied when the meter's records are next
+/// used). Waiting records (PayResult 0) are never forgotten.
+struct pay_bounds {
+    std::size_t history = 64;
+    meters::duration retention = std::chrono::hours{24 * 31};
 };
 
 class archive {
@@ -93,6 +104,12 @@ public:
     pay_record* find_pay_id(std::int64_t pay_id) noexcept;
     /// Stores a new record (pay_id assigned) and returns it.
     pay_record& add_pay(pay_record r);
+    /// A waiting record gets its result at `now`; the meter's settled records past the bounds
+    /// are forgotten (the record itself may be: do not use `p` afterwards).
+    void settle_pay(pay_record& p, pay_result result, meters::instant now);
+    /// Forgets the meter's settled records older than the retention.
+    void forget_pays(std::string_view meter_addr, meters::instant now);
+    void set_pay_bounds(pay_bounds b) noexcept { bounds_ = b; }
     /// Records of a meter with PayDate in [from, to], in PayID order.
     std::vector<pay_record const*> pays_of(std::string_view meter_addr, meters::instant from,
                                            meters::instant to) const;
@@ -104,9 +121,15 @@ private:
     std::unordered_map<std::string, meter_archive> meters_;
     std::unordered_map<std::string, std::vector<std::string>> users_;  ///< user -> meter numbers
     std::unordered_map<std::string, price_archive> prices_;
-    std::deque<pay_record> pays_;                                      ///< pay_id = index + 1
-    std::unordered_map<std::string, std::size_t> by_trans_;
-    std::unordered_map<std::string, std::vector<std::size_t>> by_meter_;
+    /// Drops one record from every index.
+    void erase_pay(std::int64_t pay_id);
+
+    std::unordered_map<std::int64_t, pay_record> pays_;                ///< by pay_id
+    std::int64_t last_pay_id_ = 0;
+    std::unordered_map<std::string, std::int64_t> by_trans_;
+    std::unordered_map<std::string, std::vector<std::int64_t>> by_meter_;  ///< ascending
+    std::unordered_map<std::string, std::deque<std::int64_t>> settled_;    ///< in settle order
+    pay_bounds bounds_;
 };
 
 }  // namespace metersim::platforms::xintian

@@ -47,7 +47,9 @@ platform::impl::impl(options o, sim::fleet& f, sim::outbox& ob, sim::journal& j,
       journal(j),
       sched(s),
       auth(make_auth_config(opts)),
-      signer(opts.app_id, opts.app_secret, opts.utc_offset) {}
+      signer(opts.app_id, opts.app_secret, opts.utc_offset) {
+    records.set_pay_bounds(pay_bounds{opts.pay_history, opts.pay_retention});
+}
 
 platform::platform(options opts, sim::fleet& fleet, sim::outbox& outbox, sim::journal& journal,
                    sim::scheduler& sched)
@@ -162,8 +164,9 @@ void platform::impl::deliver(sim::fleet_meter& m, queued_command const& c) {
     if (c.pay_id != 0) {
         if (auto* pay = records.find_pay_id(c.pay_id)) {
             // spec: xintian §3.3.2 PayResult: 1 success, 2 failure.
-            pay->result = r.accepted() ? pay_result::success : pay_result::failure;
             if (!r.accepted()) pay->failure = std::string(meters::to_string(*r.error));
+            records.settle_pay(*pay, r.accepted() ? pay_result::success : pay_result::failure,
+                               sched.now());
         }
     }
     note(m.meter_no(), r.accepted() ? "delivered" : "refused by meter", c.what + ": " + result_text(r));

@@ -79,6 +79,8 @@ struct platform::impl {
     /// GetUserInfo PayType: 1 meter-side, 2 third party.
     int pay_type(target const& t) const;
     void enqueue(std::string const& meter_no, queued_command c);
+    /// Room for one more RemotePay in the meter's queue, else -203 (routes.cpp).
+    std::optional<api_error> check_pay_room(std::string const& meter_no) const;
     void deliver(sim::fleet_meter& m, queued_command const& c);
     void note(std::string const& meter_no, std::string verdict, std::string detail);
 

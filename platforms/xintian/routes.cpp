@@ -125,6 +125,7 @@ endpoint_result platform::impl::remote_pay(exchange& ex, object_reader const& r)
     auto t = resolve_one(ex, q->who);
     if (!t) return fail<std::string>(t.error());
     auto const& no = t->archive.meter_addr;
+    records.forget_pays(no, sched.now());  // settled records past the retention (archive.hpp)
     // A repeated TransId never credits twice: the same recharge again is answered as done.
     if (auto const* old = records.find_pay(q->trans_id)) {
         if (old->meter_addr == no && old->money == q->money) return std::string{};
@@ -136,6 +137,7 @@ endpoint_result platform::impl::remote_pay(exchange& ex, object_reader const& r)
                       t->meter->meter.account() == meters::account_state::cancelled;
     if (gone)
         return fail<std::string>(make_api_error(codes::meter_cancelled, "MeterAddr", "meter " + no + " is cancelled"));
+    if (auto e = check_pay_room(no)) return fail<std::string>(*e);
     pay_record p;
     p.trans_id = q->trans_id;
     p.user_code = t->archive.user_code;
@@ -152,6 +154,19 @@ endpoint_result platform::impl::remote_pay(exchange& ex, object_reader const& r)
     return std::string{};
 }
 
+std::optional<api_error> platform::impl::check_pay_room(std::string const& meter_no) const {
+    auto it = queues.find(meter_no);
+    if (it == queues.end()) return std::nullopt;
+    auto const waiting = static_cast<std::size_t>(std::count_if(
+        it->second.begin(), it->second.end(), [](queued_command const& c) { return c.pay_id != 0; }));
+    if (waiting < opts.max_queued_pays) return std::nullopt;
+    // -203 数据库操作错误: the nearest code the spec has; the bound is metersim's (README).
+    return make_api_error(codes::database_error, "MeterAddr",
+                          "MeterAddr " + meter_no + " already has " + std::to_string(waiting) +
+                              " recharges waiting for its next session (at most " +
+                              std::to_string(opts.max_queued_pays) + ")");
+}
+
 // ---- §3.3 GetPayList -------------------------------------------------------------------------
 
 endpoint_result platform::impl::get_pay_list(exchange& ex, object_reader const& r) {
@@ -160,6 +175,10 @@ endpoint_result platform::impl::get_pay_list(exchange& ex, object_reader const& 
     std::vector<pay_record const*> found;
     if (!q->trans_id.empty()) {
         auto const* p = records.find_pay(q->trans_id);
+        if (p != nullptr) {
+            records.forget_pays(std::string(p->meter_addr), sched.now());
+            p = records.find_pay(q->trans_id);
+        }
         bool const matches = p != nullptr && (q->who.meter_addr.empty() || p->meter_addr == q->who.meter_addr) &&
                              (q->who.user_code.empty() || p->user_code == q->who.user_code);
         if (matches) found.push_back(p);
@@ -168,6 +187,7 @@ endpoint_result platform::impl::get_pay_list(exchange& ex, object_reader const& 
         auto all = resolve(ex, q->who);
         if (!all) return fail<std::string>(all.error());
         for (auto const& t : *all) {
+            records.forget_pays(t.archive.meter_addr, sched.now());
             auto some = records.pays_of(t.archive.meter_addr, *q->begin, *q->end);
             found.insert(found.end(), some.begin(), some.end());
         }

@@ -5,7 +5,10 @@
 ///   GET  /admin/health                     status, version, uptime, meters, clock
 ///   GET  /admin/clock                      mode, speed, now (zone text and ms)
 ///   POST /admin/clock                      {"mode": "realtime|accelerated|stepped", "speed": N}
-///   POST /admin/clock/advance              {"seconds": N}; stepped mode only (409 otherwise)
+///   POST /admin/clock/advance              {"seconds": N}; stepped mode only (409 otherwise). Over
+///                                          HTTP it runs in chunks (pushes leave meanwhile) and
+///                                          answers when done; while it runs a second advance
+///                                          and POST /admin/clock answer 409
 ///   GET  /admin/meters?platform=&limit=&offset=    a page (limit default 100, max 1000) + total
 ///   POST /admin/meters                     manufacture a list or a template (all or nothing)
 ///   GET  /admin/meters/{meterNo}           the full state, after touching the meter to now
@@ -30,6 +33,7 @@
 #include <chrono>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -59,6 +63,7 @@ using pending_commands_provider = std::function<std::vector<pending_command>(fle
 
 /// Everything the admin handlers use. It must outlive the router (and the server) it is given to.
 class fault_registry;
+struct admin_advance;
 
 struct admin_context {
     admin_context(sim::fleet& f, sim::scheduler& s, sim::clock& c, sim::journal& j)
@@ -74,6 +79,8 @@ struct admin_context {
     std::map<std::string, pending_commands_provider, std::less<>> pending_commands;
     /// The fault rules /admin/faults edits; null: those routes answer 503.
     sim::fault_registry* faults = nullptr;
+    /// The POST /admin/clock/advance running in chunks over HTTP, if any (admin_clock.cpp).
+    std::shared_ptr<admin_advance> advance;
 };
 
 /// Adds every admin route to `r`. The handlers keep a reference to `ctx`.

@@ -2,17 +2,16 @@
 
 #include "sim/http/request_parser.hpp"
 
-#include <boost/asio/as_tuple.hpp>
-#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
+#include <boost/beast/core/buffers_suffix.hpp>
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/error.hpp>
-#include <boost/beast/http/read.hpp>
 
 #include <algorithm>
 #include <array>
@@ -34,9 +33,16 @@ using steady = std::chrono::steady_clock;
 
 namespace {
 
-constexpr auto nothrow_awaitable = net::as_tuple(net::use_awaitable);
+constexpr std::size_t read_chunk = 4096;
+/// Answer bodies larger than this do not keep their storage for the next answer.
+constexpr std::size_t kept_body_capacity = 64 * 1024;
+/// URLs whose head prefix is cached; past it the cache starts over (URLs come from the config).
+constexpr std::size_t max_cached_targets = 1024;
 
-bool has_crlf(std::string_view s) noexcept { return s.find_first_of("\r\n") != std::string_view::npos; }
+/// Two vectorised scans (string_view::find_first_of would call memchr once per character).
+bool has_crlf(std::string_view s) noexcept {
+    return s.find('\r') != std::string_view::npos || s.find('\n') != std::string_view::npos;
+}
 
 void append_number(std::string& out, std::uint64_t v) {
     std::array<char, 24> buf{};
@@ -57,65 +63,27 @@ bool iequals(std::string_view a, std::string_view b) noexcept {
 
 }  // namespace
 
-meters::result<url, std::string> parse_url(std::string_view text) {
-    using meters::unexpected;
-    auto sep = text.find("://");
-    if (sep == std::string_view::npos) return unexpected<std::string>{"missing scheme (expected http://host:port/path)"};
-    url u;
-    u.scheme = std::string(text.substr(0, sep));
-    for (auto& c : u.scheme) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    if (u.scheme == "https") return unexpected<std::string>{"https is not supported yet"};
-    if (u.scheme != "http") return unexpected<std::string>{"unsupported scheme '" + u.scheme + "'"};
-    auto rest = text.substr(sep + 3);
-    auto slash = rest.find_first_of("/?#");
-    auto authority = rest.substr(0, slash);
-    auto path = slash == std::string_view::npos ? std::string_view{} : rest.substr(slash);
-    if (auto hash = path.find('#'); hash != std::string_view::npos) path = path.substr(0, hash);
-    if (authority.find('@') != std::string_view::npos) return unexpected<std::string>{"user info in URLs is not supported"};
-
-    std::string_view port_text;
-    if (!authority.empty() && authority.front() == '[') {
-        auto close = authority.find(']');
-        if (close == std::string_view::npos) return unexpected<std::string>{"unterminated IPv6 address"};
-        u.host = std::string(authority.substr(1, close - 1));
-        auto after = authority.substr(close + 1);
-        if (!after.empty()) {
-            if (after.front() != ':') return unexpected<std::string>{"garbage after IPv6 address"};
-            port_text = after.substr(1);
-        }
-    } else {
-        auto colon = authority.rfind(':');
-        u.host = std::string(authority.substr(0, colon));
-        if (colon != std::string_view::npos) port_text = authority.substr(colon + 1);
-    }
-    if (u.host.empty()) return unexpected<std::string>{"missing host"};
-    if (!port_text.empty() || authority.ends_with(':')) {
-        unsigned port = 0;
-        auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
-        if (ec != std::errc{} || end != port_text.data() + port_text.size() || port == 0 || port > 65535) {
-            return unexpected<std::string>{"bad port '" + std::string(port_text) + "'"};
-        }
-        u.port = static_cast<std::uint16_t>(port);
-    }
-    u.target = path.empty() ? "/" : (path.front() == '?' ? "/" + std::string(path) : std::string(path));
-    return u;
-}
-
 namespace {
 
-/// One pooled keep-alive connection with its own buffers, reused request after request.
-struct connection {
-    explicit connection(net::any_io_executor ex) : stream(std::move(ex)) {}
-    beast::tcp_stream stream;
-    beast::flat_buffer buffer;
-    std::optional<detail::response_parser> parser;
-    std::string head;
+struct host_pool;
+class connection;
+
+/// Where a URL goes: its pool, its request target and the head of a POST to it up to the
+/// varying fields, serialised once.
+struct target_info {
+    host_pool* pool = nullptr;
+    std::string path;
+    std::string post_prefix;  ///< "POST <path> HTTP/1.1\r\nHost: <host>\r\nUser-Agent: <ua>\r\n"
 };
 
+/// One request: views into what `keep` owns, and who is told the answer.
 struct job {
-    url where;
-    client_request req;
-    completion done;
+    std::shared_ptr<target_info const> target;
+    request_view req;
+    std::shared_ptr<void const> keep;
+    std::weak_ptr<answer_sink> sink;  ///< the lean send's sink...
+    std::uint64_t token = 0;
+    completion done;                  ///< ...or the owning send's completion
     steady::time_point started;
 };
 
@@ -123,58 +91,378 @@ struct host_pool {
     std::string host;
     std::uint16_t port = 0;
     std::string host_header;
-    std::vector<std::unique_ptr<connection>> idle;
+    std::vector<std::shared_ptr<connection>> idle;
+    std::vector<connection*> open;  ///< every open connection (the watchdog walks them)
     std::size_t active = 0;
     std::deque<job> waiting;
 };
 
-enum class exchange_result { answered, stale, failed };
+struct string_hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+};
+
+/// One keep-alive connection with its own buffers, reused request after request. Kept alive
+/// by the handler of its pending operation, or by its pool while idle.
+class connection : public std::enable_shared_from_this<connection> {
+public:
+    connection(std::shared_ptr<client::impl> owner_, host_pool& pool_, net::io_context& io)
+        : socket(io), pool(pool_), owner(std::move(owner_)) {
+        pool.open.push_back(this);
+    }
+    ~connection() {
+        auto it = std::find(pool.open.begin(), pool.open.end(), this);
+        if (it != pool.open.end()) {
+            *it = pool.open.back();
+            pool.open.pop_back();
+        }
+    }
+    connection(connection const&) = delete;
+    connection& operator=(connection const&) = delete;
+
+    void close_socket() noexcept {
+        error_code ignored;
+        socket.shutdown(tcp::socket::shutdown_both, ignored);
+        socket.close(ignored);
+        connected = false;
+    }
+
+    tcp::socket socket;
+    host_pool& pool;
+    std::shared_ptr<client::impl> owner;  ///< the pools live as long as a connection does
+    job current;
+    std::string head;                     ///< the request head, rewritten per request
+    beast::flat_buffer in;                ///< bytes read and not yet parsed
+    std::string body;                     ///< the answer's body
+    std::optional<detail::response_parser> parser;
+    steady::time_point deadline{};
+    bool busy = false;
+    bool connected = false;
+    bool reused = false;     ///< the current request went out on a pooled connection
+    bool retry = false;      ///< the current request is already the retry of a stale connection
+    bool timed_out = false;  ///< the watchdog closed it
+};
 
 }  // namespace
 
 struct client::impl : std::enable_shared_from_this<impl> {
-    impl(net::io_context& io_, client_options o) : io(io_), options(std::move(o)) {}
+    impl(net::io_context& io_, client_options o) : io(io_), options(std::move(o)), watchdog(io_) {}
 
+    std::shared_ptr<target_info const> target_of(std::string_view url, std::string& error);
+    void submit(job j);
     void start(host_pool& pool, job j);
-    void finish(host_pool& pool, job& j, client_reply reply);
-    net::awaitable<void> run(host_pool& pool, job j);
-    net::awaitable<void> perform(host_pool& pool, job& j, client_reply& reply);
-    net::awaitable<error_code> connect(connection& c, host_pool const& pool);
-    net::awaitable<exchange_result> exchange(connection& c, host_pool const& pool, job const& j,
-                                             client_reply& reply);
-    std::string describe(std::string_view step, host_pool const& pool, error_code ec) const;
+    void begin(std::shared_ptr<connection> const& c);
+    void connect(std::shared_ptr<connection> const& c);
+    void on_connect(std::shared_ptr<connection> const& c, error_code ec);
+    void write(std::shared_ptr<connection> const& c);
+    void write_head(connection& c);
+    void await_answer(std::shared_ptr<connection> const& c);
+    void on_read(std::shared_ptr<connection> const& c, error_code ec, std::size_t n);
+    void on_eof(std::shared_ptr<connection> const& c);
+    void fail(std::shared_ptr<connection> const& c, std::string_view step, error_code ec, bool stale);
+    void finish(std::shared_ptr<connection> const& c, std::string_view error, bool keep_alive);
+    void deliver(job& j, client_answer const& answer);
+    void arm_watchdog(steady::time_point deadline);
+    void on_watchdog();
+    std::string describe(std::string_view step, host_pool const& pool, error_code ec, bool timed_out) const;
 
     net::io_context& io;
     client_options options;
     std::unordered_map<std::string, host_pool> pools;  // node-based: references stay valid
+    std::unordered_map<std::string, std::shared_ptr<target_info const>, string_hash, std::equal_to<>> targets;
     client_stats stats;
+    net::steady_timer watchdog;
+    std::optional<steady::time_point> watchdog_at;
+    std::string spare_body;  ///< a body buffer handed to the next connection that answers
+    bool closing = false;    ///< ~client ran: finished connections are closed, not pooled
 };
+
+std::shared_ptr<target_info const> client::impl::target_of(std::string_view url, std::string& error) {
+    if (auto it = targets.find(url); it != targets.end()) return it->second;
+    auto parsed = parse_url(url);
+    if (!parsed) {
+        error = parsed.error();
+        return nullptr;
+    }
+    auto& where = parsed.value();
+    std::string key = where.host;
+    key += ':';
+    append_number(key, where.port);
+    auto [pit, inserted] = pools.try_emplace(key);
+    auto& pool = pit->second;
+    if (inserted) {
+        pool.host = where.host;
+        pool.port = where.port;
+        bool const v6 = where.host.find(':') != std::string::npos;
+        pool.host_header = v6 ? "[" + where.host + "]" : where.host;
+        if (where.port != 80) pool.host_header += ":" + std::to_string(where.port);
+    }
+    auto t = std::make_shared<target_info>();
+    t->pool = &pool;
+    t->path = std::move(where.target);
+    t->post_prefix = "POST " + t->path + " HTTP/1.1\r\nHost: " + pool.host_header + "\r\nUser-Agent: " +
+                     (has_crlf(options.user_agent) ? std::string("metersim") : options.user_agent) + "\r\n";
+    if (targets.size() >= max_cached_targets) targets.clear();  // queued jobs hold their own
+    targets.emplace(std::string(url), t);
+    return t;
+}
+
+void client::impl::submit(job j) {
+    auto& pool = *j.target->pool;
+    if (pool.active < std::max<std::size_t>(options.max_connections_per_host, 1)) {
+        start(pool, std::move(j));
+    } else {
+        pool.waiting.push_back(std::move(j));
+        ++stats.queued;
+    }
+}
 
 void client::impl::start(host_pool& pool, job j) {
     ++pool.active;
     ++stats.active;
-    auto self = shared_from_this();
-    net::co_spawn(io, run(pool, std::move(j)), [self](std::exception_ptr e) {
-        // run() catches everything it can; this only guards the loop against the impossible.
-        (void)e;
+    std::shared_ptr<connection> c;
+    if (!pool.idle.empty()) {
+        c = std::move(pool.idle.back());
+        pool.idle.pop_back();
+        --stats.idle_connections;
+        ++stats.reuses;
+        c->reused = true;
+    } else {
+        c = std::make_shared<connection>(shared_from_this(), pool, io);
+        c->reused = false;
+    }
+    c->current = std::move(j);
+    c->busy = true;
+    c->retry = false;
+    c->timed_out = false;
+    begin(c);
+}
+
+void client::impl::begin(std::shared_ptr<connection> const& c) {
+    if (c->connected) {
+        write(c);
+    } else {
+        connect(c);
+    }
+}
+
+void client::impl::connect(std::shared_ptr<connection> const& c) {
+    c->deadline = steady::now() + options.connect_timeout;
+    arm_watchdog(c->deadline);
+    auto const& pool = c->pool;
+    error_code ec;
+    auto address = net::ip::make_address(pool.host, ec);
+    if (!ec) {
+        c->socket.async_connect(tcp::endpoint(address, pool.port),
+                                [c](error_code e) { c->owner->on_connect(c, e); });
+        return;
+    }
+    // A host name: resolved per new connection (rare: connections are kept).
+    auto resolver = std::make_shared<tcp::resolver>(io);
+    resolver->async_resolve(pool.host, std::to_string(pool.port),
+                            [c, resolver](error_code e, tcp::resolver::results_type results) {
+                                if (e || c->timed_out) {
+                                    c->owner->on_connect(c, e ? e : net::error::operation_aborted);
+                                    return;
+                                }
+                                net::async_connect(c->socket, results, [c](error_code ce, tcp::endpoint const&) {
+                                    c->owner->on_connect(c, ce);
+                                });
+                            });
+}
+
+void client::impl::on_connect(std::shared_ptr<connection> const& c, error_code ec) {
+    if (ec || c->timed_out) {
+        fail(c, "connect", ec ? ec : net::error::operation_aborted, false);
+        return;
+    }
+    ++stats.connections_opened;
+    c->connected = true;
+    error_code ignored;
+    c->socket.set_option(tcp::no_delay(true), ignored);
+    c->socket.non_blocking(true, ignored);  // writes and reads are tried at once, in the call
+    write(c);
+}
+
+/// Serialises the head into the connection's reused string: the URL's cached prefix, then the
+/// fields that vary per request.
+void client::impl::write_head(connection& c) {
+    auto const& t = *c.current.target;
+    auto const& req = c.current.req;
+    auto& h = c.head;
+    h.clear();
+    if (req.method == "POST") {
+        h += t.post_prefix;
+    } else {
+        h += req.method;
+        h += ' ';
+        h += t.path;
+        h += " HTTP/1.1\r\nHost: ";
+        h += c.pool.host_header;
+        h += "\r\nUser-Agent: ";
+        h += has_crlf(options.user_agent) ? std::string_view("metersim") : std::string_view(options.user_agent);
+        h += "\r\n";
+    }
+    bool const bodiless = req.body.empty() && (req.method == "GET" || req.method == "HEAD" || req.method == "DELETE");
+    if (!bodiless) {
+        h += "Content-Type: ";
+        h += req.content_type.empty() || has_crlf(req.content_type) ? std::string_view("application/json; charset=utf-8")
+                                                                    : req.content_type;
+        h += "\r\nContent-Length: ";
+        append_number(h, req.body.size());
+        h += "\r\n";
+    }
+    for (auto const& [name, value] : req.headers) {
+        if (name.empty() || has_crlf(name) || has_crlf(value)) continue;
+        if (iequals(name, "Host") || iequals(name, "Content-Length") || iequals(name, "Content-Type")) continue;
+        h += name;
+        h += ": ";
+        h += value;
+        h += "\r\n";
+    }
+    h += "\r\n";
+}
+
+/// Head and body in one gather write, tried at once (a non-blocking send); what the socket
+/// cannot take now is written asynchronously. Then the answer is awaited.
+void client::impl::write(std::shared_ptr<connection> const& c) {
+    write_head(*c);
+    c->deadline = steady::now() + options.request_timeout;
+    arm_watchdog(c->deadline);
+    c->in.clear();
+    c->parser.emplace(c->body);
+    c->parser->eager(true);
+    c->parser->body_limit(options.body_limit);
+    if (c->current.req.method == "HEAD") c->parser->skip(true);
+
+    std::array<net::const_buffer, 2> buffers{net::buffer(c->head), net::buffer(c->current.req.body)};
+    error_code ec;
+    std::size_t const sent = c->socket.send(buffers, 0, ec);
+    if (!ec && sent == c->head.size() + c->current.req.body.size()) {
+        await_answer(c);
+        return;
+    }
+    if (ec && ec != net::error::would_block && ec != net::error::try_again) {
+        fail(c, "write", ec, true);
+        return;
+    }
+    beast::buffers_suffix<std::array<net::const_buffer, 2>> rest(buffers);
+    rest.consume(ec ? 0 : sent);
+    net::async_write(c->socket, rest, [c](error_code e, std::size_t) {
+        if (e || c->timed_out) {
+            c->owner->fail(c, "write", e ? e : net::error::operation_aborted, !c->timed_out);
+            return;
+        }
+        c->owner->await_answer(c);
     });
 }
 
-net::awaitable<void> client::impl::run(host_pool& pool, job j) {
-    auto self = shared_from_this();  // keeps the pools alive while this request runs
-    client_reply reply;
-    try {
-        co_await perform(pool, j, reply);
-    } catch (std::exception const& e) {
-        reply.status = 0;
-        reply.error = std::string("client failure: ") + e.what();
-    }
-    finish(pool, j, std::move(reply));
+/// A read (tried at once by Asio, then on readiness): no separate wait, no descriptor change per
+/// request.
+void client::impl::await_answer(std::shared_ptr<connection> const& c) {
+    c->socket.async_read_some(c->in.prepare(read_chunk),
+                              [c](error_code ec, std::size_t n) { c->owner->on_read(c, ec, n); });
 }
 
-void client::impl::finish(host_pool& pool, job& j, client_reply reply) {
-    reply.latency = std::chrono::duration_cast<std::chrono::microseconds>(steady::now() - j.started);
-    if (!reply.ok()) ++stats.errors;
+/// Feeds what was read to the parser; reads on until the answer is whole.
+void client::impl::on_read(std::shared_ptr<connection> const& c, error_code ec, std::size_t n) {
+    if (c->timed_out) {
+        fail(c, "read", net::error::operation_aborted, false);
+        return;
+    }
+    auto& p = *c->parser;
+    if (ec == net::error::eof) {
+        on_eof(c);
+        return;
+    }
+    if (ec) {
+        bool const closed = ec == net::error::connection_reset || ec == net::error::broken_pipe;
+        fail(c, "read", ec, closed && !p.got_some());
+        return;
+    }
+    c->in.commit(n);
+    while (c->in.size() > 0 && !p.is_done()) {
+        error_code pec;
+        std::size_t const used = p.put(c->in.data(), pec);
+        c->in.consume(used);
+        if (pec == bhttp::error::need_more) break;
+        if (pec) {
+            fail(c, "read", pec, false);
+            return;
+        }
+        if (used == 0) break;
+    }
+    if (p.is_done()) {
+        finish(c, {}, p.keep_alive());
+        return;
+    }
+    await_answer(c);
+}
+
+/// The peer closed its side: the end of an answer framed by the close, or no answer at all.
+void client::impl::on_eof(std::shared_ptr<connection> const& c) {
+    auto& p = *c->parser;
+    if (!p.got_some()) {
+        fail(c, "read", bhttp::error::end_of_stream, true);  // nothing processed: stale
+        return;
+    }
+    error_code ec;
+    p.put_eof(ec);
+    if (ec || !p.is_done()) {
+        fail(c, "read", ec ? ec : bhttp::error::partial_message, false);
+        return;
+    }
+    finish(c, {}, false);
+}
+
+/// A transport failure. A pooled connection the peer had closed (`stale`: nothing can have been
+/// processed) is retried once on a fresh connection; anything else is the answer.
+void client::impl::fail(std::shared_ptr<connection> const& c, std::string_view step, error_code ec, bool stale) {
+    c->close_socket();
+    if (stale && c->reused && !c->retry && !c->timed_out) {
+        ++stats.retries;
+        auto fresh = std::make_shared<connection>(shared_from_this(), c->pool, io);
+        fresh->current = std::move(c->current);
+        fresh->busy = true;
+        fresh->retry = true;
+        c->busy = false;
+        begin(fresh);
+        return;
+    }
+    auto const error = describe(step, c->pool, ec, c->timed_out);
+    finish(c, error, false);
+}
+
+/// Ends the current request of `c`: the connection goes back to its pool (or is closed), the
+/// next waiting request starts, then the caller is told.
+void client::impl::finish(std::shared_ptr<connection> const& c, std::string_view error, bool keep_alive) {
+    job j = std::move(c->current);
+    c->current = job{};
+    c->busy = false;
+    auto& pool = c->pool;
+    client_answer answer;
+    answer.latency = std::chrono::duration_cast<std::chrono::microseconds>(steady::now() - j.started);
+    answer.error = error;
+    answer.reused_connection = c->reused;
+    // The body leaves the connection (a swap, no copy): it may serve the next request at once.
+    std::string body;
+    body.swap(spare_body);
+    if (error.empty()) {
+        answer.status = c->parser->status();
+        body.swap(c->body);
+        answer.body = body;
+    } else {
+        ++stats.errors;
+    }
+    c->parser.reset();
+    bool const keep = error.empty() && keep_alive && c->in.size() == 0 && !closing &&
+                      pool.idle.size() < options.max_idle_per_host;
+    if (keep) {
+        pool.idle.push_back(c);
+        ++stats.idle_connections;
+    } else {
+        c->close_socket();
+    }
     --pool.active;
     --stats.active;
     if (!pool.waiting.empty()) {
@@ -183,127 +471,64 @@ void client::impl::finish(host_pool& pool, job& j, client_reply reply) {
         --stats.queued;
         start(pool, std::move(next));
     }
+    deliver(j, answer);
+    body.clear();
+    if (body.capacity() <= kept_body_capacity && spare_body.capacity() < body.capacity()) spare_body.swap(body);
+}
+
+void client::impl::deliver(job& j, client_answer const& answer) {
     try {
-        if (j.done) j.done(std::move(reply));
+        if (j.done) {
+            client_reply reply;
+            reply.status = answer.status;
+            reply.body = std::string(answer.body);
+            reply.latency = answer.latency;
+            reply.error = std::string(answer.error);
+            reply.reused_connection = answer.reused_connection;
+            j.done(std::move(reply));
+        } else if (auto sink = j.sink.lock()) {
+            sink->on_answer(j.token, answer);
+        }
     } catch (...) {  // NOLINT(bugprone-empty-catch): documented: a throwing completion is dropped
     }
 }
 
-net::awaitable<void> client::impl::perform(host_pool& pool, job& j, client_reply& reply) {
-    for (int attempt = 0;; ++attempt) {
-        std::unique_ptr<connection> c;
-        if (!pool.idle.empty()) {
-            c = std::move(pool.idle.back());
-            pool.idle.pop_back();
-            --stats.idle_connections;
-        }
-        bool const reused = c != nullptr;
-        if (reused) {
-            ++stats.reuses;
-        } else {
-            c = std::make_unique<connection>(io.get_executor());
-            if (auto ec = co_await connect(*c, pool); ec) {
-                reply.error = describe("connect", pool, ec);
-                co_return;
+/// One timer for every deadline of the client: armed for the earliest, it closes the connections
+/// past theirs (their pending operation then fails as a timeout) and re-arms for the next.
+void client::impl::arm_watchdog(steady::time_point deadline) {
+    if (watchdog_at && *watchdog_at <= deadline) return;
+    watchdog_at = deadline;
+    watchdog.expires_at(deadline);
+    watchdog.async_wait([weak = weak_from_this()](error_code ec) {
+        if (ec) return;  // re-armed for an earlier deadline, or the client is gone
+        if (auto self = weak.lock()) self->on_watchdog();
+    });
+}
+
+void client::impl::on_watchdog() {
+    watchdog_at.reset();
+    auto const now = steady::now();
+    std::optional<steady::time_point> next;
+    for (auto& [key, pool] : pools) {
+        for (auto* c : pool.open) {
+            if (!c->busy || c->timed_out) continue;
+            if (c->deadline <= now) {
+                c->timed_out = true;
+                c->close_socket();
+            } else if (!next || c->deadline < *next) {
+                next = c->deadline;
             }
-            ++stats.connections_opened;
         }
-        reply.error.clear();
-        auto outcome = co_await exchange(*c, pool, j, reply);
-        if (outcome == exchange_result::answered) {
-            reply.reused_connection = reused;
-            bool const keep = c->parser->keep_alive() && c->buffer.size() == 0;
-            c->parser.reset();
-            if (keep && pool.idle.size() < options.max_idle_per_host) {
-                pool.idle.push_back(std::move(c));
-                ++stats.idle_connections;
-            }
-            co_return;
-        }
-        // A reused connection the peer had closed: nothing was processed, try a fresh one once.
-        if (outcome == exchange_result::stale && reused && attempt == 0) {
-            ++stats.retries;
-            continue;
-        }
-        co_return;
     }
+    if (next) arm_watchdog(*next);
 }
 
-net::awaitable<error_code> client::impl::connect(connection& c, host_pool const& pool) {
-    c.stream.expires_after(options.connect_timeout);
-    error_code ec;
-    auto address = net::ip::make_address(pool.host, ec);
-    if (!ec) {
-        auto [connect_ec] = co_await c.stream.async_connect(tcp::endpoint(address, pool.port), nothrow_awaitable);
-        co_return connect_ec;
-    }
-    tcp::resolver resolver(io);
-    auto [resolve_ec, results] = co_await resolver.async_resolve(pool.host, std::to_string(pool.port), nothrow_awaitable);
-    if (resolve_ec) co_return resolve_ec;
-    auto [connect_ec, endpoint] = co_await c.stream.async_connect(results, nothrow_awaitable);
-    (void)endpoint;
-    co_return connect_ec;
-}
-
-/// Writes the request (head serialised by hand, then the body, in one gather write) and reads
-/// the answer into reply. `stale` means nothing can have been processed by the peer.
-net::awaitable<exchange_result> client::impl::exchange(connection& c, host_pool const& pool, job const& j,
-                                                       client_reply& reply) {
-    auto const& req = j.req;
-    auto& h = c.head;
-    h.clear();
-    h += req.method;
-    h += ' ';
-    h += j.where.target;
-    h += " HTTP/1.1\r\nHost: ";
-    h += pool.host_header;
-    h += "\r\nUser-Agent: ";
-    h += options.user_agent;
-    bool const bodiless = req.body.empty() && (req.method == "GET" || req.method == "HEAD" || req.method == "DELETE");
-    if (!bodiless) {
-        h += "\r\nContent-Type: ";
-        h += req.content_type.empty() || has_crlf(req.content_type) ? std::string_view("application/json; charset=utf-8")
-                                                                    : std::string_view(req.content_type);
-        h += "\r\nContent-Length: ";
-        append_number(h, req.body.size());
-    }
-    for (auto const& [name, value] : req.headers) {
-        if (name.empty() || has_crlf(name) || has_crlf(value)) continue;
-        if (iequals(name, "Host") || iequals(name, "Content-Length") || iequals(name, "Content-Type")) continue;
-        h += "\r\n";
-        h += name;
-        h += ": ";
-        h += value;
-    }
-    h += "\r\n\r\n";
-
-    c.stream.expires_after(options.request_timeout);
-    std::array<net::const_buffer, 2> buffers{net::buffer(h), net::buffer(req.body)};
-    if (auto [ec, n] = co_await net::async_write(c.stream, buffers, nothrow_awaitable); ec) {
-        reply.error = describe("write", pool, ec);
-        co_return exchange_result::stale;
-    }
-
-    c.parser.emplace();
-    c.parser->body_limit(options.body_limit);
-    if (req.method == "HEAD") c.parser->skip(true);
-    if (auto [ec, n] = co_await bhttp::async_read(c.stream, c.buffer, *c.parser, nothrow_awaitable); ec) {
-        reply.error = describe("read", pool, ec);
-        bool const closed = ec == bhttp::error::end_of_stream || ec == net::error::eof ||
-                            ec == net::error::connection_reset || ec == net::error::broken_pipe;
-        co_return (closed && !c.parser->got_some()) ? exchange_result::stale : exchange_result::failed;
-    }
-    reply.status = c.parser->status();
-    reply.body = std::move(c.parser->body());
-    co_return exchange_result::answered;
-}
-
-std::string client::impl::describe(std::string_view step, host_pool const& pool, error_code ec) const {
+std::string client::impl::describe(std::string_view step, host_pool const& pool, error_code ec, bool timed_out) const {
     std::string out(step);
     out += ' ';
     out += pool.host_header;
     out += ": ";
-    if (ec == beast::error::timeout) {
+    if (timed_out) {
         auto limit = step == "connect" ? options.connect_timeout : options.request_timeout;
         out += "timed out after ";
         out += std::to_string(limit.count());
@@ -317,15 +542,21 @@ std::string client::impl::describe(std::string_view step, host_pool const& pool,
 client::client(net::io_context& io, client_options options)
     : impl_(std::make_shared<impl>(io, std::move(options))) {}
 
-client::~client() { close_idle(); }
+client::~client() {
+    impl_->closing = true;
+    close_idle();
+    impl_->watchdog_at.reset();
+}
 
 void client::send(client_request req, completion done) {
     auto& self = *impl_;
     ++self.stats.requests;
-    auto parsed = parse_url(req.url);
-    if (!parsed) {
+    auto own = std::make_shared<client_request>(std::move(req));
+    std::string error;
+    auto target = self.target_of(own->url, error);
+    if (!target) {
         client_reply reply;
-        reply.error = "bad URL '" + req.url + "': " + parsed.error();
+        reply.error = "bad URL '" + own->url + "': " + error;
         ++self.stats.errors;
         net::post(self.io, [done = std::move(done), reply = std::move(reply)]() mutable {
             try {
@@ -335,35 +566,44 @@ void client::send(client_request req, completion done) {
         });
         return;
     }
-    auto& where = parsed.value();
-    std::string key = where.host;
-    key += ':';
-    append_number(key, where.port);
-    auto [it, inserted] = self.pools.try_emplace(key);
-    auto& pool = it->second;
-    if (inserted) {
-        pool.host = where.host;
-        pool.port = where.port;
-        bool const v6 = where.host.find(':') != std::string::npos;
-        pool.host_header = v6 ? "[" + where.host + "]" : where.host;
-        if (where.port != 80) pool.host_header += ":" + std::to_string(where.port);
+    job j;
+    j.target = std::move(target);
+    j.req = request_view{own->method, own->url, own->headers, own->body, own->content_type};
+    j.keep = std::move(own);
+    j.done = std::move(done);
+    j.started = steady::now();
+    self.submit(std::move(j));
+}
+
+void client::send(request_view const& req, std::shared_ptr<void const> keep, std::weak_ptr<answer_sink> sink,
+                  std::uint64_t token) {
+    auto& self = *impl_;
+    ++self.stats.requests;
+    std::string error;
+    auto target = self.target_of(req.url, error);
+    if (!target) {
+        ++self.stats.errors;
+        net::post(self.io, [sink = std::move(sink), token,
+                            error = "bad URL '" + std::string(req.url) + "': " + error] {
+            client_answer answer;
+            answer.error = error;
+            if (auto s = sink.lock()) s->on_answer(token, answer);
+        });
+        return;
     }
-    job j{std::move(where), std::move(req), std::move(done), steady::now()};
-    if (pool.active < std::max<std::size_t>(self.options.max_connections_per_host, 1)) {
-        self.start(pool, std::move(j));
-    } else {
-        pool.waiting.push_back(std::move(j));
-        ++self.stats.queued;
-    }
+    job j;
+    j.target = std::move(target);
+    j.req = req;
+    j.keep = std::move(keep);
+    j.sink = std::move(sink);
+    j.token = token;
+    j.started = steady::now();
+    self.submit(std::move(j));
 }
 
 void client::close_idle() {
     for (auto& [key, pool] : impl_->pools) {
-        for (auto& c : pool.idle) {
-            error_code ignored;
-            c->stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
-            c->stream.close();
-        }
+        for (auto& c : pool.idle) c->close_socket();
         impl_->stats.idle_connections -= pool.idle.size();
         pool.idle.clear();
     }

@@ -6,6 +6,17 @@
 /// `max_connections_per_host` requests run at once per host, the rest wait in order. Each
 /// request has a connect timeout and a request timeout (write + read of the answer).
 ///
+/// Two ways in. send(client_request, completion) owns a copy of everything and hands back a
+/// client_reply. The lean way, for the outbox's hot path, is send(request_view, keep, sink,
+/// token): the caller's bytes are written from where they are (the head prefix of each URL is
+/// serialised once and cached; per request only Content-Length and the caller's headers are
+/// written, then head and body leave in one gather write, usually straight from the call),
+/// and the answer comes back as views (client_answer) to an answer_sink: no allocation per
+/// request once the pools and buffers have grown. Answers are parsed by Beast's basic_parser
+/// (status, framing: content-length, chunked or until close; keep-alive) into a body buffer
+/// the connection reuses. Timeouts are kept by one watchdog timer for the whole client, armed
+/// for the earliest deadline, not by a timer per request.
+///
 /// A pooled connection may have been closed by the peer while idle. When the write on a reused
 /// connection fails, or its read ends (EOF or reset) before any byte of an answer came, the
 /// request cannot have been processed and is retried once on a fresh connection. Any other
@@ -21,6 +32,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -73,6 +85,36 @@ struct client_reply {
 
 using completion = std::function<void(client_reply)>;
 
+/// A request whose bytes the caller keeps (see client::send with a request_view): every view must
+/// stay valid and unchanged until the answer is given, which `keep` guarantees.
+struct request_view {
+    std::string_view method = "POST";
+    std::string_view url;
+    std::span<std::pair<std::string, std::string> const> headers;  ///< Host, Content-Length, Content-Type skipped
+    std::string_view body;
+    std::string_view content_type;  ///< empty: "application/json; charset=utf-8"
+};
+
+/// The outcome of a lean send: views valid only during the answer_sink call.
+struct client_answer {
+    unsigned status = 0;                   ///< 0 when no answer came
+    std::string_view body;
+    std::chrono::microseconds latency{0};  ///< from send() to completion, queueing included
+    std::string_view error;                ///< empty when an answer came
+    bool reused_connection = false;
+
+    bool ok() const noexcept { return error.empty(); }
+};
+
+/// Receives the answers of lean sends, with the token given to send().
+class answer_sink {
+public:
+    virtual void on_answer(std::uint64_t token, client_answer const& answer) = 0;
+
+protected:
+    ~answer_sink() = default;
+};
+
 struct client_stats {
     std::uint64_t requests = 0;           ///< send() calls
     std::uint64_t connections_opened = 0;
@@ -97,6 +139,13 @@ public:
     /// Sends `req`; `done` is called exactly once, on the io_context's thread, never from inside
     /// send() itself. An exception thrown by `done` is caught and dropped.
     void send(client_request req, completion done);
+
+    /// The lean send: `req`'s views are read until the answer (`keep` owns what they point to;
+    /// the client holds it until then). The answer goes to `sink` with `token`, exactly once, on
+    /// the io_context's thread and never from inside send(); not at all if the sink is gone by
+    /// then. The sink must not throw.
+    void send(request_view const& req, std::shared_ptr<void const> keep, std::weak_ptr<answer_sink> sink,
+              std::uint64_t token);
 
     /// Closes the pooled idle connections (the next request opens a new one).
     void close_idle();

@@ -111,12 +111,13 @@ private:
     parsed_request& out_;
 };
 
-/// An answer to a push: its status and body; header fields are parsed (framing, keep-alive)
-/// but not stored.
+/// An answer to a push: its status, and its body appended to a string the connection owns and
+/// reuses (cleared at construction); header fields are parsed (framing, keep-alive) but not
+/// stored. Fed by hand with put() (client.cpp): no composed read operation per answer.
 class response_parser final : public boost::beast::http::basic_parser<false> {
 public:
+    explicit response_parser(std::string& body) : body_(body) { body_.clear(); }
     unsigned status() const noexcept { return status_; }
-    std::string& body() noexcept { return body_; }
 
 private:
     using error_code = boost::beast::error_code;
@@ -143,7 +144,7 @@ private:
     void on_finish_impl(error_code&) override {}
 
     unsigned status_ = 0;
-    std::string body_;
+    std::string& body_;
 };
 
 }  // namespace metersim::sim::http::detail

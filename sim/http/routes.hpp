@@ -15,6 +15,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -35,6 +36,8 @@ struct header_field {
     std::string_view value;
 };
 
+class deferrer;
+
 /// An incoming request as a handler sees it.
 struct request {
     std::string_view method;        ///< "GET", "POST", ... as sent (case-sensitive per RFC 9110)
@@ -47,6 +50,9 @@ struct request {
     std::vector<param> path_params;   ///< filled by the router from `{name}` segments, decoded
     std::string_view remote_address;  ///< client IP as text
     std::uint16_t remote_port = 0;
+    /// Set by the server: lets the handler answer later (see deferrer). Null when the router is
+    /// called in process (router::dispatch from the scenario runner): answer synchronously then.
+    deferrer* async = nullptr;
 
     /// Case-insensitive header lookup; the first field of that name.
     std::optional<std::string_view> header(std::string_view name) const noexcept;
@@ -73,6 +79,32 @@ struct response {
 };
 
 inline constexpr std::string_view json_content_type = "application/json; charset=utf-8";
+
+/// An answer given after the handler has returned: a long step (POST /admin/clock/advance) runs
+/// in chunks on later loop turns, so other requests and pushes go on meanwhile. io thread only.
+class deferred_answer {
+public:
+    virtual ~deferred_answer() = default;
+    /// Gives the answer; the first call counts, later ones are ignored.
+    virtual void answer(response r) = 0;
+    /// Runs `fn` on a later turn of the server's loop, after what is ready to run now.
+    virtual void post(std::function<void()> fn) = 0;
+    /// False once nobody waits for the answer any more (the server stopped or closed the
+    /// connection): the work may stop early.
+    virtual bool wanted() const noexcept = 0;
+};
+
+/// What request::async points to. A handler that calls defer() (at most once, during the call)
+/// answers through the returned object: what the handler returns is then ignored, the connection
+/// waits for that answer (the loop does not), and it is journaled and written like any other.
+/// A handler that throws after defer() answers 500 at once, as usual.
+class deferrer {
+public:
+    virtual std::shared_ptr<deferred_answer> defer() = 0;
+
+protected:
+    ~deferrer() = default;
+};
 
 /// A JSON answer `{"message": "..."}` with the given status; the message is JSON-escaped.
 response json_error(unsigned status, std::string_view message);

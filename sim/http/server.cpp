@@ -5,6 +5,7 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
@@ -21,6 +22,7 @@
 #include <exception>
 #include <optional>
 #include <unordered_set>
+#include <utility>
 #include <vector>
 
 namespace metersim::sim::http {
@@ -72,16 +74,43 @@ void append_number(std::string& out, std::uint64_t v) {
     out.append(buf.data(), end);
 }
 
-bool has_crlf(std::string_view s) noexcept { return s.find_first_of("\r\n") != std::string_view::npos; }
+/// Two vectorised scans (string_view::find_first_of would call memchr once per character).
+bool has_crlf(std::string_view s) noexcept {
+    return s.find('\r') != std::string_view::npos || s.find('\n') != std::string_view::npos;
+}
 
 bool is_http_parse_error(error_code ec) noexcept {
     return ec.category() == bhttp::make_error_code(bhttp::error::bad_target).category();
 }
 
+/// A deferred answer (routes.hpp): the session waits on `wake` until answer() cancels it.
+class session_answer final : public deferred_answer {
+public:
+    explicit session_answer(net::any_io_executor ex) : wake(std::move(ex)) {}
+
+    void answer(response r) override {
+        if (result || gone) return;
+        result = std::move(r);
+        wake.cancel();
+    }
+    void post(std::function<void()> fn) override { net::post(wake.get_executor(), std::move(fn)); }
+    bool wanted() const noexcept override { return !gone; }
+
+    /// Nobody waits any more (the session closed): answer() will be dropped.
+    void abandon() noexcept {
+        gone = true;
+        wake.cancel();
+    }
+
+    net::steady_timer wake;
+    std::optional<response> result;
+    bool gone = false;
+};
+
 /// One connection: reads requests one after another (keep-alive), answers each, then closes.
 /// Lives in its coroutine's frame; the server reaches it through `impl::sessions` only to close
 /// it on stop().
-class session {
+class session final : public deferrer {
 public:
     session(std::shared_ptr<server::impl> owner, tcp::socket socket)
         : owner_(std::move(owner)), stream_(std::move(socket)) {
@@ -111,6 +140,13 @@ public:
         stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
         stream_.close();
         if (delay_timer_) delay_timer_->cancel();
+        if (later_) later_->abandon();
+    }
+
+    /// request::async: the handler answers through the returned object (see routes.hpp).
+    std::shared_ptr<deferred_answer> defer() override {
+        if (!later_) later_ = std::make_shared<session_answer>(stream_.get_executor());
+        return later_;
     }
 
 private:
@@ -123,6 +159,7 @@ private:
     }
 
     net::awaitable<bool> read_request();
+    net::awaitable<bool> await_deferred(response& res);
     net::awaitable<void> answer_read_error(error_code ec);
     void fill_request();
     response handle() noexcept;
@@ -135,6 +172,7 @@ private:
     detail::parsed_request parsed_;  ///< the current request, in storage reused by the next
     std::optional<detail::request_parser> parser_;
     std::optional<net::steady_timer> delay_timer_;
+    std::shared_ptr<session_answer> later_;  ///< the current request's deferred answer, if any
     request req_;
     std::string head_;
     std::string remote_address_;
@@ -157,6 +195,7 @@ net::awaitable<void> session::run() {
             co_return;
         }
         response res = fault && fault->what == request_fault::action::answer ? std::move(fault->answer) : handle();
+        if (later_ && !co_await await_deferred(res)) co_return;
         if (fault && fault->what == request_fault::action::delay) res.delay += fault->delay;
 
         // Injected latency: the connection waits, the loop does not.
@@ -186,6 +225,23 @@ net::awaitable<void> session::run() {
             co_return;
         }
     }
+}
+
+/// The handler deferred its answer: waits for it (the loop goes on) and puts it in `res`. False
+/// when the connection closed meanwhile.
+net::awaitable<bool> session::await_deferred(response& res) {
+    auto later = later_;
+    while (!later->result && registered_) {
+        later->wake.expires_at(steady::time_point::max());
+        (void)co_await later->wake.async_wait(nothrow_awaitable);  // cancelled by answer() or close()
+    }
+    later_.reset();
+    if (!later->result || !registered_) {
+        later->abandon();
+        co_return false;
+    }
+    res = std::move(*later->result);
+    co_return true;
 }
 
 /// Reads one whole request into parser_. False when the connection is to be dropped (an error
@@ -276,6 +332,7 @@ void session::fill_request() {
     req_.path_params.clear();
     req_.remote_address = remote_address_;
     req_.remote_port = remote_port_;
+    req_.async = this;
 }
 
 /// Asks the fault hook about req_; a hook that throws is reported and the request goes on.
@@ -297,10 +354,13 @@ response session::handle() noexcept {
         }
         return owner_->routes.dispatch(req_);
     } catch (std::exception const& e) {
+        // Answered now (500): a deferred answer the handler had asked for is not awaited.
+        if (later_) std::exchange(later_, nullptr)->abandon();
         ++owner_->stats.handler_errors;
         owner_->report(std::string("handler for ") + std::string(req_.method) + " " + std::string(req_.path) +
                        " threw: " + e.what());
     } catch (...) {
+        if (later_) std::exchange(later_, nullptr)->abandon();
         ++owner_->stats.handler_errors;
         owner_->report("handler threw a non-standard exception");
     }

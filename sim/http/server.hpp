@@ -9,8 +9,10 @@
 /// through a `router` (routes.hpp). Parse errors answer 400, oversized bodies 413, both as JSON
 /// `{"message": ...}`, and close the connection.
 ///
-/// Handlers are synchronous. An exception escaping one is caught, answered as a 500 JSON error
-/// and reported through `on_error`; nothing escapes into io_context::run().
+/// Handlers are synchronous, or defer their answer through request::async (routes.hpp): the
+/// connection then waits for it while the loop serves others. An exception escaping a handler is
+/// caught, answered as a 500 JSON error and reported through `on_error`; nothing escapes into
+/// io_context::run().
 ///
 /// Beast and Asio stay in server.cpp: this header only forward-declares the io_context.
 

@@ -123,6 +123,49 @@ TEST_CASE_FIXTURE(cnmcsp_fixture, "changePrice with a ladder missing its second 
     CHECK(post_code("price/changePrice", body) == "80002004");
 }
 
+TEST_CASE("a meter takes max_queued_trades recharges waiting, then 80002030 naming MeterID and the limit") {
+    auto o = cnmcsp_fixture::default_options();
+    o.max_queued_trades = 2;
+    cnmcsp_fixture f{o};
+    f.open_meter(user, meter);
+    CHECK(f.post_code("fee/recharge", cnmcsp_fixture::recharge_body(user, meter, "Q1", "10")) == "0");
+    CHECK(f.post_code("fee/recharge", cnmcsp_fixture::recharge_body(user, meter, "Q2", "10")) == "0");
+    auto full = f.call_json("fee/recharge", cnmcsp_fixture::recharge_body(user, meter, "Q3", "10"));
+    CHECK(cnmcsp_fixture::code(full) == "80002030");
+    CHECK(full.dump().find("MeterID") != std::string::npos);
+    CHECK(full.dump().find("at most 2") != std::string::npos);
+    // A repeated TradeNo is still told apart from a full queue.
+    CHECK(f.post_code("fee/recharge", cnmcsp_fixture::recharge_body(user, meter, "Q1", "10")) == "80002033");
+    f.wake(meter);  // both delivered: room again
+    CHECK(f.post_code("fee/recharge", cnmcsp_fixture::recharge_body(user, meter, "Q3", "10")) == "0");
+    CHECK(balance_of(f, meter) == meters::money::from_units(120));
+}
+
+TEST_CASE("settled trades are kept per meter up to trade_history and for trade_retention") {
+    auto o = cnmcsp_fixture::default_options();
+    o.trade_history = 2;
+    o.trade_retention = std::chrono::hours{1};
+    cnmcsp_fixture f{o};
+    f.open_meter(user, meter);
+    for (auto const* t : {"H1", "H2", "H3"})
+        REQUIRE(f.post_code("fee/recharge", cnmcsp_fixture::recharge_body(user, meter, t, "10")) == "0");
+    f.wake(meter);  // H1..H3 settle (delivered): H1 is past the history of 2
+    auto known = [&](std::string const& t) {
+        return f.loop.call([&] { return f.platform->records().trades.contains(t); });
+    };
+    CHECK_FALSE(known("H1"));
+    CHECK(known("H2"));
+    CHECK(known("H3"));
+    // Forgotten: no longer a duplicate (the documented cost of a bounded ledger).
+    CHECK(f.post_code("fee/recharge", cnmcsp_fixture::recharge_body(user, meter, "H1", "10")) == "0");
+    CHECK(f.post_code("fee/recharge", cnmcsp_fixture::recharge_body(user, meter, "H2", "10")) == "80002033");
+    f.advance(1h);
+    CHECK(f.post_code("fee/recharge", cnmcsp_fixture::recharge_body(user, meter, "H4", "10")) == "0");
+    CHECK_FALSE(known("H2"));  // settled an hour ago: past the retention
+    CHECK_FALSE(known("H3"));
+    CHECK(known("H1"));        // queued trades are never forgotten
+}
+
 TEST_CASE_FIXTURE(cnmcsp_fixture, "batchChangePrice changes every meter listed, or none") {
     open_meter("U1", "M1");
     open_meter("U2", "M2");

@@ -191,6 +191,95 @@ TEST_CASE("creatCmd answers 500014 once a device has max_queued_commands waiting
     f.create_command(id, close_valve);
 }
 
+TEST_CASE("the 500014 answer names deviceId, the commands waiting and the limit") {
+    auto o = xianfeng_fixture::default_options();
+    o.max_queued_commands = 3;
+    xianfeng_fixture f{o};
+    f.manufacture("07602190100000211");
+    auto id = f.register_device("07602190100000211");
+    for (int i = 0; i < 3; ++i) f.create_command(id, close_valve);
+    auto full = f.call_json("POST", "/iotcloud/app/cmd/v1.0.0/creatCmd?deviceId=" + id,
+                            std::string(R"({"command":)") + open_valve + "}");
+    REQUIRE(xianfeng_fixture::code(full) == "500014");
+    auto const message = full.at("message").get<std::string>();
+    CHECK(message.find("生成指令发生异常") != std::string::npos);
+    CHECK(message.find("deviceId " + id) != std::string::npos);
+    CHECK(message.find("already has 3 commands waiting") != std::string::npos);
+    CHECK(message.find("at most 3") != std::string::npos);
+    CHECK(full.at("result").is_null());
+}
+
+TEST_CASE("a command that expired makes room in the queue") {
+    auto o = xianfeng_fixture::default_options();
+    o.max_queued_commands = 1;
+    xianfeng_fixture f{o};
+    f.manufacture("07602190100000212");
+    auto id = f.register_device("07602190100000212");
+    auto first = f.create_command(id, close_valve, R"(,"expireTime":60)");
+    auto const target = "/iotcloud/app/cmd/v1.0.0/creatCmd?deviceId=" + id;
+    CHECK(xianfeng_fixture::code(f.call_json("POST", target, std::string(R"({"command":)") + close_valve + "}")) == "500014");
+    f.advance(61s);
+    CHECK(f.query_command(id, first).at("commandState") == 3);
+    f.create_command(id, close_valve);
+}
+
+TEST_CASE("a finished command stays queryable for command_retention, then answers 500043") {
+    auto o = xianfeng_fixture::default_options();
+    o.command_retention = std::chrono::hours{1};
+    xianfeng_fixture f{o};
+    f.manufacture("07602190100000213");
+    auto id = f.register_device("07602190100000213");
+    auto cmd = f.create_command(id, close_valve);
+    auto const cancel = "/iotcloud/app/cmd/v1.0.0/cancelCmd?deviceId=" + id + "&commandId=" + cmd;
+    REQUIRE(xianfeng_fixture::code(f.call_json("PUT", cancel)) == "100000");
+    f.advance(59min);
+    CHECK(f.query_command(id, cmd).at("commandState") == 5);
+    f.advance(1min);
+    auto j = f.call_json("GET", "/iotcloud/app/cmd/v1.0.0/queryCmd?deviceId=" + id + "&commandId=" + cmd);
+    CHECK(xianfeng_fixture::code(j) == "500043");
+    CHECK(j.at("message").get<std::string>().find("commandId") != std::string::npos);
+    CHECK(xianfeng_fixture::code(f.call_json(
+              "POST", "/iotcloud/app/cmd/v1.0.0/batchQueryCmd?companyCode=000000", "[\"" + cmd + "\"]")) == "500043");
+}
+
+TEST_CASE("a device keeps its last command_history finished commands") {
+    auto o = xianfeng_fixture::default_options();
+    o.command_history = 2;
+    xianfeng_fixture f{o};
+    f.manufacture("07602190100000214");
+    auto id = f.register_device("07602190100000214");
+    std::vector<std::string> cmds;
+    for (int i = 0; i < 4; ++i) {
+        cmds.push_back(f.create_command(id, i % 2 ? open_valve : close_valve));
+        f.advance(1s);
+    }
+    auto const waiting = f.create_command(id, close_valve);  // stays pending: never dropped
+    for (std::size_t i = 0; i < 4; ++i) {
+        auto const cancel = "/iotcloud/app/cmd/v1.0.0/cancelCmd?deviceId=" + id + "&commandId=" + cmds[i];
+        REQUIRE(xianfeng_fixture::code(f.call_json("PUT", cancel)) == "100000");
+        f.advance(1s);
+    }
+    auto q = [&](std::string const& c) {
+        return xianfeng_fixture::code(f.call_json("GET", "/iotcloud/app/cmd/v1.0.0/queryCmd?deviceId=" + id + "&commandId=" + c));
+    };
+    CHECK(q(cmds[0]) == "500043");  // finished first: forgotten first
+    CHECK(q(cmds[1]) == "500043");
+    CHECK(q(cmds[2]) == "100000");
+    CHECK(q(cmds[3]) == "100000");
+    CHECK(f.query_command(id, waiting).at("commandState") == 0);
+}
+
+TEST_CASE_FIXTURE(commands_fixture, "creatCmd with the §2.1 example body, spaced or not, stores the same command") {
+    auto const target = "/iotcloud/app/cmd/v1.0.0/creatCmd?deviceId=" + id;
+    auto a = call_json("POST", target, R"({"command":{"method":"VALVE_CONTROL","paras":{"controlFlag":1}},"expireTime":60,"expireCount":2})");
+    auto b = call_json("POST", target, "{\n \"expireCount\": 2,\n \"command\": {\"paras\": {\"controlFlag\": 1},\"method\":\"VALVE_CONTROL\"},\n \"expireTime\": 60\n}");
+    REQUIRE(code(a) == "100000");
+    REQUIRE(code(b) == "100000");
+    advance(61s);
+    CHECK(state(a.at("result").get<std::string>()) == 3);
+    CHECK(state(b.at("result").get<std::string>()) == 3);
+}
+
 TEST_CASE_FIXTURE(commands_fixture, "account opening, recharge and price read carry their result fields") {
     auto open = create_command(id, account_open_money);
     wake(no);

@@ -46,6 +46,58 @@ TEST_CASE_FIXTURE(xianfeng_fixture, "a meter's report reaches the CIS with its s
     CHECK(req.header("API_TOKEN") == xf::make_token(xf_key, xf_merchant, req.header("API_TRANS_ID")));
 }
 
+TEST_CASE_FIXTURE(xianfeng_fixture, "the pushed bytes, queryReportData and the journal hold the same message") {
+    manufacture("07602190100000306");
+    auto id = register_device("07602190100000306");
+    wake("07602190100000306");
+    REQUIRE(cis.wait_for_requests(1));
+    settle();
+    std::string pushed;
+    for (auto const& r : cis.requests())
+        if (r.target == "/deviceReportData") pushed = r.body;
+    REQUIRE(pushed.size() > 2);
+    REQUIRE(pushed.front() == '[');
+    REQUIRE(pushed.back() == ']');
+    // queryReportData answers the msgDTO between the brackets, byte for byte.
+    auto const a = call("GET", "/iotcloud/app/msg/v1.0.0/queryReportData?msgType=0&deviceId=" + id);
+    CHECK(a.body.find(R"("result":)" + pushed.substr(1, pushed.size() - 2)) != std::string::npos);
+    CHECK(json::parse(a.body).at("result") == json::parse(pushed)[0]);
+    // The journal's entry of the push holds the same bytes.
+    auto const entries = loop.call([&] {
+        return journal.query(sim::journal_query{"xianfeng", "07602190100000306", 0, 1000});
+    });
+    bool found = false;
+    for (auto const& e : entries)
+        if (e.dir == sim::direction::out && e.kind == "xianfeng.report") {
+            CHECK(e.request_body == pushed);
+            found = true;
+        }
+    CHECK(found);
+}
+
+TEST_CASE_FIXTURE(xianfeng_fixture, "a push refused by the CIS is retried with the same signed headers") {
+    manufacture("07602190100000307");
+    register_device("07602190100000307");
+    cis.enqueue(scripted_answer{503, "{}"});
+    cis.enqueue(scripted_answer{500, "{}"});
+    wake("07602190100000307");
+    REQUIRE(cis.wait_for_requests(1));
+    advance(1s);  // the first retry (backoff 1 s)
+    REQUIRE(cis.wait_for_requests(2));
+    advance(2s);  // the second
+    REQUIRE(cis.wait_for_requests(3));
+    settle();
+    auto const seen = cis.requests();
+    REQUIRE(seen.size() == 3);
+    for (auto const& r : seen) {
+        CHECK(r.body == seen[0].body);
+        CHECK(r.header("API_ORG_NUM") == "000000");
+        CHECK(r.header("API_TRANS_ID") == seen[0].header("API_TRANS_ID"));
+        CHECK(r.header("API_TOKEN") == xf::make_token(xf_key, xf_merchant, r.header("API_TRANS_ID")));
+    }
+    CHECK(loop.call([&] { return outbox->counters().pending; }) == 0);
+}
+
 TEST_CASE_FIXTURE(xianfeng_fixture, "an unregistered meter's reports are not pushed") {
     manufacture("07602190100000301");
     wake("07602190100000301");

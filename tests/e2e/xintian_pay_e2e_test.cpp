@@ -54,6 +54,39 @@ TEST_CASE_FIXTURE(xintian_fixture, "a repeated TransId never credits twice") {
     CHECK(list.at("DataList").size() == 1);
 }
 
+TEST_CASE("a meter takes max_queued_pays RemotePays waiting, then -203 naming MeterAddr and the limit") {
+    auto o = xintian_fixture::default_options();
+    o.max_queued_pays = 2;
+    xintian_fixture f{o};
+    f.create_price();
+    f.create_meter("XT0009", "U009");
+    REQUIRE(xintian_fixture::code(f.call_json("/api/Pay/RemotePay", pay("XT0009", "Q-1"))) == 1);
+    REQUIRE(xintian_fixture::code(f.call_json("/api/Pay/RemotePay", pay("XT0009", "Q-2"))) == 1);
+    auto full = f.call_json("/api/Pay/RemotePay", pay("XT0009", "Q-3"));
+    CHECK(xintian_fixture::code(full) == -203);
+    CHECK(full.dump().find("MeterAddr XT0009") != std::string::npos);
+    CHECK(full.dump().find("at most 2") != std::string::npos);
+    CHECK(xintian_fixture::code(f.call_json("/api/Pay/RemotePay", pay("XT0009", "Q-1"))) == 1);  // repeat: done
+    f.wake("XT0009");  // delivered: room again
+    CHECK(xintian_fixture::code(f.call_json("/api/Pay/RemotePay", pay("XT0009", "Q-3"))) == 1);
+}
+
+TEST_CASE("GetPayList lists a settled recharge for pay_retention, then no longer") {
+    auto o = xintian_fixture::default_options();
+    o.pay_retention = std::chrono::hours{1};
+    xintian_fixture f{o};
+    f.create_price();
+    f.create_meter("XT0010", "U010");
+    REQUIRE(xintian_fixture::code(f.call_json("/api/Pay/RemotePay", pay("XT0010", "R-1"))) == 1);
+    f.wake("XT0010");
+    auto listed = [&] { return f.call_json("/api/Users/GetPayList", pay_list_by_trans("R-1")).at("DataList").size(); };
+    CHECK(listed() == 1);
+    f.advance(59min);
+    CHECK(listed() == 1);
+    f.advance(1min);
+    CHECK(listed() == 0);
+}
+
 TEST_CASE_FIXTURE(xintian_fixture, "a recharge the meter refuses shows PayResult 2") {
     create_meter("XT0003", "U003", "6", "");  // third-party billed: the meter takes no money
     REQUIRE(code(call_json("/api/Pay/RemotePay", pay("XT0003", "T-3"))) == 1);

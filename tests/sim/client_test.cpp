@@ -4,12 +4,14 @@
 #include "tests/support/loopback.hpp"
 
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/write.hpp>
 
 #include <doctest/doctest.h>
 
 #include <future>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 using namespace metersim;
@@ -210,6 +212,193 @@ TEST_CASE_FIXTURE(client_fixture, "requests past the per-host limit wait their t
     REQUIRE(seen.size() == 3);
     CHECK(seen[0].body == "0");
     CHECK(seen[2].body == "2");
+}
+
+}  // TEST_SUITE
+
+namespace {
+
+/// Collects the answers of lean sends (on the loop thread), copying the views.
+struct recording_sink final : http::answer_sink {
+    struct seen {
+        std::uint64_t token;
+        unsigned status;
+        std::string body;
+        std::string error;
+        bool reused;
+    };
+    std::vector<seen> answers;
+    std::promise<void> first;
+    void on_answer(std::uint64_t token, http::client_answer const& a) override {
+        answers.push_back({token, a.status, std::string(a.body), std::string(a.error), a.reused_connection});
+        if (answers.size() == 1) first.set_value();
+    }
+};
+
+/// A CIS on a raw socket (its own thread): reads one request, then writes `answer` in the
+/// given pieces with a pause between them, then closes when `close_after`.
+struct raw_cis {
+    boost::asio::io_context io;
+    boost::asio::ip::tcp::acceptor acceptor{io, {boost::asio::ip::make_address("127.0.0.1"), 0}};
+    std::vector<std::string> pieces;
+    bool close_after = false;
+    std::string request;
+    std::thread thread;
+
+    void start() {
+        thread = std::thread([this] {
+            boost::asio::ip::tcp::socket s(io);
+            acceptor.accept(s);
+            char buf[4096];
+            while (request.find("\r\n\r\n") == std::string::npos) {
+                auto n = s.read_some(boost::asio::buffer(buf));
+                request.append(buf, n);
+            }
+            // Small test bodies arrive with the head (one gather write).
+            for (auto const& p : pieces) {
+                boost::asio::write(s, boost::asio::buffer(p));
+                std::this_thread::sleep_for(20ms);
+            }
+            if (close_after) s.close();
+            else std::this_thread::sleep_for(300ms);
+        });
+    }
+    ~raw_cis() {
+        if (thread.joinable()) thread.join();
+    }
+    std::string url() const { return "http://127.0.0.1:" + std::to_string(acceptor.local_endpoint().port()) + "/raw"; }
+};
+
+}  // namespace
+
+TEST_SUITE("sim/http/client lean") {
+
+TEST_CASE_FIXTURE(client_fixture, "a lean send writes the caller's bytes and hands the answer to its sink with the token") {
+    rx.answer_always({200, R"({"code":0})"});
+    auto sink = std::make_shared<recording_sink>();
+    auto done = sink->first.get_future();
+    // What the views point to is owned by `keep`, as the outbox's push is.
+    struct owned {
+        std::string url, body;
+        std::vector<std::pair<std::string, std::string>> headers;
+    };
+    auto keep = std::make_shared<owned>(owned{rx.url("/cis/report"), R"({"serial":"S1"})",
+                                              {{"API_TOKEN", "abc"}, {"Host", "evil"}, {"X-Bad", "a\r\nb"}}});
+    loop.call([&] {
+        http::request_view v;
+        v.url = keep->url;
+        v.headers = keep->headers;
+        v.body = keep->body;
+        v.content_type = "application/json";
+        client->send(v, keep, sink, 42);
+        keep.reset();  // the client holds it until the answer
+    });
+    REQUIRE(done.wait_for(10s) == std::future_status::ready);
+    auto answers = loop.call([&] { return sink->answers; });
+    REQUIRE(answers.size() == 1);
+    CHECK(answers[0].token == 42);
+    CHECK(answers[0].status == 200);
+    CHECK(answers[0].body == R"({"code":0})");
+    CHECK(answers[0].error.empty());
+    auto seen = rx.requests();
+    REQUIRE(seen.size() == 1);
+    CHECK(seen[0].method == "POST");
+    CHECK(seen[0].target == "/cis/report");
+    CHECK(seen[0].header("API_TOKEN") == "abc");
+    CHECK(seen[0].header("Host") == "127.0.0.1:" + std::to_string(rx.port()));
+    CHECK(seen[0].header("X-Bad").empty());
+    CHECK(seen[0].header("Content-Type") == "application/json");
+    CHECK(seen[0].body == R"({"serial":"S1"})");
+}
+
+TEST_CASE_FIXTURE(client_fixture, "lean sends in turn reuse one connection, and a bad URL is answered as an error") {
+    auto sink = std::make_shared<recording_sink>();
+    auto const url = rx.url("/a");
+    for (std::uint64_t i = 1; i <= 3; ++i) {
+        auto before = loop.call([&] { return sink->answers.size(); });
+        loop.call([&] {
+            http::request_view v;
+            v.url = url;
+            v.body = "x";
+            client->send(v, nullptr, sink, i);
+        });
+        for (int w = 0; w < 1000 && loop.call([&] { return sink->answers.size(); }) == before; ++w)
+            std::this_thread::sleep_for(1ms);
+    }
+    loop.call([&] {
+        http::request_view v;
+        v.url = "nope://x";
+        client->send(v, nullptr, sink, 9);
+    });
+    for (int w = 0; w < 1000 && loop.call([&] { return sink->answers.size(); }) < 4; ++w) std::this_thread::sleep_for(1ms);
+    auto answers = loop.call([&] { return sink->answers; });
+    REQUIRE(answers.size() == 4);
+    CHECK_FALSE(answers[0].reused);
+    CHECK(answers[1].reused);
+    CHECK(answers[2].reused);
+    CHECK(rx.connection_count() == 1);
+    CHECK(answers[3].token == 9);
+    CHECK(answers[3].error.find("bad URL 'nope://x'") == 0);
+}
+
+TEST_CASE_FIXTURE(client_fixture, "an answer whose sink is gone is dropped and its connection is pooled") {
+    rx.enqueue({200, "late", "text/plain", 200ms, false});
+    auto sink = std::make_shared<recording_sink>();
+    loop.call([&] {
+        http::request_view v;
+        auto url = std::make_shared<std::string>(rx.url("/a"));
+        v.url = *url;
+        client->send(v, url, sink, 1);
+    });
+    std::weak_ptr<recording_sink> weak = sink;
+    loop.call([&] { sink.reset(); });
+    CHECK(rx.wait_for_requests(1));
+    for (int w = 0; w < 1000 && stats().active != 0; ++w) std::this_thread::sleep_for(1ms);
+    CHECK(weak.expired());
+    CHECK(stats().idle_connections == 1);
+    CHECK(post("/b", "again").reused_connection);
+}
+
+TEST_CASE_FIXTURE(client_fixture, "a chunked answer arriving in pieces is read whole") {
+    raw_cis cis;
+    cis.pieces = {"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nTransfer-Enc", "oding: chunked\r\n\r\n5\r\nhello\r\n",
+                  "6\r\n world\r\n0\r\n\r\n"};
+    cis.start();
+    http::client_request req;
+    req.url = cis.url();
+    req.body = "{}";
+    auto r = send(req);
+    REQUIRE(r.ok());
+    CHECK(r.status == 200);
+    CHECK(r.body == "hello world");
+    CHECK(stats().idle_connections == 1);  // framed: kept
+    CHECK(cis.request.starts_with("POST /raw HTTP/1.1\r\n"));
+}
+
+TEST_CASE_FIXTURE(client_fixture, "an answer framed by the connection's end is read to its end and not pooled") {
+    raw_cis cis;
+    cis.pieces = {"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\nuntil", " close"};
+    cis.close_after = true;
+    cis.start();
+    http::client_request req;
+    req.url = cis.url();
+    auto r = send(req);
+    REQUIRE(r.ok());
+    CHECK(r.body == "until close");
+    CHECK(stats().idle_connections == 0);
+}
+
+TEST_CASE_FIXTURE(client_fixture, "a malformed answer is a read error") {
+    raw_cis cis;
+    cis.pieces = {"HTTP/1.1 2xx nonsense\r\n\r\n"};
+    cis.close_after = true;
+    cis.start();
+    http::client_request req;
+    req.url = cis.url();
+    auto r = send(req);
+    CHECK_FALSE(r.ok());
+    CHECK(r.status == 0);
+    CHECK(r.error.find("read 127.0.0.1:") == 0);
 }
 
 }  // TEST_SUITE

@@ -2,6 +2,7 @@
 
 #include <doctest/doctest.h>
 
+#include <memory>
 #include <string>
 
 using namespace metersim;
@@ -173,6 +174,47 @@ TEST_CASE("an entry appended from views reads back like one appended as a value"
     CHECK(all[0].verdict == "failed");
     CHECK(all[0].wall_time != std::chrono::system_clock::time_point{});
     CHECK(all[0].kind.empty());
+}
+
+TEST_CASE("a shared request body is kept by pointer, and let go when its slot is reused") {
+    sim::journal j(2);
+    auto const body = std::make_shared<std::string const>(R"([{"pushed":1}])");
+    sim::journal_view v;
+    v.dir = sim::direction::out;
+    v.platform = "xianfeng";
+    v.meter_no = "7";
+    v.request_body = "ignored when shared";
+    v.shared_request_body = &body;
+    v.response_body = "ok";
+    v.verdict = "accepted";
+    j.append(v);
+    CHECK(body.use_count() == 2);  // the journal holds it, no copy of the bytes
+    auto all = j.query(filter("xianfeng", "7"));
+    REQUIRE(all.size() == 1);
+    CHECK(all[0].request_body == *body);
+    CHECK(all[0].response_body == "ok");
+    CHECK(all[0].verdict == "accepted");
+    CHECK(all[0].meter_no == "7");
+
+    // A null shared pointer means no sharing: request_body is copied.
+    std::shared_ptr<std::string const> const none;
+    v.shared_request_body = &none;
+    v.request_body = "copied";
+    v.meter_no = "8";
+    j.append(v);
+    CHECK(j.query(filter("xianfeng", "8")).at(0).request_body == "copied");
+
+    // The ring (capacity 2) overwrites the shared entry's slot with a plain one.
+    v.shared_request_body = nullptr;
+    v.request_body = "plain";
+    v.meter_no = "9";
+    j.append(v);
+    CHECK(body.use_count() == 1);
+    auto const rest = j.query(filter("xianfeng", ""));
+    REQUIRE(rest.size() == 2);
+    CHECK(rest[0].request_body == "copied");
+    CHECK(rest[1].request_body == "plain");
+    CHECK(rest[1].response_body == "ok");
 }
 
 }  // TEST_SUITE

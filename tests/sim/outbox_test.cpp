@@ -425,12 +425,13 @@ TEST_CASE_FIXTURE(outbox_fixture, "a push's own Content-Type header is the one s
 }
 
 TEST_CASE_FIXTURE(narrow_outbox_fixture, "past max_in_flight attempts wait in the outbox and all are delivered once") {
-    auto in_flight = loop.call([&] {
+    // Read on the loop, in the same turn: answers may come in as soon as the turn ends.
+    auto [in_flight, saved] = loop.call([&] {
         for (int i = 0; i < 10; ++i) (void)box->enqueue(a_push("W-" + std::to_string(i)));
-        return box->counters().in_flight;
+        return std::pair{box->counters().in_flight, store.size()};
     });
     CHECK(in_flight == 2);
-    CHECK(store.size() == 10);  // saved at enqueue, waiting or not
+    CHECK(saved == 10);  // saved at enqueue, waiting or not
     settle();
     auto c = counters();
     CHECK(c.delivered == 10);
@@ -453,6 +454,147 @@ TEST_CASE_FIXTURE(narrow_outbox_fixture, "a waiting push whose slot frees while 
     advance(1s);
     CHECK(counters().delivered == 5);
     CHECK(rx.request_count() == 5);
+}
+
+TEST_CASE_FIXTURE(outbox_fixture, "a push with a shared body sends and journals those bytes") {
+    auto p = a_push("S-20");
+    auto const bytes = std::make_shared<std::string const>(R"([{"serialNo":"S-20","shared":true}])");
+    p.body.clear();
+    p.shared_body = bytes;
+    enqueue(std::move(p));
+    settle();
+    auto seen = rx.requests();
+    REQUIRE(seen.size() == 1);
+    CHECK(seen[0].body == *bytes);
+    CHECK(seen[0].header("Content-Length") == std::to_string(bytes->size()));
+    auto j = journal.query({});
+    REQUIRE(j.size() == 1);
+    CHECK(j[0].request_body == *bytes);
+    // Delivered: neither the outbox, nor the client, nor the store holds it any more; the journal
+    // keeps the same bytes, not a copy (read on the loop, once the answer's handling unwound).
+    CHECK(loop.call([&] { return bytes.use_count(); }) == 2);
+}
+
+}  // TEST_SUITE
+
+namespace {
+
+/// A store that records how the outbox saved each push.
+struct recording_store final : sim::outbox_store {
+    bool share = true;  ///< false: behave like a durable store that only knows save_pending
+    std::size_t copies = 0;
+    std::vector<std::shared_ptr<sim::push const>> shared;
+    std::vector<std::uint64_t> delivered;
+
+    void save_pending(sim::push const&) override { ++copies; }
+    void save_shared(std::shared_ptr<sim::push const> const& p) override {
+        if (!share) {
+            outbox_store::save_shared(p);
+            return;
+        }
+        shared.push_back(p);
+    }
+    void mark_delivered(std::uint64_t id) override { delivered.push_back(id); }
+    std::vector<sim::push> load_pending() override { return {}; }
+};
+
+struct recording_store_fixture {
+    test::cis_receiver rx;
+    test::loopback loop;
+    sim::clock clk{sim::clock_mode::stepped, 1.0, meters::instant_from_ms(1'767'225'600'000)};
+    sim::scheduler sched{clk};
+    recording_store store;
+    std::unique_ptr<sim::http::client> client;
+    std::unique_ptr<sim::outbox> box;
+
+    recording_store_fixture() {
+        loop.call([&] {
+            client = std::make_unique<sim::http::client>(loop.io());
+            box = std::make_unique<sim::outbox>(*client, sched, store, nullptr);
+        });
+    }
+    ~recording_store_fixture() {
+        loop.call([&] {
+            box.reset();
+            client.reset();
+        });
+        loop.stop();
+    }
+    void settle() {
+        bool idle = loop.run_and_wait([this](auto done) { box->when_idle([done] { done->set_value(); }); });
+        REQUIRE(idle);
+    }
+    sim::push a_push(std::string serial) {
+        sim::push p;
+        p.platform = "xintian";
+        p.kind = "billing";
+        p.meter_no = "M1";
+        p.url = rx.url("/cis/billing");
+        p.headers = {{"X-Signature", "none"}};
+        p.body = R"({"serial":")" + serial + R"("})";
+        p.serial_no = std::move(serial);
+        return p;
+    }
+};
+
+}  // namespace
+
+TEST_SUITE("sim/outbox store") {
+
+TEST_CASE_FIXTURE(recording_store_fixture, "a memory store keeps the outbox's own copy of a push: one copy in the process") {
+    int attempt = 0;
+    loop.call([&] {
+        box->set_before_attempt("billing", [&attempt](sim::push& p) { p.headers[0].second = "sig-" + std::to_string(++attempt); });
+    });
+    rx.enqueue({503, "{}"});
+    loop.call([&] { REQUIRE(box->enqueue(a_push("K-1")).has_value()); });
+    settle();
+    loop.call([&] {
+        CHECK(store.copies == 0);
+        REQUIRE(store.shared.size() == 1);
+        // The very object the outbox sends: the re-signed headers of the first attempt show.
+        CHECK(store.shared[0]->headers[0].second == "sig-1");
+        CHECK(store.shared[0]->body == R"({"serial":"K-1"})");
+        sched.advance(1s);
+    });
+    settle();
+    loop.call([&] {
+        CHECK(store.delivered == std::vector<std::uint64_t>{1});
+        CHECK(store.shared[0]->headers[0].second == "sig-2");
+        CHECK(store.shared[0].use_count() == 1);  // the outbox let go of it once delivered
+    });
+    CHECK(rx.request_count() == 2);
+}
+
+TEST_CASE_FIXTURE(recording_store_fixture, "a store that only knows save_pending gets a copy, as a durable store needs") {
+    store.share = false;
+    loop.call([&] { REQUIRE(box->enqueue(a_push("K-2")).has_value()); });
+    settle();
+    loop.call([&] {
+        CHECK(store.copies == 1);
+        CHECK(store.shared.empty());
+        CHECK(store.delivered == std::vector<std::uint64_t>{1});
+    });
+}
+
+TEST_CASE("the memory store loads its pending pushes in id order") {
+    sim::memory_outbox_store store;
+    for (std::uint64_t id : {5ULL, 2ULL, 9ULL}) {
+        sim::push p;
+        p.id = id;
+        p.body = std::to_string(id);
+        if (id == 9) {
+            store.save_shared(std::make_shared<sim::push const>(p));
+        } else {
+            store.save_pending(p);
+        }
+    }
+    store.mark_delivered(5);
+    auto pending = store.load_pending();
+    REQUIRE(pending.size() == 2);
+    CHECK(pending[0].id == 2);
+    CHECK(pending[1].id == 9);
+    CHECK(store.size() == 2);
 }
 
 }  // TEST_SUITE

@@ -1,5 +1,7 @@
 #include "tools/cmd_serve.hpp"
 
+#include "sim/journal.hpp"
+
 #include <doctest/doctest.h>
 
 #include <boost/asio/io_context.hpp>
@@ -44,6 +46,16 @@ TEST_CASE("serve_app starts its clock from the configured start instant") {
     tools::serve_app app{c};
     CHECK(app.clock().now() == c.clock.start);
     CHECK(app.scheduler().now() == c.clock.start);
+}
+
+TEST_CASE("the journal keeps journal.capacity entries unless the extras say otherwise") {
+    auto c = test_config();
+    CHECK(tools::serve_app{c}.journal().capacity() == 1'000);  // the embedded default
+    c.journal.capacity = 7;
+    CHECK(tools::serve_app{c}.journal().capacity() == 7);
+    tools::serve_extras x;
+    x.journal_capacity = 100'000;  // the scenario world's own
+    CHECK(tools::serve_app{c, x}.journal().capacity() == 100'000);
 }
 
 TEST_CASE("run returns after stop") {

@@ -61,6 +61,7 @@ TEST_CASE("an empty document gives the default of every key and starts no platfo
     CHECK(c.http.max_connections == 1024);
     CHECK(c.outbox.backoff_base_ms == 500);
     CHECK(c.outbox.backoff_cap_ms == 60'000);
+    CHECK(c.journal.capacity == 1'000);
 }
 
 TEST_CASE("the embedded default config loads with loopback ports 8800-8803 and a demo fleet on each platform") {
@@ -73,6 +74,14 @@ TEST_CASE("the embedded default config loads with loopback ports 8800-8803 and a
     CHECK(c.platforms.xianfeng->listen.to_string() == "127.0.0.1:8802");
     CHECK(c.platforms.xintian->listen.to_string() == "127.0.0.1:8803");
     CHECK(c.platforms.xianfeng->company_code == "000000");
+    CHECK(c.platforms.xianfeng->max_queued_commands == 16);
+    CHECK(c.platforms.xianfeng->command_history == 16);
+    CHECK(c.platforms.xianfeng->command_retention_s == 7 * 86'400);
+    CHECK(c.platforms.cnmcsp->max_queued_trades == 16);
+    CHECK(c.platforms.cnmcsp->trade_history == 64);
+    CHECK(c.platforms.cnmcsp->trade_retention_s == 31 * 86'400);
+    CHECK(c.platforms.xintian->max_queued_pays == 16);
+    CHECK(c.journal.capacity == 1'000);
     CHECK_FALSE(c.platforms.cnmcsp->app_token.empty());
     CHECK(c.clock.mode == sim::clock_mode::accelerated);
     CHECK(c.clock.speed == 60.0);
@@ -106,7 +115,8 @@ admin: { listen: "0.0.0.0:9000" }
 platforms:
   cnmcsp: { listen: "[::1]:9001", app_token: t, app_secret: s, auth_window_s: 0, realtime_url: "http://cis/rt", alarm_url: "https://cis/al", body_limit: 2048,
             envelope: { enabled: true, des3_key_hex: 0123456789abcdeffedcba9876543210, mac_key_hex: 00112233445566778899aabbccddeeff },
-            alarm_map: { "0009H": { type: "MAG", message: "磁干扰" } } }
+            alarm_map: { "0009H": { type: "MAG", message: "磁干扰" } },
+            max_queued_trades: 2, trade_history: 0, trade_retention_s: 86400 }
   xianfeng:
     listen: localhost:0
     company_code: "000123"
@@ -117,13 +127,17 @@ platforms:
     freshness_window_s: 600
     replay_check: false
     auto_provision: true
-  xintian: { app_id: a, app_secret: b, auth_window_s: 60, report_url: "http://cis/xt" }
+    max_queued_commands: 3
+    command_history: 0
+    command_retention_s: 60
+  xintian: { app_id: a, app_secret: b, auth_window_s: 60, report_url: "http://cis/xt", max_queued_pays: 5 }
 fleet:
   - { platform: xianfeng, model: xf-nb-money, count: 100, id_prefix: "07602190" }
   - platform: xintian
     model: xt-nb
 http: { body_limit: 4096, header_timeout_ms: 5000, idle_timeout_ms: 7000, max_connections: 10 }
 outbox: { backoff_base_ms: 100, backoff_cap_ms: 1000 }
+journal: { capacity: 50 }
 )");
     CHECK(c.state == ":memory:");
     CHECK(c.clock.mode == sim::clock_mode::realtime);
@@ -140,11 +154,18 @@ outbox: { backoff_base_ms: 100, backoff_cap_ms: 1000 }
     CHECK(c.platforms.cnmcsp->envelope.iv_hex == "0000000000000000");
     CHECK(c.platforms.cnmcsp->alarm_map.at("0009H") == tools::cnmcsp_alarm_text{"MAG", "磁干扰"});
     CHECK(c.platforms.xintian->auth_window_s == 60);
+    CHECK(c.platforms.xintian->max_queued_pays == 5);
+    CHECK(c.platforms.cnmcsp->max_queued_trades == 2);
+    CHECK(c.platforms.cnmcsp->trade_history == 0);
+    CHECK(c.platforms.cnmcsp->trade_retention_s == 86'400);
     CHECK(c.platforms.xianfeng->listen == tools::listen_address{"localhost", 0});
     CHECK(c.platforms.xianfeng->company_code == "000123");
     CHECK(c.platforms.xianfeng->freshness_window_s == 600);
     CHECK_FALSE(c.platforms.xianfeng->replay_check);
     CHECK(c.platforms.xianfeng->auto_provision);
+    CHECK(c.platforms.xianfeng->max_queued_commands == 3);
+    CHECK(c.platforms.xianfeng->command_history == 0);  // 0: a finished command is dropped at once
+    CHECK(c.platforms.xianfeng->command_retention_s == 60);
     CHECK(c.platforms.xianfeng->body_limit == 4096);  // inherited from http.body_limit
     CHECK(c.platforms.xintian->listen == tools::listen_address{"127.0.0.1", 8803});
     REQUIRE(c.fleet.size() == 2);
@@ -152,6 +173,7 @@ outbox: { backoff_base_ms: 100, backoff_cap_ms: 1000 }
     CHECK(c.fleet[1] == tools::fleet_entry{"xintian", "xt-nb", 1, ""});
     CHECK(c.http.max_connections == 10);
     CHECK(c.outbox.backoff_cap_ms == 1000);
+    CHECK(c.journal.capacity == 50);
 }
 
 TEST_CASE("the config printed as YAML reads back to the same config") {
@@ -200,12 +222,28 @@ TEST_CASE("each kind of bad input is reported at its line and column with what w
         {"platforms:\n  xianfeng:\n    freshness_window_s: -5\n", 3, "-5",
          "platforms.xianfeng.freshness_window_s: found \"-5\", expected an integer from 0 to"},
         {"platforms:\n  xianfeng:\n    freshness_window_s: 1.5\n", 3, "1.5", "expected an integer"},
+        {"platforms:\n  xianfeng:\n    max_queued_commands: 0\n", 3, "0",
+         R"(platforms.xianfeng.max_queued_commands: found "0", expected an integer from 1 to 1000000)"},
+        {"platforms:\n  xianfeng:\n    command_history: -1\n", 3, "-1",
+         R"(platforms.xianfeng.command_history: found "-1", expected an integer from 0 to 1000000)"},
+        {"platforms:\n  xianfeng:\n    command_retention_s: 0\n", 3, "0",
+         R"(platforms.xianfeng.command_retention_s: found "0", expected an integer from 1 to 31622400)"},
+        {"platforms:\n  xianfeng: { command_retention_s: 1d }\n", 2, "1d",
+         R"(platforms.xianfeng.command_retention_s: found "1d", expected an integer)"},
         {"platforms:\n  cnmcsp:\n    alarm_map: { \"9999H\": { type: x } }\n", 3, "\"9999H",
          "platforms.cnmcsp.alarm_map: found \"9999H\", expected an alarm code"},
         {"platforms:\n  cnmcsp:\n    envelope: { mac_key_hex: abc }\n", 3, "abc",
          "platforms.cnmcsp.envelope.mac_key_hex: found \"abc\", expected hex digits, 32"},
         {"platforms:\n  cnmcsp:\n    envelope: { enabled: true }\n", 3, "{",
          "expected both keys when the envelope is on"},
+        {"platforms:\n  cnmcsp:\n    max_queued_trades: 0\n", 3, "0",
+         R"(platforms.cnmcsp.max_queued_trades: found "0", expected an integer from 1 to 1000000)"},
+        {"platforms:\n  cnmcsp:\n    trade_history: many\n", 3, "many",
+         R"(platforms.cnmcsp.trade_history: found "many", expected an integer from 0 to 1000000)"},
+        {"platforms:\n  cnmcsp:\n    trade_retention_s: 99999999\n", 3, "99999999",
+         R"(platforms.cnmcsp.trade_retention_s: found "99999999", expected an integer from 1 to 31622400)"},
+        {"platforms:\n  xintian:\n    max_queued_pays: -2\n", 3, "-2",
+         R"(platforms.xintian.max_queued_pays: found "-2", expected an integer from 1 to 1000000)"},
         {"platforms:\n  xintian:\n    auth_window_s: -1\n", 3, "-1",
          "platforms.xintian.auth_window_s: found \"-1\", expected an integer from 0 to"},
         {"platforms:\n  xintian:\n    report_url: ftp://cis/report\n", 3, "ftp",
@@ -228,6 +266,12 @@ TEST_CASE("each kind of bad input is reported at its line and column with what w
         {"http: { body_limit: big }\n", 1, "big", R"(http.body_limit: found "big", expected an integer from 1 to)"},
         {"outbox: { backoff_base_ms: 1000, backoff_cap_ms: 10 }\n", 1, "10 }",
          R"(outbox.backoff_cap_ms: found "10", expected at least outbox.backoff_base_ms (1000))"},
+        {"journal: { capacity: 0 }\n", 1, "0 }",
+         R"(journal.capacity: found "0", expected an integer from 1 to 10000000)"},
+        {"journal:\n  capacity: lots\n", 2, "lots", R"(journal.capacity: found "lots", expected an integer from 1)"},
+        {"journal: { capacity: -3 }\n", 1, "-3", R"(journal.capacity: found "-3", expected an integer)"},
+        {"journal: { size: 10 }\n", 1, "size", R"(journal: found unknown key "size", expected one of: capacity)"},
+        {"journal: 100\n", 1, "100", R"(journal: found "100", expected a map)"},
         {"- a\n- b\n", 1, "-", "config: found a list, expected a map"},
         {"clock: { mode: stepped\n", 2, "", "YAML syntax: "},
     };

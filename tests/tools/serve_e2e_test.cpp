@@ -5,6 +5,7 @@
 #include <string>
 #include <thread>
 
+#include "platforms/common/crypto.hpp"
 #include "tests/support/http_client.hpp"
 
 using namespace metersim;
@@ -14,7 +15,8 @@ namespace {
 /// The real `metersim serve` (the embedded default config, every port 0, a stepped clock) on
 /// its own thread; stopped and joined by the destructor.
 struct running_serve {
-    running_serve() : app(make_config()), thread([this] { app.run(); }) {}
+    running_serve() : running_serve(make_config()) {}
+    explicit running_serve(tools::config c) : app(std::move(c)), thread([this] { app.run(); }) {}
     ~running_serve() {
         app.stop();
         thread.join();
@@ -86,6 +88,32 @@ TEST_CASE("the admin API drives a meter of the default fleet through virtual tim
     CHECK(advanced.status == 200);
     auto clock = s.admin("GET", "/admin/clock");
     CHECK(clock.body.find("2026-01-02 00:00:00") != std::string::npos);
+}
+
+TEST_CASE("the store bounds of the config reach the platforms: a second command past a cap of one answers 500014") {
+    auto c = running_serve::make_config();
+    c.platforms.xianfeng->replay_check = false;  // one fixed RandomCode for every request
+    c.platforms.xianfeng->freshness_window_s = 0;
+    c.platforms.xianfeng->max_queued_commands = 1;
+    running_serve s{c};
+    std::string const random_code = "2026010100000080000001";
+    test::header_list const h{{"RandomCode", random_code},
+                              {"Authorization", platforms::crypto::sha256_hex("demo-key" "demo-merchant" + random_code)},
+                              {"Content-Type", "application/json"}};
+    auto xf = [&](std::string const& target, std::string const& body) {
+        return test::http_request("POST", "127.0.0.1", s.app.port_of("xianfeng"), target, h, body);
+    };
+    auto reg = xf("/iotcloud/app/devices/v1.0.0/register?companyCode=000000",
+                  R"({"manuId":1,"deviceNo":"07602190000001","userNo":"U1","userName":"t"})");
+    REQUIRE(reg.body.find("\"responseCode\":\"100000\"") != std::string::npos);
+    auto const at = reg.body.find("\"result\":\"") + 10;
+    auto const device_id = reg.body.substr(at, 32);
+    std::string const creat = "/iotcloud/app/cmd/v1.0.0/creatCmd?deviceId=" + device_id;
+    std::string const body = R"({"command":{"method":"VALVE_CONTROL","paras":{"controlFlag":1}},"expireTime":172800,"expireCount":3})";
+    CHECK(xf(creat, body).body.find("\"responseCode\":\"100000\"") != std::string::npos);
+    auto second = xf(creat, body);
+    CAPTURE(second.body);
+    CHECK(second.body.find("\"responseCode\":\"500014\"") != std::string::npos);
 }
 
 TEST_CASE("a bad admin request changes nothing and names the problem") {

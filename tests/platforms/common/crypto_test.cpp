@@ -17,6 +17,9 @@ TEST_CASE("md5_hex matches the RFC 1321 test suite") {
     CHECK(md5_hex("a") == "0cc175b9c0f1b6a831c399e269772661");
     CHECK(md5_hex("abc") == "900150983cd24fb0d6963f7d28e17f72");
     CHECK(md5_hex("message digest") == "f96b697d7cb7938d525a2f31aaf161d0");
+    CHECK(md5_hex("abcdefghijklmnopqrstuvwxyz") == "c3fcd3d76192e4007dfb496cca67e13b");
+    CHECK(md5_hex("12345678901234567890123456789012345678901234567890123456789012345678901234567890") ==
+          "57edf4a22be3c955ac49da2e2107b67a");  // several blocks
 }
 
 TEST_CASE("sha256_hex matches the FIPS 180-2 examples") {
@@ -24,6 +27,8 @@ TEST_CASE("sha256_hex matches the FIPS 180-2 examples") {
     CHECK(sha256_hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
     CHECK(sha256_hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq") ==
           "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+    CHECK(sha256_hex(std::string(1'000'000, 'a')) ==
+          "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");  // many blocks
 }
 
 TEST_CASE("sha256_hex of key, merchantId and transId gives the Xianfeng appendix 8 token") {

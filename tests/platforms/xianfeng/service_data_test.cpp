@@ -18,7 +18,7 @@ meters::instant const midnight = meters::instant_from_ms(1'767'283'200'000);
 
 message_source gprs_money() {
     message_source s;
-    s.device_id = std::string(32, 'a');
+    s.device_id = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
     s.device_no = "07602190100000900";
     s.comm = meters::comm_type::gprs;
     s.mode = meters::billing_mode::money_prepaid;
@@ -110,7 +110,7 @@ TEST_CASE("a backend meter reports neither MoneyMeterInfo nor PriceChangeInfo") 
 
 TEST_CASE("a concentrator's report follows appendix 5") {
     message_source src;
-    src.device_id = std::string(32, 'c');
+    src.device_id = "cccccccccccccccccccccccccccccccc";
     src.device_no = "C1";
     src.concentrator = true;
     src.comm = meters::comm_type::gprs;

@@ -87,4 +87,26 @@ TEST_CASE("push headers carry the company code, the transId and its token") {
     CHECK(header_token == "API_TOKEN");
 }
 
+TEST_CASE("a push signer signs as make_push_headers(make_trans_id(...)) does, second after second") {
+    std::uint64_t random = 12345;
+    for (auto const offset : {480min, 0min, -330min}) {
+        push_signer signer(appendix, offset);
+        wall_time t{std::chrono::seconds{1500965325}};
+        // Steps within a second, across seconds, across midnight, and back in time.
+        for (std::chrono::milliseconds const step : {0ms, 1ms, 998ms, 1ms, 5000ms, 0ms, -7000ms, 86400000ms, 250ms, -1ms, 3600000ms}) {
+            t += step;
+            random = random * 6364136223846793005ull + 1442695040888963407ull;
+            auto const want = make_push_headers(appendix, make_trans_id(t, offset, random));
+            auto const got = signer.sign(t, random);
+            CHECK(got.org_num == want.org_num);
+            CHECK(got.trans_id == want.trans_id);
+            CHECK(got.token == want.token);
+        }
+    }
+    // An empty key and merchant sign the transId alone.
+    push_signer bare(company{"1", "", ""}, 480min);
+    wall_time const now{std::chrono::seconds{1500965325}};
+    CHECK(bare.sign(now, 2299619).token == make_token("", "", "2017072514484582299619"));
+}
+
 }  // TEST_SUITE

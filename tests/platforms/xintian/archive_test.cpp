@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+#include <chrono>
+
 namespace xt = metersim::platforms::xintian;
 using metersim::meters::instant_from_ms;
 using metersim::meters::money;
@@ -55,6 +57,34 @@ TEST_SUITE("platforms/xintian/archive") {
         CHECK(ar.pays_of("M1", instant_from_ms(0), instant_from_ms(2000)).size() == 1);
         CHECK(ar.pays_of("M1", instant_from_ms(0), instant_from_ms(9000)).size() == 2);
         CHECK(ar.pays_of("M2", instant_from_ms(0), instant_from_ms(9000)).empty());
+    }
+
+    TEST_CASE("settled recharges are kept per meter up to the history and for the retention") {
+        xt::archive ar;
+        ar.set_pay_bounds(xt::pay_bounds{2, std::chrono::hours{1}});
+        xt::pay_record p;
+        p.meter_addr = "M1";
+        p.pay_date = instant_from_ms(0);
+        for (auto const* t : {"T1", "T2", "T3", "T4"}) {
+            p.trans_id = t;
+            ar.add_pay(p);
+        }
+        auto const t0 = instant_from_ms(1000);
+        for (auto const* t : {"T2", "T1", "T3"})
+            ar.settle_pay(*ar.find_pay(t), xt::pay_result::success, t0);
+        CHECK(ar.find_pay("T2") == nullptr);  // settled first: forgotten first
+        CHECK(ar.find_pay("T1") != nullptr);
+        CHECK(ar.find_pay("T3") != nullptr);
+        CHECK(ar.find_pay("T4")->result == xt::pay_result::waiting);
+        CHECK(ar.pays_of("M1", instant_from_ms(0), instant_from_ms(0)).size() == 3);
+        ar.forget_pays("M1", t0 + std::chrono::minutes{59});
+        CHECK(ar.pay_count() == 3);
+        ar.forget_pays("M1", t0 + std::chrono::hours{1});
+        CHECK(ar.pay_count() == 1);  // the waiting one is never forgotten
+        CHECK(ar.find_pay("T4") != nullptr);
+        CHECK(ar.find_pay_id(4)->trans_id == "T4");
+        p.trans_id = "T5";
+        CHECK(ar.add_pay(p).pay_id == 5);  // PayIDs keep growing
     }
 
     TEST_CASE("meters using a price code are found") {

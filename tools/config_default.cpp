@@ -1,0 +1,80 @@
+#include "tools/config.hpp"
+
+// The embedded default config and the file entry points, apart from the loader (config.cpp).
+
+#include <cassert>
+#include <fstream>
+#include <sstream>
+
+namespace metersim::tools {
+
+namespace {
+
+// The embedded default: what `metersim serve` runs without --config. Keep it in step with the
+// struct defaults in config.hpp; config_test checks that it loads.
+constexpr std::string_view embedded_default = R"yaml(# metersim: the embedded default config (`metersim serve` without --config).
+# Every key has a default; `metersim serve --print-default-config > my.yaml` is a starting point.
+state: metersim.db                  # SQLite file; ":memory:" keeps nothing
+timezone: local                     # vendor timestamps' zone: local, UTC or e.g. "+08:00"
+clock: { mode: accelerated, speed: 60, start: "2026-01-01 00:00:00" }   # a day in 24 minutes
+conformance: lenient                # or strict: reject the deviations the vendor docs make
+admin: { listen: 127.0.0.1:8800 }
+platforms:
+  cnmcsp:
+    listen: 127.0.0.1:8801
+    app_token: demo-app-token
+    app_secret: demo-app-secret
+    auth_window_s: 300              # |AccessToken timestamp - wall time|; 0 = unchecked
+    max_queued_trades: 16           # recharges/remain options waiting per meter (80002030/80002038 past it)
+    trade_history: 64               # settled trades kept per meter for the duplicate TradeNo check
+    trade_retention_s: 2678400      # virtual seconds a settled trade stays known (31 days)
+    # realtime_url: http://127.0.0.1:9000/cnmcsp/realtime   # no URL: that push is not sent
+    # alarm_url: http://127.0.0.1:9000/cnmcsp/alarm
+  xianfeng:
+    listen: 127.0.0.1:8802
+    company_code: "000000"
+    key: demo-key
+    merchant_id: demo-merchant
+    freshness_window_s: 300         # RandomCode time vs wall time; 0 = unchecked
+    replay_check: true
+    auto_provision: false
+    max_queued_commands: 16         # commands waiting per device; past it creatCmd answers 500014
+    command_history: 16             # finished commands kept per device (queryCmd); the oldest go first
+    command_retention_s: 604800     # virtual seconds a finished command stays queryable
+    # report_url: http://127.0.0.1:9000/xianfeng/report
+    # response_url: http://127.0.0.1:9000/xianfeng/response
+  xintian:
+    listen: 127.0.0.1:8803
+    app_id: demo-app-id
+    app_secret: demo-app-secret
+    auth_window_s: 300              # timestamp vs wall time, and the replay check; 0 = both off
+    max_queued_pays: 16             # RemotePay credits waiting per meter (-203 past it)
+    # report_url: http://127.0.0.1:9000/xintian/report
+fleet:
+  - { platform: cnmcsp,   model: cn-nb-money, count: 3, id_prefix: "2026010" }
+  - { platform: xianfeng, model: xf-nb-money, count: 3, id_prefix: "07602190" }
+  - { platform: xintian,  model: xt-nb-meter, count: 3, id_prefix: "3301" }
+http: { body_limit: 1048576, header_timeout_ms: 10000, idle_timeout_ms: 60000, max_connections: 1024 }
+outbox: { backoff_base_ms: 500, backoff_cap_ms: 60000 }
+journal: { capacity: 1000 }         # entries kept for /admin/journal (the oldest fall off)
+)yaml";
+
+}  // namespace
+
+std::string_view default_config_yaml() noexcept { return embedded_default; }
+
+config_result load_config_file(std::string const& path) {
+    std::ifstream in{path, std::ios::binary};
+    if (!in) return std::vector<config_error>{config_error{path, 0, 0, "cannot read the file"}};
+    std::ostringstream text;
+    text << in.rdbuf();
+    return parse_config(text.str(), path);
+}
+
+config default_config() {
+    auto r = parse_config(default_config_yaml(), "<embedded default>");
+    assert(r.has_value());
+    return std::move(r).value();
+}
+
+}  // namespace metersim::tools
