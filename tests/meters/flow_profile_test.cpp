@@ -164,14 +164,18 @@ TEST_CASE("a long span at a high rate integrates without overflow") {
           volume::from_units(1000LL * 24 * 3650));
 }
 
+namespace {
+/// The gas drawn over [a, b], in e4 m³·ms (volume_between's exact sum with its carry).
+wide_int drawn(flow_profile const& f, instant a, instant b) {
+    flow_remainder carry;
+    volume const v = f.volume_between(a, b, carry);
+    return static_cast<wide_int>(v.e4()) * 3'600'000 + carry.e4_ms;
+}
+}  // namespace
+
 TEST_CASE("instant_reaching is the first instant the drawn gas reaches the need") {
     // Checked against the forward integration: at the answer the need is met, 1 ms earlier not.
     meter_rng rng{seed_for(2026, "flow-reach")};
-    auto drawn = [](flow_profile const& f, instant a, instant b) {
-        flow_remainder carry;
-        volume const v = f.volume_between(a, b, carry);
-        return static_cast<wide_int>(v.e4()) * 3'600'000 + carry.e4_ms;
-    };
     for (flow_profile const& f : every_kind()) {
         CAPTURE(to_string(f.state().kind));
         for (int trial = 0; trial < 200; ++trial) {
@@ -194,11 +198,6 @@ TEST_CASE("instant_reaching is the first instant the drawn gas reaches the need"
 
 TEST_CASE("instant_reaching meets a need of exactly the gas up to the limit, and not one more") {
     // The edge of the quick refusal (a need beyond the gas of the days the span overlaps).
-    auto drawn = [](flow_profile const& f, instant a, instant b) {
-        flow_remainder carry;
-        volume const v = f.volume_between(a, b, carry);
-        return static_cast<wide_int>(v.e4()) * 3'600'000 + carry.e4_ms;
-    };
     meter_rng rng{seed_for(2026, "flow-reach-edge")};
     for (flow_profile const& f : every_kind()) {
         CAPTURE(to_string(f.state().kind));
