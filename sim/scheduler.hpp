@@ -22,10 +22,11 @@
 /// (stderr by default) and the next event runs: nothing escapes into io_context::run().
 /// Not thread-safe: use from the thread that runs the attached io_context.
 ///
-/// Cost: 16-byte keys in time buckets (a calendar queue: insertion is a push_back, popping works
-/// on a small heap of the current ~17 minutes); the callbacks sit in a slot vector reused through a free
-/// list, so a std::function whose capture fits its small buffer (two pointers) schedules without
-/// allocating once the vectors have grown. Limits: 2^24 (16.7 M) events pending at once, and 2^40
+/// Cost: 16-byte keys in time buckets (a calendar queue: insertion is a push_back; the current
+/// ~17 minutes are sorted once, in linear time, and popped from a sorted array); the callbacks sit
+/// in a vector of one-cache-line slots reused through a free list, so a std::function whose
+/// capture fits its small buffer (two pointers) schedules without allocating once the vectors
+/// have grown. Dispatch prefetches the slots, and what their events touch, a few events ahead. Limits: 2^24 (16.7 M) events pending at once, and 2^40
 /// (1.1e12) events scheduled over the scheduler's life.
 
 #include <cstddef>
