@@ -26,8 +26,9 @@
 /// ~17 minutes are sorted once, in linear time, and popped from a sorted array); the callbacks sit
 /// in a vector of one-cache-line slots reused through a free list, so a std::function whose
 /// capture fits its small buffer (two pointers) schedules without allocating once the vectors
-/// have grown. Dispatch prefetches the slots, and what their events touch, a few events ahead. Limits: 2^24 (16.7 M) events pending at once, and 2^40
-/// (1.1e12) events scheduled over the scheduler's life.
+/// have grown. Dispatch prefetches the slots, and what their events touch, a few events ahead.
+/// Limits: 2^24 (16.7 M) events pending at once, and 2^40 (1.1e12) events scheduled over the
+/// scheduler's life.
 
 #include <cstddef>
 #include <cstdint>
