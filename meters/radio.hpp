@@ -15,10 +15,8 @@
 /// (spec: xianfeng appendix 2 §5.5: CSQ, RSRP, SNR, ECL, cell id, FCN) and Xintian GetData
 /// (spec: xintian §3.5: MeterCSQ, RSRP, SNR, CC = coverage class).
 
-#include <array>
 #include <chrono>
 #include <cstdint>
-#include <limits>
 #include <optional>
 #include <string>
 #include <string_view>

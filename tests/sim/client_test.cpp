@@ -8,8 +8,10 @@
 
 #include <doctest/doctest.h>
 
+#include <condition_variable>
 #include <future>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -244,6 +246,9 @@ struct raw_cis {
     bool close_after = false;
     std::string request;
     std::thread thread;
+    std::mutex m;
+    std::condition_variable cv;
+    bool finished = false;  ///< the test is over: a kept connection may close
 
     void start() {
         thread = std::thread([this] {
@@ -254,16 +259,29 @@ struct raw_cis {
                 auto n = s.read_some(boost::asio::buffer(buf));
                 request.append(buf, n);
             }
-            // Small test bodies arrive with the head (one gather write).
+            // Small test bodies arrive with the head (one gather write). The pause between
+            // pieces only makes them likely to arrive in separate reads; the checks hold
+            // whichever way the bytes are split.
             for (auto const& p : pieces) {
                 boost::asio::write(s, boost::asio::buffer(p));
                 std::this_thread::sleep_for(20ms);
             }
-            if (close_after) s.close();
-            else std::this_thread::sleep_for(300ms);
+            if (close_after) {
+                s.close();
+                return;
+            }
+            // Keep the connection open until the test has made its checks (a pooled connection
+            // must not see the peer close meanwhile, however slow the machine).
+            std::unique_lock lock(m);
+            cv.wait(lock, [this] { return finished; });
         });
     }
     ~raw_cis() {
+        {
+            std::lock_guard lock(m);
+            finished = true;
+        }
+        cv.notify_all();
         if (thread.joinable()) thread.join();
     }
     std::string url() const { return "http://127.0.0.1:" + std::to_string(acceptor.local_endpoint().port()) + "/raw"; }
