@@ -111,6 +111,28 @@ private:
     std::unordered_set<net::steady_timer*> waiting_;
 };
 
+namespace {
+
+/// The push client: `connections` per CIS host, each carrying `pipeline` requests at once.
+sim::http::client_options push_client_options(outbox_config const& o) {
+    sim::http::client_options c;
+    c.max_connections_per_host = o.connections;
+    c.max_idle_per_host = o.connections;
+    c.pipeline_depth = o.pipeline;
+    return c;
+}
+
+/// As many attempts in flight as the client's connections can carry: the rest wait in the
+/// outbox (one copy of each push), not in the client.
+sim::outbox_options push_outbox_options(outbox_config const& o) {
+    sim::outbox_options out;
+    out.backoff = {std::chrono::milliseconds{o.backoff_base_ms}, std::chrono::milliseconds{o.backoff_cap_ms}};
+    out.max_in_flight = o.connections * o.pipeline;
+    return out;
+}
+
+}  // namespace
+
 struct serve_app::parts {
     parts(net::io_context& io, sim::scheduler& sched, sim::clock& clk, config const& cfg,
           serve_extras const& extras)
@@ -118,10 +140,8 @@ struct serve_app::parts {
           catalogue(sim::catalogue::builtin()),
           journal(extras.journal_capacity != 0 ? extras.journal_capacity : cfg.journal.capacity),
           fleet(sched, catalogue, sim::fleet_options{extras.seed, cfg.zone}),
-          client(io),
-          outbox(client, sched, outbox_store, &journal,
-                 sim::outbox_options{{std::chrono::milliseconds{cfg.outbox.backoff_base_ms},
-                                      std::chrono::milliseconds{cfg.outbox.backoff_cap_ms}}}),
+          client(io, push_client_options(cfg.outbox)),
+          outbox(client, sched, outbox_store, &journal, push_outbox_options(cfg.outbox)),
           admin(fleet, sched, clk, journal) {
         // Fault injection: the outbox takes "cis" faults, the admin API edits the rules.
         outbox.set_faults(&faults, timers.make(io));

@@ -373,8 +373,11 @@ private:
     }
 
     void read_outbox(field const& f, outbox_config& o) {
-        for (auto& g : entries(f.value, f.key.Mark(), "outbox", {"backoff_base_ms", "backoff_cap_ms"})) {
+        for (auto& g : entries(f.value, f.key.Mark(), "outbox",
+                               {"backoff_base_ms", "backoff_cap_ms", "connections", "pipeline"})) {
             if (g.path == "outbox.backoff_base_ms") read_int(g, o.backoff_base_ms, 1, 86'400'000);
+            else if (g.path == "outbox.connections") read_int(g, o.connections, 1, 1024);
+            else if (g.path == "outbox.pipeline") read_int(g, o.pipeline, 1, 64);
             else {
                 read_int(g, o.backoff_cap_ms, 1, 86'400'000);
                 outbox_cap_field_ = g;

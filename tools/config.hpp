@@ -132,9 +132,13 @@ struct http_config {
     std::uint32_t max_connections = 1024;
 };
 
+/// Pushes to the CIS: the retry backoff, and the connections per CIS host with the requests
+/// each carries at once (HTTP/1.1 pipelining; 1 = one request, then its answer).
 struct outbox_config {
     std::int64_t backoff_base_ms = 500;
     std::int64_t backoff_cap_ms = 60'000;
+    std::size_t connections = 32;  ///< 1 to 1024
+    std::size_t pipeline = 8;      ///< 1 to 64 (sim::http::max_pipeline_depth)
 };
 
 /// The journal behind `GET /admin/journal`: a ring of the newest entries. Each entry holds its

@@ -55,7 +55,11 @@ fleet:
   - { platform: xianfeng, model: xf-nb-money, count: 3, id_prefix: "07602190" }
   - { platform: xintian,  model: xt-nb-meter, count: 3, id_prefix: "3301" }
 http: { body_limit: 1048576, header_timeout_ms: 10000, idle_timeout_ms: 60000, max_connections: 1024 }
-outbox: { backoff_base_ms: 500, backoff_cap_ms: 60000 }
+outbox:
+  backoff_base_ms: 500              # first retry of a push the CIS did not accept; doubles each time
+  backoff_cap_ms: 60000             # the longest wait between retries
+  connections: 32                   # kept-alive connections per CIS host
+  pipeline: 8                       # pushes in flight per connection (HTTP/1.1 pipelining); 1 = off
 journal: { capacity: 1000 }         # entries kept for /admin/journal (the oldest fall off)
 )yaml";
 

@@ -99,8 +99,8 @@ std::string to_yaml(config const& c) {
                          e.count, quoted(e.id_prefix)));
     line(fmt::format("http: {{ body_limit: {}, header_timeout_ms: {}, idle_timeout_ms: {}, max_connections: {} }}",
                      c.http.body_limit, c.http.header_timeout_ms, c.http.idle_timeout_ms, c.http.max_connections));
-    line(fmt::format("outbox: {{ backoff_base_ms: {}, backoff_cap_ms: {} }}", c.outbox.backoff_base_ms,
-                     c.outbox.backoff_cap_ms));
+    line(fmt::format("outbox: {{ backoff_base_ms: {}, backoff_cap_ms: {}, connections: {}, pipeline: {} }}",
+                     c.outbox.backoff_base_ms, c.outbox.backoff_cap_ms, c.outbox.connections, c.outbox.pipeline));
     line(fmt::format("journal: {{ capacity: {} }}", c.journal.capacity));
     return out;
 }

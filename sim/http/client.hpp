@@ -2,28 +2,33 @@
 /// HTTP/1.1 client for pushes to the CIS (reports, alarms, command results, billing reports).
 ///
 /// Asynchronous, on the caller's io_context (one thread: call send() and receive completions on
-/// that io_context's thread). Connections are pooled and kept alive per host:port; at most
-/// `max_connections_per_host` requests run at once per host, the rest wait in order. Each
-/// request has a connect timeout and a request timeout (write + read of the answer).
+/// that io_context's thread). Connections are pooled and kept alive per host:port, at most
+/// `max_connections_per_host` of them, each carrying up to `pipeline_depth` requests at once
+/// (HTTP/1.1 pipelining: requests written back to back, answers read in order); past that,
+/// requests wait in order. Requests made in the same turn of the loop leave in one gather write
+/// per connection. Each connection has a connect timeout, and a request timeout for the answer
+/// at the front of its queue (re-armed by each answer).
 ///
 /// Two ways in. send(client_request, completion) owns a copy of everything and hands back a
 /// client_reply. The lean way, for the outbox's hot path, is send(request_view, keep, sink,
 /// token): the caller's bytes are written from where they are (the head prefix of each URL is
 /// serialised once and cached; per request only Content-Length and the caller's headers are
-/// written, then head and body leave in one gather write, usually straight from the call),
-/// and the answer comes back as views (client_answer) to an answer_sink: no allocation per
-/// request once the pools and buffers have grown. Answers are parsed by Beast's basic_parser
-/// (status, framing: content-length, chunked or until close; keep-alive) into a body buffer
-/// the connection reuses. Timeouts are kept by one watchdog timer for the whole client, armed
-/// for the earliest deadline, not by a timer per request.
+/// written), and the answer comes back as views (client_answer) to an answer_sink: no
+/// allocation per request once the pools and buffers have grown. Answers are parsed by Beast's
+/// basic_parser (status, framing: content-length, chunked or until close; keep-alive) into a
+/// body buffer the connection reuses. Timeouts are kept by one watchdog timer for the whole
+/// client, armed for the earliest deadline, not by a timer per request.
 ///
-/// A pooled connection may have been closed by the peer while idle. When the write on a reused
-/// connection fails, or its read ends (EOF or reset) before any byte of an answer came, the
-/// request cannot have been processed and is retried once on a fresh connection. Any other
-/// failure is reported as is: the caller (the outbox) decides about retrying.
+/// When a connection breaks: a request the peer cannot have processed (a pooled connection it
+/// had closed, before any answer) is sent again once on a fresh connection, as are the
+/// pipelined requests behind the one whose answer was due (once each); a request not yet written
+/// is simply placed again; anything else is reported as the transport error, and the caller
+/// (the outbox) decides about retrying. A host that fails at pipelining (a timeout with several
+/// requests in flight, or a pipelined request lost twice) is sent one request at a time from
+/// then on. client_impl.hpp has the details.
 ///
 /// Plain http only for now: an https URL is refused with a clear error. Beast and Asio stay in
-/// client.cpp.
+/// the .cpp files.
 
 #include "meters/result.hpp"
 
@@ -55,10 +60,16 @@ struct url {
 /// supported yet", "missing host", "bad port").
 meters::result<url, std::string> parse_url(std::string_view text);
 
+/// The deepest pipeline a connection may carry (client_options::pipeline_depth is clamped to it).
+inline constexpr std::size_t max_pipeline_depth = 64;
+
 struct client_options {
     std::chrono::milliseconds connect_timeout{std::chrono::seconds{5}};
     std::chrono::milliseconds request_timeout{std::chrono::seconds{10}};
-    std::size_t max_connections_per_host = 32;
+    std::size_t max_connections_per_host = 32;  ///< at least 1
+    /// Requests in flight at once on one connection, 1 to max_pipeline_depth; 1 turns
+    /// pipelining off (one request, then its answer, then the next).
+    std::size_t pipeline_depth = 1;
     std::size_t max_idle_per_host = 32;    ///< idle connections kept per host; extras are closed
     std::size_t body_limit = 8 * 1024 * 1024;  ///< largest answer body accepted
     std::string user_agent = "metersim";
@@ -119,11 +130,12 @@ struct client_stats {
     std::uint64_t requests = 0;           ///< send() calls
     std::uint64_t connections_opened = 0;
     std::uint64_t reuses = 0;             ///< requests that went out on a pooled connection
-    std::uint64_t retries = 0;            ///< stale pooled connections retried on a fresh one
+    std::uint64_t pipelined = 0;          ///< requests written while another awaited its answer on the same connection
+    std::uint64_t retries = 0;            ///< requests sent again after their connection was lost under them
     std::uint64_t errors = 0;             ///< completions with an error
     std::size_t idle_connections = 0;
-    std::size_t active = 0;               ///< requests running now
-    std::size_t queued = 0;               ///< requests waiting for a connection slot
+    std::size_t active = 0;               ///< requests on a connection now (written or about to be)
+    std::size_t queued = 0;               ///< requests waiting for room on a connection
 };
 
 class client {

@@ -1,0 +1,443 @@
+// One connection of the push client: connect, write what is queued in one gather write, read
+// the answers in order, settle the queue when the connection ends (client_impl.hpp has the
+// rules).
+#include "sim/http/client_impl.hpp"
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/http/error.hpp>
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <charconv>
+
+namespace metersim::sim::http {
+
+using namespace detail;
+namespace bhttp = boost::beast::http;
+
+namespace {
+
+constexpr std::size_t read_chunk = 4096;
+/// Answer bodies larger than this do not keep their storage for the next answer.
+constexpr std::size_t kept_body_capacity = 64 * 1024;
+
+/// Two vectorised scans (string_view::find_first_of would call memchr once per character).
+bool has_crlf(std::string_view s) noexcept {
+    return s.find('\r') != std::string_view::npos || s.find('\n') != std::string_view::npos;
+}
+
+void append_number(std::string& out, std::uint64_t v) {
+    std::array<char, 24> buf{};
+    auto [end, ec] = std::to_chars(buf.data(), buf.data() + buf.size(), v);
+    (void)ec;
+    out.append(buf.data(), end);
+}
+
+bool iequals(std::string_view a, std::string_view b) noexcept {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        auto x = static_cast<unsigned char>(a[i]);
+        auto y = static_cast<unsigned char>(b[i]);
+        if (std::tolower(x) != std::tolower(y)) return false;
+    }
+    return true;
+}
+
+bool would_block(error_code ec) noexcept { return ec == net::error::would_block || ec == net::error::try_again; }
+
+}  // namespace
+
+namespace detail {
+
+connection::connection(std::shared_ptr<client::impl> owner_, host_pool& pool_, net::io_context& io, std::size_t depth)
+    : socket(io), pool(pool_), owner(std::move(owner_)), jobs(depth) {
+    pool.open.push_back(this);
+}
+
+connection::~connection() { detach(); }
+
+void connection::detach() noexcept {
+    if (pool.filling == this) pool.filling = nullptr;
+    auto it = std::find(pool.open.begin(), pool.open.end(), this);
+    if (it != pool.open.end()) {
+        *it = pool.open.back();
+        pool.open.pop_back();
+    }
+}
+
+void connection::close_socket() noexcept {
+    error_code ignored;
+    socket.shutdown(tcp::socket::shutdown_both, ignored);
+    socket.close(ignored);
+    connected = false;
+}
+
+}  // namespace detail
+
+void client::impl::connect(conn_ptr const& c) {
+    c->deadline = steady::now() + options.connect_timeout;
+    arm_watchdog(c->deadline);
+    auto const& pool = c->pool;
+    error_code ec;
+    auto address = net::ip::make_address(pool.host, ec);
+    if (!ec) {
+        c->socket.async_connect(tcp::endpoint(address, pool.port),
+                                [c](error_code e) { c->owner->on_connect(c, e); });
+        return;
+    }
+    // A host name: resolved per new connection (rare: connections are kept).
+    auto resolver = std::make_shared<tcp::resolver>(io);
+    resolver->async_resolve(pool.host, std::to_string(pool.port),
+                            [c, resolver](error_code e, tcp::resolver::results_type results) {
+                                if (e || c->timed_out) {
+                                    c->owner->on_connect(c, e ? e : net::error::operation_aborted);
+                                    return;
+                                }
+                                net::async_connect(c->socket, results, [c](error_code ce, tcp::endpoint const&) {
+                                    c->owner->on_connect(c, ce);
+                                });
+                            });
+}
+
+void client::impl::on_connect(conn_ptr const& c, error_code ec) {
+    if (c->broken) return;
+    if (ec || c->timed_out) {
+        fail(c, "connect", ec ? ec : net::error::operation_aborted, false);
+        return;
+    }
+    ++stats.connections_opened;
+    c->connected = true;
+    error_code ignored;
+    c->socket.set_option(tcp::no_delay(true), ignored);
+    c->socket.non_blocking(true, ignored);  // writes and reads are tried at once, in the call
+    write(c);
+}
+
+void client::impl::post_write(conn_ptr const& c) {
+    if (c->write_posted || c->writing || c->broken) return;
+    c->write_posted = true;
+    net::post(io, [c] { c->owner->write(c); });
+}
+
+/// Serialises one head onto the connection's `heads`: the URL's cached prefix, then the fields
+/// that vary per request.
+void client::impl::write_head(connection& c, job const& j) {
+    auto const& t = *j.target;
+    auto const& req = j.req;
+    auto& h = c.heads;
+    if (req.method == "POST") {
+        h += t.post_prefix;
+    } else {
+        h += req.method;
+        h += ' ';
+        h += t.path;
+        h += " HTTP/1.1\r\nHost: ";
+        h += c.pool.host_header;
+        h += "\r\nUser-Agent: ";
+        h += has_crlf(options.user_agent) ? std::string_view("metersim") : std::string_view(options.user_agent);
+        h += "\r\n";
+    }
+    bool const bodiless = req.body.empty() && (req.method == "GET" || req.method == "HEAD" || req.method == "DELETE");
+    if (!bodiless) {
+        h += "Content-Type: ";
+        h += req.content_type.empty() || has_crlf(req.content_type) ? std::string_view("application/json; charset=utf-8")
+                                                                    : req.content_type;
+        h += "\r\nContent-Length: ";
+        append_number(h, req.body.size());
+        h += "\r\n";
+    }
+    for (auto const& [name, value] : req.headers) {
+        if (name.empty() || has_crlf(name) || has_crlf(value)) continue;
+        if (iequals(name, "Host") || iequals(name, "Content-Length") || iequals(name, "Content-Type")) continue;
+        h += name;
+        h += ": ";
+        h += value;
+        h += "\r\n";
+    }
+    h += "\r\n";
+}
+
+/// Writes every queued request not yet written, heads and bodies in one gather write tried at
+/// once (a non-blocking send); what the socket cannot take now is written asynchronously.
+void client::impl::write(conn_ptr const& c) {
+    c->write_posted = false;
+    if (c->pool.filling == c.get()) c->pool.filling = nullptr;
+    if (c->broken || c->writing || !c->connected) return;
+    if (c->timed_out) {
+        fail(c, "write", net::error::operation_aborted, false);
+        return;
+    }
+    std::size_t const first = c->sent;
+    std::size_t const count = c->jobs.size() - first;
+    if (count == 0) return;
+    bool const reused = c->carried > 0;
+    c->heads.clear();
+    c->head_ends.clear();
+    for (std::size_t i = first; i < c->jobs.size(); ++i) {
+        auto& j = c->jobs[i];
+        j.reused = reused;
+        write_head(*c, j);
+        c->head_ends.push_back(c->heads.size());
+    }
+    c->buffers.clear();
+    std::size_t total = 0;
+    for (std::size_t i = 0; i < count; ++i) {
+        std::size_t const begin = i == 0 ? 0 : c->head_ends[i - 1];
+        c->buffers.emplace_back(c->heads.data() + begin, c->head_ends[i] - begin);
+        auto const body = c->jobs[first + i].req.body;
+        if (!body.empty()) c->buffers.emplace_back(body.data(), body.size());
+        total += c->head_ends[i] - begin + body.size();
+    }
+    if (reused) stats.reuses += count;
+    stats.pipelined += first > 0 ? count : count - 1;
+    c->carried += count;
+    c->sent += count;
+    if (first == 0) {
+        expect_answer(*c);
+        c->deadline = steady::now() + options.request_timeout;
+        arm_watchdog(c->deadline);
+    }
+
+    error_code ec;
+    std::size_t const n = c->socket.send(c->buffers, 0, ec);
+    if (ec && !would_block(ec)) {
+        fail(c, "write", ec, first == 0);  // the front request is in this write: it was not processed
+        return;
+    }
+    if (!ec && n == total) {
+        read(c);
+        return;
+    }
+    // The rest asynchronously; the answers may start coming meanwhile.
+    std::size_t skip = ec ? 0 : n;
+    auto it = c->buffers.begin();
+    while (it != c->buffers.end() && skip >= it->size()) skip -= (it++)->size();
+    c->buffers.erase(c->buffers.begin(), it);
+    if (skip > 0) c->buffers.front() += skip;
+    c->writing = true;
+    net::async_write(c->socket, c->buffers, [c, stale = first == 0](error_code e, std::size_t) {
+        c->writing = false;
+        if (c->broken) return;
+        if (e || c->timed_out) {
+            c->owner->fail(c, "write", e ? e : net::error::operation_aborted, stale && !c->timed_out);
+            return;
+        }
+        if (c->sent < c->jobs.size()) c->owner->write(c);  // placed during the write
+    });
+    read(c);
+}
+
+/// A new parser for the answer of the front request, into the connection's reused body.
+void client::impl::expect_answer(connection& c) {
+    c.parser.emplace(c.body);
+    c.parser->eager(true);
+    c.parser->body_limit(options.body_limit);
+    if (c.jobs[0].req.method == "HEAD") c.parser->skip(true);
+}
+
+/// A read (tried at once by Asio, then on readiness), pending while answers are due.
+void client::impl::read(conn_ptr const& c) {
+    if (c->reading || c->broken || c->sent == 0) return;
+    c->reading = true;
+    c->socket.async_read_some(c->in.prepare(read_chunk),
+                              [c](error_code ec, std::size_t n) { c->owner->on_read(c, ec, n); });
+}
+
+/// Feeds what was read to the parser, settles every whole answer, reads on while answers are due.
+void client::impl::on_read(conn_ptr const& c, error_code ec, std::size_t n) {
+    c->reading = false;
+    if (c->broken) return;
+    if (c->timed_out) {
+        fail(c, "read", net::error::operation_aborted, false);
+        return;
+    }
+    if (ec == net::error::eof) {
+        on_eof(c);
+        return;
+    }
+    if (ec) {
+        bool const closed = ec == net::error::connection_reset || ec == net::error::broken_pipe;
+        fail(c, "read", ec, closed && !c->parser->got_some());
+        return;
+    }
+    c->in.commit(n);
+    if (!settle_answers(c)) return;
+    if (c->sent > 0) {
+        read(c);
+    } else {
+        rest(c);
+    }
+}
+
+/// Parses the bytes read into answers, settling the queue's front with each. False when the
+/// connection ended meanwhile.
+bool client::impl::settle_answers(conn_ptr const& c) {
+    while (c->sent > 0 && c->in.size() > 0) {
+        auto& p = *c->parser;
+        while (c->in.size() > 0 && !p.is_done()) {
+            error_code pec;
+            std::size_t const used = p.put(c->in.data(), pec);
+            c->in.consume(used);
+            if (pec == bhttp::error::need_more) break;
+            if (pec) {
+                fail(c, "read", pec, false);
+                return false;
+            }
+            if (used == 0) break;
+        }
+        if (!p.is_done()) return true;
+        bool const keep_alive = p.keep_alive();
+        answer_front(c, keep_alive);
+        if (!keep_alive || c->broken) return false;
+    }
+    return true;
+}
+
+/// The peer closed its side: the end of an answer framed by the close, or no answer at all.
+void client::impl::on_eof(conn_ptr const& c) {
+    auto& p = *c->parser;
+    if (!p.got_some()) {
+        fail(c, "read", bhttp::error::end_of_stream, true);  // nothing answered: stale
+        return;
+    }
+    error_code ec;
+    p.put_eof(ec);
+    if (ec || !p.is_done()) {
+        fail(c, "read", ec ? ec : bhttp::error::partial_message, false);
+        return;
+    }
+    answer_front(c, false);
+}
+
+/// The front request's answer is whole: it leaves the queue, then its caller is told. Without
+/// keep-alive the connection ends and the requests behind it are placed again.
+void client::impl::answer_front(conn_ptr const& c, bool keep_alive) {
+    job j = c->jobs.pop_front();
+    --c->sent;
+    --stats.active;
+    client_answer answer;
+    answer.latency = std::chrono::duration_cast<std::chrono::microseconds>(steady::now() - j.started);
+    answer.reused_connection = j.reused;
+    answer.status = c->parser->status();
+    // The body leaves the connection (a swap, no copy): the next answer may be read at once.
+    std::string body;
+    body.swap(spare_body);
+    body.swap(c->body);
+    answer.body = body;
+    c->parser.reset();
+    auto& pool = c->pool;
+    if (!keep_alive) {
+        c->closing = true;
+        c->broken = true;
+        c->close_socket();
+        c->detach();
+        std::vector<job> behind;
+        while (!c->jobs.empty()) {
+            behind.push_back(c->jobs.pop_front());
+            --stats.active;
+        }
+        c->sent = 0;
+        requeue(pool, behind);
+    } else if (c->sent > 0) {
+        expect_answer(*c);
+        c->deadline = steady::now() + options.request_timeout;
+        arm_watchdog(c->deadline);
+    }
+    place_waiting(pool);
+    deliver(j, answer);
+    body.clear();
+    if (body.capacity() <= kept_body_capacity && spare_body.capacity() < body.capacity()) spare_body.swap(body);
+}
+
+/// Puts `jobs` back at the front of the pool's queue, in their order.
+void client::impl::requeue(host_pool& pool, std::vector<job>& jobs) {
+    for (auto it = jobs.rbegin(); it != jobs.rend(); ++it) pool.waiting.push_front(std::move(*it));
+    stats.queued += jobs.size();
+}
+
+/// A connection with nothing in flight: pooled for the next request, or closed.
+void client::impl::rest(conn_ptr const& c) {
+    if (!c->jobs.empty() || c->broken) return;  // placed meanwhile: its write is posted
+    auto& pool = c->pool;
+    bool const keep = c->in.size() == 0 && !c->closing && !c->timed_out && !closing &&
+                      pool.idle.size() < options.max_idle_per_host;
+    if (keep) {
+        if (pool.filling == c.get()) pool.filling = nullptr;
+        pool.idle.push_back(c);
+        ++stats.idle_connections;
+    } else {
+        c->broken = true;
+        c->close_socket();
+        c->detach();
+    }
+}
+
+/// A transport failure ends the connection and settles its queue (client_impl.hpp has the rules).
+void client::impl::fail(conn_ptr const& c, std::string_view step, error_code ec, bool stale) {
+    if (c->broken) return;
+    c->broken = true;
+    c->close_socket();
+    c->detach();
+    auto& pool = c->pool;
+    bool const timed_out = c->timed_out;
+    std::size_t const on_wire = c->sent;
+    bool degrade = timed_out && on_wire > 1;
+    bool stale_retry = false;
+    std::vector<job> lost;
+    std::vector<job> again;
+    for (std::size_t i = 0; !c->jobs.empty(); ++i) {
+        job j = c->jobs.pop_front();
+        --stats.active;
+        if (step == "connect") {
+            lost.push_back(std::move(j));
+        } else if (i == 0 && on_wire > 0) {
+            // The front request: sent again only if the peer had closed the pooled connection.
+            if (stale && j.reused && !j.resent && !timed_out) {
+                j.resent = stale_retry = true;
+                ++stats.retries;
+                again.push_back(std::move(j));
+            } else {
+                lost.push_back(std::move(j));
+            }
+        } else if (i < on_wire) {
+            // Behind the front, without an answer: sent again once; lost twice, the host is
+            // taken not to pipeline.
+            if (!j.resent) {
+                j.resent = true;
+                ++stats.retries;
+                again.push_back(std::move(j));
+            } else {
+                degrade = true;
+                lost.push_back(std::move(j));
+            }
+        } else {
+            again.push_back(std::move(j));  // never written
+        }
+    }
+    c->sent = 0;
+    if (degrade) pool.depth = 1;
+    // The peer closed a pooled connection: it has likely closed the other idle ones too, and the
+    // retry must go on a fresh one.
+    if (stale_retry) {
+        for (auto& idle : pool.idle) idle->close_socket();
+        stats.idle_connections -= pool.idle.size();
+        pool.idle.clear();
+    }
+    requeue(pool, again);
+    place_waiting(pool);
+    if (lost.empty()) return;
+    auto const error = describe(step, pool, ec, timed_out);
+    for (auto& j : lost) {
+        client_answer answer;
+        answer.latency = std::chrono::duration_cast<std::chrono::microseconds>(steady::now() - j.started);
+        answer.error = error;
+        answer.reused_connection = j.reused;
+        ++stats.errors;
+        deliver(j, answer);
+    }
+}
+
+}  // namespace metersim::sim::http
