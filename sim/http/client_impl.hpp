@@ -12,9 +12,10 @@
 /// that they wait in the pool, in order.
 ///
 /// When a connection breaks, its requests are settled like this:
-///   - the front one (whose answer was being read) gets the error, unless the connection was a
-///     pooled one the peer had closed (nothing answered, nothing can have been processed): then
-///     it is sent again, once, on a fresh connection;
+///   - the front one (whose answer was being read) gets the error, unless the peer closed a
+///     connection that had carried requests before (a pooled one closed while idle, or one
+///     closed after an answer) before any byte of its answer came: then it is sent again, once,
+///     on a fresh connection;
 ///   - the ones written behind it got no answer: they are sent again, once each, as the server
 ///     can be assumed not to have processed them (if it did, the CIS sees the same serial twice:
 ///     at least once, as the outbox promises); a second loss is an error;
@@ -141,6 +142,7 @@ public:
     job_ring jobs;                        ///< in order; the first `sent` are on the wire
     std::size_t sent = 0;                 ///< jobs written (or in the write now), awaiting answers
     std::size_t carried = 0;              ///< jobs ever written on it
+    std::size_t answered = 0;             ///< answers read on it
     std::string heads;                    ///< the heads of the jobs in the write, back to back
     std::vector<std::size_t> head_ends;   ///< where each of them ends in `heads`
     std::vector<net::const_buffer> buffers;

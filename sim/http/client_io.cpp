@@ -317,6 +317,7 @@ void client::impl::on_eof(conn_ptr const& c) {
 void client::impl::answer_front(conn_ptr const& c, bool keep_alive) {
     job j = c->jobs.pop_front();
     --c->sent;
+    ++c->answered;
     --stats.active;
     client_answer answer;
     answer.latency = std::chrono::duration_cast<std::chrono::microseconds>(steady::now() - j.started);
@@ -394,8 +395,9 @@ void client::impl::fail(conn_ptr const& c, std::string_view step, error_code ec,
         if (step == "connect") {
             lost.push_back(std::move(j));
         } else if (i == 0 && on_wire > 0) {
-            // The front request: sent again only if the peer had closed the pooled connection.
-            if (stale && j.reused && !j.resent && !timed_out) {
+            // The front request: sent again only if the peer closed a connection that had
+            // carried requests before, before any byte of this answer.
+            if (stale && (j.reused || c->answered > 0) && !j.resent && !timed_out) {
                 j.resent = stale_retry = true;
                 ++stats.retries;
                 again.push_back(std::move(j));

@@ -921,9 +921,10 @@ def report(args, rows, startup, push, notes, load0, load1, hwm_read_only, hwm_fi
             continue
         m, n = r["m"], r["n"]
         pct = 100 * m["rps"] / n["rps"] if n["rps"] else float("nan")
-        worst["cpu"] = max(worst["cpu"], m["cpu_us_per_req"])
-        worst["pct"] = min(worst["pct"], pct)
-        worst["p99"] = max(worst["p99"], m["p99"])
+        if name.startswith("xianfeng "):  # issue 3's goals are the Xianfeng endpoints'
+            worst["cpu"] = max(worst["cpu"], m["cpu_us_per_req"])
+            worst["pct"] = min(worst["pct"], pct)
+            worst["p99"] = max(worst["p99"], m["p99"])
         log(f"{name:27} {fmt(m['rps'], '8.0f')}|{fmt(n['rps'], '<8.0f')} "
             f"{fmt(m['p50'], '6.2f')}|{fmt(n['p50'], '<6.2f')} {fmt(m['p99'], '6.2f')}|{fmt(n['p99'], '<6.2f')} "
             f"{fmt(m['cpu_us_per_req'], '6.1f')}|{fmt(n['cpu_us_per_req'], '<6.1f')} "
@@ -955,8 +956,9 @@ def report(args, rows, startup, push, notes, load0, load1, hwm_read_only, hwm_fi
         return "PASS" if ok else "MISS"
 
     log("")
-    log("== goals (issue 3)")
-    have = [r for r in rows if not r.get("skipped")]
+    log("== goals (issue 3; the endpoint goals over its Xianfeng endpoints, the CNMCSP and Xintian rows "
+        "are for comparison)")
+    have = [r for r in rows if not r.get("skipped") and r["ep"]["name"].startswith("xianfeng ")]
     if have:
         log(f"  CPU per authenticated request <= {GOALS['cpu_us']:.0f} us: worst {worst['cpu']:.1f} us"
             f"  {verdict(worst['cpu'] <= GOALS['cpu_us'])}")

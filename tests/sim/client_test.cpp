@@ -1,7 +1,6 @@
 #include "sim/http/client.hpp"
 
-#include "tests/support/cis_receiver.hpp"
-#include "tests/support/loopback.hpp"
+#include "tests/support/client_fixture.hpp"
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/write.hpp>
@@ -22,41 +21,7 @@ namespace http = metersim::sim::http;
 
 namespace {
 
-struct client_fixture {
-    test::cis_receiver rx;
-    test::loopback loop;
-    std::unique_ptr<http::client> client;
-
-    explicit client_fixture(http::client_options options = {}) {
-        loop.call([&] { client = std::make_unique<http::client>(loop.io(), options); });
-    }
-    ~client_fixture() {
-        loop.call([&] { client.reset(); });
-        loop.stop();
-    }
-
-    void reconfigure(http::client_options options) {
-        loop.call([&] { client = std::make_unique<http::client>(loop.io(), options); });
-    }
-
-    /// Sends on the loop thread and waits for the completion.
-    http::client_reply send(http::client_request req) {
-        auto done = std::make_shared<std::promise<http::client_reply>>();
-        auto reply = done->get_future();
-        loop.call([&] { client->send(std::move(req), [done](http::client_reply r) { done->set_value(std::move(r)); }); });
-        REQUIRE(reply.wait_for(10s) == std::future_status::ready);
-        return reply.get();
-    }
-
-    http::client_reply post(std::string path, std::string body) {
-        http::client_request req;
-        req.url = rx.url(path);
-        req.body = std::move(body);
-        return send(std::move(req));
-    }
-
-    http::client_stats stats() { return loop.call([&] { return client->stats(); }); }
-};
+using test::client_fixture;
 
 /// A port nothing listens on: bind one, then close it.
 std::uint16_t closed_port() {

@@ -10,6 +10,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include <array>
 #include <deque>
 #include <map>
 
@@ -109,13 +110,21 @@ net::awaitable<void> cis_receiver::impl::serve(std::shared_ptr<beast::tcp_stream
         bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(answer.status), 11};
         res.set(bhttp::field::content_type, answer.content_type);
         res.body() = answer.body;
-        res.keep_alive(req.keep_alive());
+        res.keep_alive(req.keep_alive() && !answer.say_close);
         res.prepare_payload();
         auto [wec, wn] = co_await bhttp::async_write(*stream, res, nothrow_awaitable);
-        if (wec || answer.close_after || !req.keep_alive()) break;
+        if (wec || answer.close_after || answer.say_close || !req.keep_alive()) break;
     }
     error_code ignored;
     stream->socket().shutdown(tcp::socket::shutdown_send, ignored);
+    // Drop what the client still sends until it closes (a second at most): closing with bytes
+    // unread would reset the connection, which may destroy an answer before the client reads it.
+    stream->expires_after(std::chrono::seconds(1));
+    std::array<char, 4096> drained{};
+    for (;;) {
+        auto [rec, rn] = co_await stream->async_read_some(net::buffer(drained), nothrow_awaitable);
+        if (rec) break;
+    }
     stream->close();
     open.erase(conn_id);
 }

@@ -2,7 +2,8 @@
 /// cis_receiver: a tiny real HTTP server standing in for the CIS in tests. It listens on
 /// 127.0.0.1:0 on its own thread, records every request, and answers as scripted: a default
 /// answer, a queue of one-off answers consumed first, delays, closing the connection after an
-/// answer, or "down" (acceptor and open connections closed: connections are refused) and back
+/// answer (saying so or not; gracefully: what the client still sends is read and dropped until
+/// it closes, so that no reset destroys an answer in flight), or "down" (acceptor and open connections closed: connections are refused) and back
 /// "up" on the same port. Written directly on Beast, independent of sim/http, so that it checks
 /// our client and outbox rather than agreeing with them.
 
@@ -35,6 +36,7 @@ struct scripted_answer {
     std::string content_type = "application/json; charset=utf-8";
     std::chrono::milliseconds delay{0};  ///< wait (on a timer) before answering
     bool close_after = false;            ///< close the connection after answering, without saying so
+    bool say_close = false;              ///< answer with "Connection: close", then close
 };
 
 class cis_receiver {

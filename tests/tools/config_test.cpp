@@ -61,6 +61,8 @@ TEST_CASE("an empty document gives the default of every key and starts no platfo
     CHECK(c.http.max_connections == 1024);
     CHECK(c.outbox.backoff_base_ms == 500);
     CHECK(c.outbox.backoff_cap_ms == 60'000);
+    CHECK(c.outbox.connections == 32);
+    CHECK(c.outbox.pipeline == 8);
     CHECK(c.journal.capacity == 1'000);
 }
 
@@ -136,7 +138,7 @@ fleet:
   - platform: xintian
     model: xt-nb
 http: { body_limit: 4096, header_timeout_ms: 5000, idle_timeout_ms: 7000, max_connections: 10 }
-outbox: { backoff_base_ms: 100, backoff_cap_ms: 1000 }
+outbox: { backoff_base_ms: 100, backoff_cap_ms: 1000, connections: 4, pipeline: 1 }
 journal: { capacity: 50 }
 )");
     CHECK(c.state == ":memory:");
@@ -173,6 +175,8 @@ journal: { capacity: 50 }
     CHECK(c.fleet[1] == tools::fleet_entry{"xintian", "xt-nb", 1, ""});
     CHECK(c.http.max_connections == 10);
     CHECK(c.outbox.backoff_cap_ms == 1000);
+    CHECK(c.outbox.connections == 4);
+    CHECK(c.outbox.pipeline == 1);  // 1: no pipelining
     CHECK(c.journal.capacity == 50);
 }
 
@@ -266,6 +270,13 @@ TEST_CASE("each kind of bad input is reported at its line and column with what w
         {"http: { body_limit: big }\n", 1, "big", R"(http.body_limit: found "big", expected an integer from 1 to)"},
         {"outbox: { backoff_base_ms: 1000, backoff_cap_ms: 10 }\n", 1, "10 }",
          R"(outbox.backoff_cap_ms: found "10", expected at least outbox.backoff_base_ms (1000))"},
+        {"outbox: { connections: 0 }\n", 1, "0 }", R"(outbox.connections: found "0", expected an integer from 1 to 1024)"},
+        {"outbox:\n  connections: many\n", 2, "many",
+         R"(outbox.connections: found "many", expected an integer from 1 to 1024)"},
+        {"outbox: { pipeline: 65 }\n", 1, "65", R"(outbox.pipeline: found "65", expected an integer from 1 to 64)"},
+        {"outbox: { pipeline: 0 }\n", 1, "0 }", R"(outbox.pipeline: found "0", expected an integer from 1 to 64)"},
+        {"outbox: { pipelining: 4 }\n", 1, "pipelining",
+         R"(outbox: found unknown key "pipelining", expected one of: backoff_base_ms, backoff_cap_ms, connections, pipeline)"},
         {"journal: { capacity: 0 }\n", 1, "0 }",
          R"(journal.capacity: found "0", expected an integer from 1 to 10000000)"},
         {"journal:\n  capacity: lots\n", 2, "lots", R"(journal.capacity: found "lots", expected an integer from 1)"},
