@@ -187,11 +187,19 @@ struct client::impl : std::enable_shared_from_this<impl> {
     void post_write(conn_ptr const& c);
     void write(conn_ptr const& c);
     void write_head(connection& c, detail::job const& j);
-    void on_written(conn_ptr const& c, std::size_t jobs);
+    std::size_t gather(connection& c, std::size_t first);
     void read(conn_ptr const& c);
     void on_read(conn_ptr const& c, detail::error_code ec, std::size_t n);
     bool settle_answers(conn_ptr const& c);
     void on_eof(conn_ptr const& c);
+    /// The requests of a broken connection, sorted.
+    struct broken_jobs {
+        std::vector<detail::job> lost;   ///< told the error
+        std::vector<detail::job> again;  ///< placed again, in order
+        bool stale_retry = false;        ///< the front one is sent again: the peer closed a used connection
+        bool degrade = false;            ///< the host failed at pipelining
+    };
+    broken_jobs take_jobs(connection& c, bool connect_step, bool stale);
     void fail(conn_ptr const& c, std::string_view step, detail::error_code ec, bool stale);
     void answer_front(conn_ptr const& c, bool keep_alive);
     void expect_answer(connection& c);

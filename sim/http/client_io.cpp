@@ -160,6 +160,30 @@ void client::impl::write_head(connection& c, job const& j) {
     h += "\r\n";
 }
 
+/// Serialises the heads of the requests from `first` on and lists them with their bodies in
+/// `c.buffers`, in order. Returns the bytes listed.
+std::size_t client::impl::gather(connection& c, std::size_t first) {
+    bool const reused = c.carried > 0;
+    c.heads.clear();
+    c.head_ends.clear();
+    for (std::size_t i = first; i < c.jobs.size(); ++i) {
+        auto& j = c.jobs[i];
+        j.reused = reused;
+        write_head(c, j);
+        c.head_ends.push_back(c.heads.size());
+    }
+    c.buffers.clear();
+    std::size_t total = 0;
+    for (std::size_t i = 0; i < c.head_ends.size(); ++i) {
+        std::size_t const begin = i == 0 ? 0 : c.head_ends[i - 1];
+        c.buffers.emplace_back(c.heads.data() + begin, c.head_ends[i] - begin);
+        auto const body = c.jobs[first + i].req.body;
+        if (!body.empty()) c.buffers.emplace_back(body.data(), body.size());
+        total += c.head_ends[i] - begin + body.size();
+    }
+    return total;
+}
+
 /// Writes every queued request not yet written, heads and bodies in one gather write tried at
 /// once (a non-blocking send); what the socket cannot take now is written asynchronously.
 void client::impl::write(conn_ptr const& c) {
@@ -173,26 +197,9 @@ void client::impl::write(conn_ptr const& c) {
     std::size_t const first = c->sent;
     std::size_t const count = c->jobs.size() - first;
     if (count == 0) return;
-    bool const reused = c->carried > 0;
-    c->heads.clear();
-    c->head_ends.clear();
-    for (std::size_t i = first; i < c->jobs.size(); ++i) {
-        auto& j = c->jobs[i];
-        j.reused = reused;
-        write_head(*c, j);
-        c->head_ends.push_back(c->heads.size());
-    }
-    c->buffers.clear();
-    std::size_t total = 0;
-    for (std::size_t i = 0; i < count; ++i) {
-        std::size_t const begin = i == 0 ? 0 : c->head_ends[i - 1];
-        c->buffers.emplace_back(c->heads.data() + begin, c->head_ends[i] - begin);
-        auto const body = c->jobs[first + i].req.body;
-        if (!body.empty()) c->buffers.emplace_back(body.data(), body.size());
-        total += c->head_ends[i] - begin + body.size();
-    }
-    if (reused) stats.reuses += count;
+    if (c->carried > 0) stats.reuses += count;
     stats.pipelined += first > 0 ? count : count - 1;
+    std::size_t const total = gather(*c, first);
     c->carried += count;
     c->sent += count;
     if (first == 0) {
@@ -376,63 +383,66 @@ void client::impl::rest(conn_ptr const& c) {
     }
 }
 
-/// A transport failure ends the connection and settles its queue (client_impl.hpp has the rules).
+/// Takes the requests out of a broken connection and sorts them (client_impl.hpp has the rules):
+/// the lost ones get the error, the others are placed again.
+client::impl::broken_jobs client::impl::take_jobs(connection& c, bool connect_step, bool stale) {
+    broken_jobs out;
+    out.degrade = c.timed_out && c.sent > 1;
+    for (std::size_t i = 0; !c.jobs.empty(); ++i) {
+        job j = c.jobs.pop_front();
+        --stats.active;
+        if (connect_step) {
+            out.lost.push_back(std::move(j));
+        } else if (i == 0 && c.sent > 0) {
+            // The front request: sent again only if the peer closed a connection that had
+            // carried requests before, before any byte of this answer.
+            if (stale && (j.reused || c.answered > 0) && !j.resent && !c.timed_out) {
+                j.resent = out.stale_retry = true;
+                ++stats.retries;
+                out.again.push_back(std::move(j));
+            } else {
+                out.lost.push_back(std::move(j));
+            }
+        } else if (i < c.sent) {
+            // Behind the front, without an answer: sent again once; lost twice, the host is
+            // taken not to pipeline.
+            if (!j.resent) {
+                j.resent = true;
+                ++stats.retries;
+                out.again.push_back(std::move(j));
+            } else {
+                out.degrade = true;
+                out.lost.push_back(std::move(j));
+            }
+        } else {
+            out.again.push_back(std::move(j));  // never written
+        }
+    }
+    c.sent = 0;
+    return out;
+}
+
+/// A transport failure ends the connection and settles its queue.
 void client::impl::fail(conn_ptr const& c, std::string_view step, error_code ec, bool stale) {
     if (c->broken) return;
     c->broken = true;
     c->close_socket();
     c->detach();
     auto& pool = c->pool;
-    bool const timed_out = c->timed_out;
-    std::size_t const on_wire = c->sent;
-    bool degrade = timed_out && on_wire > 1;
-    bool stale_retry = false;
-    std::vector<job> lost;
-    std::vector<job> again;
-    for (std::size_t i = 0; !c->jobs.empty(); ++i) {
-        job j = c->jobs.pop_front();
-        --stats.active;
-        if (step == "connect") {
-            lost.push_back(std::move(j));
-        } else if (i == 0 && on_wire > 0) {
-            // The front request: sent again only if the peer closed a connection that had
-            // carried requests before, before any byte of this answer.
-            if (stale && (j.reused || c->answered > 0) && !j.resent && !timed_out) {
-                j.resent = stale_retry = true;
-                ++stats.retries;
-                again.push_back(std::move(j));
-            } else {
-                lost.push_back(std::move(j));
-            }
-        } else if (i < on_wire) {
-            // Behind the front, without an answer: sent again once; lost twice, the host is
-            // taken not to pipeline.
-            if (!j.resent) {
-                j.resent = true;
-                ++stats.retries;
-                again.push_back(std::move(j));
-            } else {
-                degrade = true;
-                lost.push_back(std::move(j));
-            }
-        } else {
-            again.push_back(std::move(j));  // never written
-        }
-    }
-    c->sent = 0;
-    if (degrade) pool.depth = 1;
+    auto jobs = take_jobs(*c, step == "connect", stale);
+    if (jobs.degrade) pool.depth = 1;
     // The peer closed a pooled connection: it has likely closed the other idle ones too, and the
     // retry must go on a fresh one.
-    if (stale_retry) {
+    if (jobs.stale_retry) {
         for (auto& idle : pool.idle) idle->close_socket();
         stats.idle_connections -= pool.idle.size();
         pool.idle.clear();
     }
-    requeue(pool, again);
+    requeue(pool, jobs.again);
     place_waiting(pool);
-    if (lost.empty()) return;
-    auto const error = describe(step, pool, ec, timed_out);
-    for (auto& j : lost) {
+    if (jobs.lost.empty()) return;
+    auto const error = describe(step, pool, ec, c->timed_out);
+    for (auto& j : jobs.lost) {
         client_answer answer;
         answer.latency = std::chrono::duration_cast<std::chrono::microseconds>(steady::now() - j.started);
         answer.error = error;
