@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "meters/rng.hpp"
 #include "platforms/xianfeng/platform_impl.hpp"
 
 namespace metersim::platforms::xianfeng {
@@ -25,7 +26,8 @@ platform::impl::impl(options o, sim::fleet& f, sim::outbox& ob, sim::journal& j,
                      sim::scheduler& s)
     : opts(std::move(o)), fleet(f), outbox(ob), journal(j), sched(s),
       auth(make_auth_config(opts)),
-      signer(company{opts.company_code, opts.key, opts.merchant_id}, opts.utc_offset) {}
+      signer(company{opts.company_code, opts.key, opts.merchant_id}, opts.utc_offset,
+             meters::seed_for(0x58464e47, "xianfeng-trans-id")) {}
 
 platform::platform(options opts, sim::fleet& fleet, sim::outbox& outbox, sim::journal& journal,
                    sim::scheduler& sched)

@@ -6,7 +6,6 @@
 #include <chrono>
 #include <memory>
 
-#include "meters/rng.hpp"
 #include "platforms/xianfeng/platform_impl.hpp"
 #include "platforms/xianfeng/token.hpp"
 
@@ -19,14 +18,13 @@ constexpr std::string_view push_kinds[] = {"xianfeng.report", "xianfeng.alarm", 
 void enqueue(platform::impl& p, std::string const& url, std::string_view kind,
              std::string const& device_no, shared_body body) {
     if (url.empty()) return;  // DESIGN.md: a URL left out means that push is not sent
-    static meters::meter_rng rng{meters::seed_for(0x58464e47, "xianfeng-trans-id")};
     // The transId's time is wall time in the vendor zone: the CIS checks it against its clock.
     sim::push out;
     out.platform = "xianfeng";
     out.kind = kind;
     out.meter_no = device_no;
     out.url = url;
-    out.serial_no = p.signer.trans_id(std::chrono::system_clock::now(), rng.next());
+    out.serial_no = p.signer.next_trans_id(std::chrono::system_clock::now());  // unique: the CIS de-duplicates on it
     out.shared_body = std::move(body);  // the headers come with the first attempt (impl::sign)
     (void)p.outbox.enqueue(std::move(out));  // a bad URL is refused and journaled by the outbox
 }

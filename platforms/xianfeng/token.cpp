@@ -1,5 +1,7 @@
 #include "platforms/xianfeng/token.hpp"
 
+#include "meters/rng.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -66,22 +68,57 @@ push_headers make_push_headers(company const& c, std::string trans_id) {
     return push_headers{c.code, std::move(trans_id), std::move(token)};
 }
 
-push_signer::push_signer(company c, std::chrono::minutes utc_offset)
-    : company_(std::move(c)), utc_offset_(utc_offset) {}
+namespace {
+constexpr std::uint64_t trans_id_span = trans_id_random_max - trans_id_random_min + 1;  // 10^7
+}  // namespace
 
-std::string push_signer::trans_id(wall_time now, std::uint64_t random) {
-    auto const s = static_cast<std::int64_t>(
-        std::chrono::floor<std::chrono::seconds>(now.time_since_epoch()).count());
-    if (!stamped_ || s != second_) {
-        stamp_ = format_civil(from_epoch_seconds(s, utc_offset_), timestamp_format::compact);
-        second_ = s;
+push_signer::push_signer(company c, std::chrono::minutes utc_offset, std::uint64_t seed)
+    : company_(std::move(c)), utc_offset_(utc_offset), rng_state_(seed) {
+    meters::meter_rng rng{rng_state_};
+    // Odd and not a multiple of 5: coprime to 10^7 = 2^7 * 5^7, so i -> start + i * step
+    // (mod 10^7) visits every number once.
+    step_ = (rng.next() % trans_id_span) | 1;
+    while (step_ % 5 == 0) step_ = (step_ + 2) % trans_id_span;
+    rng_state_ = rng.state();
+}
+
+/// Formats the time part for `epoch_second` when it changed; returns the second.
+std::int64_t push_signer::stamp(std::int64_t epoch_second) {
+    if (!stamped_ || epoch_second != second_) {
+        stamp_ = format_civil(from_epoch_seconds(epoch_second, utc_offset_), timestamp_format::compact);
+        second_ = epoch_second;
         stamped_ = true;
     }
-    std::uint64_t const span = trans_id_random_max - trans_id_random_min + 1;
+    return second_;
+}
+
+std::string push_signer::trans_id(wall_time now, std::uint64_t random) {
+    stamp(static_cast<std::int64_t>(std::chrono::floor<std::chrono::seconds>(now.time_since_epoch()).count()));
     std::string id;
     id.reserve(trans_id_length);
     id += stamp_;
-    id += std::to_string(trans_id_random_min + random % span);
+    id += std::to_string(trans_id_random_min + random % trans_id_span);
+    return id;
+}
+
+std::string push_signer::next_trans_id(wall_time now) {
+    auto s = static_cast<std::int64_t>(std::chrono::floor<std::chrono::seconds>(now.time_since_epoch()).count());
+    if (unique_started_ && s < unique_second_) s = unique_second_;  // never back
+    if (!unique_started_ || s != unique_second_) {
+        meters::meter_rng rng{rng_state_};
+        start_ = rng.next() % trans_id_span;
+        rng_state_ = rng.state();
+        unique_second_ = s;
+        drawn_ = 0;
+        unique_started_ = true;
+    }
+    stamp(s);
+    std::uint64_t const n = (start_ + drawn_ * step_) % trans_id_span;
+    drawn_ = (drawn_ + 1) % trans_id_span;
+    std::string id;
+    id.reserve(trans_id_length);
+    id += stamp_;
+    id += std::to_string(trans_id_random_min + n);
     return id;
 }
 

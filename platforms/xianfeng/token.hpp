@@ -86,21 +86,37 @@ push_headers make_push_headers(company const& c, std::string trans_id);
 /// thousands of messages within the same second). Not thread-safe: one per platform.
 class push_signer {
 public:
-    push_signer(company c, std::chrono::minutes utc_offset);
+    /// `seed` picks the signer's sequence of transId numbers (next_trans_id).
+    push_signer(company c, std::chrono::minutes utc_offset, std::uint64_t seed = 0);
 
     push_headers sign(wall_time now, std::uint64_t random) { return headers_for(trans_id(now, random)); }
     /// make_trans_id(now, utc_offset, random).
     std::string trans_id(wall_time now, std::uint64_t random);
+    /// The transId of a new push, unique among this signer's: the CIS de-duplicates pushes on
+    /// it, and a clock step sends thousands within one wall second, where 8 random digits drawn
+    /// independently would repeat (10,000 draws from 10^7 share a number about 5 times). The
+    /// number is drawn without repeats within each second (a permutation of 80000000..89999999
+    /// begun at a random place, new each second: distinct for up to 10^7 pushes a second), and
+    /// the time part never goes back (a wall clock stepped back keeps the last second).
+    std::string next_trans_id(wall_time now);
     /// make_push_headers(c, trans_id).
     push_headers headers_for(std::string trans_id);
 
 private:
+    std::int64_t stamp(std::int64_t epoch_second);
+
     company company_;
     std::chrono::minutes utc_offset_;
     std::int64_t second_ = 0;
     bool stamped_ = false;
     std::string stamp_;  ///< yyyyMMddHHmmss of second_
     std::string input_;  ///< key + merchantId, then the transId of the push being signed
+    std::uint64_t rng_state_;        ///< splitmix64 state for next_trans_id
+    std::uint64_t step_ = 1;         ///< coprime to 10^7: the permutation's stride
+    std::int64_t unique_second_ = 0; ///< the second next_trans_id numbers now
+    std::uint64_t start_ = 0;        ///< where this second's permutation begins
+    std::uint64_t drawn_ = 0;        ///< numbers drawn in unique_second_
+    bool unique_started_ = false;
 };
 
 }  // namespace metersim::platforms::xianfeng
