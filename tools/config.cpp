@@ -449,7 +449,7 @@ private:
         x.body_limit = http.body_limit;
         for (auto& g : entries(p.value, p.key.Mark(), p.path,
                                {"listen", "app_id", "app_secret", "auth_window_s", "report_url", "body_limit",
-                                "max_queued_pays"})) {
+                                "max_queued_pays", "pay_history", "pay_retention_s"})) {
             auto k = key_of(g);
             if (k == "listen") read_listen(g, x.listen);
             else if (k == "app_id") read(g, x.app_id);
@@ -457,6 +457,8 @@ private:
             else if (k == "auth_window_s") read_int(g, x.auth_window_s, 0, 86'400 * 366);
             else if (k == "report_url") read_url(g, x.report_url);
             else if (k == "max_queued_pays") read_int(g, x.max_queued_pays, 1, 1'000'000);
+            else if (k == "pay_history") read_int(g, x.pay_history, 0, 1'000'000);
+            else if (k == "pay_retention_s") read_int(g, x.pay_retention_s, 1, 86'400 * 366);
             else read_int(g, x.body_limit, 1, 1LL << 30);
         }
         default_listen(p.path, p.key.Mark(), x.listen);

@@ -106,6 +106,8 @@ struct xintian_config {
     std::string report_url;
     std::size_t body_limit = 0;
     std::size_t max_queued_pays = 16;  ///< RemotePay credits waiting per meter; past it -203
+    std::size_t pay_history = 64;              ///< settled recharges kept per meter (GetPayList)
+    std::int64_t pay_retention_s = 31 * 86'400;  ///< virtual seconds a settled recharge stays listed
 };
 
 /// A platform left out is not started.

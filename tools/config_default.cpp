@@ -49,6 +49,8 @@ platforms:
     app_secret: demo-app-secret
     auth_window_s: 300              # timestamp vs wall time, and the replay check; 0 = both off
     max_queued_pays: 16             # RemotePay credits waiting per meter (-203 past it)
+    pay_history: 64                 # settled recharges kept per meter (GetPayList); the oldest go first
+    pay_retention_s: 2678400        # virtual seconds a settled recharge stays listed (31 days)
     # report_url: http://127.0.0.1:9000/xintian/report
 fleet:
   - { platform: cnmcsp,   model: cn-nb-money, count: 3, id_prefix: "2026010" }

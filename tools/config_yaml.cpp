@@ -91,6 +91,8 @@ std::string to_yaml(config const& c) {
         line(fmt::format("    report_url: {}", quoted(x->report_url)));
         line(fmt::format("    body_limit: {}", x->body_limit));
         line(fmt::format("    max_queued_pays: {}", x->max_queued_pays));
+        line(fmt::format("    pay_history: {}", x->pay_history));
+        line(fmt::format("    pay_retention_s: {}", x->pay_retention_s));
     }
     if (c.fleet.empty()) line("fleet: []");
     else line("fleet:");

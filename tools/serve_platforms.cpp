@@ -70,6 +70,8 @@ platforms::xintian::options xintian_options(config const& cfg, xintian_config co
     o.auth_window_s = c.auth_window_s;
     o.report_url = c.report_url;
     o.max_queued_pays = c.max_queued_pays;
+    o.pay_history = c.pay_history;
+    o.pay_retention = std::chrono::seconds{c.pay_retention_s};
     o.conformance = to_platform(cfg.conformance);
     o.utc_offset = std::chrono::minutes{cfg.zone.minutes};
     return o;

@@ -83,6 +83,8 @@ TEST_CASE("the embedded default config loads with loopback ports 8800-8803 and a
     CHECK(c.platforms.cnmcsp->trade_history == 64);
     CHECK(c.platforms.cnmcsp->trade_retention_s == 31 * 86'400);
     CHECK(c.platforms.xintian->max_queued_pays == 16);
+    CHECK(c.platforms.xintian->pay_history == 64);
+    CHECK(c.platforms.xintian->pay_retention_s == 31 * 86'400);
     CHECK(c.journal.capacity == 1'000);
     CHECK_FALSE(c.platforms.cnmcsp->app_token.empty());
     CHECK(c.clock.mode == sim::clock_mode::accelerated);
@@ -132,7 +134,7 @@ platforms:
     max_queued_commands: 3
     command_history: 0
     command_retention_s: 60
-  xintian: { app_id: a, app_secret: b, auth_window_s: 60, report_url: "http://cis/xt", max_queued_pays: 5 }
+  xintian: { app_id: a, app_secret: b, auth_window_s: 60, report_url: "http://cis/xt", max_queued_pays: 5, pay_history: 3, pay_retention_s: 600 }
 fleet:
   - { platform: xianfeng, model: xf-nb-money, count: 100, id_prefix: "07602190" }
   - platform: xintian
@@ -157,6 +159,8 @@ journal: { capacity: 50 }
     CHECK(c.platforms.cnmcsp->alarm_map.at("0009H") == tools::cnmcsp_alarm_text{"MAG", "磁干扰"});
     CHECK(c.platforms.xintian->auth_window_s == 60);
     CHECK(c.platforms.xintian->max_queued_pays == 5);
+    CHECK(c.platforms.xintian->pay_history == 3);
+    CHECK(c.platforms.xintian->pay_retention_s == 600);
     CHECK(c.platforms.cnmcsp->max_queued_trades == 2);
     CHECK(c.platforms.cnmcsp->trade_history == 0);
     CHECK(c.platforms.cnmcsp->trade_retention_s == 86'400);
@@ -248,6 +252,10 @@ TEST_CASE("each kind of bad input is reported at its line and column with what w
          R"(platforms.cnmcsp.trade_retention_s: found "99999999", expected an integer from 1 to 31622400)"},
         {"platforms:\n  xintian:\n    max_queued_pays: -2\n", 3, "-2",
          R"(platforms.xintian.max_queued_pays: found "-2", expected an integer from 1 to 1000000)"},
+        {"platforms:\n  xintian:\n    pay_history: -1\n", 3, "-1",
+         R"(platforms.xintian.pay_history: found "-1", expected an integer from 0 to 1000000)"},
+        {"platforms:\n  xintian:\n    pay_retention_s: 0\n", 3, "0",
+         R"(platforms.xintian.pay_retention_s: found "0", expected an integer from 1 to 31622400)"},
         {"platforms:\n  xintian:\n    auth_window_s: -1\n", 3, "-1",
          "platforms.xintian.auth_window_s: found \"-1\", expected an integer from 0 to"},
         {"platforms:\n  xintian:\n    report_url: ftp://cis/report\n", 3, "ftp",
