@@ -15,15 +15,16 @@
 ///   - the front one (whose answer was being read) gets the error, unless the peer closed a
 ///     connection that had carried requests before (a pooled one closed while idle, or one
 ///     closed after an answer) before any byte of its answer came: then it is sent again, once,
-///     on a fresh connection;
+///     on another connection (the pool's idle ones, likely closed by the peer too, are dropped);
 ///   - the ones written behind it got no answer: they are sent again, once each, as the server
 ///     can be assumed not to have processed them (if it did, the CIS sees the same serial twice:
 ///     at least once, as the outbox promises); a second loss is an error;
 ///   - the ones not yet written are simply placed again;
-///   - on an answer saying "Connection: close" the ones behind it are placed again (the server
-///     said it would not read them).
-/// A server that does not pipeline (a timeout or a break with several requests in flight, or
-/// "Connection: close" with more queued) turns the host's depth down to 1 for the client's life.
+///   - on an answer saying "Connection: close" (or framed by the close) the ones behind it are
+///     placed again: the server said it would not read them.
+/// A server that does not pipeline (a timeout with several requests on the wire, or a request
+/// behind the front lost a second time) turns the host's depth down to 1 for the client's life.
+/// A connect failure is every queued request's error (nothing reached the server).
 
 #include "sim/http/client.hpp"
 #include "sim/http/request_parser.hpp"
