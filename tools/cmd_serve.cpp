@@ -146,6 +146,8 @@ struct serve_app::parts {
         // Fault injection: the outbox takes "cis" faults, the admin API edits the rules.
         outbox.set_faults(&faults, timers.make(io));
         admin.faults = &faults;
+        admin.outbox = &outbox;
+        admin.push_client = &client;
     }
 
     net::signal_set signals;

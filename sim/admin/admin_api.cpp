@@ -11,6 +11,8 @@
 #include <fmt/format.h>
 
 #include "sim/admin/admin_internal.hpp"
+#include "sim/http/client.hpp"
+#include "sim/outbox.hpp"
 
 namespace metersim::sim {
 
@@ -145,6 +147,26 @@ namespace {
 
 // ---- health, models, journal ------------------------------------------------------------------
 
+/// The outbox's counters and its client's: whether pushes are still on their way, and how the
+/// connections to the CIS fare.
+ojson pushes_view(sim::outbox const& box, sim::http::client const* client) {
+    auto const o = box.counters();
+    ojson view{{"pending", o.pending},     {"in_flight", o.in_flight}, {"delivered", o.delivered},
+               {"attempts", o.attempts},   {"failures", o.failures}};
+    if (client != nullptr) {
+        auto const c = client->stats();
+        view["connections"] = ojson{{"opened", c.connections_opened},
+                                    {"idle", c.idle_connections},
+                                    {"requests", c.requests},
+                                    {"reused", c.reuses},
+                                    {"pipelined", c.pipelined},
+                                    {"resent", c.retries},
+                                    {"errors", c.errors},
+                                    {"queued", c.queued}};
+    }
+    return view;
+}
+
 http::response health(admin_context& ctx, http::request const&) {
     auto const up = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now() - ctx.started_at);
     ojson body{{"status", "ok"},
@@ -154,6 +176,7 @@ http::response health(admin_context& ctx, http::request const&) {
                {"clock", to_string(ctx.clk.mode())},
                {"now", local_text(ctx.sched.now(), ctx.fleet.options().zone)},
                {"pending_events", ctx.sched.pending()}};
+    if (ctx.outbox != nullptr) body["pushes"] = pushes_view(*ctx.outbox, ctx.push_client);
     return answer(body);
 }
 

@@ -64,6 +64,10 @@ using pending_commands_provider = std::function<std::vector<pending_command>(fle
 /// Everything the admin handlers use. It must outlive the router (and the server) it is given to.
 class fault_registry;
 struct admin_advance;
+class outbox;
+namespace http {
+class client;
+}
 
 struct admin_context {
     admin_context(sim::fleet& f, sim::scheduler& s, sim::clock& c, sim::journal& j)
@@ -81,6 +85,9 @@ struct admin_context {
     sim::fault_registry* faults = nullptr;
     /// The POST /admin/clock/advance running in chunks over HTTP, if any (admin_clock.cpp).
     std::shared_ptr<admin_advance> advance;
+    /// The pushes to the CIS, shown by GET /admin/health under "pushes"; null: not shown.
+    sim::outbox const* outbox = nullptr;
+    sim::http::client const* push_client = nullptr;
 };
 
 /// Adds every admin route to `r`. The handlers keep a reference to `ctx`.

@@ -148,6 +148,14 @@ void client::impl::arm_watchdog(steady::time_point deadline) {
     });
 }
 
+/// Nothing in flight, nothing waiting: no deadline to keep, so the timer lets go of the loop (a
+/// serve shutting down returns at once, not when the last request timeout would have passed).
+void client::impl::rest_watchdog() {
+    if (stats.active != 0 || stats.queued != 0 || !watchdog_at) return;
+    watchdog_at.reset();
+    watchdog.cancel();
+}
+
 void client::impl::on_watchdog() {
     watchdog_at.reset();
     auto const now = steady::now();

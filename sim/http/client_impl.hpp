@@ -177,6 +177,7 @@ struct client::impl : std::enable_shared_from_this<impl> {
     void place(conn_ptr const& c, detail::job j);
     void place_waiting(detail::host_pool& pool);
     void arm_watchdog(detail::steady::time_point deadline);
+    void rest_watchdog();
     void on_watchdog();
     std::string describe(std::string_view step, detail::host_pool const& pool, detail::error_code ec,
                          bool timed_out) const;

@@ -356,6 +356,7 @@ void client::impl::answer_front(conn_ptr const& c, bool keep_alive) {
     }
     place_waiting(pool);
     deliver(j, answer);
+    rest_watchdog();
     body.clear();
     if (body.capacity() <= kept_body_capacity && spare_body.capacity() < body.capacity()) spare_body.swap(body);
 }
@@ -450,6 +451,7 @@ void client::impl::fail(conn_ptr const& c, std::string_view step, error_code ec,
         ++stats.errors;
         deliver(j, answer);
     }
+    rest_watchdog();
 }
 
 }  // namespace metersim::sim::http

@@ -7,6 +7,7 @@
 
 #include <doctest/doctest.h>
 
+#include <chrono>
 #include <condition_variable>
 #include <future>
 #include <memory>
@@ -151,6 +152,24 @@ TEST_CASE_FIXTURE(client_fixture, "a CIS that goes down and comes back is reache
     rx.up();
     CHECK(post("/a", "3").ok());
     CHECK(rx.request_count() == 2);
+}
+
+TEST_CASE("once every answer is in, the client holds its loop no longer than its idle connections do") {
+    test::cis_receiver rx;
+    boost::asio::io_context io;
+    http::client_options o;
+    o.request_timeout = 30s;  // a watchdog left armed would keep run() going this long
+    http::client c(io, o);
+    http::client_request req;
+    req.url = rx.url("/a");
+    req.body = "{}";
+    bool answered = false;
+    c.send(req, [&](http::client_reply r) { answered = r.ok(); });
+    auto const t0 = std::chrono::steady_clock::now();
+    io.run();  // returns when no work is left: the answer came, the idle connection waits on nothing
+    CHECK(answered);
+    CHECK(std::chrono::steady_clock::now() - t0 < 15s);
+    CHECK(c.stats().idle_connections == 1);
 }
 
 TEST_CASE_FIXTURE(client_fixture, "requests past the per-host limit wait their turn") {

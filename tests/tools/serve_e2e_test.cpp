@@ -1,11 +1,14 @@
 #include "tools/cmd_serve.hpp"
 
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 
+#include <chrono>
 #include <string>
 #include <thread>
 
 #include "platforms/common/crypto.hpp"
+#include "tests/support/cis_receiver.hpp"
 #include "tests/support/http_client.hpp"
 
 using namespace metersim;
@@ -114,6 +117,49 @@ TEST_CASE("the store bounds of the config reach the platforms: a second command 
     auto second = xf(creat, body);
     CAPTURE(second.body);
     CHECK(second.body.find("\"responseCode\":\"500014\"") != std::string::npos);
+}
+
+TEST_CASE("the outbox keys reach the push client, and /admin/health shows the pushes on their way") {
+    for (std::size_t const pipeline : {std::size_t{1}, std::size_t{4}}) {
+        CAPTURE(pipeline);
+        test::cis_receiver rx;
+        auto c = running_serve::make_config();
+        c.platforms.xianfeng->replay_check = false;  // one fixed RandomCode for every request
+        c.platforms.xianfeng->freshness_window_s = 0;
+        c.platforms.xianfeng->report_url = rx.url("/xf/report");
+        c.fleet = {tools::fleet_entry{"xianfeng", "xf-nb-money", 40, "07602190"}};
+        c.outbox.connections = 1;
+        c.outbox.pipeline = pipeline;
+        running_serve s{c};
+        std::string const random_code = "2026010100000080000001";
+        test::header_list const h{{"RandomCode", random_code},
+                                  {"Authorization", platforms::crypto::sha256_hex("demo-key" "demo-merchant" + random_code)},
+                                  {"Content-Type", "application/json"}};
+        for (int i = 1; i <= 40; ++i) {
+            auto const no = fmt::format("07602190{:06}", i);
+            auto reg = test::http_request("POST", "127.0.0.1", s.app.port_of("xianfeng"),
+                                          "/iotcloud/app/devices/v1.0.0/register?companyCode=000000", h,
+                                          R"({"manuId":1,"deviceNo":")" + no + R"(","userNo":"U1","userName":"t"})");
+            REQUIRE(reg.body.find("\"responseCode\":\"100000\"") != std::string::npos);
+        }
+        // The daily reports (02:00 +- 30 min) of all 40 meters, in one advance.
+        REQUIRE(s.admin("POST", "/admin/clock/advance", R"({"seconds": 10800})").status == 200);
+        REQUIRE(rx.wait_for_requests(40));
+        std::string health;
+        for (int w = 0; w < 500; ++w) {
+            health = s.admin("GET", "/admin/health").body;
+            if (health.find("\"pending\":0,\"in_flight\":0,\"delivered\":40") != std::string::npos) break;
+            std::this_thread::sleep_for(std::chrono::milliseconds{2});
+        }
+        CAPTURE(health);
+        CHECK(health.find("\"pending\":0,\"in_flight\":0,\"delivered\":40,\"attempts\":40,\"failures\":0") !=
+              std::string::npos);
+        CHECK(health.find("\"opened\":1,") != std::string::npos);
+        CHECK(rx.connection_count() == 1);
+        CHECK(rx.request_count() == 40);
+        // A depth of 1 writes one push, then waits for its answer; 4 puts pushes behind others.
+        CHECK((health.find("\"pipelined\":0,") != std::string::npos) == (pipeline == 1));
+    }
 }
 
 TEST_CASE("a bad admin request changes nothing and names the problem") {
