@@ -296,6 +296,11 @@ bool client::impl::settle_answers(conn_ptr const& c) {
             if (used == 0) break;
         }
         if (!p.is_done()) return true;
+        if (p.status() >= 100 && p.status() < 200 && p.status() != 101) {
+            // An interim answer (100 Continue, 102, 103): the final one follows (RFC 9110 §15.2).
+            expect_answer(*c);
+            continue;
+        }
         bool const keep_alive = p.keep_alive();
         answer_front(c, keep_alive);
         if (!keep_alive || c->broken) return false;

@@ -390,6 +390,21 @@ TEST_CASE_FIXTURE(client_fixture, "an answer framed by the connection's end is r
     CHECK(stats().idle_connections == 0);
 }
 
+TEST_CASE_FIXTURE(client_fixture, "interim answers (100 Continue, 103) are skipped: the final one is the answer") {
+    raw_cis cis;
+    cis.pieces = {"HTTP/1.1 100 Continue\r\n\r\n", "HTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\nHTTP/1.1 201 Created\r\n",
+                  "Content-Length: 4\r\n\r\ndone"};
+    cis.start();
+    http::client_request req;
+    req.url = cis.url();
+    req.body = "{}";
+    auto r = send(req);
+    REQUIRE(r.ok());
+    CHECK(r.status == 201);
+    CHECK(r.body == "done");
+    CHECK(stats().idle_connections == 1);  // nothing left over: the connection is kept
+}
+
 TEST_CASE_FIXTURE(client_fixture, "a malformed answer is a read error") {
     raw_cis cis;
     cis.pieces = {"HTTP/1.1 2xx nonsense\r\n\r\n"};
