@@ -270,8 +270,10 @@ def config_yaml(a):
         "fleet:",
         f'  - {{ platform: xianfeng, model: xf-nb-money, count: {a["meters"]}, id_prefix: "07602190" }}',
         "http: { max_connections: 1024 }",
-        "",
     ]
+    if a.get("pipeline"):
+        lines.append(f"outbox: {{ pipeline: {a['pipeline']} }}")
+    lines.append("")
     return "\n".join(lines)
 
 
@@ -489,8 +491,16 @@ def main():
                     help="wrk -c for the push ceiling (default 32 = metersim's pool per host)")
     ap.add_argument("--push-deadline", type=float, default=300, help="seconds to wait for all pushes")
     ap.add_argument("--skip-push", action="store_true", help="leave out the push benchmark")
+    ap.add_argument("--only-push", action="store_true",
+                    help="the start-up and push figures only (leave out the endpoint runs)")
+    ap.add_argument("--pipeline", type=int, default=None,
+                    help="outbox.pipeline for metersim's pushes (default: the config's default, 8; 1 = off)")
     ap.add_argument("--keep-temp", action="store_true", help="keep the temp dir (configs, logs)")
     args = ap.parse_args()
+    if args.skip_push and args.only_push:
+        ap.error("--skip-push and --only-push leave nothing to run")
+    if args.pipeline is not None and not 1 <= args.pipeline <= 64:
+        ap.error("--pipeline takes 1 to 64")
 
     metersim = os.path.join(args.build_dir, "tools", "metersim")
     if not os.access(metersim, os.X_OK):
@@ -533,7 +543,7 @@ def bench(args, metersim, wrk, nginx, procs, tmp):
     # -- 1. config ------------------------------------------------------------------------------
     a = dict(admin=free_port(), xf=free_port(), cn=free_port(), xt=free_port(), sink=free_port(),
              ceiling=free_port(), meters=args.meters,
-             xf_window_zero=True, cn_window_zero=True, xt_window_zero=True)
+             xf_window_zero=True, cn_window_zero=True, xt_window_zero=True, pipeline=args.pipeline)
     # Each optional key is probed alone (`serve --print-config` validates without starting).
     wanted = (("xf_window_zero", "platforms.xianfeng.freshness_window_s: 0"),
               ("cn_window_zero", "platforms.cnmcsp.auth_window_s: 0"),
@@ -667,6 +677,10 @@ def bench(args, metersim, wrk, nginx, procs, tmp):
         push = push_bench(args, a, admin, wrk, sink, sink_log, tmp, len(meter_nos), notes)
         log(f"push: metersim RSS {vm_kib(ms.pid, 'VmRSS') / 1024:.1f} MiB, "
             f"peak {vm_kib(ms.pid, 'VmHWM') / 1024:.1f} MiB after the pushes")
+    if args.only_push:
+        hwm = vm_kib(ms.pid, "VmHWM")
+        report(args, [], startup, push, notes, load0, os.getloadavg(), hwm, hwm)
+        return 0
 
     # -- 3. set up data, capture answers ---------------------------------------------------------
     endpoints = []  # dict(name, platform, method, path, headers_fn, body, unique, mutates, ok_fn)
@@ -905,7 +919,8 @@ def fmt(v, spec):
     return format(v, spec)
 
 
-def report(args, rows, startup, push, notes, load0, load1, hwm_read_only, hwm_final):
+def endpoint_table(args, rows):
+    """Prints the endpoint table and the mutating runs' notes; returns the worst Xianfeng figures."""
     log("")
     log(f"== endpoints: wrk -t{args.threads} -c{args.connections} -d{args.duration}s --latency "
         f"(metersim | nginx answering the same bytes)")
@@ -942,6 +957,13 @@ def report(args, rows, startup, push, notes, load0, load1, hwm_read_only, hwm_fi
                     f"({100 * n / total if total else 0:.0f}%)")
     log("peak RSS is VmHWM (metersim: the process; nginx: master + worker, summed) after the run; "
         "CPU is utime+stime over the run")
+    return worst
+
+
+def report(args, rows, startup, push, notes, load0, load1, hwm_read_only, hwm_final):
+    worst = dict(cpu=0.0, pct=float("inf"), p99=0.0)
+    if rows:
+        worst = endpoint_table(args, rows)
 
     if push:
         w = push["wrk"]
