@@ -70,14 +70,19 @@ struct platform_harness {
     platform_harness(platform_harness const&) = delete;
     platform_harness& operator=(platform_harness const&) = delete;
 
-    /// On the loop: the client, the outbox (backoff 1 s to 8 s), the platform and the server on
-    /// 127.0.0.1:0 with the platform's routes (`port`); then `more()`, still on the loop.
+    /// On the loop: the client (pipelined as serve's defaults are: 32 connections x 8), the
+    /// outbox (backoff 1 s to 8 s), the platform and the server on 127.0.0.1:0 with the
+    /// platform's routes (`port`); then `more()`, still on the loop.
     template <class More>
     void start_platform(Options o, More&& more) {
         loop.call([&] {
-            client = std::make_unique<sim::http::client>(loop.io());
+            sim::http::client_options co;
+            co.max_connections_per_host = 32;
+            co.pipeline_depth = 8;
+            client = std::make_unique<sim::http::client>(loop.io(), co);
             sim::outbox_options oo;
             oo.backoff = {std::chrono::seconds{1}, std::chrono::seconds{8}};
+            oo.max_in_flight = co.max_connections_per_host * co.pipeline_depth;
             outbox = std::make_unique<sim::outbox>(*client, sched, store, &journal, oo);
             platform = std::make_unique<Platform>(std::move(o), fleet, *outbox, journal, sched);
             sim::http::router r;
