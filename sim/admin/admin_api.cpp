@@ -162,7 +162,8 @@ ojson pushes_view(sim::outbox const& box, sim::http::client const* client) {
                                     {"pipelined", c.pipelined},
                                     {"resent", c.retries},
                                     {"errors", c.errors},
-                                    {"queued", c.queued}};
+                                    {"queued", c.queued},
+                                    {"unpipelined_hosts", c.unpipelined_hosts}};
     }
     return view;
 }

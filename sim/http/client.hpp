@@ -132,6 +132,7 @@ struct client_stats {
     std::uint64_t reuses = 0;             ///< requests that went out on a pooled connection
     std::uint64_t pipelined = 0;          ///< requests written while another awaited its answer on the same connection
     std::uint64_t retries = 0;            ///< requests sent again after their connection was lost under them
+    std::size_t unpipelined_hosts = 0;    ///< hosts that failed at pipelining: sent one request at a time now
     std::uint64_t errors = 0;             ///< completions with an error
     std::size_t idle_connections = 0;
     std::size_t active = 0;               ///< requests on a connection now (written or about to be)

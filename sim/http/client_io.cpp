@@ -436,7 +436,10 @@ void client::impl::fail(conn_ptr const& c, std::string_view step, error_code ec,
     c->detach();
     auto& pool = c->pool;
     auto jobs = take_jobs(*c, step == "connect", stale);
-    if (jobs.degrade) pool.depth = 1;
+    if (jobs.degrade && pool.depth > 1) {
+        pool.depth = 1;
+        ++stats.unpipelined_hosts;
+    }
     // The peer closed a pooled connection: it has likely closed the other idle ones too, and the
     // retry must go on a fresh one.
     if (jobs.stale_retry) {

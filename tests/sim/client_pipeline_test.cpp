@@ -112,6 +112,7 @@ TEST_CASE_FIXTURE(client_fixture, "requests made in one turn go back to back on 
     auto s = stats();
     CHECK(s.pipelined >= 3);  // at least the first write carried four
     CHECK(s.retries == 0);
+    CHECK(s.unpipelined_hosts == 0);
     CHECK(s.active == 0);
     CHECK(s.queued == 0);
     CHECK(s.idle_connections == 1);
@@ -202,6 +203,7 @@ TEST_CASE_FIXTURE(client_fixture, "a server that drops pipelined requests costs 
     }
     CHECK(failed == 1);
     CHECK(first[0].ok());
+    CHECK(stats().unpipelined_hosts == 1);
     auto const pipelined = stats().pipelined;
     // From then on the host gets one request at a time: nothing is lost.
     auto second = send_four();

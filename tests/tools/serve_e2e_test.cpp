@@ -155,6 +155,7 @@ TEST_CASE("the outbox keys reach the push client, and /admin/health shows the pu
         CHECK(health.find("\"pending\":0,\"in_flight\":0,\"delivered\":40,\"attempts\":40,\"failures\":0") !=
               std::string::npos);
         CHECK(health.find("\"opened\":1,") != std::string::npos);
+        CHECK(health.find("\"unpipelined_hosts\":0}") != std::string::npos);
         CHECK(rx.connection_count() == 1);
         CHECK(rx.request_count() == 40);
         // A depth of 1 writes one push, then waits for its answer; 4 puts pushes behind others.
