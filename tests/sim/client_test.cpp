@@ -271,6 +271,18 @@ struct raw_cis {
     std::string url() const { return "http://127.0.0.1:" + std::to_string(acceptor.local_endpoint().port()) + "/raw"; }
 };
 
+/// POSTs `body` to a raw_cis that answers with `pieces` (then closes, when `close_after`).
+http::client_reply post_to_raw(client_fixture& f, raw_cis& cis, std::vector<std::string> pieces,
+                               bool close_after, std::string body) {
+    cis.pieces = std::move(pieces);
+    cis.close_after = close_after;
+    cis.start();
+    http::client_request req;
+    req.url = cis.url();
+    req.body = std::move(body);
+    return f.send(req);
+}
+
 }  // namespace
 
 TEST_SUITE("sim/http/client lean") {
@@ -363,13 +375,9 @@ TEST_CASE_FIXTURE(client_fixture, "an answer whose sink is gone is dropped and i
 
 TEST_CASE_FIXTURE(client_fixture, "a chunked answer arriving in pieces is read whole") {
     raw_cis cis;
-    cis.pieces = {"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nTransfer-Enc", "oding: chunked\r\n\r\n5\r\nhello\r\n",
-                  "6\r\n world\r\n0\r\n\r\n"};
-    cis.start();
-    http::client_request req;
-    req.url = cis.url();
-    req.body = "{}";
-    auto r = send(req);
+    auto r = post_to_raw(*this, cis, {"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nTransfer-Enc",
+                                      "oding: chunked\r\n\r\n5\r\nhello\r\n", "6\r\n world\r\n0\r\n\r\n"},
+                         false, "{}");
     REQUIRE(r.ok());
     CHECK(r.status == 200);
     CHECK(r.body == "hello world");
@@ -379,12 +387,8 @@ TEST_CASE_FIXTURE(client_fixture, "a chunked answer arriving in pieces is read w
 
 TEST_CASE_FIXTURE(client_fixture, "an answer framed by the connection's end is read to its end and not pooled") {
     raw_cis cis;
-    cis.pieces = {"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\nuntil", " close"};
-    cis.close_after = true;
-    cis.start();
-    http::client_request req;
-    req.url = cis.url();
-    auto r = send(req);
+    auto r = post_to_raw(*this, cis, {"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\nuntil", " close"},
+                         true, "");
     REQUIRE(r.ok());
     CHECK(r.body == "until close");
     CHECK(stats().idle_connections == 0);
@@ -392,13 +396,10 @@ TEST_CASE_FIXTURE(client_fixture, "an answer framed by the connection's end is r
 
 TEST_CASE_FIXTURE(client_fixture, "interim answers (100 Continue, 103) are skipped: the final one is the answer") {
     raw_cis cis;
-    cis.pieces = {"HTTP/1.1 100 Continue\r\n\r\n", "HTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\nHTTP/1.1 201 Created\r\n",
-                  "Content-Length: 4\r\n\r\ndone"};
-    cis.start();
-    http::client_request req;
-    req.url = cis.url();
-    req.body = "{}";
-    auto r = send(req);
+    auto r = post_to_raw(*this, cis, {"HTTP/1.1 100 Continue\r\n\r\n",
+                                      "HTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\nHTTP/1.1 201 Created\r\n",
+                                      "Content-Length: 4\r\n\r\ndone"},
+                         false, "{}");
     REQUIRE(r.ok());
     CHECK(r.status == 201);
     CHECK(r.body == "done");
@@ -407,12 +408,7 @@ TEST_CASE_FIXTURE(client_fixture, "interim answers (100 Continue, 103) are skipp
 
 TEST_CASE_FIXTURE(client_fixture, "a malformed answer is a read error") {
     raw_cis cis;
-    cis.pieces = {"HTTP/1.1 2xx nonsense\r\n\r\n"};
-    cis.close_after = true;
-    cis.start();
-    http::client_request req;
-    req.url = cis.url();
-    auto r = send(req);
+    auto r = post_to_raw(*this, cis, {"HTTP/1.1 2xx nonsense\r\n\r\n"}, true, "");
     CHECK_FALSE(r.ok());
     CHECK(r.status == 0);
     CHECK(r.error.find("read 127.0.0.1:") == 0);
