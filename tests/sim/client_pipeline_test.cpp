@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 
 #include <array>
+#include <cstdio>
 #include <atomic>
 #include <future>
 #include <memory>
@@ -32,6 +33,12 @@ http::client_options one_connection(std::size_t depth) {
     o.max_connections_per_host = 1;
     o.pipeline_depth = depth;
     return o;
+}
+
+std::string fmt_hex(std::size_t v) {
+    char buf[20];
+    std::snprintf(buf, sizeof buf, "%zx", v);
+    return buf;
 }
 
 std::vector<std::string> numbered(int n) {
@@ -95,6 +102,73 @@ struct one_per_read_server {
     std::string url() const { return "http://127.0.0.1:" + std::to_string(acceptor.local_endpoint().port()) + "/p"; }
 };
 
+/// A server for one connection that waits for `requests` POSTs, then writes `answers` (their
+/// answers back to back) in small random pieces with a pause between them, so that the client
+/// reads them split at every kind of place. Keeps the connection until destroyed.
+struct piecemeal_server {
+    boost::asio::io_context io;
+    boost::asio::ip::tcp::acceptor acceptor{io, {boost::asio::ip::make_address("127.0.0.1"), 0}};
+    std::string answers;
+    int requests = 0;
+    std::uint64_t seed = 1;
+    std::atomic<bool> done{false};
+    std::thread thread;
+
+    void start() {
+        thread = std::thread([this] {
+            // Errors end the thread quietly (the client gave up: the test's checks say why).
+            boost::system::error_code ec;
+            boost::asio::ip::tcp::socket s(io);
+            acceptor.accept(s, ec);
+            s.set_option(boost::asio::ip::tcp::no_delay(true), ec);
+            std::string seen;
+            std::array<char, 4096> buf{};
+            auto count = [&seen] {
+                int n = 0;
+                for (auto at = seen.find("POST "); at != std::string::npos; at = seen.find("POST ", at + 1)) ++n;
+                return n;
+            };
+            while (!ec && count() < requests) seen.append(buf.data(), s.read_some(boost::asio::buffer(buf), ec));
+            std::uint64_t x = seed;
+            for (std::size_t at = 0; !ec && at < answers.size();) {
+                x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+                std::size_t const n = std::min<std::size_t>(1 + (x >> 33) % 40, answers.size() - at);
+                boost::asio::write(s, boost::asio::buffer(answers.data() + at, n), ec);
+                at += n;
+                std::this_thread::sleep_for(std::chrono::microseconds{300});
+            }
+            while (!done) std::this_thread::sleep_for(std::chrono::milliseconds{5});
+        });
+    }
+    ~piecemeal_server() {
+        done = true;
+        if (thread.joinable()) thread.join();
+    }
+    std::string url() const { return "http://127.0.0.1:" + std::to_string(acceptor.local_endpoint().port()) + "/p"; }
+};
+
+/// The answer to request `i` in one of four framings: by length, chunked, by length after an
+/// interim 100 Continue, or chunked in one-byte chunks.
+std::string framed_answer(int i) {
+    std::string const body = "answer " + std::to_string(i);
+    switch (i % 4) {
+    case 0: return "HTTP/1.1 200 OK\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+    case 1: {
+        auto const half = body.size() / 2;
+        return "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" + fmt_hex(half) + "\r\n" + body.substr(0, half) +
+               "\r\n" + fmt_hex(body.size() - half) + "\r\n" + body.substr(half) + "\r\n0\r\n\r\n";
+    }
+    case 2:
+        return "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 201 Created\r\nContent-Length: " + std::to_string(body.size()) +
+               "\r\n\r\n" + body;
+    default: {
+        std::string out = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n";
+        for (char ch : body) out += std::string("1\r\n") + ch + "\r\n";
+        return out + "0\r\n\r\n";
+    }
+    }
+}
+
 }  // namespace
 
 TEST_SUITE("sim/http/client pipelining") {
@@ -116,6 +190,44 @@ TEST_CASE_FIXTURE(client_fixture, "requests made in one turn go back to back on 
     CHECK(s.active == 0);
     CHECK(s.queued == 0);
     CHECK(s.idle_connections == 1);
+}
+
+TEST_CASE_FIXTURE(client_fixture, "pipelined answers split anywhere, in every framing, each reach their own request") {
+    constexpr int n = 12;
+    reconfigure(one_connection(n));
+    for (std::uint64_t const seed : {1u, 2u, 3u}) {
+        CAPTURE(seed);
+        piecemeal_server server;
+        server.requests = n;
+        server.seed = seed;
+        for (int i = 0; i < n; ++i) server.answers += framed_answer(i);
+        server.start();
+        std::vector<http::client_reply> replies(n);
+        auto left = std::make_shared<int>(n);
+        auto all = std::make_shared<std::promise<void>>();
+        auto done = all->get_future();
+        loop.call([&] {
+            for (std::size_t i = 0; i < n; ++i) {
+                http::client_request req;
+                req.url = server.url();
+                req.body = "{}";
+                client->send(std::move(req), [&replies, left, all, i](http::client_reply r) {
+                    replies[i] = std::move(r);
+                    if (--*left == 0) all->set_value();
+                });
+            }
+        });
+        REQUIRE(done.wait_for(10s) == std::future_status::ready);
+        auto const got = loop.call([&] { return replies; });
+        for (int i = 0; i < n; ++i) {
+            CAPTURE(i);
+            auto const& r = got[static_cast<std::size_t>(i)];
+            REQUIRE(r.ok());
+            CHECK(r.status == (i % 4 == 2 ? 201u : 200u));
+            CHECK(r.body == "answer " + std::to_string(i));
+        }
+        loop.call([&] { client->close_idle(); });
+    }
 }
 
 TEST_CASE_FIXTURE(client_fixture, "with a depth of 1 nothing is pipelined") {
