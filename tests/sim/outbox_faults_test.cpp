@@ -5,8 +5,7 @@
 #include "sim/http/client.hpp"
 #include "sim/journal.hpp"
 #include "sim/scheduler.hpp"
-#include "tests/support/cis_receiver.hpp"
-#include "tests/support/loopback.hpp"
+#include "tests/support/outbox_fixture.hpp"
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -25,25 +24,12 @@ using namespace std::chrono_literals;
 
 namespace {
 
-/// An outbox on a loopback loop with a fault registry, its retries on a stepped clock, pushing
-/// to a cis_receiver.
-struct faulty_outbox {
-    test::cis_receiver rx;
-    test::loopback loop;
-    sim::clock clk{sim::clock_mode::stepped, 1.0, meters::instant_from_ms(1'767'225'600'000)};
-    sim::scheduler sched{clk};
-    sim::journal journal{1000};
-    sim::memory_outbox_store store;
+/// The outbox fixture with a fault registry: "cis" faults wait on wall-clock timers.
+struct faulty_outbox : test::outbox_fixture {
     sim::fault_registry faults;
-    std::unique_ptr<sim::http::client> client;
-    std::unique_ptr<sim::outbox> box;
 
     faulty_outbox() {
-        sim::outbox_options o;
-        o.backoff = {1s, 4s};
         loop.call([&] {
-            client = std::make_unique<sim::http::client>(loop.io());
-            box = std::make_unique<sim::outbox>(*client, sched, store, &journal, o);
             box->set_faults(&faults, [this](std::chrono::milliseconds wait, std::function<void()> fn) {
                 auto t = std::make_shared<boost::asio::steady_timer>(loop.io(), wait);
                 t->async_wait([t, fn = std::move(fn)](boost::system::error_code ec) {
@@ -54,11 +40,11 @@ struct faulty_outbox {
     }
     ~faulty_outbox() {
         loop.call([&] {
-            box.reset();
-            client.reset();
+            if (box) box->set_faults(nullptr, {});  // the registry goes first
         });
-        loop.stop();
     }
+    faulty_outbox(faulty_outbox const&) = delete;
+    faulty_outbox& operator=(faulty_outbox const&) = delete;
 
     void fault(sim::fault_kind kind, std::optional<std::uint64_t> count, std::optional<meters::duration> for_time = {},
                std::chrono::milliseconds delay = 0ms) {
@@ -73,30 +59,15 @@ struct faulty_outbox {
         });
     }
 
+    /// A push with a short body and no header (the checks read the bodies as sent).
     sim::push a_push(std::string serial) {
-        sim::push p;
-        p.platform = "xianfeng";
-        p.kind = "xianfeng.report";
-        p.meter_no = "07602190000001";
-        p.url = rx.url("/cis/report");
+        auto p = outbox_fixture::a_push(serial, "xianfeng.report");
+        p.headers.clear();
         p.body = R"({"serialNo":")" + serial + R"("})";
-        p.serial_no = std::move(serial);
         return p;
     }
 
-    void enqueue(sim::push p) {
-        auto id = loop.call([&] { return box->enqueue(std::move(p)); });
-        REQUIRE(id.has_value());
-    }
-    void settle() {
-        bool idle = loop.run_and_wait([this](auto done) { box->when_idle([done] { done->set_value(); }); });
-        REQUIRE(idle);
-    }
-    void advance(meters::duration d) {
-        loop.call([&] { sched.advance(d); });
-        settle();
-    }
-    sim::outbox_counters counters() { return loop.call([&] { return box->counters(); }); }
+    void enqueue(sim::push p) { (void)outbox_fixture::enqueue(std::move(p)); }
 };
 
 }  // namespace
