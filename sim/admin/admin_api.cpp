@@ -259,6 +259,7 @@ void add_admin_routes(http::router& r, admin_context& ctx) {
     admin::add_meter_routes(r, ctx);
     admin::add_event_routes(r, ctx);
     admin::add_fault_routes(r, ctx);
+    admin::add_metrics_routes(r, ctx);
 }
 
 }  // namespace metersim::sim

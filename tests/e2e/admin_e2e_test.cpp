@@ -119,6 +119,21 @@ TEST_CASE_FIXTURE(admin_fixture, "health answers ok with the version and the clo
     CHECK(b["now"] == "2026-01-01 00:00:00");
 }
 
+TEST_CASE_FIXTURE(admin_fixture, "metrics count the meters and their wakes, without an outbox no push metrics") {
+    manufacture(R"({"model": "xf-nb-money", "count": 3, "id_prefix": "0760219"})");
+    advance(86400);
+    auto const a = get("/metrics");
+    REQUIRE(a.status == 200);
+    CHECK(a.header("Content-Type").starts_with("text/plain; version=0.0.4"));
+    CHECK(a.body.find("metersim_info{version=\"test\"} 1\n") != std::string::npos);
+    CHECK(a.body.find("metersim_meters{platform=\"xianfeng\"} 3\n") != std::string::npos);
+    CHECK(a.body.find("metersim_meter_wakes_total 0\n") == std::string::npos);  // a day woke them
+    CHECK(a.body.find("metersim_virtual_time_seconds 1767283200.000\n") != std::string::npos);  // a day on
+    CHECK(a.body.find("metersim_push") == std::string::npos);
+    CHECK(a.body.find("# TYPE process_cpu_seconds_total counter\n") != std::string::npos);
+    CHECK(post("/metrics", "{}").status == 405);
+}
+
 TEST_CASE_FIXTURE(admin_fixture, "the clock shows its mode and time, and advances in stepped mode") {
     auto c = get_json("/admin/clock");
     CHECK(c["mode"] == "stepped");
@@ -289,7 +304,7 @@ TEST_CASE_FIXTURE(admin_fixture, "alarm and clear_alarm show and close and relea
     CHECK(get_json("/admin/meters/E2")["valve"] == "open");
 }
 
-TEST_CASE_FIXTURE(admin_fixture, "battery volts below the failure threshold close the valve; a new battery restores them") {
+TEST_CASE_FIXTURE(admin_fixture, "battery volts below the failure threshold close the valve, a new battery restores them") {
     opened_meter("E3");
     auto s = event("E3", R"({"type": "battery", "volts": "3.1"})");
     CHECK(s["battery_v"] == "3.1000");

@@ -195,7 +195,7 @@ TEST_CASE("with both checks off fixed headers stay valid, the token is still ver
     CHECK(xianfeng_fixture::code(f.call_json("GET", query, body, fixed)) == "500003");
 }
 
-TEST_CASE_FIXTURE(xianfeng_fixture, "update changes the user data; unknown and malformed deviceIds are refused") {
+TEST_CASE_FIXTURE(xianfeng_fixture, "update changes the user data, unknown and malformed deviceIds are refused") {
     manufacture("07602190100000007");
     auto id = register_device("07602190100000007");
     auto j = call_json("PUT", "/iotcloud/app/devices/v1.0.0/update?deviceId=" + id,

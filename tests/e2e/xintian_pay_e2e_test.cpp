@@ -142,7 +142,7 @@ TEST_CASE_FIXTURE(xintian_fixture, "GetPayList answers every code of §3.3.3 and
     CHECK(call_json("/api/Users/GetPayList", pay_list_by_trans("T-404")).at("DataList").empty());
 }
 
-TEST_CASE_FIXTURE(xintian_fixture, "ControlValve closes at the next wake; a warning close yields to the button") {
+TEST_CASE_FIXTURE(xintian_fixture, "ControlValve closes at the next wake, a warning close yields to the button") {
     create_price();
     create_meter("XT0001", "U001");
     CHECK(code(call_json("/api/Meters/ControlValve", R"({"MeterAddr":"XT0001"})")) == -3);

@@ -176,7 +176,7 @@ TEST_CASE("a model of another platform is an error") {
           "2:43: meters[0].model: found \"xt-nb-meter\", expected a xianfeng model (\"xt-nb-meter\" is a xintian model)");
 }
 
-TEST_CASE("a meter the scenario does not declare is an error; a fleet's numbers are declared") {
+TEST_CASE("a meter the scenario does not declare is an error, a fleet's numbers are declared") {
     CHECK(only_error(with_steps("  - event: { meter: \"07602190000002\", type: wake }\n")) ==
           "6:21: steps[0].event.meter: found \"07602190000002\", expected a meter the scenario declares under meters");
     CHECK(only_error(with_steps("  - event: { meter: \"3301000004\", type: wake }\n")) ==

@@ -239,7 +239,7 @@ steps:
         CHECK(r.steps[3].result == sc::outcome::skipped);
     }
 
-    TEST_CASE("calls are signed per vendor with the scenario's credentials; auth none is refused") {
+    TEST_CASE("calls are signed per vendor with the scenario's credentials, auth none is refused") {
         auto r = run_yaml(R"Y(
 platforms:
   cnmcsp: { app_token: "tok-1", app_secret: "sec-1" }
@@ -309,7 +309,7 @@ steps:
         CHECK(a.virtual_end == b.virtual_end);
     }
 
-    TEST_CASE("fault: the CIS unreachable for a while delays a push, none is lost; clear ends every fault") {
+    TEST_CASE("fault: the CIS unreachable for a while delays a push, none is lost, clear ends every fault") {
         auto r = run_yaml(with(R"(
   - fault: { target: cis, kind: unreachable, for: 2h }
   - event: { meter: "07602190000104", type: alarm, code: "0009H" }

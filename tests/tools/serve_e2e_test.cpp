@@ -4,6 +4,9 @@
 #include <fmt/format.h>
 
 #include <chrono>
+#include <map>
+#include <regex>
+#include <sstream>
 #include <string>
 #include <thread>
 
@@ -44,6 +47,33 @@ struct running_serve {
     tools::serve_app app;
     std::thread thread;
 };
+
+/// Checks `text` against the Prometheus text format 0.0.4 as metersim writes it: HELP and TYPE
+/// lines before a family's samples, counters named *_total, every sample `name{labels} number`.
+/// Returns the samples by name (labels included).
+std::map<std::string, std::string> parse_exposition(std::string const& text) {
+    static std::regex const help{R"(# HELP ([a-zA-Z_:][a-zA-Z0-9_:]*) .+)"};
+    static std::regex const type{R"(# TYPE ([a-zA-Z_:][a-zA-Z0-9_:]*) (counter|gauge))"};
+    static std::regex const sample{R"(([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[a-z_]+="[^"\\]*"\})? (-?[0-9]+(\.[0-9]+)?))"};
+    std::map<std::string, std::string> out;
+    std::map<std::string, std::string> types;
+    std::istringstream in(text);
+    std::string line;
+    std::smatch m;
+    while (std::getline(in, line)) {
+        CAPTURE(line);
+        if (std::regex_match(line, m, help)) continue;
+        if (std::regex_match(line, m, type)) {
+            CHECK(types.emplace(m[1].str(), m[2].str()).second);  // one TYPE per family
+            if (m[2].str() == "counter") CHECK(m[1].str().ends_with("_total"));
+            continue;
+        }
+        REQUIRE(std::regex_match(line, m, sample));
+        CHECK(types.contains(m[1].str()));  // declared before its samples
+        out[m[1].str() + m[2].str()] = m[3].str();
+    }
+    return out;
+}
 
 }  // namespace
 
@@ -160,6 +190,25 @@ TEST_CASE("the outbox keys reach the push client, and /admin/health shows the pu
         CHECK(rx.request_count() == 40);
         // A depth of 1 writes one push, then waits for its answer; 4 puts pushes behind others.
         CHECK((health.find("\"pipelined\":0,") != std::string::npos) == (pipeline == 1));
+
+        // The same figures for a Prometheus scraper.
+        auto const scraped = s.admin("GET", "/metrics");
+        CHECK(scraped.status == 200);
+        CHECK(scraped.header("Content-Type") == "text/plain; version=0.0.4; charset=utf-8");
+        auto const samples = parse_exposition(scraped.body);
+        CHECK(samples.at("metersim_meters{platform=\"xianfeng\"}") == "40");
+        CHECK(samples.at("metersim_meters{platform=\"cnmcsp\"}") == "0");
+        CHECK(samples.at("metersim_pushes_delivered_total") == "40");
+        CHECK(samples.at("metersim_push_attempts_total") == "40");
+        CHECK(samples.at("metersim_pushes_pending") == "0");
+        CHECK(samples.at("metersim_push_connections_opened_total") == "1");
+        CHECK((samples.at("metersim_push_requests_pipelined_total") == "0") == (pipeline == 1));
+        auto const clock = s.admin("GET", "/admin/clock").body;
+        auto const at = clock.find("\"now_ms\":") + 9;
+        auto const now_ms = std::stoll(clock.substr(at, clock.find_first_of(",}", at) - at));
+        CHECK(samples.at("metersim_virtual_time_seconds") == fmt::format("{}.{:03}", now_ms / 1000, now_ms % 1000));
+        CHECK(std::stol(samples.at("metersim_meter_reports_total")) >= 40);
+        CHECK(std::stol(samples.at("process_resident_memory_bytes")) > 0);
     }
 }
 

@@ -142,7 +142,7 @@ TEST_CASE("commands keep their order: the oldest pending goes first") {
     CHECK(s.next_pending(d)->seq == a.seq);
 }
 
-TEST_CASE("a command finds its own device; devices keep their slots") {
+TEST_CASE("a command finds its own device, devices keep their slots") {
     command_store s;
     auto& a = s.ensure_device("dev-a");
     auto& b = s.ensure_device("dev-b");
