@@ -196,35 +196,44 @@ std::size_t utf8_sequence(std::string_view s, std::size_t i) noexcept {
     return extra + 1;
 }
 
+/// Copies runs of bytes that need no escaping (printable ASCII but '"' and '\\', and valid UTF-8
+/// sequences) in one append each; escapes the rest, and writes U+FFFD for a byte that starts no
+/// valid sequence.
 void escape_into(std::string& out, std::string_view s) {
     out += '"';
-    for (std::size_t i = 0; i < s.size();) {
-        char const c = s[i];
-        switch (c) {
-        case '"': out += "\\\""; ++i; continue;
-        case '\\': out += "\\\\"; ++i; continue;
-        case '\n': out += "\\n"; ++i; continue;
-        case '\r': out += "\\r"; ++i; continue;
-        case '\t': out += "\\t"; ++i; continue;
-        case '\b': out += "\\b"; ++i; continue;
-        case '\f': out += "\\f"; ++i; continue;
-        default: break;
-        }
-        auto const u = static_cast<unsigned char>(c);
-        if (u < 0x20) {
-            out += fmt::format("\\u{:04x}", static_cast<unsigned>(u));
+    std::size_t run = 0;  // where the bytes not yet copied start
+    std::size_t i = 0;
+    auto const flush = [&] { out.append(s.data() + run, i - run); };
+    while (i < s.size()) {
+        auto const u = static_cast<unsigned char>(s[i]);
+        if (u >= 0x20 && u < 0x80 && u != '"' && u != '\\') {
             ++i;
             continue;
         }
-        std::size_t const n = utf8_sequence(s, i);
-        if (n == 0) {
+        if (u >= 0x80) {
+            if (std::size_t const n = utf8_sequence(s, i); n != 0) {
+                i += n;
+                continue;
+            }
+            flush();
             out += "\xEF\xBF\xBD";  // U+FFFD
-            ++i;
+            run = ++i;
             continue;
         }
-        out.append(s.substr(i, n));
-        i += n;
+        flush();
+        switch (u) {
+        case '"': out += "\\\""; break;
+        case '\\': out += "\\\\"; break;
+        case '\n': out += "\\n"; break;
+        case '\r': out += "\\r"; break;
+        case '\t': out += "\\t"; break;
+        case '\b': out += "\\b"; break;
+        case '\f': out += "\\f"; break;
+        default: out += fmt::format("\\u{:04x}", static_cast<unsigned>(u)); break;
+        }
+        run = ++i;
     }
+    flush();
     out += '"';
 }
 

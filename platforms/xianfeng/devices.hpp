@@ -52,6 +52,10 @@ struct device_record {
     meters::instant product_time{};  ///< when the platform first knew the device (productTime)
     shared_body last_report;    ///< the last business report (queryReportData msgType 0), or null
     shared_body last_alarm;     ///< the last alarm report (msgType 1), or null
+    /// The device's slot in the platform's command store, once it has one (a device's slot and
+    /// its deviceId never change): saves a lookup by deviceId per command request.
+    std::uint32_t command_slot = no_command_slot;
+    static constexpr std::uint32_t no_command_slot = 0xFFFFFFFFu;
 };
 
 /// The stable deviceId of a device number: the first 32 hex characters of

@@ -86,7 +86,7 @@ struct platform::impl {
     void cancel_device_commands(std::string const& device_id);
     /// The device's commands (refreshed) when it may take one more, else 500014
     /// (routes_commands.cpp).
-    api_result<device_commands*> command_device(device_record const& d);
+    api_result<device_commands*> command_device(device_record& d);
 
     // ---- pushes (push.cpp)
     void push_response(device_record const& d, std::string_view command_id,

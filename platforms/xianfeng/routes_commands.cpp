@@ -53,8 +53,10 @@ bool json_content_type(sim::http::request const& req) {
 
 }  // namespace
 
-api_result<device_commands*> platform::impl::command_device(device_record const& d) {
-    auto& dc = commands.ensure_device(d.device_id);
+api_result<device_commands*> platform::impl::command_device(device_record& d) {
+    auto* known = commands.device_at(d.command_slot);
+    auto& dc = known != nullptr ? *known : commands.ensure_device(d.device_id);
+    d.command_slot = dc.slot;
     commands.refresh(dc, sched.now());
     if (commands.has_room(dc)) return &dc;
     // spec: appendix 7 500014 生成指令发生异常; the bound is metersim's (commands.hpp).
