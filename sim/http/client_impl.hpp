@@ -22,8 +22,10 @@
 ///   - the ones not yet written are simply placed again;
 ///   - on an answer saying "Connection: close" (or framed by the close) the ones behind it are
 ///     placed again: the server said it would not read them.
-/// A server that does not pipeline (a timeout with several requests on the wire, or a request
-/// behind the front lost a second time) turns the host's depth down to 1 for the client's life.
+/// A server that does not pipeline (a timeout with several requests on the wire, a request
+/// behind the front lost a second time) or keeps no connection (it closes after a connection's
+/// first answer with more requests on the wire) turns the host's depth down to 1 for the
+/// client's life.
 /// A connect failure is every queued request's error (nothing reached the server).
 
 #include "sim/http/client.hpp"

@@ -352,6 +352,12 @@ void client::impl::answer_front(conn_ptr const& c, bool keep_alive) {
             behind.push_back(c->jobs.pop_front());
             --stats.active;
         }
+        // Closed after its very first answer with more on the wire: a server that keeps no
+        // connection, where every pipelined request would only be written twice.
+        if (c->answered == 1 && c->sent > 0 && pool.depth > 1) {
+            pool.depth = 1;
+            ++stats.unpipelined_hosts;
+        }
         c->sent = 0;
         requeue(pool, behind);
     } else if (c->sent > 0) {

@@ -256,6 +256,22 @@ TEST_CASE_FIXTURE(client_fixture, "an answer saying Connection: close sends the 
     CHECK(stats().retries == 0);  // placed again, not retried: the server said it would not read them
 }
 
+TEST_CASE_FIXTURE(client_fixture, "a CIS that closes after every answer gets one request per connection, each once") {
+    reconfigure(one_connection(4));
+    rx.answer_always({200, "bye", "text/plain", 0ms, false, true});
+    auto replies = post_all("/p", numbered(8));
+    for (auto const& r : replies) CHECK(r.ok());
+    CHECK(bodies_seen(rx) == numbered(8));  // each reached the CIS exactly once, in order
+    auto const s = stats();
+    CHECK(s.unpipelined_hosts == 1);  // after the first connection's close
+    CHECK(rx.connection_count() == 8);
+    // From then on nothing is written behind another request.
+    auto const pipelined = s.pipelined;
+    auto again = post_all("/p", numbered(3));
+    for (auto const& r : again) CHECK(r.ok());
+    CHECK(stats().pipelined == pipelined);
+}
+
 TEST_CASE_FIXTURE(client_fixture, "a connection closed silently after an answer: the pipelined requests behind it are sent again") {
     reconfigure(one_connection(4));
     rx.enqueue({200, "then gone", "text/plain", 0ms, true});
