@@ -3,6 +3,7 @@
 #include "meters/alarms.hpp"
 
 #include <algorithm>
+#include <array>
 #include <arpa/inet.h>
 #include <charconv>
 #include <cmath>
@@ -405,6 +406,9 @@ private:
                                 "body_limit", "envelope", "alarm_map", "max_queued_trades", "trade_history",
                                 "trade_retention_s"})) {
             auto k = key_of(g);
+            if (read_store_bounds(g, k, {"max_queued_trades", "trade_history", "trade_retention_s"},
+                                  x.max_queued_trades, x.trade_history, x.trade_retention_s))
+                continue;
             if (k == "listen") read_listen(g, x.listen);
             else if (k == "app_token") read(g, x.app_token);
             else if (k == "app_secret") read(g, x.app_secret);
@@ -413,12 +417,22 @@ private:
             else if (k == "alarm_url") read_url(g, x.alarm_url);
             else if (k == "envelope") read_envelope(g, x.envelope);
             else if (k == "alarm_map") read_alarm_map(g, x.alarm_map);
-            else if (k == "max_queued_trades") read_int(g, x.max_queued_trades, 1, 1'000'000);
-            else if (k == "trade_history") read_int(g, x.trade_history, 0, 1'000'000);
-            else if (k == "trade_retention_s") read_int(g, x.trade_retention_s, 1, 86'400 * 366);
             else read_int(g, x.body_limit, 1, 1LL << 30);
         }
         default_listen(p.path, p.key.Mark(), x.listen);
+    }
+
+    /// A platform's store bounds under its own key names: `names[0]` waiting per meter (1..10^6),
+    /// `names[1]` settled records kept (0..10^6), `names[2]` virtual seconds they stay (1 s to a
+    /// year). True when `k` was one of them.
+    template <class Q, class H, class R>
+    bool read_store_bounds(field const& g, std::string_view k, std::array<std::string_view, 3> names, Q& queued,
+                           H& history, R& retention_s) {
+        if (k == names[0]) read_int(g, queued, 1, 1'000'000);
+        else if (k == names[1]) read_int(g, history, 0, 1'000'000);
+        else if (k == names[2]) read_int(g, retention_s, 1, 86'400 * 366);
+        else return false;
+        return true;
     }
 
     void read_xianfeng(field const& p, xianfeng_config& x, http_config const& http) {
@@ -428,6 +442,9 @@ private:
                                 "freshness_window_s", "replay_check", "auto_provision", "body_limit",
                                 "max_queued_commands", "command_history", "command_retention_s"})) {
             auto k = key_of(g);
+            if (read_store_bounds(g, k, {"max_queued_commands", "command_history", "command_retention_s"},
+                                  x.max_queued_commands, x.command_history, x.command_retention_s))
+                continue;
             if (k == "listen") read_listen(g, x.listen);
             else if (k == "company_code") read(g, x.company_code);
             else if (k == "key") read(g, x.key);
@@ -437,9 +454,6 @@ private:
             else if (k == "freshness_window_s") read_int(g, x.freshness_window_s, 0, 86'400 * 366);
             else if (k == "replay_check") read_bool(g, x.replay_check);
             else if (k == "auto_provision") read_bool(g, x.auto_provision);
-            else if (k == "max_queued_commands") read_int(g, x.max_queued_commands, 1, 1'000'000);
-            else if (k == "command_history") read_int(g, x.command_history, 0, 1'000'000);
-            else if (k == "command_retention_s") read_int(g, x.command_retention_s, 1, 86'400 * 366);
             else read_int(g, x.body_limit, 1, 1LL << 30);
         }
         default_listen(p.path, p.key.Mark(), x.listen);
@@ -451,14 +465,14 @@ private:
                                {"listen", "app_id", "app_secret", "auth_window_s", "report_url", "body_limit",
                                 "max_queued_pays", "pay_history", "pay_retention_s"})) {
             auto k = key_of(g);
+            if (read_store_bounds(g, k, {"max_queued_pays", "pay_history", "pay_retention_s"}, x.max_queued_pays,
+                                  x.pay_history, x.pay_retention_s))
+                continue;
             if (k == "listen") read_listen(g, x.listen);
             else if (k == "app_id") read(g, x.app_id);
             else if (k == "app_secret") read(g, x.app_secret);
             else if (k == "auth_window_s") read_int(g, x.auth_window_s, 0, 86'400 * 366);
             else if (k == "report_url") read_url(g, x.report_url);
-            else if (k == "max_queued_pays") read_int(g, x.max_queued_pays, 1, 1'000'000);
-            else if (k == "pay_history") read_int(g, x.pay_history, 0, 1'000'000);
-            else if (k == "pay_retention_s") read_int(g, x.pay_retention_s, 1, 86'400 * 366);
             else read_int(g, x.body_limit, 1, 1LL << 30);
         }
         default_listen(p.path, p.key.Mark(), x.listen);
