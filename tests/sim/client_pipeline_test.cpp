@@ -14,6 +14,8 @@
 #include <array>
 #include <cstdio>
 #include <atomic>
+#include <condition_variable>
+#include <mutex>
 #include <future>
 #include <memory>
 #include <string>
@@ -111,7 +113,9 @@ struct piecemeal_server {
     std::string answers;
     int requests = 0;
     std::uint64_t seed = 1;
-    std::atomic<bool> done{false};
+    std::mutex m;
+    std::condition_variable cv;
+    bool done = false;  ///< the test is over: the kept connection may close
     std::thread thread;
 
     void start() {
@@ -135,13 +139,20 @@ struct piecemeal_server {
                 std::size_t const n = std::min<std::size_t>(1 + (x >> 33) % 40, answers.size() - at);
                 boost::asio::write(s, boost::asio::buffer(answers.data() + at, n), ec);
                 at += n;
+                // Pacing, not waiting: a pause between pieces makes the client likely to read
+                // them apart; the checks hold however the bytes end up split.
                 std::this_thread::sleep_for(std::chrono::microseconds{300});
             }
-            while (!done) std::this_thread::sleep_for(std::chrono::milliseconds{5});
+            std::unique_lock lock(m);
+            cv.wait(lock, [this] { return done; });
         });
     }
     ~piecemeal_server() {
-        done = true;
+        {
+            std::lock_guard lock(m);
+            done = true;
+        }
+        cv.notify_all();
         if (thread.joinable()) thread.join();
     }
     std::string url() const { return "http://127.0.0.1:" + std::to_string(acceptor.local_endpoint().port()) + "/p"; }
