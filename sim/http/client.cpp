@@ -5,8 +5,6 @@
 #include <boost/asio/post.hpp>
 
 #include <algorithm>
-#include <array>
-#include <charconv>
 #include <exception>
 
 namespace metersim::sim::http {
@@ -18,15 +16,12 @@ namespace {
 /// URLs whose head prefix is cached; past it the cache starts over (URLs come from the config).
 constexpr std::size_t max_cached_targets = 1024;
 
-bool has_crlf(std::string_view s) noexcept {
-    return s.find('\r') != std::string_view::npos || s.find('\n') != std::string_view::npos;
-}
-
 }  // namespace
 
 client::impl::impl(net::io_context& io_, client_options o) : io(io_), options(std::move(o)), watchdog(io_) {
     options.max_connections_per_host = std::max<std::size_t>(options.max_connections_per_host, 1);
     options.pipeline_depth = std::clamp<std::size_t>(options.pipeline_depth, 1, max_pipeline_depth);
+    if (has_crlf(options.user_agent)) options.user_agent = "metersim";  // never a broken head
 }
 
 std::shared_ptr<target_info const> client::impl::target_of(std::string_view url, std::string& error) {
@@ -54,7 +49,7 @@ std::shared_ptr<target_info const> client::impl::target_of(std::string_view url,
     t->pool = &pool;
     t->path = std::move(where.target);
     t->post_prefix = "POST " + t->path + " HTTP/1.1\r\nHost: " + pool.host_header + "\r\nUser-Agent: " +
-                     (has_crlf(options.user_agent) ? std::string("metersim") : options.user_agent) + "\r\n";
+                     options.user_agent + "\r\n";
     if (targets.size() >= max_cached_targets) targets.clear();  // queued jobs hold their own
     targets.emplace(std::string(url), t);
     return t;

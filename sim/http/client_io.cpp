@@ -9,9 +9,7 @@
 #include <boost/beast/http/error.hpp>
 
 #include <algorithm>
-#include <array>
 #include <cctype>
-#include <charconv>
 
 namespace metersim::sim::http {
 
@@ -24,17 +22,6 @@ constexpr std::size_t read_chunk = 4096;
 /// Answer bodies larger than this do not keep their storage for the next answer.
 constexpr std::size_t kept_body_capacity = 64 * 1024;
 
-/// Two vectorised scans (string_view::find_first_of would call memchr once per character).
-bool has_crlf(std::string_view s) noexcept {
-    return s.find('\r') != std::string_view::npos || s.find('\n') != std::string_view::npos;
-}
-
-void append_number(std::string& out, std::uint64_t v) {
-    std::array<char, 24> buf{};
-    auto [end, ec] = std::to_chars(buf.data(), buf.data() + buf.size(), v);
-    (void)ec;
-    out.append(buf.data(), end);
-}
 
 bool iequals(std::string_view a, std::string_view b) noexcept {
     if (a.size() != b.size()) return false;
@@ -137,7 +124,7 @@ void client::impl::write_head(connection& c, job const& j) {
         h += " HTTP/1.1\r\nHost: ";
         h += c.pool.host_header;
         h += "\r\nUser-Agent: ";
-        h += has_crlf(options.user_agent) ? std::string_view("metersim") : std::string_view(options.user_agent);
+        h += options.user_agent;
         h += "\r\n";
     }
     bool const bodiless = req.body.empty() && (req.method == "GET" || req.method == "HEAD" || req.method == "DELETE");

@@ -9,13 +9,16 @@
 /// A basic_parser reads one message only: the session makes a new `request_parser` (a few dozen
 /// bytes, no allocation) for each request over the same `parsed_request`. The client's
 /// response parser keeps only what a push needs (status, keep-alive, body) and no header field.
-/// Included by server.cpp and client.cpp only (it pulls Beast in).
+/// Also the two helpers both write heads with (has_crlf, append_number). Included by server.cpp
+/// and the client's files only (it pulls Beast in).
 
 #include <boost/beast/http/basic_parser.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/field.hpp>
 #include <boost/beast/http/verb.hpp>
 
+#include <array>
+#include <charconv>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -23,6 +26,19 @@
 #include <vector>
 
 namespace metersim::sim::http::detail {
+
+/// Whether a header name or value holds CR or LF (such a field is never written). Two
+/// vectorised scans: string_view::find_first_of would call memchr once per character.
+inline bool has_crlf(std::string_view s) noexcept {
+    return s.find('\r') != std::string_view::npos || s.find('\n') != std::string_view::npos;
+}
+
+/// Appends `v` in decimal (a Content-Length).
+inline void append_number(std::string& out, std::uint64_t v) {
+    std::array<char, 24> buf{};
+    auto const r = std::to_chars(buf.data(), buf.data() + buf.size(), v);
+    out.append(buf.data(), r.ptr);
+}
 
 /// The parts of one request, in storage reused by the next request of the connection.
 struct parsed_request {

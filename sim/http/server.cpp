@@ -18,7 +18,6 @@
 
 #include <algorithm>
 #include <array>
-#include <charconv>
 #include <exception>
 #include <optional>
 #include <unordered_set>
@@ -67,17 +66,8 @@ struct server::impl {
 namespace {
 
 /// Appends the decimal form of `v` to `out` without a temporary string.
-void append_number(std::string& out, std::uint64_t v) {
-    std::array<char, 24> buf{};
-    auto [end, ec] = std::to_chars(buf.data(), buf.data() + buf.size(), v);
-    (void)ec;
-    out.append(buf.data(), end);
-}
-
-/// Two vectorised scans (string_view::find_first_of would call memchr once per character).
-bool has_crlf(std::string_view s) noexcept {
-    return s.find('\r') != std::string_view::npos || s.find('\n') != std::string_view::npos;
-}
+using detail::append_number;
+using detail::has_crlf;
 
 bool is_http_parse_error(error_code ec) noexcept {
     return ec.category() == bhttp::make_error_code(bhttp::error::bad_target).category();
