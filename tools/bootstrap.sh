@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(
-  build-essential cmake ninja-build ccache pkg-config
+  build-essential cmake ninja-build ccache pkg-config lld
   libboost1.81-dev            # Asio + Beast (HTTP server and client)
   libssl-dev                  # MD5, SHA-256, Base64, 3DES
   nlohmann-json3-dev libfmt-dev libyaml-cpp-dev libcli11-dev
