@@ -3,6 +3,7 @@
 //   node dashboard_test.mjs METERSIM CONFIG_TEMPLATE OUT_DIR
 // Exit 0 passed, 1 failed, 77 skipped (no chromium). Screenshots land in OUT_DIR.
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
@@ -45,7 +46,28 @@ async function startSink() {
   return { port: server.address().port, pushes };
 }
 
-/// Starts `metersim serve` and resolves with the admin port it printed.
+/// The CIS registers a meter on CNMCSP (§5.3.1 meteradd, §4.1 headers), so that its alarms are
+/// pushed.
+async function meterAdd(cnmcspPort, meterNo) {
+  const ts = new Date(Date.now() + 480 * 60000).toISOString().replace(/[-:T]/g, '').slice(0, 14);
+  const headers = {
+    'Content-Type': 'application/json;charset=utf-8',
+    AccessToken: createHash('md5').update(`test-token${'test-secret'}${ts}`).digest('hex'),
+    Authorization: Buffer.from(`test-token:${ts}`).toString('base64'),
+  };
+  const body = { UserID: `U${meterNo}`, UserName: 'dashboard test', UserType: '1', Phone: '13566956201',
+    FullAddrDetail: 'test', AddrDetail: '503', BuildingName: '3', FireDate: '2026-03-01 00:00:00',
+    PreSaving: '100', MeterID: meterNo, MeterNo: meterNo, MeterParamModel: 'CNMCPUJE', MeterProtocol: 'CNModbusV61',
+    MeterReading: 0, PriceID: '5021', Version: '1', IniDate: '2026-03-01 00:00:00', PriceMode: '101',
+    MonthCount: '12', Price1: '1.20', Price2: '1.8', Price3: '3.0', Level1: '2000', Level2: '5000',
+    DataFrom: 'dashboard test' };
+  const r = await fetch(`http://127.0.0.1:${cnmcspPort}/rest/Standard/meter/meteradd`,
+    { method: 'POST', headers, body: JSON.stringify(body) });
+  const text = await r.text();
+  if (!r.ok || !text.includes('"ReturnCode":"0"')) throw new Error(`meteradd: ${r.status} ${text}`);
+}
+
+/// Starts `metersim serve` and resolves with the ports it printed (admin, cnmcsp).
 function startServe(config) {
   const child = spawn(metersim, ['serve', '--config', config], { stdio: ['ignore', 'pipe', 'pipe'] });
   cleanups.push(() => new Promise((ok) => { child.once('exit', ok); child.kill('SIGTERM'); }));
@@ -54,8 +76,8 @@ function startServe(config) {
     const timer = setTimeout(() => fail(new Error(`serve did not start: ${out}`)), 15000);
     const take = (chunk) => {
       out += chunk;
-      const m = /admin 127\.0\.0\.1:(\d+)/.exec(out);
-      if (m) { clearTimeout(timer); ok(Number(m[1])); }
+      const m = /admin 127\.0\.0\.1:(\d+), cnmcsp 127\.0\.0\.1:(\d+)/.exec(out);
+      if (m) { clearTimeout(timer); ok({ admin: Number(m[1]), cnmcsp: Number(m[2]) }); }
     };
     child.stdout.on('data', take);
     child.stderr.on('data', take);
@@ -68,8 +90,8 @@ async function main() {
   const sink = await startSink();
   const config = path.join(outDir, 'dashboard.yaml');
   writeFileSync(config, readFileSync(configTemplate, 'utf8').replaceAll('CIS_PORT', String(sink.port)));
-  const port = await startServe(config);
-  const base = `http://127.0.0.1:${port}`;
+  const ports = await startServe(config);
+  const base = `http://127.0.0.1:${ports.admin}`;
   step(`serve on ${base}, CIS sink on ${sink.port}`);
 
   const browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox'] });
@@ -93,7 +115,8 @@ async function main() {
   await page.getByRole('button', { name: 'Search' }).click();
   await page.waitForFunction(() => document.querySelectorAll('#fleet-table tbody tr').length === 1);
 
-  step('one meter: open it, raise an alarm from the page');
+  step('the CIS registers the meter on CNMCSP; then open it, raise an alarm from the page');
+  await meterAdd(ports.cnmcsp, meterNo);
   await page.getByRole('link', { name: meterNo }).click();
   await page.locator('#meter-no').getByText(meterNo).waitFor();
   await page.locator('#meter-alarms').getByText('none').waitFor();
@@ -107,9 +130,11 @@ async function main() {
     .waitFor({ timeout: 10000 });
   if (!sink.pushes.some((p) => p.body.includes(meterNo))) throw new Error('the CIS sink got no push of the meter');
 
-  step('back to the meter: set a flow, advance the clock two days, the charts move');
-  await page.goto(`${base}/#meter/${meterNo}`);
-  await page.locator('#meter-no').getByText(meterNo).waitFor();
+  // The alarm closed that meter's valve (0009H): the flow goes to its neighbour.
+  const flowing = '2026010000003';
+  step(`meter ${flowing}: set a flow, advance the clock two days, the charts move`);
+  await page.goto(`${base}/#meter/${flowing}`);
+  await page.locator('#meter-no').getByText(flowing).waitFor();
   await page.getByLabel('m³/h').fill('0.5000');
   await page.getByRole('button', { name: 'Set flow' }).click();
   await page.locator('#ev-result').getByText('flow:').waitFor();
@@ -126,7 +151,9 @@ async function main() {
     const d = window.dashboard.charts['chart-reading'].data.datasets;
     const read = d[0].data;
     return read.length > b.read && d[1].data.length >= 2 && read[read.length - 1].y > b.lastY;
-  }, before, { timeout: 20000 });
+  }, before, { timeout: 20000 }).catch(async (e) => {
+    throw new Error(`${e.message}: before ${JSON.stringify(before)}, after ${JSON.stringify(await points())}`);
+  });
   const after = await points();
   step(`reading chart: ${before.read} -> ${after.read} points, ${after.frozen} daily freezes, last ${after.lastY} m³`);
   await page.locator('#clock-now').getByText('2026-03-03 08:00:00').waitFor();
@@ -141,6 +168,8 @@ async function main() {
   await page.screenshot({ path: path.join(outDir, 'dashboard-journal.png') });
   await page.keyboard.press('Escape');
   await page.getByRole('link', { name: 'Pushes & faults' }).click();
+  await page.getByLabel('Target').selectOption('xianfeng');
+  await page.getByLabel('Kind').selectOption('error');
   await page.getByRole('button', { name: 'Add fault' }).click();
   await page.locator('#fault-table tbody tr').first().waitFor();
   await page.screenshot({ path: path.join(outDir, 'dashboard-pushes.png') });
