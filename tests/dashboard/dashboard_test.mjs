@@ -110,6 +110,7 @@ async function main() {
   await page.goto(`${base}/`);
   await page.waitForFunction(() => document.querySelectorAll('#fleet-table tbody tr').length === 9);
   await page.locator('#fleet-counts').getByText('manufactured: 9').waitFor();
+  await page.screenshot({ path: path.join(outDir, 'dashboard-fleet.png') });
   const meterNo = '2026010000002';
   await page.getByLabel('Search').fill(meterNo);
   await page.getByRole('button', { name: 'Search' }).click();

@@ -152,7 +152,9 @@ function renderMeter(m, journal) {
     ['signal', `CSQ ${sig.csq}, RSRP ${sig.rsrp}, SNR ${sig.snr}, ECL ${sig.ecl}`], ['sessions', s.radio.sessions]]);
   const t = m.tariff;
   const step = ladderStep(m.cycle_usage, t.thresholds);
-  $('meter-tariff').replaceChildren(
+  if (!t.version && !t.code) {
+    $('meter-tariff').replaceChildren(el('p', {}, 'no tariff yet (the account is not open)'));
+  } else $('meter-tariff').replaceChildren(
     el('p', {}, `version ${t.version}, code ${t.code}, cycle ${t.cycle} (${t.cycle_months} months), effective ${t.effective_at}`),
     el('p', {}, `prices ${t.prices.join(' / ')}; thresholds ${t.thresholds.join(' / ') || '—'} m³; ladder step ${step}` +
       (t.unit_price ? `; unit price ${t.unit_price}` : '')),
@@ -163,7 +165,8 @@ function renderMeter(m, journal) {
     el('li', {}, `${c.id} ${c.method} ${c.status} queued ${c.queued_at}` + (c.expires_at ? `, expires ${c.expires_at}` : '')))
     : [el('li', {}, 'none')]));
   const body = $('meter-journal').tBodies[0];
-  body.replaceChildren(...journal.slice(-50).reverse().map(journalRow));
+  const rows = journal.slice(-50).reverse().map(journalRow);
+  body.replaceChildren(...(rows.length ? rows : [el('tr', {}, el('td', { class: 'empty', colspan: '10' }, 'no entries'))]));
 }
 
 function sample(m) {
@@ -174,7 +177,7 @@ function sample(m) {
   if (state.samples.length > 500) state.samples.shift();
 }
 
-function lineChart(id, datasets, stepped = false) {
+function lineChart(id, datasets, stepped = false, y = {}) {
   const old = state.charts[id];
   if (old) { old.data.datasets = datasets; old.update('none'); return; }
   if (typeof Chart === 'undefined') return;
@@ -184,7 +187,7 @@ function lineChart(id, datasets, stepped = false) {
     options: {
       animation: false, maintainAspectRatio: false, parsing: false, normalized: true,
       elements: { line: { stepped, tension: 0 }, point: { radius: 2 } },
-      scales: { x: { type: 'linear', ticks: { callback: (v) => zoneText(v), maxTicksLimit: 5 } } },
+      scales: { x: { type: 'linear', ticks: { callback: (v) => zoneText(v), maxTicksLimit: 5 } }, y },
       plugins: { legend: { display: datasets.length > 1 }, tooltip: { callbacks: { title: (i) => zoneText(i[0].parsed.x) } } },
     },
   });
@@ -198,7 +201,8 @@ function renderCharts(m) {
     { label: 'daily freeze', data: frozen((r) => r.values.reading), borderColor: '#8aa', showLine: false }]);
   lineChart('chart-balance', [{ label: 'read', data: pts('balance'), borderColor: '#2e7d32' },
     { label: 'daily freeze (surplus)', data: frozen((r) => r.values.surplus), borderColor: '#8a8', showLine: false }]);
-  lineChart('chart-valve', [{ label: 'open', data: pts('valve'), borderColor: '#b3261e' }], true);
+  lineChart('chart-valve', [{ label: 'open', data: pts('valve'), borderColor: '#b3261e' }], true,
+    { min: 0, max: 1, ticks: { stepSize: 1, callback: (v) => (v ? 'open' : 'not open') } });
   lineChart('chart-battery', [{ label: 'V', data: pts('battery'), borderColor: '#8a5a00' }]);
 }
 
