@@ -177,7 +177,7 @@ function sample(m) {
   if (state.samples.length > 500) state.samples.shift();
 }
 
-function lineChart(id, datasets, stepped = false, y = {}) {
+function lineChart(id, datasets, stepped = false, y = {}, xText = zoneText) {
   const old = state.charts[id];
   if (old) { old.data.datasets = datasets; old.update('none'); return; }
   if (typeof Chart === 'undefined') return;
@@ -187,8 +187,8 @@ function lineChart(id, datasets, stepped = false, y = {}) {
     options: {
       animation: false, maintainAspectRatio: false, parsing: false, normalized: true,
       elements: { line: { stepped, tension: 0 }, point: { radius: 2 } },
-      scales: { x: { type: 'linear', ticks: { callback: (v) => zoneText(v), maxTicksLimit: 5 } }, y },
-      plugins: { legend: { display: datasets.length > 1 }, tooltip: { callbacks: { title: (i) => zoneText(i[0].parsed.x) } } },
+      scales: { x: { type: 'linear', ticks: { callback: (v) => xText(v), maxTicksLimit: 5 } }, y },
+      plugins: { legend: { display: datasets.length > 1 }, tooltip: { callbacks: { title: (i) => xText(i[0].parsed.x) } } },
     },
   });
 }
@@ -294,7 +294,7 @@ async function pollPushes() {
   const h = await api('/admin/health');
   if (h.pushes) {
     for (const k of Object.keys(pushSeries)) {
-      pushSeries[k].push({ x: state.clockNowMs, y: h.pushes[k] });
+      pushSeries[k].push({ x: Date.now(), y: h.pushes[k] });
       if (pushSeries[k].length > 300) pushSeries[k].shift();
     }
     fillDl($('pushes-now'), Object.entries(h.pushes).filter(([, v]) => typeof v !== 'object'));
@@ -308,7 +308,10 @@ async function pollPushes() {
   }
   if (latencies.length > 500) latencies.splice(0, latencies.length - 500);
   const colors = ['#8a5a00', '#1f5fbf', '#2e7d32', '#b3261e', '#555'];
-  lineChart('chart-outbox', Object.keys(pushSeries).map((k, i) => ({ label: k, data: pushSeries[k], borderColor: colors[i] })));
+  // The outbox over wall time (in a stepped clock, virtual time stands still between advances).
+  const wall = (v) => new Date(v).toLocaleTimeString();
+  lineChart('chart-outbox', Object.keys(pushSeries).map((k, i) => ({ label: k, data: pushSeries[k], borderColor: colors[i] })),
+    false, {}, wall);
   lineChart('chart-latency', [{ label: 'µs', data: latencies.slice(), borderColor: '#1f5fbf', showLine: false }]);
 }
 
@@ -316,7 +319,7 @@ async function refreshFaults() {
   const r = await api('/admin/faults').catch((e) => ({ faults: [], error: e.message }));
   const body = $('fault-table').tBodies[0];
   body.replaceChildren(...r.faults.map((f) => {
-    const rest = Object.entries(f).filter(([k]) => k !== 'id').map(([k, v]) => `${k}=${v}`).join(' ');
+    const rest = Object.entries(f).filter(([k, v]) => k !== 'id' && v !== null).map(([k, v]) => `${k}=${v}`).join(' ');
     return el('tr', {}, el('td', {}, f.id), el('td', {}, rest),
       el('td', {}, el('button', { type: 'button', onclick: () => removeFault(f.id) }, `Remove ${f.id}`)));
   }));
