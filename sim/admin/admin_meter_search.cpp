@@ -1,7 +1,7 @@
 // GET /admin/meters with search and state filters (q, account_state, valve, alarms,
 // low_balance) and counts: what the dashboard's fleet table pages through. One pass over the
-// platform's meters reading the meter's cheap accessors (no state copy), so 100,000 meters take
-// milliseconds; only the page's meters are touched (brought to now) and summarised.
+// platform's meters reading the meter's cheap accessors (no state copy): about 0.1 s for 100,000
+// meters; only the page's meters are touched (brought to now) and summarised.
 #include "sim/admin/admin_internal.hpp"
 
 #include <algorithm>

@@ -379,6 +379,7 @@ async function init() {
     $('fleet-platform').append(el('option', {}, p));
     $('journal-platform').append(el('option', {}, p));
   }
+  $('meter-journal').tHead.replaceWith($('journal-table').tHead.cloneNode(true));  // one set of headers
   $('advance-form').addEventListener('submit', advance);
   $('fleet-form').addEventListener('submit', (e) => { e.preventDefault(); state.fleetOffset = 0; refreshFleet().catch(showError); });
   for (const id of ['fleet-platform', 'fleet-account', 'fleet-valve', 'fleet-alarms', 'fleet-low']) {
