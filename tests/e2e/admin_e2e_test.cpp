@@ -414,7 +414,7 @@ TEST_CASE_FIXTURE(admin_fixture, "GET / serves the dashboard and /assets/* its f
     CHECK(get("/assets/missing.js").status == 404);
 }
 
-TEST_CASE_FIXTURE(admin_fixture, "GET /admin/meters searches, filters by state and counts; plain paging is unchanged") {
+TEST_CASE_FIXTURE(admin_fixture, "GET /admin/meters searches, filters by state and counts, and pages as before without them") {
     manufacture(R"({"model": "xf-nb-money", "count": 3, "id_prefix": "0760"})");
     manufacture(R"({"model": "cn-nb-money", "count": 2, "id_prefix": "2026"})");
     opened_meter("0761000001");

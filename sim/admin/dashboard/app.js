@@ -98,7 +98,7 @@ function fleetQuery() {
 
 function renderCounts(total, counts) {
   const box = $('fleet-counts');
-  box.replaceChildren(el('span', {}, `${total} shown`));
+  box.replaceChildren(el('span', {}, `${total} meters`));
   if (!counts) return;
   for (const [k, n] of Object.entries(counts.account_state)) box.append(el('span', {}, `${k}: ${n}`));
   for (const [k, n] of Object.entries(counts.valve)) box.append(el('span', {}, `valve ${k}: ${n}`));
