@@ -12,7 +12,21 @@ packages=(
   doctest-dev libbenchmark-dev
   curl wrk nginx-light        # benchmarks: load generator and the static ceiling
   python3                     # tests/bench/platform_bench.py (standard library only)
+  libjs-chart.js              # the dashboard's charts, embedded in metersim at build time
+  chromium nodejs             # the dashboard's browser test (tests/dashboard/)
 )
+# Debian's nodejs leaves npm to its own package; other builds (NodeSource) ship it inside.
+command -v npm >/dev/null 2>&1 || packages+=(npm)
+
+# The browser test's one npm package (playwright-core, which downloads no browser), from the lock.
+npm_ci() {
+  local dir
+  dir="$(cd "$(dirname "$0")/.." && pwd)/tests/dashboard"
+  if [ ! -d "$dir/node_modules/playwright-core" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules" ]; then
+    echo "bootstrap: npm ci in tests/dashboard"
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+}
 
 missing=()
 for p in "${packages[@]}"; do
@@ -21,6 +35,7 @@ done
 
 if [ ${#missing[@]} -eq 0 ]; then
   echo "bootstrap: all ${#packages[@]} packages present"
+  npm_ci
   exit 0
 fi
 
@@ -30,3 +45,4 @@ SUDO=""
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+npm_ci

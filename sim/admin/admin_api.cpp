@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "sim/admin/admin_internal.hpp"
+#include "sim/admin/dashboard_assets.hpp"
 #include "sim/http/client.hpp"
 #include "sim/outbox.hpp"
 
@@ -260,6 +261,7 @@ void add_admin_routes(http::router& r, admin_context& ctx) {
     admin::add_event_routes(r, ctx);
     admin::add_fault_routes(r, ctx);
     admin::add_metrics_routes(r, ctx);
+    admin::add_dashboard_routes(r);
 }
 
 }  // namespace metersim::sim

@@ -92,6 +92,11 @@ ojson meter_detail(admin_context& ctx, fleet_meter& m);
 /// The clock as GET /admin/clock shows it.
 ojson clock_view(admin_context& ctx);
 
+/// GET /admin/meters with a search or state filter or counts (admin_meter_search.cpp).
+bool is_meter_search(http::request const& req);
+http::response search_meters(admin_context& ctx, http::request const& req, std::string_view platform,
+                             std::uint64_t offset, std::uint64_t limit);
+
 void add_clock_routes(http::router& r, admin_context& ctx);
 void add_meter_routes(http::router& r, admin_context& ctx);
 void add_event_routes(http::router& r, admin_context& ctx);

@@ -104,6 +104,7 @@ http::response list_meters(admin_context& ctx, http::request const& req) {
         for (auto const* e : ctx.fleet.models().entries()) known = known || e->platform == platform;
         if (!known) return refuse({400, "platform", "no model of platform \"" + std::string(platform) + "\""});
     }
+    if (is_meter_search(req)) return search_meters(ctx, req, platform, offset.value(), limit.value());
     auto const zone = ctx.fleet.options().zone;
     ojson list = ojson::array();
     for (auto* m : ctx.fleet.list(platform, offset.value(), limit.value())) {

@@ -395,3 +395,51 @@ TEST_CASE_FIXTURE(admin_fixture, "models list the catalogue and the journal answ
 }
 
 }  // TEST_SUITE
+
+// ---- the dashboard ------------------------------------------------------------------------------
+
+TEST_CASE_FIXTURE(admin_fixture, "GET / serves the dashboard and /assets/* its files, built in, with cache headers") {
+    auto page = get("/");
+    CHECK(page.status == 200);
+    CHECK(page.header("Content-Type") == "text/html; charset=utf-8");
+    CHECK(page.header("Cache-Control") == "no-cache");
+    CHECK(page.body.find("<script src=\"/assets/app.js\"") != std::string::npos);
+    auto chart = get("/assets/chart.js");
+    CHECK(chart.status == 200);
+    CHECK(chart.header("Content-Type") == "text/javascript; charset=utf-8");
+    CHECK(chart.header("Cache-Control") == "public, max-age=86400");
+    CHECK(chart.body.find("Chart.js v") != std::string::npos);
+    CHECK(get("/assets/app.js").header("Content-Type") == "text/javascript; charset=utf-8");
+    CHECK(get("/assets/style.css").header("Content-Type") == "text/css; charset=utf-8");
+    CHECK(get("/assets/missing.js").status == 404);
+}
+
+TEST_CASE_FIXTURE(admin_fixture, "GET /admin/meters searches, filters by state and counts, and pages as before without them") {
+    manufacture(R"({"model": "xf-nb-money", "count": 3, "id_prefix": "0760"})");
+    manufacture(R"({"model": "cn-nb-money", "count": 2, "id_prefix": "2026"})");
+    opened_meter("0761000001");
+    event("0760000002", R"({"type": "alarm", "code": "0009H"})");
+
+    auto plain = get_json("/admin/meters?limit=2&offset=1");
+    CHECK(plain["total"] == 6);
+    CHECK(plain["meters"].size() == 2);
+    CHECK_FALSE(plain.contains("counts"));
+
+    auto found = get_json("/admin/meters?q=0760&counts=true");
+    CHECK(found["total"] == 3);
+    CHECK(found["counts"]["account_state"]["manufactured"] == 3);
+    CHECK(found["counts"]["alarms"] == 1);
+    CHECK(found["counts"]["valve"]["open"] == 2);
+
+    auto alarmed = get_json("/admin/meters?alarms=true");
+    REQUIRE(alarmed["meters"].size() == 1);
+    CHECK(alarmed["meters"][0]["meterNo"] == "0760000002");
+    CHECK(get_json("/admin/meters?alarms=false")["total"] == 5);
+    CHECK(get_json("/admin/meters?account_state=opened")["meters"][0]["meterNo"] == "0761000001");
+    CHECK(get_json("/admin/meters?platform=cnmcsp&q=2026&limit=1&offset=1")["meters"][0]["meterNo"] == "2026000002");
+    CHECK(get_json("/admin/meters?platform=cnmcsp&q=2026&limit=1&offset=1")["total"] == 2);
+    CHECK(get_json("/admin/meters?low_balance=true")["total"] == 0);
+    CHECK(get_json("/admin/meters?valve=closed&q=0760")["total"] == 0);
+    check_refused(get("/admin/meters?alarms=yes"), 400, "alarms");
+    check_refused(get("/admin/meters?counts=1"), 400, "counts");
+}
