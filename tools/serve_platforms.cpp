@@ -17,11 +17,6 @@ namespace metersim::tools {
 
 namespace {
 
-platforms::conformance to_platform(conformance_mode m) {
-    return m == conformance_mode::strict ? platforms::conformance::strict
-                                         : platforms::conformance::lenient;
-}
-
 platforms::cnmcsp::options cnmcsp_options(config const& cfg, cnmcsp_config const& c) {
     platforms::cnmcsp::options o;
     o.app_token = c.app_token;
@@ -29,7 +24,7 @@ platforms::cnmcsp::options cnmcsp_options(config const& cfg, cnmcsp_config const
     o.auth_window_s = c.auth_window_s;
     o.realtime_url = c.realtime_url;
     o.alarm_url = c.alarm_url;
-    o.conformance = to_platform(cfg.conformance);
+    o.conformance = cfg.conformance;
     o.utc_offset = std::chrono::minutes{cfg.zone.minutes};
     o.max_queued_trades = c.max_queued_trades;
     o.trade_history = c.trade_history;
@@ -58,7 +53,7 @@ platforms::xianfeng::options xianfeng_options(config const& cfg, xianfeng_config
     o.max_queued_commands = c.max_queued_commands;
     o.command_history = c.command_history;
     o.command_retention = std::chrono::seconds{c.command_retention_s};
-    o.mode = to_platform(cfg.conformance);
+    o.conformance = cfg.conformance;
     o.utc_offset = std::chrono::minutes{cfg.zone.minutes};
     return o;
 }
@@ -72,7 +67,7 @@ platforms::xintian::options xintian_options(config const& cfg, xintian_config co
     o.max_queued_pays = c.max_queued_pays;
     o.pay_history = c.pay_history;
     o.pay_retention = std::chrono::seconds{c.pay_retention_s};
-    o.conformance = to_platform(cfg.conformance);
+    o.conformance = cfg.conformance;
     o.utc_offset = std::chrono::minutes{cfg.zone.minutes};
     return o;
 }

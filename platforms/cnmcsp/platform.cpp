@@ -12,7 +12,8 @@ namespace {
 
 auth_config make_auth(options const& o) {
     auth_config c;
-    c.creds = credentials{o.app_token, o.app_secret};
+    c.id = o.app_token;
+    c.secret = o.app_secret;
     c.window = std::chrono::seconds{o.auth_window_s < 0 ? 0 : o.auth_window_s};
     c.utc_offset = o.utc_offset;
     return c;
@@ -32,14 +33,14 @@ std::string make_prefix(options const& o) {
 
 }  // namespace
 
-platform::impl::impl(options o, sim::fleet& f, sim::outbox& ob, sim::journal& j, sim::scheduler& s)
-    : opts(std::move(o)), fleet(f), outbox(ob), journal(j), sched(s), auth(make_auth(opts)),
+platform_impl::platform_impl(options o, platform_context const& c)
+    : platform_context(c), opts(std::move(o)), auth(make_auth(opts)),
       keys(make_keys(opts.envelope)), codec{opts.utc_offset, opts.max_batch},
-      serial_prefix(make_prefix(opts)) {}
+      serial_prefix(make_prefix(opts)), pipeline(make_pipeline()) {}
 
 platform::platform(options opts, sim::fleet& fleet, sim::outbox& outbox, sim::journal& journal,
                    sim::scheduler& sched)
-    : impl_(std::make_unique<impl>(std::move(opts), fleet, outbox, journal, sched)) {
+    : platform_base(std::make_unique<impl>(std::move(opts), platform_context{fleet, outbox, journal, sched})) {
     install_acceptance(*impl_);
     fleet.set_listener(std::string(platform_name), this);
 }

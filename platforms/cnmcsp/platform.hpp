@@ -9,30 +9,19 @@
 /// requests (account opening, recharge, price change, valve, suspend/resume, remain option) when
 /// the meter next holds a radio session. Two billing modes (§2): meter-billed models bill
 /// themselves; system-billed models (billing_mode::backend) are registered, report and obey the
-/// valve, and refuse money and price requests.
-///
-/// It never listens: the caller builds the server around the router. Single-threaded: handlers,
-/// listener calls and scheduler events all run on the one io_context thread of the fleet.
-/// Construction registers the listener; destruction removes it.
+/// valve, and refuse money and price requests. Threading, life and the folder's files:
+/// common/platform_base.hpp. Here besides them: accounts (the registry of accounts and trades),
+/// envelope (§4.2), codec_render.cpp (answer data), routes_price.cpp (price blocks).
 
 #include <chrono>
 #include <cstdint>
 #include <map>
-#include <memory>
 #include <string>
 
 #include "meters/alarms.hpp"
 #include "platforms/cnmcsp/accounts.hpp"
 #include "platforms/cnmcsp/envelope.hpp"
-#include "platforms/common/api_error.hpp"
-#include "sim/fleet.hpp"
-#include "sim/http/routes.hpp"
-
-namespace metersim::sim {
-class outbox;
-class journal;
-class scheduler;
-}  // namespace metersim::sim
+#include "platforms/common/platform_base.hpp"
 
 namespace metersim::platforms::cnmcsp {
 
@@ -74,17 +63,18 @@ struct options {
     meters::duration trade_retention{std::chrono::hours{24 * 31}};
 };
 
-class platform final : public sim::fleet_listener {
+struct platform_impl;
+
+class platform final : public platform_base<platform_impl> {
 public:
+    using impl = platform_impl;
     /// Throws std::invalid_argument when the envelope is enabled with unusable keys (start-up).
     platform(options opts, sim::fleet& fleet, sim::outbox& outbox, sim::journal& journal,
              sim::scheduler& sched);
     ~platform() override;
-    platform(platform const&) = delete;
-    platform& operator=(platform const&) = delete;
 
     /// Adds the 13 endpoints of §5.3 under /rest/Standard/... to `r`.
-    void add_routes(sim::http::router& r);
+    void add_routes(sim::http::router& r) override;
 
     // fleet_listener
     void on_effects(sim::fleet_meter& m, meters::effects const& e) override;
@@ -94,11 +84,6 @@ public:
 
     /// Accounts, trades and last readings (admin API, tests, persistence).
     registry const& records() const noexcept;
-
-    struct impl;
-
-private:
-    std::unique_ptr<impl> impl_;
 };
 
 }  // namespace metersim::platforms::cnmcsp

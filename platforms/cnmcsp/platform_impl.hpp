@@ -13,7 +13,7 @@
 #include "platforms/cnmcsp/codec.hpp"
 #include "platforms/cnmcsp/errors.hpp"
 #include "platforms/cnmcsp/platform.hpp"
-#include "platforms/common/json_reader.hpp"
+#include "platforms/common/endpoint.hpp"
 #include "sim/journal.hpp"
 #include "sim/outbox.hpp"
 
@@ -28,30 +28,19 @@ bool cis_accepted(unsigned status, std::string_view body, envelope_keys const* k
 /// (routes_price.cpp).
 api_result<meters::tariff> tariff_of(meters::cnmcsp_price const& p, meters::instant now);
 
-/// One request being handled.
-struct exchange {
-    sim::http::request const& req;
-    reader_context ctx;
-    std::string meter_no;  ///< for the journal, once known
-};
-
-/// What an endpoint answers on success: further members of the answer (`,"ReadingData":[...]`).
-using endpoint_result = api_result<std::string>;
-
-struct platform::impl {
-    impl(options o, sim::fleet& f, sim::outbox& ob, sim::journal& j, sim::scheduler& s);
+struct platform_impl : platform_context {
+    platform_impl(options o, platform_context const& c);
 
     options opts;
-    sim::fleet& fleet;
-    sim::outbox& outbox;
-    sim::journal& journal;
-    sim::scheduler& sched;
     auth_config auth;
     std::optional<envelope_keys> keys;  ///< set when the envelope is enabled
     codec_context codec;
     registry reg;
     std::string serial_prefix;
     std::uint64_t serial_seq = 0;
+    /// The request pipeline's CNMCSP parts (routes.cpp); an endpoint's result is further
+    /// members of the answer (`,"ReadingData":[...]`).
+    vendor_pipeline pipeline;
 
     // ---- meters (platform.cpp)
     bool is_ours(sim::fleet_meter const& m) const;
@@ -75,8 +64,7 @@ struct platform::impl {
     alarm_mapping mapping_of(meters::alarm_code code) const;
 
     // ---- request pipeline (routes.cpp)
-    sim::http::handler endpoint(std::string_view section,
-                                std::function<endpoint_result(exchange&, object_reader const&)> fn);
+    vendor_pipeline make_pipeline();
     /// The account a (UserID, MeterID) names: 80002013 when unknown or another user's. `field`
     /// names MeterID as the request spells it (with its array index).
     api_result<account*> account_of(exchange& ex, meter_key const& k, std::string const& field);

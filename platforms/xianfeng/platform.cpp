@@ -22,16 +22,15 @@ auth_config make_auth_config(options const& o) {
 
 }  // namespace
 
-platform::impl::impl(options o, sim::fleet& f, sim::outbox& ob, sim::journal& j,
-                     sim::scheduler& s)
-    : opts(std::move(o)), fleet(f), outbox(ob), journal(j), sched(s),
-      auth(make_auth_config(opts)),
+platform_impl::platform_impl(options o, platform_context const& c)
+    : platform_context(c), opts(std::move(o)), auth(make_auth_config(opts)),
       signer(company{opts.company_code, opts.key, opts.merchant_id}, opts.utc_offset,
-             meters::seed_for(0x58464e47, "xianfeng-trans-id")) {}
+             meters::seed_for(0x58464e47, "xianfeng-trans-id")),
+      pipeline(make_pipeline()) {}
 
 platform::platform(options opts, sim::fleet& fleet, sim::outbox& outbox, sim::journal& journal,
                    sim::scheduler& sched)
-    : impl_(std::make_unique<impl>(std::move(opts), fleet, outbox, journal, sched)) {
+    : platform_base(std::make_unique<impl>(std::move(opts), platform_context{fleet, outbox, journal, sched})) {
     fleet.set_listener(std::string(platform_name), this);
     impl_->push_hooks(true);
 }

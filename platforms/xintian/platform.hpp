@@ -10,29 +10,20 @@
 /// PayType 2, catalogue model xt-nb-thirdparty) — POSTs every report to the CIS (§3.6) through
 /// the sim::outbox and applies the CIS's answer (unit price, remaining money, valve mode).
 ///
-/// It never listens: the caller builds the server around the router. Single-threaded: handlers,
-/// listener calls and scheduler events all run on the one io_context thread of the fleet.
-/// Construction registers the listener and the outbox hooks of "xintian_billing" pushes (an
-/// acceptance that reads the answer for the push's own meter, a fresh §2 signature before every
-/// attempt, and a settle callback that applies an accepted answer to that meter); destruction
-/// removes them. The outbox must outlive the platform.
+/// Threading, life and the folder's files: common/platform_base.hpp. Construction also
+/// registers the outbox hooks of "xintian_billing" pushes (an acceptance that reads the answer
+/// for the push's own meter, a fresh §2 signature before every attempt, and a settle callback
+/// that applies an accepted answer to that meter); destruction removes them. The outbox must
+/// outlive the platform. Here besides the common files: archive (meters, users and recharge
+/// records), billing_report (the §3.6 report and its answer, sent by push.cpp).
 
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
-#include <memory>
 #include <string>
 
 #include "meters/instant.hpp"
-#include "platforms/common/api_error.hpp"
-#include "sim/fleet.hpp"
-#include "sim/http/routes.hpp"
-
-namespace metersim::sim {
-class outbox;
-class journal;
-class scheduler;
-}  // namespace metersim::sim
+#include "platforms/common/platform_base.hpp"
 
 namespace metersim::platforms::xintian {
 
@@ -56,17 +47,18 @@ struct options {
     meters::duration pay_retention{std::chrono::hours{24 * 31}};
 };
 
-class platform final : public sim::fleet_listener {
+struct platform_impl;
+
+class platform final : public platform_base<platform_impl> {
 public:
+    using impl = platform_impl;
     platform(options opts, sim::fleet& fleet, sim::outbox& outbox, sim::journal& journal,
              sim::scheduler& sched);
     ~platform() override;
-    platform(platform const&) = delete;
-    platform& operator=(platform const&) = delete;
 
     /// Adds the nine POST endpoints under /api/... to `r`, and a fallback answering unknown
     /// paths with {"ResultCode":-999,...} (HTTP 404).
-    void add_routes(sim::http::router& r);
+    void add_routes(sim::http::router& r) override;
 
     // fleet_listener
     void on_effects(sim::fleet_meter& m, meters::effects const& e) override;
@@ -75,11 +67,6 @@ public:
     options const& settings() const noexcept;
     /// Commands queued for a meter and not yet delivered (tests, admin).
     std::size_t queued(std::string const& meter_no) const;
-
-    struct impl;
-
-private:
-    std::unique_ptr<impl> impl_;
 };
 
 }  // namespace metersim::platforms::xintian
