@@ -36,14 +36,13 @@ struct alarm_mapping {
 /// Chinese name from the table ("零额").
 alarm_mapping default_alarm_mapping(meters::alarm_code code);
 
-struct options {
+/// The platform's settings, besides conformance and utc_offset (platform_options).
+struct options : platform_options {
     std::string app_token;                  ///< §4.1 appToken
     std::string app_secret;                 ///< §4.1 appSecret
     std::int64_t auth_window_s = 300;       ///< |header timestamp - wall time|; 0 = unchecked
     std::string realtime_url;               ///< §6.1 receiver; empty: not sent
     std::string alarm_url;                  ///< §6.2 receiver; empty: not sent
-    platforms::conformance conformance = platforms::conformance::lenient;
-    std::chrono::minutes utc_offset{480};   ///< the zone of every vendor timestamp
     envelope_options envelope;              ///< §4.2, off by default
     /// Overrides of default_alarm_mapping, by canonical code.
     std::map<meters::alarm_code, alarm_mapping> alarm_map;
@@ -63,24 +62,14 @@ struct options {
     meters::duration trade_retention{std::chrono::hours{24 * 31}};
 };
 
-struct platform_impl;
-
-class platform final : public platform_base<platform_impl> {
+class platform final : public platform_base<options, struct platform_impl> {
 public:
-    using impl = platform_impl;
     /// Throws std::invalid_argument when the envelope is enabled with unusable keys (start-up).
-    platform(options opts, sim::fleet& fleet, sim::outbox& outbox, sim::journal& journal,
-             sim::scheduler& sched);
+    platform(options opts, platform_context engine);
     ~platform() override;
 
     /// Adds the 13 endpoints of §5.3 under /rest/Standard/... to `r`.
     void add_routes(sim::http::router& r) override;
-
-    // fleet_listener
-    void on_effects(sim::fleet_meter& m, meters::effects const& e) override;
-    void on_session(sim::fleet_meter& m, meters::instant now) override;
-
-    options const& settings() const noexcept;
 
     /// Accounts, trades and last readings (admin API, tests, persistence).
     registry const& records() const noexcept;

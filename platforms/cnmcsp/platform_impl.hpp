@@ -28,7 +28,7 @@ bool cis_accepted(unsigned status, std::string_view body, envelope_keys const* k
 /// (routes_price.cpp).
 api_result<meters::tariff> tariff_of(meters::cnmcsp_price const& p, meters::instant now);
 
-struct platform_impl : platform_context {
+struct platform_impl : platform_context, sim::fleet_listener {
     platform_impl(options o, platform_context const& c);
 
     options opts;
@@ -44,6 +44,9 @@ struct platform_impl : platform_context {
 
     // ---- meters (platform.cpp)
     bool is_ours(sim::fleet_meter const& m) const;
+    // sim::fleet_listener, for our meters
+    void on_effects(sim::fleet_meter& m, meters::effects const& e) override;
+    void on_session(sim::fleet_meter& m, meters::instant now) override;
     sim::fleet_meter* meter_of(account const& a);
     /// Records a report (last reading, status) and uploads it.
     void take_report(sim::fleet_meter& m, meters::meter_report const& r);
@@ -54,6 +57,11 @@ struct platform_impl : platform_context {
     void enqueue(account& a, meters::command c, std::string label, std::string trade_no = {});
     /// Drops the queued deliveries; their trades are cancelled.
     void drop_queue(account& a);
+    /// The account of a money movement (recharge, remainOption; routes_fee.cpp): active_account,
+    /// meter-billed and with room in its queue (else `failed`), `trade_no` unused (else
+    /// `duplicate`).
+    api_result<account*> money_account(exchange& ex, meter_key const& k, std::string const& trade_no,
+                                       std::string_view failed, std::string_view duplicate);
     /// Room for one more money movement in the account's queue, else `code` (routes_fee.cpp).
     std::optional<api_error> check_trade_room(account& a, std::string_view code);
 
@@ -68,6 +76,9 @@ struct platform_impl : platform_context {
     /// The account a (UserID, MeterID) names: 80002013 when unknown or another user's. `field`
     /// names MeterID as the request spells it (with its array index).
     api_result<account*> account_of(exchange& ex, meter_key const& k, std::string const& field);
+    /// The account of a (UserID, MeterID) body, as account_of, then 80002023 when it is
+    /// cancelled (routes_meter.cpp: meterDelete, meterSuspend, meterResume).
+    api_result<account*> uncancelled_account(exchange& ex, object_reader const& b);
     /// account_of, then 80002023 unless the account is active (opened or in use).
     api_result<account*> active_account(exchange& ex, meter_key const& k, std::string const& field);
 

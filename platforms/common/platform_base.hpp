@@ -2,11 +2,11 @@
 /// What the three fake vendor platforms (cnmcsp/, xianfeng/, xintian/) share in shape.
 ///
 /// Each vendor's `platform` answers the CIS's requests on the routes it adds to a router, and
-/// is the fleet_listener of every meter whose catalogue entry names the vendor. It never
-/// listens: the caller builds the server around the router. Single-threaded: handlers, listener
-/// calls and scheduler events all run on the one io_context thread of the fleet. Construction
-/// registers the listener; destruction removes it. Not copyable: the fleet and the outbox hold
-/// pointers to it.
+/// its inside is the fleet_listener of every meter whose catalogue entry names the vendor. It
+/// never listens: the caller builds the server around the router. Single-threaded: handlers,
+/// listener calls and scheduler events all run on the one io_context thread of the fleet.
+/// Construction registers the listener; destruction removes it. Not copyable: the fleet and the
+/// outbox hold pointers to its inside.
 ///
 /// The inside is a pimpl, `<vendor>::platform_impl` (platform_impl.hpp), declared here so that
 /// users of platform.hpp compile without any of it. The files of a vendor folder mean the same
@@ -21,7 +21,10 @@
 ///   errors.hpp / errors.cpp       the vendor's codes and its one to_response(api_error)
 ///   push.cpp                      what the platform sends to the CIS (Xintian: billing_report)
 
+#include <chrono>
 #include <memory>
+#include <string>
+#include <string_view>
 #include <utility>
 
 #include "platforms/common/api_error.hpp"
@@ -36,6 +39,12 @@ class scheduler;
 
 namespace metersim::platforms {
 
+/// The options every vendor platform has, the base of each vendor's `options`.
+struct platform_options {
+    platforms::conformance conformance = platforms::conformance::lenient;
+    std::chrono::minutes utc_offset{480};  ///< the zone of every vendor timestamp
+};
+
 /// The engine parts a platform works with: the caller owns them, and they outlive the platform.
 /// The base of each vendor's platform_impl.
 struct platform_context {
@@ -45,10 +54,11 @@ struct platform_context {
     sim::scheduler& sched;
 };
 
-/// The base of each vendor's `platform`; `Impl` is its platform_impl, complete only in the
-/// vendor's .cpp files (where the derived class's constructor and destructor are defined).
-template <class Impl>
-class platform_base : public sim::fleet_listener {
+/// The base of each vendor's `platform`: `Options` are its options, `Impl` its platform_impl,
+/// complete only in the vendor's .cpp files (where the derived class's constructor and
+/// destructor are defined). `Impl` is a sim::fleet_listener with an `opts` member.
+template <class Options, class Impl>
+class platform_base {
 public:
     platform_base(platform_base const&) = delete;
     platform_base& operator=(platform_base const&) = delete;
@@ -57,11 +67,26 @@ public:
     /// vendor's shape.
     virtual void add_routes(sim::http::router& r) = 0;
 
+    using impl = Impl;
+
+    /// The options the platform runs with.
+    Options const& settings() const noexcept { return *settings_; }
+
 protected:
-    explicit platform_base(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
-    ~platform_base() override = default;
+    /// Registers the inside (a sim::fleet_listener) as the fleet's listener for the meters of
+    /// `name`.
+    platform_base(std::string_view name, sim::fleet& fleet, std::unique_ptr<Impl> inside)
+        : impl_(std::move(inside)), settings_(&impl_->opts), fleet_(fleet), name_(name) {
+        fleet_.set_listener(std::string(name_), impl_.get());
+    }
+    virtual ~platform_base() { fleet_.set_listener(std::string(name_), nullptr); }
 
     std::unique_ptr<Impl> impl_;
+
+private:
+    Options const* settings_;
+    sim::fleet& fleet_;
+    std::string_view name_;  ///< a string literal: "cnmcsp", "xianfeng", "xintian"
 };
 
 }  // namespace metersim::platforms

@@ -26,6 +26,12 @@ token_headers make_token_headers(std::string_view id, std::string_view secret, w
     return make_token_headers(id, secret, format_wall(at, timestamp_format::compact, utc_offset));
 }
 
+token_config make_token_config(std::string id, std::string secret, std::int64_t window_s,
+                               std::chrono::minutes utc_offset) {
+    return token_config{std::move(id), std::move(secret), std::chrono::seconds{window_s < 0 ? 0 : window_s},
+                        utc_offset};
+}
+
 api_result<std::string> verify_token(token_scheme const& scheme, token_config const& cfg,
                                      token_request const& h, wall_time now) {
     auto refuse = [&](std::string_view header, std::string message) {

@@ -18,6 +18,7 @@
 /// vendor does stays in its auth.cpp (Xintian's replay check). Stateless and thread-safe.
 
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -61,6 +62,10 @@ struct token_config {
     std::chrono::seconds window{300};      ///< |timestamp - wall now| allowed; 0 = unchecked
     std::chrono::minutes utc_offset{480};  ///< the zone of the timestamp
 };
+
+/// A token_config from a platform's options: a negative `window_s` counts as 0 (off).
+token_config make_token_config(std::string id, std::string secret, std::int64_t window_s,
+                               std::chrono::minutes utc_offset);
 
 /// The timestamp (as sent) when the headers pass at wall time `now`, else the refusal.
 api_result<std::string> verify_token(token_scheme const& scheme, token_config const& cfg,

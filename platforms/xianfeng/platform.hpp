@@ -27,7 +27,8 @@
 
 namespace metersim::platforms::xianfeng {
 
-struct options {
+/// The platform's settings, besides conformance and utc_offset (platform_options).
+struct options : platform_options {
     std::string company_code = "000000";  ///< companyCode / API_ORG_NUM (6 digits)
     std::string key;                       ///< the company's key (appendix 8)
     std::string merchant_id;               ///< the company's merchantId (appendix 8)
@@ -37,8 +38,6 @@ struct options {
     bool replay_check = true;              ///< refuse a RandomCode already accepted (any window)
     bool auto_provision = false;           ///< register manufactures unknown meters
     std::string auto_provision_model = "xf-nb-money";  ///< the catalogue model they get
-    platforms::conformance conformance = platforms::conformance::lenient;
-    std::chrono::minutes utc_offset{480};  ///< the zone of every vendor timestamp
     /// Command store bounds (commands.hpp; the spec gives none, these are metersim's choices):
     /// commands waiting per device, creatCmd past it answers 500014 (memory stays bounded when
     /// a CIS queues commands for a meter that never wakes);
@@ -60,13 +59,9 @@ struct concentrator_spec {
     bool mains_powered = false;
 };
 
-struct platform_impl;
-
-class platform final : public platform_base<platform_impl> {
+class platform final : public platform_base<options, struct platform_impl> {
 public:
-    using impl = platform_impl;
-    platform(options opts, sim::fleet& fleet, sim::outbox& outbox, sim::journal& journal,
-             sim::scheduler& sched);
+    platform(options opts, platform_context engine);
     ~platform() override;
 
     /// Adds the ten endpoints of §1-§3 under /iotcloud/app/... to `r`.
@@ -80,10 +75,6 @@ public:
     /// {"message": "<field>: <why>", "field": "<field>"}, as the admin API does.
     void add_admin_routes(sim::http::router& r);
 
-    // fleet_listener
-    void on_effects(sim::fleet_meter& m, meters::effects const& e) override;
-    void on_session(sim::fleet_meter& m, meters::instant now) override;
-
     /// Declares a concentrator (it becomes a device the CIS can register) and the meters behind
     /// it; starts its periodic reports. False when the number is taken.
     bool add_concentrator(concentrator_spec const& spec);
@@ -94,8 +85,6 @@ public:
     bool concentrator_alarm(std::string const& concentrator_no, meters::alarm_code code, bool raised);
     /// Sends a concentrator's ConcentratorDataInfo report now.
     bool concentrator_report(std::string const& concentrator_no);
-
-    options const& settings() const noexcept;
 };
 
 }  // namespace metersim::platforms::xianfeng

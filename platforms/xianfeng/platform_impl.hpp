@@ -25,6 +25,8 @@
 
 namespace metersim::platforms::xianfeng {
 
+inline constexpr std::string_view platform_name = "xianfeng";
+
 struct concentrator {
     concentrator_spec spec;
     concentrator_status status;
@@ -46,7 +48,7 @@ struct queried_command {
     command_record* record = nullptr; ///< the command, when known and kept
 };
 
-struct platform_impl : platform_context {
+struct platform_impl : platform_context, sim::fleet_listener {
     platform_impl(options o, platform_context const& c);
 
     options opts;
@@ -68,6 +70,9 @@ struct platform_impl : platform_context {
 
     // ---- devices and meters (platform.cpp)
     bool is_ours(sim::fleet_meter const& m) const;
+    // sim::fleet_listener, for our meters
+    void on_effects(sim::fleet_meter& m, meters::effects const& e) override;
+    void on_session(sim::fleet_meter& m, meters::instant now) override;
     /// The device record of a meter of ours (created on first sight).
     device_record& device_of(sim::fleet_meter& m);
     sim::fleet_meter* meter_of(device_record const& d);

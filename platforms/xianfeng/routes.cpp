@@ -13,7 +13,7 @@ constexpr std::string_view interface_version = "v1.0.0";
 }  // namespace
 
 vendor_pipeline platform::impl::make_pipeline() {
-    vendor_pipeline v{.platform = "xianfeng", .journal = journal, .sched = sched, .mode = opts.conformance};
+    vendor_pipeline v{.platform = platform_name, .journal = journal, .sched = sched, .mode = opts.conformance};
     v.field_code = codes::bad_parameter;
     v.internal_code = codes::bad_parameter;  // an internal fault is a parameter error
     // spec: xianfeng §1.1 Content-Type application/json (required header).

@@ -35,12 +35,10 @@ auth_headers push_signer::sign(wall_time now) {
 
 auth_headers push_signer::sign() { return sign(std::chrono::system_clock::now()); }
 
-authenticator::authenticator(auth_config config)
-    : token_{std::move(config.app_id), std::move(config.app_secret), config.window, config.utc_offset},
-      replay_capacity_(config.replay_capacity) {}
+authenticator::authenticator(auth_config config) : config_(std::move(config)) {}
 
 std::optional<api_error> authenticator::remember(std::string const& ts, wall_time now) {
-    if (token_.window.count() <= 0) return std::nullopt;
+    if (config_.window.count() <= 0) return std::nullopt;
     std::lock_guard lock(mutex_);
     while (!order_.empty() && order_.front().forget_after < now) {
         timestamps_.erase(order_.front().timestamp);
@@ -49,20 +47,20 @@ std::optional<api_error> authenticator::remember(std::string const& ts, wall_tim
     if (timestamps_.contains(ts))
         return make_api_error(codes::timestamp_invalid, header_authorization,
                               "Authorization timestamp " + ts + " was already used (时间戳重复)");
-    while (!order_.empty() && order_.size() >= replay_capacity_) {
+    while (!order_.empty() && order_.size() >= config_.replay_capacity) {
         timestamps_.erase(order_.front().timestamp);
         order_.pop_front();
     }
-    if (replay_capacity_ == 0) return std::nullopt;
+    if (config_.replay_capacity == 0) return std::nullopt;
     // Accepted now means within one window of now: it stays passable for at most two windows.
-    order_.push_back(seen{now + 2 * token_.window, ts});
+    order_.push_back(seen{now + 2 * config_.window, ts});
     timestamps_.insert(ts);
     return std::nullopt;
 }
 
 std::optional<api_error> authenticator::verify(request_auth const& h, wall_time now) {
     static constexpr token_scheme scheme{"appId", codes::auth_failed, codes::timestamp_invalid};
-    auto ts = verify_token(scheme, token_, h, now);
+    auto ts = verify_token(scheme, config_, h, now);
     if (!ts) return std::move(ts.error());
     return remember(ts.value(), now);
 }

@@ -29,12 +29,9 @@
 
 namespace metersim::platforms::xintian {
 
-struct auth_config {
-    std::string app_id;
-    std::string app_secret;
-    std::chrono::seconds window{300};     ///< timestamp vs wall time; 0 = window and replay off
+/// appId and appSecret as id and secret; a zero window turns the window and the replay off.
+struct auth_config : token_config {
     std::size_t replay_capacity = 65536;
-    std::chrono::minutes utc_offset{480};  ///< zone of the timestamp
 };
 
 /// The headers as received; std::nullopt when absent.
@@ -93,8 +90,7 @@ public:
 private:
     std::optional<api_error> remember(std::string const& ts, wall_time now);
 
-    token_config token_;
-    std::size_t replay_capacity_;
+    auth_config config_;
     struct seen {
         wall_time forget_after;
         std::string timestamp;

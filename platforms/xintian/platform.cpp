@@ -12,13 +12,7 @@ namespace metersim::platforms::xintian {
 namespace {
 
 auth_config make_auth_config(options const& o) {
-    auth_config c;
-    c.app_id = o.app_id;
-    c.app_secret = o.app_secret;
-    c.window = std::chrono::seconds{o.auth_window_s > 0 ? o.auth_window_s : 0};
-    c.replay_capacity = o.replay_capacity;
-    c.utc_offset = o.utc_offset;
-    return c;
+    return auth_config{make_token_config(o.app_id, o.app_secret, o.auth_window_s, o.utc_offset), o.replay_capacity};
 }
 
 std::string result_text(meters::command_result const& r) {
@@ -47,12 +41,11 @@ platform_impl::platform_impl(options o, platform_context const& c)
     records.set_pay_bounds(pay_bounds{opts.pay_history, opts.pay_retention});
 }
 
-platform::platform(options opts, sim::fleet& fleet, sim::outbox& outbox, sim::journal& journal,
-                   sim::scheduler& sched)
-    : platform_base(std::make_unique<impl>(std::move(opts), platform_context{fleet, outbox, journal, sched})) {
-    fleet.set_listener(std::string(platform_name), this);
+platform::platform(options opts, platform_context engine)
+    : platform_base(platform_name, engine.fleet, std::make_unique<impl>(std::move(opts), engine)) {
     auto* p = impl_.get();
     std::string const kind(billing_kind);
+    auto& outbox = engine.outbox;
     outbox.set_push_acceptance(kind, [p](sim::push const& push, unsigned status, std::string_view body) {
         return p->is_billing_answer_for(push, status, body);
     });
@@ -63,14 +56,12 @@ platform::platform(options opts, sim::fleet& fleet, sim::outbox& outbox, sim::jo
 }
 
 platform::~platform() {
-    impl_->fleet.set_listener(std::string(platform_name), nullptr);
     std::string const kind(billing_kind);
     impl_->outbox.set_push_acceptance(kind, {});
     impl_->outbox.set_before_attempt(kind, {});
     impl_->outbox.on_settled(kind, {});
 }
 
-options const& platform::settings() const noexcept { return impl_->opts; }
 
 std::size_t platform::queued(std::string const& meter_no) const {
     auto it = impl_->queues.find(meter_no);
@@ -130,8 +121,8 @@ void platform::impl::note(std::string const& meter_no, std::string verdict, std:
 
 // ---- fleet_listener --------------------------------------------------------------------------
 
-void platform::on_effects(sim::fleet_meter& m, meters::effects const& e) {
-    auto& p = *impl_;
+void platform_impl::on_effects(sim::fleet_meter& m, meters::effects const& e) {
+    auto& p = *this;
     if (!p.is_ours(m) || e.reports.empty()) return;
     auto reading = to_reading(e.reports.back());
     p.last_reading[m.meter_no()] = reading;
@@ -140,8 +131,8 @@ void platform::on_effects(sim::fleet_meter& m, meters::effects const& e) {
     for (auto const& r : e.reports) p.push_billing_report(m, to_reading(r));
 }
 
-void platform::on_session(sim::fleet_meter& m, meters::instant) {
-    auto& p = *impl_;
+void platform_impl::on_session(sim::fleet_meter& m, meters::instant) {
+    auto& p = *this;
     if (!p.is_ours(m)) return;
     auto it = p.queues.find(m.meter_no());
     if (it == p.queues.end()) return;

@@ -27,13 +27,12 @@
 
 namespace metersim::platforms::xintian {
 
-struct options {
+/// The platform's settings, besides conformance and utc_offset (platform_options).
+struct options : platform_options {
     std::string app_id;                    ///< appId (spec: xintian §2), assigned by Xintian
     std::string app_secret;                ///< appSecret
     std::int64_t auth_window_s = 300;      ///< timestamp vs wall time, seconds; 0 = window and replay off
     std::string report_url;                ///< the CIS's §3.6 URL (…/api/Meters/GetData); empty: not sent
-    platforms::conformance conformance = platforms::conformance::lenient;
-    std::chrono::minutes utc_offset{480};  ///< the zone of every vendor timestamp
     std::size_t replay_capacity = 65536;   ///< timestamps remembered at most
     std::string postpaid_model = "xt-nb-postpaid";      ///< CreateMeter PayType 1 (后付费) manufactures this
     std::string meter_model = "xt-nb-meter";            ///< CreateMeter PayType 3/5 manufactures this
@@ -47,24 +46,14 @@ struct options {
     meters::duration pay_retention{std::chrono::hours{24 * 31}};
 };
 
-struct platform_impl;
-
-class platform final : public platform_base<platform_impl> {
+class platform final : public platform_base<options, struct platform_impl> {
 public:
-    using impl = platform_impl;
-    platform(options opts, sim::fleet& fleet, sim::outbox& outbox, sim::journal& journal,
-             sim::scheduler& sched);
+    platform(options opts, platform_context engine);
     ~platform() override;
 
     /// Adds the nine POST endpoints under /api/... to `r`, and a fallback answering unknown
     /// paths with {"ResultCode":-999,...} (HTTP 404).
     void add_routes(sim::http::router& r) override;
-
-    // fleet_listener
-    void on_effects(sim::fleet_meter& m, meters::effects const& e) override;
-    void on_session(sim::fleet_meter& m, meters::instant now) override;
-
-    options const& settings() const noexcept;
     /// Commands queued for a meter and not yet delivered (tests, admin).
     std::size_t queued(std::string const& meter_no) const;
 };

@@ -43,7 +43,7 @@ struct target {
     sim::fleet_meter* meter = nullptr;  ///< null when the archive's meter left the fleet
 };
 
-struct platform_impl : platform_context {
+struct platform_impl : platform_context, sim::fleet_listener {
     platform_impl(options o, platform_context const& c);
 
     options opts;
@@ -60,6 +60,9 @@ struct platform_impl : platform_context {
 
     // ---- meters (platform.cpp)
     bool is_ours(sim::fleet_meter const& m) const;
+    // sim::fleet_listener, for our meters
+    void on_effects(sim::fleet_meter& m, meters::effects const& e) override;
+    void on_session(sim::fleet_meter& m, meters::instant now) override;
     bool is_thirdparty(sim::fleet_meter const& m) const;
     sim::fleet_meter* meter(std::string_view meter_no);
     /// The archive of a meter number: CreateMeter's, or one synthesised for a fleet meter.
@@ -90,6 +93,9 @@ struct platform_impl : platform_context {
     api_result<std::vector<target>> resolve(exchange& ex, lookup const& who);
     /// The same for a body that is only a lookup (§3.1, §3.5).
     api_result<std::vector<target>> resolve(exchange& ex, object_reader const& r);
+    /// The meter MeterAddr names, still in the fleet (and, when `not_replaced`, not cancelled by
+    /// ChangeMeter), else -1 (§3.8, §3.9).
+    api_result<target> fleet_target(exchange& ex, std::string const& meter_addr, bool not_replaced);
     /// The same, requiring exactly one meter.
     api_result<target> resolve_one(exchange& ex, lookup const& who);
 

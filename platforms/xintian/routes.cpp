@@ -56,6 +56,15 @@ api_result<std::vector<target>> platform::impl::resolve(exchange& ex, object_rea
     return resolve(ex, *who);
 }
 
+api_result<target> platform::impl::fleet_target(exchange& ex, std::string const& meter_addr,
+                                                bool not_replaced) {
+    ex.meter_no = meter_addr;
+    auto t = find_target(meter_addr);
+    if (!t || t->meter == nullptr || (not_replaced && cancelled.contains(meter_addr)))
+        return make_api_error(codes::meter_not_found, "MeterAddr", "MeterAddr " + meter_addr + " does not exist");
+    return std::move(*t);
+}
+
 api_result<target> platform::impl::resolve_one(exchange& ex, lookup const& who) {
     auto all = resolve(ex, who);
     if (!all) return all.error();

@@ -100,11 +100,8 @@ endpoint_result platform::impl::do_create_meter(exchange& ex, object_reader cons
 endpoint_result platform::impl::do_set_price(exchange& ex, object_reader const& r) {
     auto q = parse_set_price(r);
     if (!q) return q.error();
-    ex.meter_no = q->meter_addr;
-    auto t = find_target(q->meter_addr);
-    if (!t || t->meter == nullptr)
-        return make_api_error(codes::meter_not_found, "MeterAddr",
-                              "MeterAddr " + q->meter_addr + " does not exist");
+    auto t = fleet_target(ex, q->meter_addr, false);
+    if (!t) return t.error();
     auto const* price = records.find_price(q->price_type_code);
     if (price == nullptr)
         return db_error("PriceTypeCode", "PriceTypeCode " + q->price_type_code + " does not exist");
@@ -124,11 +121,8 @@ endpoint_result platform::impl::do_set_price(exchange& ex, object_reader const& 
 endpoint_result platform::impl::do_change_meter(exchange& ex, object_reader const& r) {
     auto q = parse_change_meter(r);
     if (!q) return q.error();
-    ex.meter_no = q->meter_addr;
-    auto old = find_target(q->meter_addr);
-    if (!old || old->meter == nullptr || cancelled.contains(q->meter_addr))
-        return make_api_error(codes::meter_not_found, "MeterAddr",
-                              "MeterAddr " + q->meter_addr + " does not exist");
+    auto old = fleet_target(ex, q->meter_addr, true);
+    if (!old) return old.error();
     if (records.find_meter(q->new_meter_addr) != nullptr)
         return db_error("NewMeterAddr", "NewMeterAddr " + q->new_meter_addr + " already has an archive");
     auto* fresh = fleet.find(q->new_meter_addr);
