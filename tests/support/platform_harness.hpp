@@ -11,7 +11,7 @@
 /// its own destructor; the harness then destroys server, platform, outbox and client, in that
 /// order, and stops the loop.
 ///
-/// `Platform` is constructed as Platform(Options, fleet&, outbox&, journal&, scheduler&) and has
+/// `Platform` is constructed as Platform(Options, platforms::platform_context) and has
 /// add_routes(sim::http::router&).
 
 #include <doctest/doctest.h>
