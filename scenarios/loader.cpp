@@ -208,7 +208,7 @@ void reader::read_top(std::vector<field> const& top, scenario& s) {
             if (auto n = integer(f, 0, UINT64_MAX)) s.seed = *n;
         } else if (f.path == "clock") read_clock(f, s.clock);
         else if (f.path == "conformance") {
-            if (auto w = word(f, {"lenient", "strict"})) s.conformance = *w;
+            if (auto w = word(f, {"lenient", "strict"})) s.conformance = *platforms::parse_conformance(*w);
         } else if (f.path == "platforms") {
             has_platforms = true;
             read_platforms(f, s.platforms);

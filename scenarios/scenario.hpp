@@ -15,6 +15,7 @@
 
 #include "meters/calendar.hpp"
 #include "meters/instant.hpp"
+#include "platforms/common/api_error.hpp"
 #include "sim/clock.hpp"
 
 namespace metersim::scenarios {
@@ -198,7 +199,7 @@ struct scenario {
     meters::instant start{};
     meters::utc_offset zone{480};
     clock_decl clock;
-    std::string conformance = "lenient";
+    metersim::platforms::conformance conformance = metersim::platforms::conformance::lenient;
     std::vector<platform_decl> platforms;
     std::vector<meter_decl> meters;
     cis_decl cis;

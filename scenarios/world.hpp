@@ -39,7 +39,7 @@ struct world_spec {
     meters::instant start{};
     meters::utc_offset zone{480};
     clock_decl clock;
-    std::string conformance = "lenient";
+    metersim::platforms::conformance conformance = metersim::platforms::conformance::lenient;
     std::vector<platform_decl> platforms;
     std::vector<meter_decl> meters;
     /// push kind ("xianfeng.report") -> URL; a kind left out is not pushed. xianfeng.alarm goes

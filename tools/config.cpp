@@ -324,9 +324,7 @@ public:
                 }
             } else if (f.path == "conformance") {
                 if (!scalar(f, "lenient or strict")) continue;
-                auto const& s = f.value.Scalar();
-                if (s == "lenient") c.conformance = conformance_mode::lenient;
-                else if (s == "strict") c.conformance = conformance_mode::strict;
+                if (auto m = platforms::parse_conformance(f.value.Scalar())) c.conformance = *m;
                 else wrong(f, "lenient or strict");
             } else if (f.path == "admin") {
                 for (auto& g : entries(f.value, f.key.Mark(), "admin", {"listen"})) read_listen(g, c.admin.listen);

@@ -18,6 +18,7 @@
 #include "meters/calendar.hpp"
 #include "meters/instant.hpp"
 #include "meters/result.hpp"
+#include "platforms/common/api_error.hpp"
 #include "sim/clock.hpp"
 
 namespace metersim::tools {
@@ -29,9 +30,6 @@ struct listen_address {
     std::string to_string() const;  ///< "127.0.0.1:8801", "[::1]:8801"
     auto operator<=>(listen_address const&) const = default;
 };
-
-enum class conformance_mode { lenient, strict };
-std::string_view to_string(conformance_mode m) noexcept;
 
 struct clock_config {
     sim::clock_mode mode = sim::clock_mode::accelerated;
@@ -154,7 +152,7 @@ struct config {
     std::string timezone = "local";     ///< as written: "local", "UTC", "+08:00"
     meters::utc_offset zone{};          ///< timezone resolved ("local": the host's offset at clock.start)
     clock_config clock;
-    conformance_mode conformance = conformance_mode::lenient;
+    metersim::platforms::conformance conformance = metersim::platforms::conformance::lenient;
     admin_config admin;
     platforms_config platforms;
     std::vector<fleet_entry> fleet;

@@ -24,10 +24,6 @@ std::string listen_address::to_string() const {
     return host.find(':') != std::string::npos ? fmt::format("[{}]:{}", host, port) : fmt::format("{}:{}", host, port);
 }
 
-std::string_view to_string(conformance_mode m) noexcept {
-    return m == conformance_mode::strict ? "strict" : "lenient";
-}
-
 std::string to_string(config_error const& e) {
     if (e.line == 0) return fmt::format("{}: error: {}", e.file, e.message);
     return fmt::format("{}:{}:{}: error: {}", e.file, e.line, e.column, e.message);
@@ -40,7 +36,7 @@ std::string to_yaml(config const& c) {
     line(fmt::format("timezone: {}", quoted(c.timezone)));
     line(fmt::format("clock: {{ mode: {}, speed: {}, start: {} }}", sim::to_string(c.clock.mode), c.clock.speed,
                      quoted(c.clock.start_text)));
-    line(fmt::format("conformance: {}", to_string(c.conformance)));
+    line(fmt::format("conformance: {}", platforms::to_string(c.conformance)));
     line(fmt::format("admin: {{ listen: {} }}", quoted(c.admin.listen.to_string())));
     auto const& p = c.platforms;
     if (p.cnmcsp || p.xianfeng || p.xintian) line("platforms:");

@@ -132,7 +132,7 @@ config config_of(world_spec const& spec) {
     c.clock.mode = spec.clock.mode;
     c.clock.speed = spec.clock.speed;
     c.clock.start = spec.start;
-    c.conformance = spec.conformance == "strict" ? conformance_mode::strict : conformance_mode::lenient;
+    c.conformance = spec.conformance;
     c.admin.listen = listen_address{"127.0.0.1", 0};
     for (auto const& p : spec.platforms) {
         if (p.name == "cnmcsp") {

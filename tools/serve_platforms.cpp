@@ -17,20 +17,19 @@ namespace metersim::tools {
 
 namespace {
 
-platforms::conformance to_platform(conformance_mode m) {
-    return m == conformance_mode::strict ? platforms::conformance::strict
-                                         : platforms::conformance::lenient;
+/// What the three platforms take from the config alike.
+platforms::platform_options common_options(config const& cfg) {
+    return platforms::platform_options{cfg.conformance, std::chrono::minutes{cfg.zone.minutes}};
 }
 
 platforms::cnmcsp::options cnmcsp_options(config const& cfg, cnmcsp_config const& c) {
     platforms::cnmcsp::options o;
+    static_cast<platforms::platform_options&>(o) = common_options(cfg);
     o.app_token = c.app_token;
     o.app_secret = c.app_secret;
     o.auth_window_s = c.auth_window_s;
     o.realtime_url = c.realtime_url;
     o.alarm_url = c.alarm_url;
-    o.conformance = to_platform(cfg.conformance);
-    o.utc_offset = std::chrono::minutes{cfg.zone.minutes};
     o.max_queued_trades = c.max_queued_trades;
     o.trade_history = c.trade_history;
     o.trade_retention = std::chrono::seconds{c.trade_retention_s};
@@ -47,6 +46,7 @@ platforms::cnmcsp::options cnmcsp_options(config const& cfg, cnmcsp_config const
 
 platforms::xianfeng::options xianfeng_options(config const& cfg, xianfeng_config const& c) {
     platforms::xianfeng::options o;
+    static_cast<platforms::platform_options&>(o) = common_options(cfg);
     o.company_code = c.company_code;
     o.key = c.key;
     o.merchant_id = c.merchant_id;
@@ -58,13 +58,12 @@ platforms::xianfeng::options xianfeng_options(config const& cfg, xianfeng_config
     o.max_queued_commands = c.max_queued_commands;
     o.command_history = c.command_history;
     o.command_retention = std::chrono::seconds{c.command_retention_s};
-    o.mode = to_platform(cfg.conformance);
-    o.utc_offset = std::chrono::minutes{cfg.zone.minutes};
     return o;
 }
 
 platforms::xintian::options xintian_options(config const& cfg, xintian_config const& c) {
     platforms::xintian::options o;
+    static_cast<platforms::platform_options&>(o) = common_options(cfg);
     o.app_id = c.app_id;
     o.app_secret = c.app_secret;
     o.auth_window_s = c.auth_window_s;
@@ -72,8 +71,6 @@ platforms::xintian::options xintian_options(config const& cfg, xintian_config co
     o.max_queued_pays = c.max_queued_pays;
     o.pay_history = c.pay_history;
     o.pay_retention = std::chrono::seconds{c.pay_retention_s};
-    o.conformance = to_platform(cfg.conformance);
-    o.utc_offset = std::chrono::minutes{cfg.zone.minutes};
     return o;
 }
 
@@ -97,21 +94,20 @@ platform_set::platform_set(config const& cfg, platform_parts parts)
         listeners_.push_back(std::move(l));
     };
     auto const& ps = cfg.platforms;
+    platforms::platform_context const engine{parts.fleet, parts.outbox, parts.journal, parts.sched};
     if (ps.cnmcsp) {
         impl_->cnmcsp = std::make_unique<platforms::cnmcsp::platform>(
-            cnmcsp_options(cfg, *ps.cnmcsp), parts.fleet, parts.outbox, parts.journal, parts.sched);
+            cnmcsp_options(cfg, *ps.cnmcsp), engine);
         listen("cnmcsp", ps.cnmcsp->listen, ps.cnmcsp->body_limit, *impl_->cnmcsp);
     }
     if (ps.xianfeng) {
         impl_->xianfeng = std::make_unique<platforms::xianfeng::platform>(
-            xianfeng_options(cfg, *ps.xianfeng), parts.fleet, parts.outbox, parts.journal,
-            parts.sched);
+            xianfeng_options(cfg, *ps.xianfeng), engine);
         listen("xianfeng", ps.xianfeng->listen, ps.xianfeng->body_limit, *impl_->xianfeng);
     }
     if (ps.xintian) {
         impl_->xintian = std::make_unique<platforms::xintian::platform>(
-            xintian_options(cfg, *ps.xintian), parts.fleet, parts.outbox, parts.journal,
-            parts.sched);
+            xintian_options(cfg, *ps.xintian), engine);
         listen("xintian", ps.xintian->listen, ps.xintian->body_limit, *impl_->xintian);
     }
 }

@@ -10,14 +10,6 @@ namespace metersim::platforms::cnmcsp {
 
 namespace {
 
-auth_config make_auth(options const& o) {
-    auth_config c;
-    c.creds = credentials{o.app_token, o.app_secret};
-    c.window = std::chrono::seconds{o.auth_window_s < 0 ? 0 : o.auth_window_s};
-    c.utc_offset = o.utc_offset;
-    return c;
-}
-
 std::optional<envelope_keys> make_keys(envelope_options const& o) {
     if (!o.enabled) return std::nullopt;
     auto k = make_envelope_keys(o);
@@ -32,21 +24,18 @@ std::string make_prefix(options const& o) {
 
 }  // namespace
 
-platform::impl::impl(options o, sim::fleet& f, sim::outbox& ob, sim::journal& j, sim::scheduler& s)
-    : opts(std::move(o)), fleet(f), outbox(ob), journal(j), sched(s), auth(make_auth(opts)),
+platform_impl::platform_impl(options o, platform_context const& c)
+    : platform_context(c), opts(std::move(o)), auth(make_token_config(opts.app_token, opts.app_secret, opts.auth_window_s, opts.utc_offset)),
       keys(make_keys(opts.envelope)), codec{opts.utc_offset, opts.max_batch},
-      serial_prefix(make_prefix(opts)) {}
+      serial_prefix(make_prefix(opts)), pipeline(make_pipeline()) {}
 
-platform::platform(options opts, sim::fleet& fleet, sim::outbox& outbox, sim::journal& journal,
-                   sim::scheduler& sched)
-    : impl_(std::make_unique<impl>(std::move(opts), fleet, outbox, journal, sched)) {
+platform::platform(options opts, platform_context engine)
+    : platform_base(platform_name, engine.fleet, std::make_unique<impl>(std::move(opts), engine)) {
     install_acceptance(*impl_);
-    fleet.set_listener(std::string(platform_name), this);
 }
 
-platform::~platform() { impl_->fleet.set_listener(std::string(platform_name), nullptr); }
+platform::~platform() = default;
 
-options const& platform::settings() const noexcept { return impl_->opts; }
 registry const& platform::records() const noexcept { return impl_->reg; }
 
 alarm_mapping default_alarm_mapping(meters::alarm_code code) {
@@ -73,8 +62,8 @@ void platform::impl::take_report(sim::fleet_meter& m, meters::meter_report const
     push_realtime(*a, r);
 }
 
-void platform::on_effects(sim::fleet_meter& m, meters::effects const& e) {
-    auto& p = *impl_;
+void platform_impl::on_effects(sim::fleet_meter& m, meters::effects const& e) {
+    auto& p = *this;
     if (!p.is_ours(m)) return;
     // spec: cnmcsp §6.2: alarms are uploaded at once, before the report that carries them.
     if (!e.alarms.empty()) {
@@ -84,8 +73,8 @@ void platform::on_effects(sim::fleet_meter& m, meters::effects const& e) {
     for (auto const& r : e.reports) p.take_report(m, r);
 }
 
-void platform::on_session(sim::fleet_meter& m, meters::instant) {
-    auto& p = *impl_;
+void platform_impl::on_session(sim::fleet_meter& m, meters::instant) {
+    auto& p = *this;
     if (!p.is_ours(m)) return;
     auto* a = p.reg.find_no(m.meter_no());
     if (a == nullptr || a->queue.empty()) return;

@@ -9,30 +9,19 @@
 /// requests (account opening, recharge, price change, valve, suspend/resume, remain option) when
 /// the meter next holds a radio session. Two billing modes (§2): meter-billed models bill
 /// themselves; system-billed models (billing_mode::backend) are registered, report and obey the
-/// valve, and refuse money and price requests.
-///
-/// It never listens: the caller builds the server around the router. Single-threaded: handlers,
-/// listener calls and scheduler events all run on the one io_context thread of the fleet.
-/// Construction registers the listener; destruction removes it.
+/// valve, and refuse money and price requests. Threading, life and the folder's files:
+/// common/platform_base.hpp. Here besides them: accounts (the registry of accounts and trades),
+/// envelope (§4.2), codec_render.cpp (answer data), routes_price.cpp (price blocks).
 
 #include <chrono>
 #include <cstdint>
 #include <map>
-#include <memory>
 #include <string>
 
 #include "meters/alarms.hpp"
 #include "platforms/cnmcsp/accounts.hpp"
 #include "platforms/cnmcsp/envelope.hpp"
-#include "platforms/common/api_error.hpp"
-#include "sim/fleet.hpp"
-#include "sim/http/routes.hpp"
-
-namespace metersim::sim {
-class outbox;
-class journal;
-class scheduler;
-}  // namespace metersim::sim
+#include "platforms/common/platform_base.hpp"
 
 namespace metersim::platforms::cnmcsp {
 
@@ -47,14 +36,13 @@ struct alarm_mapping {
 /// Chinese name from the table ("零额").
 alarm_mapping default_alarm_mapping(meters::alarm_code code);
 
-struct options {
+/// The platform's settings, besides conformance and utc_offset (platform_options).
+struct options : platform_options {
     std::string app_token;                  ///< §4.1 appToken
     std::string app_secret;                 ///< §4.1 appSecret
     std::int64_t auth_window_s = 300;       ///< |header timestamp - wall time|; 0 = unchecked
     std::string realtime_url;               ///< §6.1 receiver; empty: not sent
     std::string alarm_url;                  ///< §6.2 receiver; empty: not sent
-    platforms::conformance conformance = platforms::conformance::lenient;
-    std::chrono::minutes utc_offset{480};   ///< the zone of every vendor timestamp
     envelope_options envelope;              ///< §4.2, off by default
     /// Overrides of default_alarm_mapping, by canonical code.
     std::map<meters::alarm_code, alarm_mapping> alarm_map;
@@ -74,31 +62,17 @@ struct options {
     meters::duration trade_retention{std::chrono::hours{24 * 31}};
 };
 
-class platform final : public sim::fleet_listener {
+class platform final : public platform_base<options, struct platform_impl> {
 public:
     /// Throws std::invalid_argument when the envelope is enabled with unusable keys (start-up).
-    platform(options opts, sim::fleet& fleet, sim::outbox& outbox, sim::journal& journal,
-             sim::scheduler& sched);
+    platform(options opts, platform_context engine);
     ~platform() override;
-    platform(platform const&) = delete;
-    platform& operator=(platform const&) = delete;
 
     /// Adds the 13 endpoints of §5.3 under /rest/Standard/... to `r`.
-    void add_routes(sim::http::router& r);
-
-    // fleet_listener
-    void on_effects(sim::fleet_meter& m, meters::effects const& e) override;
-    void on_session(sim::fleet_meter& m, meters::instant now) override;
-
-    options const& settings() const noexcept;
+    void add_routes(sim::http::router& r) override;
 
     /// Accounts, trades and last readings (admin API, tests, persistence).
     registry const& records() const noexcept;
-
-    struct impl;
-
-private:
-    std::unique_ptr<impl> impl_;
 };
 
 }  // namespace metersim::platforms::cnmcsp

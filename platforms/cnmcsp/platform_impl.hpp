@@ -13,7 +13,7 @@
 #include "platforms/cnmcsp/codec.hpp"
 #include "platforms/cnmcsp/errors.hpp"
 #include "platforms/cnmcsp/platform.hpp"
-#include "platforms/common/json_reader.hpp"
+#include "platforms/common/endpoint.hpp"
 #include "sim/journal.hpp"
 #include "sim/outbox.hpp"
 
@@ -28,33 +28,25 @@ bool cis_accepted(unsigned status, std::string_view body, envelope_keys const* k
 /// (routes_price.cpp).
 api_result<meters::tariff> tariff_of(meters::cnmcsp_price const& p, meters::instant now);
 
-/// One request being handled.
-struct exchange {
-    sim::http::request const& req;
-    reader_context ctx;
-    std::string meter_no;  ///< for the journal, once known
-};
-
-/// What an endpoint answers on success: further members of the answer (`,"ReadingData":[...]`).
-using endpoint_result = api_result<std::string>;
-
-struct platform::impl {
-    impl(options o, sim::fleet& f, sim::outbox& ob, sim::journal& j, sim::scheduler& s);
+struct platform_impl : platform_context, sim::fleet_listener {
+    platform_impl(options o, platform_context const& c);
 
     options opts;
-    sim::fleet& fleet;
-    sim::outbox& outbox;
-    sim::journal& journal;
-    sim::scheduler& sched;
     auth_config auth;
     std::optional<envelope_keys> keys;  ///< set when the envelope is enabled
     codec_context codec;
     registry reg;
     std::string serial_prefix;
     std::uint64_t serial_seq = 0;
+    /// The request pipeline's CNMCSP parts (routes.cpp); an endpoint's result is further
+    /// members of the answer (`,"ReadingData":[...]`).
+    vendor_pipeline pipeline;
 
     // ---- meters (platform.cpp)
     bool is_ours(sim::fleet_meter const& m) const;
+    // sim::fleet_listener, for our meters
+    void on_effects(sim::fleet_meter& m, meters::effects const& e) override;
+    void on_session(sim::fleet_meter& m, meters::instant now) override;
     sim::fleet_meter* meter_of(account const& a);
     /// Records a report (last reading, status) and uploads it.
     void take_report(sim::fleet_meter& m, meters::meter_report const& r);
@@ -65,6 +57,11 @@ struct platform::impl {
     void enqueue(account& a, meters::command c, std::string label, std::string trade_no = {});
     /// Drops the queued deliveries; their trades are cancelled.
     void drop_queue(account& a);
+    /// The account of a money movement (recharge, remainOption; routes_fee.cpp): active_account,
+    /// meter-billed and with room in its queue (else `failed`), `trade_no` unused (else
+    /// `duplicate`).
+    api_result<account*> money_account(exchange& ex, meter_key const& k, std::string const& trade_no,
+                                       std::string_view failed, std::string_view duplicate);
     /// Room for one more money movement in the account's queue, else `code` (routes_fee.cpp).
     std::optional<api_error> check_trade_room(account& a, std::string_view code);
 
@@ -75,11 +72,13 @@ struct platform::impl {
     alarm_mapping mapping_of(meters::alarm_code code) const;
 
     // ---- request pipeline (routes.cpp)
-    sim::http::handler endpoint(std::string_view section,
-                                std::function<endpoint_result(exchange&, object_reader const&)> fn);
+    vendor_pipeline make_pipeline();
     /// The account a (UserID, MeterID) names: 80002013 when unknown or another user's. `field`
     /// names MeterID as the request spells it (with its array index).
     api_result<account*> account_of(exchange& ex, meter_key const& k, std::string const& field);
+    /// The account of a (UserID, MeterID) body, as account_of, then 80002023 when it is
+    /// cancelled (routes_meter.cpp: meterDelete, meterSuspend, meterResume).
+    api_result<account*> uncancelled_account(exchange& ex, object_reader const& b);
     /// account_of, then 80002023 unless the account is active (opened or in use).
     api_result<account*> active_account(exchange& ex, meter_key const& k, std::string const& field);
 

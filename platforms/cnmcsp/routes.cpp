@@ -1,77 +1,34 @@
-// The request pipeline shared by the 13 endpoints: authentication (§4.1), the optional envelope
-// (§4.2), the body (80002001 when it is not a JSON object), the endpoint, the answer and the
-// journal entry.
+// CNMCSP's parts of the common request pipeline (platforms/common/endpoint.hpp): authentication
+// (§4.1), the optional envelope (§4.2), the body (80002001 when it is not a JSON object), the
+// answer; then the account lookups the endpoints share and the routes.
 
-#include <exception>
+#include <chrono>
 
 #include "platforms/cnmcsp/platform_impl.hpp"
-#include "platforms/common/exchange_journal.hpp"
 
 namespace metersim::platforms::cnmcsp {
 
-namespace {
-
-/// spec: cnmcsp §4.1.1 Content-Type application/json;charset=utf-8 (required).
-std::optional<api_error> check_content_type(exchange& ex) {
-    auto const type = ex.req.header("Content-Type");
-    if (type && type->find("application/json") != std::string_view::npos) return std::nullopt;
-    if (ex.ctx.mode == conformance::strict)
-        return make_api_error(codes::bad_field, "Content-Type",
-                              "Content-Type must be application/json;charset=utf-8");
-    ex.ctx.deviations.push_back(deviation{"Content-Type", "application/json", ex.ctx.section,
-                                          std::string(type.value_or("absent"))});
-    return std::nullopt;
-}
-
-}  // namespace
-
-sim::http::handler platform::impl::endpoint(
-    std::string_view section, std::function<endpoint_result(exchange&, object_reader const&)> fn) {
-    return [this, section = std::string(section), fn = std::move(fn)](sim::http::request const& req) {
-        exchange ex{req, reader_context{opts.conformance, std::string(codes::bad_field), section, {}}, {}};
-        std::string verdict;
-        std::string plain_body;
-        vendor_response out;
-        try {
-            endpoint_result r = [&]() -> endpoint_result {
-                request_auth h{req.header(header_access_token), req.header(header_authorization)};
-                if (auto e = verify(auth, h, std::chrono::system_clock::now())) return *e;
-                std::string_view body = req.body;
-                if (keys) {
-                    auto opened = open(*keys, req.body);
-                    if (!opened) return opened.error();
-                    plain_body = std::move(opened.value());
-                    body = plain_body;
-                }
-                if (auto e = check_content_type(ex)) return *e;
-                auto parsed = parse_json(body);
-                if (!parsed) return to_api_error(parsed.error(), codes::unparseable);
-                auto obj = object_reader::from(parsed.value(), ex.ctx);
-                if (!obj) return make_api_error(codes::unparseable, "", obj.error().message);
-                return fn(ex, obj.value());
-            }();
-            if (r) {
-                out = vendor_response{200, success_body(r.value())};
-                verdict = ex.ctx.deviations.empty() ? "ok" : "deviations";
-            } else {
-                out = to_response(r.error());
-                verdict = "rejected";
-            }
-        } catch (std::exception const& e) {
-            // Nothing escapes a handler (STYLE.md §6.1): an internal fault is 80001010.
-            out = to_response(make_api_error(codes::db_insert_failed, "",
-                                             std::string("internal error: ") + e.what()));
-            verdict = "error";
-        }
-        if (keys) {
-            if (auto sealed = seal(*keys, out.body)) out.body = std::move(sealed.value());
-        }
-        // The journal keeps the plain request of an envelope.
-        std::string_view const recorded = plain_body.empty() ? req.body : std::string_view(plain_body);
-        inbound_exchange in{.platform = platform_name, .req = req, .request_body = recorded,
-                            .meter_no = ex.meter_no, .verdict = std::move(verdict), .deviations = ex.ctx.deviations};
-        return journal_and_answer(journal, sched.now(), std::move(in), std::move(out));
+vendor_pipeline platform::impl::make_pipeline() {
+    vendor_pipeline v{.platform = platform_name, .journal = journal, .sched = sched, .mode = opts.conformance};
+    v.field_code = codes::bad_field;
+    v.internal_code = codes::db_insert_failed;  // 80001010: an internal fault
+    // spec: cnmcsp §4.1.1 Content-Type application/json;charset=utf-8 (required); 80002001 for a
+    // body that is not a JSON object.
+    v.body = body_rules{{"Content-Type", ""}, "application/json;charset=utf-8", codes::bad_field,
+                        codes::unparseable};
+    v.admit = [this](exchange& ex) {
+        request_auth h{ex.req.header(header_access_token), ex.req.header(header_authorization)};
+        return verify(auth, h, std::chrono::system_clock::now());
     };
+    if (keys) {  // spec: cnmcsp §4.2, the optional envelope
+        v.open = [this](std::string_view body) { return open(*keys, body); };
+        v.seal = [this](std::string& body) {
+            if (auto sealed = seal(*keys, body)) body = std::move(sealed.value());
+        };
+    }
+    v.success_body = [](std::string_view members) { return success_body(members); };
+    v.render_error = [](exchange const&, api_error const& e) { return to_response(e); };
+    return v;
 }
 
 api_result<account*> platform::impl::account_of(exchange& ex, meter_key const& k,
@@ -103,7 +60,8 @@ void platform::add_routes(sim::http::router& r) {
     auto& p = *impl_;
     using I = platform::impl;
     auto ep = [&p](std::string_view section, endpoint_result (I::*fn)(exchange&, object_reader const&)) {
-        return p.endpoint(section, [&p, fn](exchange& ex, object_reader const& b) { return (p.*fn)(ex, b); });
+        return make_endpoint(p.pipeline, std::string(section), 0,
+                             with_object([&p, fn](exchange& ex, object_reader const& b) { return (p.*fn)(ex, b); }));
     };
     r.post("/rest/Standard/meter/meteradd", ep("cnmcsp §5.3.1", &I::do_meter_add));
     r.post("/rest/Standard/meter/metermodify", ep("cnmcsp §5.3.2", &I::do_meter_modify));

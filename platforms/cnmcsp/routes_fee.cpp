@@ -44,21 +44,29 @@ std::optional<api_error> platform::impl::check_trade_room(account& a, std::strin
                               std::to_string(opts.max_queued_trades) + ")");
 }
 
+api_result<account*> platform::impl::money_account(exchange& ex, meter_key const& k, std::string const& trade_no,
+                                                   std::string_view failed, std::string_view duplicate) {
+    auto acc = active_account(ex, k, "MeterID");
+    if (!acc) return acc;
+    auto& a = *acc.value();
+    if (!a.meter_billed())
+        return make_api_error(failed, "MeterID",
+                              "meter " + a.meter_no + " is billed by the system (CIS): it holds no credit");
+    reg.forget_settled(a, sched.now(), opts.trade_retention);
+    if (reg.find_trade(trade_no) != nullptr)
+        return make_api_error(duplicate, "TradeNo", "TradeNo " + trade_no + " already exists");
+    if (auto e = check_trade_room(a, failed)) return *e;
+    return acc;
+}
+
 // spec: cnmcsp §5.3.8: the credit reaches the meter at its next session.
 endpoint_result platform::impl::do_recharge(exchange& ex, object_reader const& b) {
     auto req = parse_recharge(b, codec);
     if (!req) return req.error();
     auto& r = req.value();
-    auto acc = active_account(ex, r.key, "MeterID");
+    auto acc = money_account(ex, r.key, r.trade_no, codes::recharge_failed, codes::duplicate_trade_no);
     if (!acc) return acc.error();
     auto& a = *acc.value();
-    if (!a.meter_billed())
-        return make_api_error(codes::recharge_failed, "MeterID",
-                              "meter " + a.meter_no + " is billed by the system (CIS): it holds no credit");
-    reg.forget_settled(a, sched.now(), opts.trade_retention);
-    if (reg.find_trade(r.trade_no) != nullptr)
-        return make_api_error(codes::duplicate_trade_no, "TradeNo", "TradeNo " + r.trade_no + " already exists");
-    if (auto e = check_trade_room(a, codes::recharge_failed)) return *e;
     reg.trades.emplace(r.trade_no, make_trade(r.trade_no, trade_kind::recharge, r.key, r.amount,
                                               r.time_text, sched.now()));
     meters::commands::recharge c;
@@ -98,16 +106,9 @@ endpoint_result platform::impl::do_remain_option(exchange& ex, object_reader con
     auto req = parse_remain_option(b, codec);
     if (!req) return req.error();
     auto& r = req.value();
-    auto acc = active_account(ex, r.key, "MeterID");
+    auto acc = money_account(ex, r.key, r.trade_no, codes::remain_option_failed, codes::duplicate_serial_no);
     if (!acc) return acc.error();
     auto& a = *acc.value();
-    if (!a.meter_billed())
-        return make_api_error(codes::remain_option_failed, "MeterID",
-                              "meter " + a.meter_no + " is billed by the system (CIS): it holds no credit");
-    reg.forget_settled(a, sched.now(), opts.trade_retention);
-    if (reg.find_trade(r.trade_no) != nullptr)
-        return make_api_error(codes::duplicate_serial_no, "TradeNo", "TradeNo " + r.trade_no + " already exists");
-    if (auto e = check_trade_room(a, codes::remain_option_failed)) return *e;
     auto t = make_trade(r.trade_no, trade_kind::remain_option, r.key, r.amount, r.time_text, sched.now());
     t.option = static_cast<std::uint16_t>(r.option);
     reg.trades.emplace(r.trade_no, std::move(t));

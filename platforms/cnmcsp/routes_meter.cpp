@@ -117,14 +117,20 @@ endpoint_result platform::impl::do_meter_modify(exchange& ex, object_reader cons
 }
 
 // spec: cnmcsp §5.3.3: the account ends (注销 -2); the meter is cancelled at its next session.
-endpoint_result platform::impl::do_meter_delete(exchange& ex, object_reader const& b) {
+api_result<account*> platform::impl::uncancelled_account(exchange& ex, object_reader const& b) {
     auto req = parse_meter_ref(b, codec);
     if (!req) return req.error();
     auto acc = account_of(ex, req.value().key, "MeterID");
+    if (acc && acc.value()->status == meter_status::cancelled)
+        return make_api_error(codes::account_inactive, "MeterID",
+                              "the account of MeterID " + acc.value()->meter_id + " is cancelled");
+    return acc;
+}
+
+endpoint_result platform::impl::do_meter_delete(exchange& ex, object_reader const& b) {
+    auto acc = uncancelled_account(ex, b);
     if (!acc) return acc.error();
     auto& a = *acc.value();
-    if (a.status == meter_status::cancelled)
-        return make_api_error(codes::account_inactive, "MeterID", "the account of MeterID " + a.meter_id + " is already cancelled");
     drop_queue(a);
     a.status = meter_status::cancelled;
     reg.release_user(a);
@@ -134,13 +140,9 @@ endpoint_result platform::impl::do_meter_delete(exchange& ex, object_reader cons
 
 // spec: cnmcsp §5.3.4: 停用 -1; the meter closes its valve at its next session.
 endpoint_result platform::impl::do_meter_suspend(exchange& ex, object_reader const& b) {
-    auto req = parse_meter_ref(b, codec);
-    if (!req) return req.error();
-    auto acc = account_of(ex, req.value().key, "MeterID");
+    auto acc = uncancelled_account(ex, b);
     if (!acc) return acc.error();
     auto& a = *acc.value();
-    if (a.status == meter_status::cancelled)
-        return make_api_error(codes::account_inactive, "MeterID", "the account of MeterID " + a.meter_id + " is cancelled");
     if (a.status == meter_status::suspended)
         return make_api_error(codes::suspend_failed, "MeterID", "the account of MeterID " + a.meter_id + " is already suspended");
     a.status = meter_status::suspended;
@@ -150,13 +152,9 @@ endpoint_result platform::impl::do_meter_suspend(exchange& ex, object_reader con
 
 // spec: cnmcsp §5.3.5: back to 开户/用气; the meter reopens its valve at its next session.
 endpoint_result platform::impl::do_meter_resume(exchange& ex, object_reader const& b) {
-    auto req = parse_meter_ref(b, codec);
-    if (!req) return req.error();
-    auto acc = account_of(ex, req.value().key, "MeterID");
+    auto acc = uncancelled_account(ex, b);
     if (!acc) return acc.error();
     auto& a = *acc.value();
-    if (a.status == meter_status::cancelled)
-        return make_api_error(codes::account_inactive, "MeterID", "the account of MeterID " + a.meter_id + " is cancelled");
     if (a.status != meter_status::suspended)
         return make_api_error(codes::resume_failed, "MeterID", "the account of MeterID " + a.meter_id + " is not suspended");
     auto const* last = meter_of(a) != nullptr ? &meter_of(a)->meter : nullptr;

@@ -12,6 +12,7 @@
 /// `deviation` is a departure from the spec that lenient mode accepts and the journal records
 /// (DESIGN.md "Conformance"); strict mode turns the same departure into an api_error.
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -55,8 +56,16 @@ enum class conformance {
     strict,   ///< refuse them with the spec's error code
 };
 
+/// "lenient" or "strict": the spelling of config files, scenarios and the admin API.
 constexpr std::string_view to_string(conformance c) noexcept {
     return c == conformance::strict ? "strict" : "lenient";
+}
+
+/// The mode a to_string() spelling names; std::nullopt for anything else.
+constexpr std::optional<conformance> parse_conformance(std::string_view s) noexcept {
+    if (s == "lenient") return conformance::lenient;
+    if (s == "strict") return conformance::strict;
+    return std::nullopt;
 }
 
 /// A departure from the spec that was accepted (lenient mode) and must reach the journal.

@@ -14,7 +14,6 @@ namespace metersim::platforms::xianfeng {
 namespace {
 
 using meters::billing_mode;
-using meters::unexpected;
 
 // spec: xianfeng appendix 7, one code per parameter of appendix 1.
 constexpr std::string_view c_bad_parameter = codes::bad_parameter;
@@ -49,11 +48,6 @@ constexpr std::array<std::string_view, 5> price_names = {"priceOne", "priceTwo",
 constexpr std::array<std::string_view, 4> ladder_names = {"ladderGasOne", "ladderGasTwo",
                                                           "ladderGasThree", "ladderGasFour"};
 
-template <class T>
-api_result<T> fail(api_error e) {
-    return unexpected{std::move(e)};
-}
-
 api_error unsupported(std::string_view method_name, std::string_view why) {
     return make_api_error(c_unsupported, "command.method",
                           std::string(method_name) + " is not supported by this device: " +
@@ -68,7 +62,7 @@ api_result<std::int64_t> amount(object_reader const& p, std::string_view name,
     if (!v) return v;
     if (auto e = check_range_e4(p.path() + "." + std::string(name), code, v.value(), min_e4,
                                 max_e4))
-        return fail<std::int64_t>(*e);
+        return *e;
     return v;
 }
 
@@ -80,7 +74,7 @@ api_result<std::int64_t> integer(object_reader const& p, std::string_view name,
 api_result<meters::instant> date(object_reader const& p, std::string_view name,
                                  std::string_view code, std::chrono::minutes offset) {
     auto s = p.string_field(field{name, code}, length_limits{14, 14});
-    if (!s) return fail<meters::instant>(s.error());
+    if (!s) return s.error();
     return parse_date_field(p.path() + "." + std::string(name), code, s.value(),
                             timestamp_format::compact, offset);
 }
@@ -88,13 +82,13 @@ api_result<meters::instant> date(object_reader const& p, std::string_view name,
 /// The prepaidType parameter, which must match the meter (0 money, 1 gas).
 api_result<bool> prepaid_type(object_reader const& p, meter_traits const& t, bool money_only) {
     auto v = integer(p, "prepaidType", c_prepaid_type, 0, 1);
-    if (!v) return fail<bool>(v.error());
+    if (!v) return v.error();
     bool const gas = v.value() == 1;
     bool const meter_gas = t.mode == billing_mode::gas_prepaid;
     if ((money_only && gas) || (!money_only && gas != meter_gas))
-        return fail<bool>(invalid_field(c_prepaid_type, p.path() + ".prepaidType",
-                                        gas ? "1 (gas) does not match this money meter"
-                                            : "0 (money) does not match this gas meter"));
+        return invalid_field(c_prepaid_type, p.path() + ".prepaidType",
+                             gas ? "1 (gas) does not match this money meter"
+                                 : "0 (money) does not match this gas meter");
     return gas;
 }
 
@@ -104,30 +98,30 @@ api_result<meters::tariff> price_system(object_reader const& p, std::chrono::min
     meters::xianfeng_price x;
     for (std::size_t i = 0; i < price_names.size(); ++i) {
         auto v = amount(p, price_names[i], c_price, 2, 0, 300000);
-        if (!v) return fail<meters::tariff>(v.error());
+        if (!v) return v.error();
         x.prices[i] = meters::price::from_e4(v.value());
     }
     for (std::size_t i = 0; i < ladder_names.size(); ++i) {
         auto v = integer(p, ladder_names[i], c_ladder_gas, 0, 2147483647);
-        if (!v) return fail<meters::tariff>(v.error());
+        if (!v) return v.error();
         x.ladders[i] = meters::volume::from_units(v.value());
         if (i > 0 && x.ladders[i] < x.ladders[i - 1])  // spec: xianfeng §4.6 note
-            return fail<meters::tariff>(invalid_field(
+            return invalid_field(
                 c_ladder_order, p.path() + "." + std::string(ladder_names[i]),
-                "must not be below " + std::string(ladder_names[i - 1])));
+                "must not be below " + std::string(ladder_names[i - 1]));
     }
     auto ver = integer(p, "priceVer", c_price_ver, 1, 255);
-    if (!ver) return fail<meters::tariff>(ver.error());
+    if (!ver) return ver.error();
     auto period = integer(p, "pricePeriod", c_price_period, 1, 255);
-    if (!period) return fail<meters::tariff>(period.error());
+    if (!period) return period.error();
     auto price_time = date(p, "priceTime", c_price_time, offset);
-    if (!price_time) return fail<meters::tariff>(price_time.error());
+    if (!price_time) return price_time.error();
     auto ladder_time = date(p, "ladderTime", c_ladder_time, offset);
-    if (!ladder_time) return fail<meters::tariff>(ladder_time.error());
+    if (!ladder_time) return ladder_time.error();
     auto clear = integer(p, "clearMark", c_clear_mark, 0, 1);
-    if (!clear) return fail<meters::tariff>(clear.error());
+    if (!clear) return clear.error();
     auto gas_type = integer(p, "gasType", c_gas_type, 1, 255);
-    if (!gas_type) return fail<meters::tariff>(gas_type.error());
+    if (!gas_type) return gas_type.error();
     x.price_ver = static_cast<std::int32_t>(ver.value());
     x.price_period = static_cast<std::int32_t>(period.value());
     x.price_time = price_time.value();
@@ -136,16 +130,16 @@ api_result<meters::tariff> price_system(object_reader const& p, std::chrono::min
     x.gas_type = static_cast<std::int32_t>(gas_type.value());
     auto t = meters::from_xianfeng(x);
     if (!t)
-        return fail<meters::tariff>(make_api_error(
+        return make_api_error(
             encode_code, p.path() + "." + t.error().field,
-            "the price system cannot be encoded: " + t.error().field + " " + t.error().reason));
+            "the price system cannot be encoded: " + t.error().field + " " + t.error().reason);
     return t.value();
 }
 
 api_result<meters::command> valve_control(object_reader const& p, meter_traits const& t) {
-    if (!t.has_valve) return fail<meters::command>(unsupported("VALVE_CONTROL", "no valve"));
+    if (!t.has_valve) return unsupported("VALVE_CONTROL", "no valve");
     auto flag = integer(p, "controlFlag", c_valve, 0, 1);
-    if (!flag) return fail<meters::command>(flag.error());
+    if (!flag) return flag.error();
     meters::commands::valve_control c;
     c.action = flag.value() == 1 ? meters::commands::valve_action::close : meters::commands::valve_action::open;
     return meters::command{c};
@@ -155,24 +149,24 @@ api_result<meters::command> valve_control(object_reader const& p, meter_traits c
 // reading notes of specs/README.md restore it.
 api_result<meters::command> account_open(object_reader const& p, meter_traits const& t) {
     auto gas = prepaid_type(p, t, false);
-    if (!gas) return fail<meters::command>(gas.error());
+    if (!gas) return gas.error();
     meters::commands::open_account c;
     if (!gas.value()) {
         auto tariff = price_system(p, t.utc_offset, c_encode_open);
-        if (!tariff) return fail<meters::command>(tariff.error());
+        if (!tariff) return tariff.error();
         c.price = tariff.value();
     } else {
         auto gas_type = integer(p, "gasType", c_gas_type, 1, 255);
-        if (!gas_type) return fail<meters::command>(gas_type.error());
+        if (!gas_type) return gas_type.error();
     }
     auto bill = integer(p, "billNo", c_bill_no, 0, 65535);
-    if (!bill) return fail<meters::command>(bill.error());
+    if (!bill) return bill.error();
     auto value = amount(p, "rechargeValue", c_recharge_value, 2, 0, max_amount_e4);
-    if (!value) return fail<meters::command>(value.error());
+    if (!value) return value.error();
     auto card = p.string_field(field{"cardNo", c_card_no}, length_limits{10, 10});
-    if (!card) return fail<meters::command>(card.error());
+    if (!card) return card.error();
     if (auto e = check_digits(p.path() + ".cardNo", c_card_no, card.value(), 10))
-        return fail<meters::command>(*e);
+        return *e;
     c.bill_no = static_cast<std::uint32_t>(bill.value());
     c.card_no = card.value();
     if (gas.value()) c.opening_credit = meters::volume::from_e4(value.value());
@@ -182,18 +176,18 @@ api_result<meters::command> account_open(object_reader const& p, meter_traits co
 
 api_result<meters::command> recharge_remote(object_reader const& p, meter_traits const& t) {
     auto gas = prepaid_type(p, t, false);
-    if (!gas) return fail<meters::command>(gas.error());
+    if (!gas) return gas.error();
     auto bill = integer(p, "billNo", c_bill_no, 1, 65535);
-    if (!bill) return fail<meters::command>(bill.error());
+    if (!bill) return bill.error();
     auto value = amount(p, "rechargeValue", c_recharge_value, 2, -max_amount_e4, max_amount_e4);
-    if (!value) return fail<meters::command>(value.error());
+    if (!value) return value.error();
     if (value.value() == 0)
-        return fail<meters::command>(
-            invalid_field(c_recharge_value, p.path() + ".rechargeValue", "must not be zero"));
+        return 
+            invalid_field(c_recharge_value, p.path() + ".rechargeValue", "must not be zero");
     // Not in §4.4's table, but appendix 7 has its code (500037): checked when sent.
     if (p.has("rechargeTime")) {
         auto when = date(p, "rechargeTime", codes::recharge_time_invalid, t.utc_offset);
-        if (!when) return fail<meters::command>(when.error());
+        if (!when) return when.error();
     }
     meters::commands::recharge c;
     c.bill_no = static_cast<std::uint32_t>(bill.value());
@@ -207,19 +201,19 @@ api_result<meters::command> recharge_remote(object_reader const& p, meter_traits
 
 api_result<meters::command> ladder_value_change(object_reader const& p) {
     auto v = amount(p, "ladderValue", c_ladder_value, 1, 0, 2147483647000);
-    if (!v) return fail<meters::command>(v.error());
+    if (!v) return v.error();
     return meters::command{meters::commands::set_ladder_usage{meters::volume::from_e4(v.value())}};
 }
 
 api_result<meters::command> price_change(object_reader const& p, meter_traits const& t) {
     auto tariff = price_system(p, t.utc_offset, c_encode_price);
-    if (!tariff) return fail<meters::command>(tariff.error());
+    if (!tariff) return tariff.error();
     return meters::command{meters::commands::set_tariff{tariff.value()}};
 }
 
 api_result<meters::command> price_read(object_reader const& p) {
     auto type = integer(p, "priceType", c_price_read, 0, 1);
-    if (!type) return fail<meters::command>(type.error());
+    if (!type) return type.error();
     return meters::command{meters::commands::read_price{type.value() == 1}};
 }
 
@@ -227,20 +221,20 @@ api_result<meters::command> price_read(object_reader const& p) {
 api_result<meters::backend_terms> backend_terms(object_reader const& p, meter_traits const& t,
                                                 bool ladder_required) {
     auto gas = prepaid_type(p, t, true);  // spec: §4.8/§4.9 "当前仅支持金额"
-    if (!gas) return fail<meters::backend_terms>(gas.error());
+    if (!gas) return gas.error();
     meters::backend_terms terms;
     auto surplus = amount(p, "surplusValue", c_surplus, 2, -max_amount_e4, max_amount_e4);
-    if (!surplus) return fail<meters::backend_terms>(surplus.error());
+    if (!surplus) return surplus.error();
     auto unit = amount(p, "price", c_price, 2, 0, 300000);
-    if (!unit) return fail<meters::backend_terms>(unit.error());
+    if (!unit) return unit.error();
     std::int64_t ladder = 1;
     if (ladder_required || p.has("ladderNo")) {
         auto l = integer(p, "ladderNo", c_ladder_no, 1, 7);
-        if (!l) return fail<meters::backend_terms>(l.error());
+        if (!l) return l.error();
         ladder = l.value();
     }
     auto when = date(p, "accountDate", c_account_date, t.utc_offset);
-    if (!when) return fail<meters::backend_terms>(when.error());
+    if (!when) return when.error();
     terms.prepaid = true;
     terms.surplus = meters::money::from_e4(surplus.value());
     terms.unit_price = meters::price::from_e4(unit.value());
@@ -251,11 +245,11 @@ api_result<meters::backend_terms> backend_terms(object_reader const& p, meter_tr
 
 api_result<meters::command> backend_open(object_reader const& p, meter_traits const& t) {
     auto billing = integer(p, "billingMethod", c_billing_method, 0, 1);
-    if (!billing) return fail<meters::command>(billing.error());
+    if (!billing) return billing.error();
     meters::commands::open_account c;
     if (billing.value() == 1) {
         auto terms = backend_terms(p, t, true);
-        if (!terms) return fail<meters::command>(terms.error());
+        if (!terms) return terms.error();
         c.backend = terms.value();  // the balance travels in the terms, not as a credit
     } else {
         meters::backend_terms postpaid;
@@ -267,7 +261,7 @@ api_result<meters::command> backend_open(object_reader const& p, meter_traits co
 
 api_result<meters::command> balance_sync(object_reader const& p, meter_traits const& t) {
     auto terms = backend_terms(p, t, false);
-    if (!terms) return fail<meters::command>(terms.error());
+    if (!terms) return terms.error();
     return meters::command{meters::commands::sync_balance{terms.value()}};
 }
 
@@ -319,7 +313,7 @@ api_result<meters::command> parse_paras(method m, object_reader const& p, meter_
         case method::backend_open: return backend_open(p, t);
         case method::balance_sync: return balance_sync(p, t);
     }
-    return fail<meters::command>(make_api_error(c_bad_parameter, "command.method", "unknown"));
+    return make_api_error(c_bad_parameter, "command.method", "unknown");
 }
 
 std::string two_places(std::int64_t e4) { return meters::format_e4_places(e4, 2); }
@@ -343,23 +337,23 @@ std::string_view to_string(method m) noexcept {
 
 api_result<method_call> parse_command(object_reader const& command, meter_traits const& traits) {
     auto name = command.string_field(field{"method", c_bad_parameter}, length_limits{1, 32});
-    if (!name) return fail<method_call>(name.error());
+    if (!name) return name.error();
     auto m = method_of(name.value(), traits.mode);
     if (!m)
-        return fail<method_call>(make_api_error(
+        return make_api_error(
             c_unsupported, command.path() + ".method",
-            "command.method " + name.value() + " is not a command method of appendix 1"));
+            "command.method " + name.value() + " is not a command method of appendix 1");
     if (auto why = unsupported_reason(*m, traits.mode))
-        return fail<method_call>(unsupported(name.value(), *why));
+        return unsupported(name.value(), *why);
     auto paras = command.optional_object_field(field{"paras", c_bad_parameter});
-    if (!paras) return fail<method_call>(paras.error());
+    if (!paras) return paras.error();
     static json_value const empty = json_value::object();
     api_result<object_reader> reader =
         paras.value() ? api_result<object_reader>(*paras.value())
                       : object_reader::from(empty, command.context(), command.path() + ".paras");
-    if (!reader) return fail<method_call>(reader.error());
+    if (!reader) return reader.error();
     auto cmd = parse_paras(*m, reader.value(), traits);
-    if (!cmd) return fail<method_call>(cmd.error());
+    if (!cmd) return cmd.error();
     method_call call;
     call.which = *m;
     call.command = std::move(cmd.value());

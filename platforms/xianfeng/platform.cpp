@@ -9,8 +9,6 @@ namespace metersim::platforms::xianfeng {
 
 namespace {
 
-constexpr std::string_view platform_name = "xianfeng";
-
 auth_config make_auth_config(options const& o) {
     auth_config c;
     c.companies.push_back(company{o.company_code, o.key, o.merchant_id});
@@ -22,27 +20,22 @@ auth_config make_auth_config(options const& o) {
 
 }  // namespace
 
-platform::impl::impl(options o, sim::fleet& f, sim::outbox& ob, sim::journal& j,
-                     sim::scheduler& s)
-    : opts(std::move(o)), fleet(f), outbox(ob), journal(j), sched(s),
-      auth(make_auth_config(opts)),
+platform_impl::platform_impl(options o, platform_context const& c)
+    : platform_context(c), opts(std::move(o)), auth(make_auth_config(opts)),
       signer(company{opts.company_code, opts.key, opts.merchant_id}, opts.utc_offset,
-             meters::seed_for(0x58464e47, "xianfeng-trans-id")) {}
+             meters::seed_for(0x58464e47, "xianfeng-trans-id")),
+      pipeline(make_pipeline()) {}
 
-platform::platform(options opts, sim::fleet& fleet, sim::outbox& outbox, sim::journal& journal,
-                   sim::scheduler& sched)
-    : impl_(std::make_unique<impl>(std::move(opts), fleet, outbox, journal, sched)) {
-    fleet.set_listener(std::string(platform_name), this);
+platform::platform(options opts, platform_context engine)
+    : platform_base(platform_name, engine.fleet, std::make_unique<impl>(std::move(opts), engine)) {
     impl_->push_hooks(true);
 }
 
 platform::~platform() {
-    impl_->fleet.set_listener(std::string(platform_name), nullptr);
     impl_->push_hooks(false);
     for (auto id : impl_->events) impl_->sched.cancel(id);
 }
 
-options const& platform::settings() const noexcept { return impl_->opts; }
 
 // ---- scheduling ------------------------------------------------------------------------------
 
@@ -121,8 +114,8 @@ std::optional<api_error> platform::impl::check_concentrator(std::string const& m
 
 // ---- fleet_listener --------------------------------------------------------------------------
 
-void platform::on_effects(sim::fleet_meter& m, meters::effects const& e) {
-    auto& p = *impl_;
+void platform_impl::on_effects(sim::fleet_meter& m, meters::effects const& e) {
+    auto& p = *this;
     if (!p.is_ours(m) || (e.reports.empty() && e.alarms.empty())) return;
     auto& d = p.device_of(m);
     auto const src = p.source_of(d, &m);
@@ -145,8 +138,8 @@ void platform::on_effects(sim::fleet_meter& m, meters::effects const& e) {
     }
 }
 
-void platform::on_session(sim::fleet_meter& m, meters::instant) {
-    auto& p = *impl_;
+void platform_impl::on_session(sim::fleet_meter& m, meters::instant) {
+    auto& p = *this;
     if (!p.is_ours(m)) return;
     auto& d = p.device_of(m);
     if (d.state == device_state::opened) p.send_next(d.device_id);

@@ -7,15 +7,14 @@
 /// says "xianfeng": it turns their reports and alarms into §3.1 pushes, delivers queued commands
 /// when a meter holds a radio session and pushes their results (§3.2). Pushes leave through the
 /// sim::outbox (at-least-once, the same API_TRANS_ID on every retry). Concentrators
-/// (msgDeviceType 1) are devices of the platform itself, with meters behind them.
-///
-/// It never listens: the caller builds the server around the router. Single-threaded: handlers,
-/// listener calls and scheduler events all run on the one io_context thread of the fleet.
-/// Construction registers the listener; destruction removes it and cancels its events.
+/// (msgDeviceType 1) are devices of the platform itself, with meters behind them. Threading,
+/// life and the folder's files: common/platform_base.hpp (destruction also cancels the
+/// platform's events). Here besides them: token (RandomCode and the SHA-256 token), devices,
+/// commands and command_cycle.cpp (the command life cycle), methods and creat_body (creatCmd's
+/// appendix 1 methods), service_data (appendix 2), concentrator.cpp, admin_routes.cpp.
 
 #include <chrono>
 #include <cstdint>
-#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -24,19 +23,12 @@
 
 #include "meters/alarms.hpp"
 #include "meters/instant.hpp"
-#include "platforms/common/api_error.hpp"
-#include "sim/fleet.hpp"
-#include "sim/http/routes.hpp"
-
-namespace metersim::sim {
-class outbox;
-class journal;
-class scheduler;
-}  // namespace metersim::sim
+#include "platforms/common/platform_base.hpp"
 
 namespace metersim::platforms::xianfeng {
 
-struct options {
+/// The platform's settings, besides conformance and utc_offset (platform_options).
+struct options : platform_options {
     std::string company_code = "000000";  ///< companyCode / API_ORG_NUM (6 digits)
     std::string key;                       ///< the company's key (appendix 8)
     std::string merchant_id;               ///< the company's merchantId (appendix 8)
@@ -46,8 +38,6 @@ struct options {
     bool replay_check = true;              ///< refuse a RandomCode already accepted (any window)
     bool auto_provision = false;           ///< register manufactures unknown meters
     std::string auto_provision_model = "xf-nb-money";  ///< the catalogue model they get
-    conformance mode = conformance::lenient;
-    std::chrono::minutes utc_offset{480};  ///< the zone of every vendor timestamp
     /// Command store bounds (commands.hpp; the spec gives none, these are metersim's choices):
     /// commands waiting per device, creatCmd past it answers 500014 (memory stays bounded when
     /// a CIS queues commands for a meter that never wakes);
@@ -69,16 +59,13 @@ struct concentrator_spec {
     bool mains_powered = false;
 };
 
-class platform final : public sim::fleet_listener {
+class platform final : public platform_base<options, struct platform_impl> {
 public:
-    platform(options opts, sim::fleet& fleet, sim::outbox& outbox, sim::journal& journal,
-             sim::scheduler& sched);
+    platform(options opts, platform_context engine);
     ~platform() override;
-    platform(platform const&) = delete;
-    platform& operator=(platform const&) = delete;
 
     /// Adds the ten endpoints of §1-§3 under /iotcloud/app/... to `r`.
-    void add_routes(sim::http::router& r);
+    void add_routes(sim::http::router& r) override;
     /// Adds the platform's admin endpoints (JSON, for the admin listener, not the CIS's):
     ///   GET  /admin/xianfeng/concentrators               the concentrators and their status
     ///   POST /admin/xianfeng/concentrators               {concentratorNo, meterNos, mainsPowered}
@@ -87,10 +74,6 @@ public:
     /// Bad input answers 400, an unknown concentrator 404, a number already taken 409, each with
     /// {"message": "<field>: <why>", "field": "<field>"}, as the admin API does.
     void add_admin_routes(sim::http::router& r);
-
-    // fleet_listener
-    void on_effects(sim::fleet_meter& m, meters::effects const& e) override;
-    void on_session(sim::fleet_meter& m, meters::instant now) override;
 
     /// Declares a concentrator (it becomes a device the CIS can register) and the meters behind
     /// it; starts its periodic reports. False when the number is taken.
@@ -102,13 +85,6 @@ public:
     bool concentrator_alarm(std::string const& concentrator_no, meters::alarm_code code, bool raised);
     /// Sends a concentrator's ConcentratorDataInfo report now.
     bool concentrator_report(std::string const& concentrator_no);
-
-    options const& settings() const noexcept;
-
-    struct impl;
-
-private:
-    std::unique_ptr<impl> impl_;
 };
 
 }  // namespace metersim::platforms::xianfeng

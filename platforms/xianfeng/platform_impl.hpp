@@ -12,7 +12,7 @@
 #include <unordered_set>
 #include <vector>
 
-#include "platforms/common/json_reader.hpp"
+#include "platforms/common/endpoint.hpp"
 #include "platforms/xianfeng/auth.hpp"
 #include "platforms/xianfeng/commands.hpp"
 #include "platforms/xianfeng/devices.hpp"
@@ -25,16 +25,7 @@
 
 namespace metersim::platforms::xianfeng {
 
-/// One request being handled: what the journal entry needs besides request and response.
-struct exchange {
-    sim::http::request const& req;
-    reader_context ctx;
-    std::string meter_no;
-    std::optional<json_value> body;  ///< parsed body, once read
-};
-
-/// What an endpoint answers on success: the text of the `result` member (JSON).
-using endpoint_result = api_result<std::string>;
+inline constexpr std::string_view platform_name = "xianfeng";
 
 struct concentrator {
     concentrator_spec spec;
@@ -48,14 +39,19 @@ struct device_ref {
     sim::fleet_meter* meter = nullptr;
 };
 
-struct platform::impl {
-    impl(options o, sim::fleet& f, sim::outbox& ob, sim::journal& j, sim::scheduler& s);
+/// The device and the command a query string names (spec: xianfeng §2.2, §2.4).
+struct queried_command {
+    device_ref device;
+    std::string_view sent;            ///< commandId as sent
+    std::string lower;                ///< and in lower case
+    std::optional<command_ref> ref;   ///< when it is a commandId of the platform
+    command_record* record = nullptr; ///< the command, when known and kept
+};
+
+struct platform_impl : platform_context, sim::fleet_listener {
+    platform_impl(options o, platform_context const& c);
 
     options opts;
-    sim::fleet& fleet;
-    sim::outbox& outbox;
-    sim::journal& journal;
-    sim::scheduler& sched;
     authenticator auth;
     push_signer signer;  ///< API_* headers of the pushes (push.cpp)
     device_registry devices;
@@ -64,6 +60,9 @@ struct platform::impl {
     std::unordered_map<std::string, concentrator> concentrators;        ///< by number
     std::unordered_map<std::string, std::string> concentrator_of;       ///< meter no -> number
     std::unordered_set<sim::scheduler::event_id> events;  ///< live events, cancelled at the end
+    /// The request pipeline's Xianfeng parts (routes.cpp); an endpoint's result is the text of
+    /// the `result` member (JSON).
+    vendor_pipeline pipeline;
 
     // ---- scheduling (platform.cpp)
     sim::scheduler::event_id schedule(meters::instant at, std::function<void()> fn);
@@ -71,6 +70,9 @@ struct platform::impl {
 
     // ---- devices and meters (platform.cpp)
     bool is_ours(sim::fleet_meter const& m) const;
+    // sim::fleet_listener, for our meters
+    void on_effects(sim::fleet_meter& m, meters::effects const& e) override;
+    void on_session(sim::fleet_meter& m, meters::instant now) override;
     /// The device record of a meter of ours (created on first sight).
     device_record& device_of(sim::fleet_meter& m);
     sim::fleet_meter* meter_of(device_record const& d);
@@ -107,13 +109,12 @@ struct platform::impl {
     std::string body_scratch;  ///< open_body()'s buffer
 
     // ---- request pipeline (routes.cpp)
-    sim::http::handler endpoint(std::string_view section, bool needs_company,
-                                std::function<endpoint_result(exchange&)> fn);
-    api_result<object_reader> read_body(exchange& ex);
-    api_result<json_value const*> parse_body(exchange& ex);
+    vendor_pipeline make_pipeline();
     /// deviceId from the query string: present, 32 hex, known, not cancelled and (unless
     /// `allow_unopened`) registered.
     api_result<device_ref> device_from_query(exchange& ex, bool allow_unopened);
+    /// device_from_query (registered), then commandId: present and 32 hex (routes_commands.cpp).
+    api_result<queried_command> command_from_query(exchange& ex);
 
     // ---- endpoints (routes_devices.cpp, routes_commands.cpp)
     endpoint_result do_register(exchange& ex);

@@ -9,11 +9,6 @@ namespace metersim::platforms::xianfeng {
 
 namespace {
 
-template <class T>
-api_result<T> fail(api_error e) {
-    return meters::unexpected{std::move(e)};
-}
-
 constexpr std::size_t batch_limit = 10;  // spec: xianfeng §2.3 "最多10条"
 
 std::string lower_hex(std::string_view s) {
@@ -31,18 +26,18 @@ struct creat_request {
 
 /// The body through the DOM and the checked readers (every shape, every error).
 api_result<creat_request> read_general(api_result<object_reader> body, meter_traits const& traits) {
-    if (!body) return fail<creat_request>(body.error());
+    if (!body) return body.error();
     auto const& b = body.value();
     auto command = b.object_field("command");
-    if (!command) return fail<creat_request>(command.error());
+    if (!command) return command.error();
     // spec: xianfeng §2.1 and the reading notes: expireTime 1 s..31 days (default 2 days),
     // expireCount 1..5 (default 3; the type column's 1-3 is the narrower misprint).
     auto time_s = b.optional_integer_field("expireTime", int_range{1, max_expire_time_s});
-    if (!time_s) return fail<creat_request>(time_s.error());
+    if (!time_s) return time_s.error();
     auto count = b.optional_integer_field("expireCount", int_range{1, max_expire_count});
-    if (!count) return fail<creat_request>(count.error());
+    if (!count) return count.error();
     auto call = parse_command(command.value(), traits);
-    if (!call) return fail<creat_request>(call.error());
+    if (!call) return call.error();
     return creat_request{std::move(call.value()), time_s.value(), count.value()};
 }
 
@@ -60,22 +55,22 @@ api_result<device_commands*> platform::impl::command_device(device_record& d) {
     commands.refresh(dc, sched.now());
     if (commands.has_room(dc)) return &dc;
     // spec: appendix 7 500014 生成指令发生异常; the bound is metersim's (commands.hpp).
-    return fail<device_commands*>(make_api_error(
+    return make_api_error(
         codes::command_create_failed, "deviceId",
         "deviceId " + d.device_id + " already has " + std::to_string(dc.pending) +
             " commands waiting for its next session (at most " +
-            std::to_string(commands.limits().max_pending) + ")"));
+            std::to_string(commands.limits().max_pending) + ")");
 }
 
 endpoint_result platform::impl::do_creat_cmd(exchange& ex) {
     auto ref = device_from_query(ex, false);
-    if (!ref) return fail<std::string>(ref.error());
+    if (!ref) return ref.error();
     auto* m = ref.value().meter;
     auto& d = *ref.value().device;
     if (m == nullptr)
-        return fail<std::string>(make_api_error(codes::command_unsupported, "deviceId",
-                                                "a concentrator takes no command of appendix 1"));
-    if (auto e = check_concentrator(d.device_no)) return fail<std::string>(*e);
+        return make_api_error(codes::command_unsupported, "deviceId",
+                              "a concentrator takes no command of appendix 1");
+    if (auto e = check_concentrator(d.device_no)) return *e;
     meter_traits traits;
     traits.mode = m->meter.model().billing;
     traits.has_valve = m->meter.model().valve.has_valve;
@@ -93,12 +88,12 @@ endpoint_result platform::impl::do_creat_cmd(exchange& ex) {
         req.expire_time_s = fast->expire_time_s;
         req.expire_count = fast->expire_count;
     } else {
-        auto general = read_general(read_body(ex), traits);
-        if (!general) return fail<std::string>(general.error());
+        auto general = read_general(read_object(ex), traits);
+        if (!general) return general.error();
         req = std::move(general.value());
     }
     auto dc = command_device(d);
-    if (!dc) return fail<std::string>(dc.error());
+    if (!dc) return dc.error();
 
     auto const now = sched.now();
     command_record r;
@@ -115,69 +110,71 @@ endpoint_result platform::impl::do_creat_cmd(exchange& ex) {
     return out;
 }
 
-endpoint_result platform::impl::do_query_cmd(exchange& ex) {
+api_result<queried_command> platform::impl::command_from_query(exchange& ex) {
     auto ref = device_from_query(ex, false);
-    if (!ref) return fail<std::string>(ref.error());
+    if (!ref) return ref.error();
     auto const id = ex.req.query("commandId");
-    if (!id || id->empty()) return fail<std::string>(missing_field(codes::bad_parameter, "commandId"));
-    if (auto e = check_hex32("commandId", codes::bad_parameter, *id)) return fail<std::string>(*e);
-    auto const lower = lower_hex(*id);
-    auto const cref = parse_command_id(lower);
-    auto* c = cref ? commands.find(*cref, sched.now()) : nullptr;
+    if (!id || id->empty()) return missing_field(codes::bad_parameter, "commandId");
+    if (auto e = check_hex32("commandId", codes::bad_parameter, *id)) return *e;
+    queried_command q{ref.value(), *id, lower_hex(*id), std::nullopt, nullptr};
+    q.ref = parse_command_id(q.lower);
+    if (q.ref) q.record = commands.find(*q.ref, sched.now());
+    return q;
+}
+
+endpoint_result platform::impl::do_query_cmd(exchange& ex) {
+    auto q = command_from_query(ex);
+    if (!q) return q.error();
+    auto const& lower = q->lower;
+    auto* c = q->record;
     if (c == nullptr)
-        return fail<std::string>(make_api_error(codes::command_not_found, "commandId",
-                                                "commandId " + std::string(*id) + " is not known"));
-    if (commands.device_of(*cref)->device_id != ref.value().device->device_id)
-        return fail<std::string>(make_api_error(codes::command_result_not_found, "commandId",
-                                                "command " + lower + " is not for this device"));
+        return make_api_error(codes::command_not_found, "commandId",
+                              "commandId " + std::string(q->sent) + " is not known");
+    if (commands.device_of(*q->ref)->device_id != q->device.device->device_id)
+        return make_api_error(codes::command_result_not_found, "commandId",
+                              "command " + lower + " is not for this device");
     return cmd_result_dto(lower, *c, opts.utc_offset);
 }
 
 endpoint_result platform::impl::do_batch_query_cmd(exchange& ex) {
-    auto body = parse_body(ex);
-    if (!body) return fail<std::string>(body.error());
+    auto body = read_json(ex);
+    if (!body) return body.error();
     auto list = array_reader::from(*body.value(), ex.ctx, "body",
                                    codes::batch_query_ids_invalid, batch_limit);
-    if (!list) return fail<std::string>(list.error());
+    if (!list) return list.error();
     if (list.value().empty())
-        return fail<std::string>(invalid_field(codes::batch_query_ids_invalid, "body",
-                                               "must list 1 to 10 commandIds"));
+        return invalid_field(codes::batch_query_ids_invalid, "body",
+                             "must list 1 to 10 commandIds");
     std::vector<std::string> items;
     for (std::size_t i = 0; i < list.value().size(); ++i) {
         auto id = list.value().string_at(i, length_limits{32, 32});
-        if (!id) return fail<std::string>(id.error());
+        if (!id) return id.error();
         std::string const where = "[" + std::to_string(i) + "]";
         if (auto e = check_hex32(where, codes::batch_query_ids_invalid, id.value()))
-            return fail<std::string>(*e);
+            return *e;
         auto const lower = lower_hex(id.value());
         auto* c = commands.find(lower, sched.now());
         if (c == nullptr)
-            return fail<std::string>(make_api_error(codes::command_not_found, where,
-                                                    "commandId " + id.value() + " is not known"));
+            return make_api_error(codes::command_not_found, where,
+                                  "commandId " + id.value() + " is not known");
         items.push_back(cmd_result_dto(lower, *c, opts.utc_offset));
     }
     return json_array(items);
 }
 
 endpoint_result platform::impl::do_cancel_cmd(exchange& ex) {
-    auto ref = device_from_query(ex, false);
-    if (!ref) return fail<std::string>(ref.error());
-    auto const id = ex.req.query("commandId");
-    if (!id || id->empty()) return fail<std::string>(missing_field(codes::bad_parameter, "commandId"));
-    if (auto e = check_hex32("commandId", codes::bad_parameter, *id)) return fail<std::string>(*e);
-    auto const lower = lower_hex(*id);
-    auto const cref = parse_command_id(lower);
-    auto* c = cref ? commands.find(*cref, sched.now()) : nullptr;
-    auto* dc = cref ? commands.device_of(*cref) : nullptr;
-    if (c == nullptr || dc->device_id != ref.value().device->device_id)
-        return fail<std::string>(make_api_error(codes::command_not_found, "commandId",
-                                                "commandId " + std::string(*id) +
-                                                    " is not a command of this device"));
+    auto q = command_from_query(ex);
+    if (!q) return q.error();
+    auto* c = q->record;
+    auto* dc = q->ref ? commands.device_of(*q->ref) : nullptr;
+    if (c == nullptr || dc->device_id != q->device.device->device_id)
+        return make_api_error(codes::command_not_found, "commandId",
+                              "commandId " + std::string(q->sent) + " is not a command of this device");
     if (c->state != command_state::pending)  // spec: xianfeng §2.4 only 待发送 commands
-        return fail<std::string>(make_api_error(
+        return make_api_error(
             codes::command_not_cancellable, "commandId",
-            "command " + lower + " is in state " + std::to_string(static_cast<int>(c->state)) +
-                ", not pending (0)"));
+            "command " + q->lower + " is in state " + std::to_string(static_cast<int>(c->state)) +
+                ", not pending (0)");
     commands.set_state(*dc, *c, command_state::cancelled, sched.now());
     return std::string("null");
 }

@@ -7,11 +7,6 @@ namespace metersim::platforms::xianfeng {
 
 namespace {
 
-template <class T>
-api_result<T> fail(api_error e) {
-    return meters::unexpected{std::move(e)};
-}
-
 /// The optional user fields of §1.1 / §1.2, applied only once all of them are valid.
 struct user_fields {
     std::optional<std::string> user_no, user_name, user_address;
@@ -21,13 +16,13 @@ struct user_fields {
 api_result<user_fields> read_user_fields(object_reader const& body) {
     user_fields u;
     auto no = body.optional_string_field("userNo", length_limits{1, 24});
-    if (!no) return fail<user_fields>(no.error());
+    if (!no) return no.error();
     auto name = body.optional_string_field("userName", length_limits{1, 64});
-    if (!name) return fail<user_fields>(name.error());
+    if (!name) return name.error();
     auto address = body.optional_string_field("userAddress", length_limits{1, 128});
-    if (!address) return fail<user_fields>(address.error());
+    if (!address) return address.error();
     auto sync = body.optional_int_enum_field("syncFlag", {0, 1});
-    if (!sync) return fail<user_fields>(sync.error());
+    if (!sync) return sync.error();
     u.user_no = std::move(no.value());
     u.user_name = std::move(name.value());
     u.user_address = std::move(address.value());
@@ -50,15 +45,15 @@ api_error other_platform(std::string const& no) {
 }  // namespace
 
 endpoint_result platform::impl::do_register(exchange& ex) {
-    auto body = read_body(ex);
-    if (!body) return fail<std::string>(body.error());
+    auto body = read_object(ex);
+    if (!body) return body.error();
     auto const& b = body.value();
     auto manu = b.int_enum_field("manuId", {1});  // spec: xianfeng §1.1 1-杭州先锋
-    if (!manu) return fail<std::string>(manu.error());
+    if (!manu) return manu.error();
     auto no = b.string_field("deviceNo", length_limits{1, 32});
-    if (!no) return fail<std::string>(no.error());
+    if (!no) return no.error();
     auto user = read_user_fields(b);
-    if (!user) return fail<std::string>(user.error());
+    if (!user) return user.error();
     std::string const& device_no = no.value();
     ex.meter_no = device_no;
 
@@ -67,36 +62,36 @@ endpoint_result platform::impl::do_register(exchange& ex) {
         d = &devices.ensure(device_no, device_kind::concentrator, sched.now());
     } else {
         auto* m = fleet.find(device_no);
-        if (m != nullptr && !is_ours(*m)) return fail<std::string>(other_platform(device_no));
+        if (m != nullptr && !is_ours(*m)) return other_platform(device_no);
         if (m == nullptr) {
             if (!opts.auto_provision)
-                return fail<std::string>(make_api_error(
-                    codes::device_not_found, "deviceNo",
-                    "deviceNo " + device_no + " is not a manufactured Xianfeng meter"));
+                return make_api_error(
+  codes::device_not_found, "deviceNo",
+  "deviceNo " + device_no + " is not a manufactured Xianfeng meter");
             auto const* entry = fleet.models().find(opts.auto_provision_model);
             if (entry == nullptr || entry->platform != "xianfeng")
-                return fail<std::string>(make_api_error(
-                    codes::model_not_found, "deviceNo",
-                    "no Xianfeng model '" + opts.auto_provision_model + "' to provision"));
+                return make_api_error(
+  codes::model_not_found, "deviceNo",
+  "no Xianfeng model '" + opts.auto_provision_model + "' to provision");
             auto made = fleet.manufacture(sim::manufacture_request{entry->key, {device_no, {}, {}, {}, {}, {}}});
             if (!made)
-                return fail<std::string>(make_api_error(codes::register_failed, "deviceNo", made.error()));
+                return make_api_error(codes::register_failed, "deviceNo", made.error());
             m = made.value();
         }
         // spec: xianfeng appendix 7 500011: the device's model names no protocol code.
         if (m->meter.model().protocol.empty())
-            return fail<std::string>(make_api_error(
+            return make_api_error(
                 codes::protocol_not_found, "deviceNo",
-                "deviceNo " + device_no + " is of model " + m->entry->key + ", which has no protocol code"));
-        if (auto e = check_concentrator(device_no)) return fail<std::string>(*e);
+                "deviceNo " + device_no + " is of model " + m->entry->key + ", which has no protocol code");
+        if (auto e = check_concentrator(device_no)) return *e;
         d = &device_of(*m);
     }
     if (d->state == device_state::cancelled)
-        return fail<std::string>(make_api_error(codes::device_cancelled, "deviceNo",
-                                                "device " + device_no + " is cancelled"));
+        return make_api_error(codes::device_cancelled, "deviceNo",
+                              "device " + device_no + " is cancelled");
     if (d->state == device_state::opened)
-        return fail<std::string>(make_api_error(codes::device_opened, "deviceNo",
-                                                "device " + device_no + " is already registered"));
+        return make_api_error(codes::device_opened, "deviceNo",
+                              "device " + device_no + " is already registered");
     d->manu_id = manu.value();
     apply(*d, user.value());
     d->state = device_state::opened;  // spec: xianfeng §1.1 "由待开户转为已开户"
@@ -105,41 +100,41 @@ endpoint_result platform::impl::do_register(exchange& ex) {
 
 endpoint_result platform::impl::do_update(exchange& ex) {
     auto ref = device_from_query(ex, false);
-    if (!ref) return fail<std::string>(ref.error());
-    auto body = read_body(ex);
-    if (!body) return fail<std::string>(body.error());
+    if (!ref) return ref.error();
+    auto body = read_object(ex);
+    if (!body) return body.error();
     auto user = read_user_fields(body.value());
-    if (!user) return fail<std::string>(user.error());
+    if (!user) return user.error();
     apply(*ref.value().device, user.value());
     return std::string("null");
 }
 
 endpoint_result platform::impl::do_query(exchange& ex) {
-    bool const strict = opts.mode == conformance::strict;
+    bool const strict = opts.conformance == conformance::strict;
     // spec: xianfeng §1.3: the header says GET, the example POSTs (specs/README.md quirks).
     if (ex.req.method == "POST") {
         if (strict)
-            return fail<std::string>(make_api_error(codes::bad_parameter, "method",
-                                                    "query must be called with GET"));
+            return make_api_error(codes::bad_parameter, "method",
+                                  "query must be called with GET");
         ex.ctx.deviations.push_back(deviation{"method", "GET", ex.ctx.section, "sent as POST"});
     }
     std::optional<std::string> device_no;
     if (!ex.req.body.empty()) {
-        auto body = read_body(ex);
-        if (!body) return fail<std::string>(body.error());
+        auto body = read_object(ex);
+        if (!body) return body.error();
         auto no = body.value().optional_string_field("deviceNo", length_limits{1, 32});
-        if (!no) return fail<std::string>(no.error());
+        if (!no) return no.error();
         device_no = no.value();
     }
     if (!device_no) {
         auto const q = ex.req.query("deviceNo");
         if (!q || q->empty())
-            return fail<std::string>(missing_field(codes::bad_parameter, "deviceNo"));
+            return missing_field(codes::bad_parameter, "deviceNo");
         if (strict)
-            return fail<std::string>(make_api_error(codes::bad_parameter, "deviceNo",
-                                                    "deviceNo belongs in the body, not the query string"));
+            return make_api_error(codes::bad_parameter, "deviceNo",
+                                  "deviceNo belongs in the body, not the query string");
         if (auto e = check_length("deviceNo", codes::bad_parameter, *q, 1, 32))
-            return fail<std::string>(*e);
+            return *e;
         ex.ctx.deviations.push_back(
             deviation{"deviceNo", "in the body", ex.ctx.section, "sent in the query string"});
         device_no = std::string(*q);
@@ -151,9 +146,9 @@ endpoint_result platform::impl::do_query(exchange& ex) {
     }
     auto* m = fleet.find(*device_no);
     if (m == nullptr)
-        return fail<std::string>(make_api_error(codes::device_not_found, "deviceNo",
-                                                "deviceNo " + *device_no + " is not known"));
-    if (!is_ours(*m)) return fail<std::string>(other_platform(*device_no));
+        return make_api_error(codes::device_not_found, "deviceNo",
+                              "deviceNo " + *device_no + " is not known");
+    if (!is_ours(*m)) return other_platform(*device_no);
     // The fleet gives every meter an IMEI at manufacture and derives a stable ICCID when none
     // was given (sim/fleet.hpp).
     return device_dto(device_of(*m), m->meter.identity().imei, sim::fleet::iccid_of(*m));
@@ -161,27 +156,27 @@ endpoint_result platform::impl::do_query(exchange& ex) {
 
 endpoint_result platform::impl::do_cancel(exchange& ex) {
     auto ref = device_from_query(ex, true);
-    if (!ref) return fail<std::string>(ref.error());
+    if (!ref) return ref.error();
     auto& d = *ref.value().device;
     if (d.state == device_state::unopened)  // spec: xianfeng appendix 7 500008
-        return fail<std::string>(make_api_error(codes::cancel_unopened, "deviceId",
-                                                "device " + d.device_no + " is not registered"));
+        return make_api_error(codes::cancel_unopened, "deviceId",
+                              "device " + d.device_no + " is not registered");
     d.state = device_state::cancelled;
     cancel_device_commands(d.device_id);
     return std::string("null");
 }
 
 endpoint_result platform::impl::do_auth_devices(exchange& ex) {
-    auto body = read_body(ex);
-    if (!body) return fail<std::string>(body.error());
+    auto body = read_object(ex);
+    if (!body) return body.error();
     auto list = body.value().array_field("deviceNos");
-    if (!list) return fail<std::string>(list.error());
+    if (!list) return list.error();
     if (list.value().empty())
-        return fail<std::string>(invalid_field(codes::bad_parameter, "deviceNos", "must not be empty"));
+        return invalid_field(codes::bad_parameter, "deviceNos", "must not be empty");
     std::vector<device_record const*> found;
     for (std::size_t i = 0; i < list.value().size(); ++i) {
         auto no = list.value().string_at(i, length_limits{1, 32});
-        if (!no) return fail<std::string>(no.error());
+        if (!no) return no.error();
         if (concentrators.contains(no.value())) {
             found.push_back(&devices.ensure(no.value(), device_kind::concentrator, sched.now()));
             continue;
@@ -194,16 +189,16 @@ endpoint_result platform::impl::do_auth_devices(exchange& ex) {
 
 endpoint_result platform::impl::do_query_report_data(exchange& ex) {
     auto ref = device_from_query(ex, false);
-    if (!ref) return fail<std::string>(ref.error());
+    if (!ref) return ref.error();
     auto const type = ex.req.query("msgType");
     if (!type || (*type != "0" && *type != "1"))  // spec: xianfeng §3.3 0 business, 1 alarm
-        return fail<std::string>(make_api_error(codes::msg_type_invalid, "msgType",
-                                                "msgType must be 0 (business) or 1 (alarm)"));
+        return make_api_error(codes::msg_type_invalid, "msgType",
+                              "msgType must be 0 (business) or 1 (alarm)");
     auto const& dev = *ref.value().device;
     auto const& body = *type == "0" ? dev.last_report : dev.last_alarm;
     if (!body)
-        return fail<std::string>(make_api_error(codes::report_not_found, "deviceId",
-                                                "no report from device " + dev.device_no + " yet"));
+        return make_api_error(codes::report_not_found, "deviceId",
+                              "no report from device " + dev.device_no + " yet");
     return std::string(message_in(body));
 }
 

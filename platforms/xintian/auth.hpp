@@ -1,16 +1,10 @@
 #pragma once
-/// Authentication of the CIS's requests to the Xintian platform (spec: xintian §2, 统一HTTP头信息).
-///
-/// Each request carries `AccessToken` = md5_hex(appId + appSecret + timestamp) and
-/// `Authorization` = Base64(appId + ":" + timestamp), the same timestamp (yyyyMMddHHmmss, the
-/// spec's "yyyyMMddHH24mmss", read at `utc_offset`) in both. Answers:
-///   - a header missing, Authorization not Base64 or not "appId:timestamp", another appId, or an
-///     AccessToken that does not verify                                   -> -202 (鉴权信息验证错误);
-///   - a timestamp that is malformed, further than `window` from wall time, or already used
-///     (the spec's 时间戳重复)                                               -> -201 (时间戳重复或错误).
-/// The window is checked against wall time, never virtual time (DESIGN.md "Time"). A zero window
-/// turns the window and the replay check off (benchmarks with fixed headers); the token is
-/// always verified. The MD5 hex is compared ignoring case (the spec does not fix it).
+/// Authentication of the CIS's requests to the Xintian platform (spec: xintian §2, 统一HTTP头信息):
+/// the MD5 + Base64 scheme of platforms/common/token_auth.hpp with appId as the id. A header
+/// missing, malformed or not verifying answers -202 (鉴权信息验证错误); a timestamp malformed or
+/// further than `window` from wall time -201 (时间戳重复或错误), and so does one already used
+/// (the spec's 时间戳重复), the one check only Xintian makes. A zero window turns the window and
+/// the replay check off (benchmarks with fixed headers); the token is always verified.
 ///
 /// Replay cache: every accepted timestamp is remembered until it can no longer pass the window
 /// (two windows after it was seen), in at most `replay_capacity` entries; past that bound the
@@ -31,32 +25,20 @@
 
 #include "platforms/common/api_error.hpp"
 #include "platforms/common/timestamp.hpp"
+#include "platforms/common/token_auth.hpp"
 
 namespace metersim::platforms::xintian {
 
-inline constexpr std::string_view header_access_token = "AccessToken";
-inline constexpr std::string_view header_authorization = "Authorization";
-
-struct auth_config {
-    std::string app_id;
-    std::string app_secret;
-    std::chrono::seconds window{300};     ///< timestamp vs wall time; 0 = window and replay off
+/// appId and appSecret as id and secret; a zero window turns the window and the replay off.
+struct auth_config : token_config {
     std::size_t replay_capacity = 65536;
-    std::chrono::minutes utc_offset{480};  ///< zone of the timestamp
 };
 
 /// The headers as received; std::nullopt when absent.
-struct request_auth {
-    std::optional<std::string_view> access_token;
-    std::optional<std::string_view> authorization;
-};
+using request_auth = token_request;
 
 /// Both headers for a timestamp (pushes to the CIS, tests).
-struct auth_headers {
-    std::string access_token;
-    std::string authorization;
-    std::string timestamp;
-};
+using auth_headers = token_headers;
 auth_headers make_headers(std::string_view app_id, std::string_view app_secret,
                           std::string_view timestamp);
 auth_headers make_headers(std::string_view app_id, std::string_view app_secret, wall_time at,
@@ -90,13 +72,12 @@ private:
     std::optional<std::chrono::sys_seconds> last_;  ///< the last timestamp handed out
 };
 
+/// Verifies the CIS's headers and remembers their timestamps (non-copyable: it owns the cache).
 class authenticator {
 public:
     explicit authenticator(auth_config config);
     authenticator(authenticator const&) = delete;
     authenticator& operator=(authenticator const&) = delete;
-
-    auth_config const& config() const noexcept { return config_; }
 
     /// std::nullopt when the headers pass at wall time `now` (the timestamp is then
     /// remembered), else the -202 or -201 error naming the header.
@@ -107,8 +88,6 @@ public:
     std::size_t replay_entries() const;
 
 private:
-    api_result<std::string> timestamp_of(request_auth const& h) const;
-    std::optional<api_error> check_window(std::string_view ts, wall_time now) const;
     std::optional<api_error> remember(std::string const& ts, wall_time now);
 
     auth_config config_;

@@ -11,53 +11,48 @@ namespace {
 
 constexpr std::string_view section = "xintian §3.6";
 
-template <class T>
-api_result<T> fail(api_error e) {
-    return meters::unexpected{std::move(e)};
-}
-
 api_result<std::optional<meters::instant>> optional_time(object_reader const& r, std::string_view name,
                                                          std::chrono::minutes zone) {
     auto v = r.optional_string_field(name);
-    if (!v) return fail<std::optional<meters::instant>>(v.error());
+    if (!v) return v.error();
     if (!*v || (*v)->empty()) return std::optional<meters::instant>{};
     auto at = parse_date_field(r.path().empty() ? name : r.path() + "." + std::string(name),
                                codes::report_failed, **v, timestamp_format::spaced, zone);
-    if (!at) return fail<std::optional<meters::instant>>(at.error());
+    if (!at) return at.error();
     return std::optional<meters::instant>{*at};
 }
 
 api_result<billing_answer> read_entry(object_reader const& e, std::chrono::minutes zone) {
     billing_answer a;
     auto addr = e.string_field("MeterAddr");
-    if (!addr) return fail<billing_answer>(addr.error());
+    if (!addr) return addr.error();
     a.meter_addr = std::move(*addr);
     auto price = e.price_field("UnitPrice");
-    if (!price) return fail<billing_answer>(price.error());
+    if (!price) return price.error();
     if (price->is_negative())
-        return fail<billing_answer>(invalid_field(codes::report_failed, e.path() + ".UnitPrice", "must not be negative"));
+        return invalid_field(codes::report_failed, e.path() + ".UnitPrice", "must not be negative");
     a.unit_price = *price;
     auto remnant = e.money_field("Remnant");
-    if (!remnant) return fail<billing_answer>(remnant.error());
+    if (!remnant) return remnant.error();
     a.remnant = *remnant;
     auto mode = e.int_enum_field("ValveMode", {1, 2, 3});
-    if (!mode) return fail<billing_answer>(mode.error());
+    if (!mode) return mode.error();
     a.valve_mode = static_cast<std::int32_t>(*mode);
     auto rt = optional_time(e, "RemnantTime", zone);
-    if (!rt) return fail<billing_answer>(rt.error());
+    if (!rt) return rt.error();
     a.remnant_time = *rt;
     auto last = e.optional_fixed4_field<meters::money>("LastPayMoney");
-    if (!last) return fail<billing_answer>(last.error());
+    if (!last) return last.error();
     a.last_pay_money = *last;
     auto lt = optional_time(e, "LastPayTime", zone);
-    if (!lt) return fail<billing_answer>(lt.error());
+    if (!lt) return lt.error();
     a.last_pay_time = *lt;
     return a;
 }
 
 api_result<billing_answer> no_entry(std::string_view meter_addr) {
-    return fail<billing_answer>(make_api_error(codes::report_failed, "DataList",
-                                               "DataList has no entry for MeterAddr " + std::string(meter_addr)));
+    return make_api_error(codes::report_failed, "DataList",
+                          "DataList has no entry for MeterAddr " + std::string(meter_addr));
 }
 
 /// The DataList's entry for the meter: an array (or, leniently, one object).
@@ -65,24 +60,24 @@ api_result<billing_answer> find_entry(object_reader const& top, std::string_view
                                       std::chrono::minutes zone) {
     auto& ctx = top.context();
     auto raw = top.find("DataList");
-    if (!raw) return fail<billing_answer>(raw.error());
-    if (*raw == nullptr) return fail<billing_answer>(missing_field(codes::report_failed, "DataList"));
+    if (!raw) return raw.error();
+    if (*raw == nullptr) return missing_field(codes::report_failed, "DataList");
     if ((*raw)->is_object()) {
         if (ctx.mode == conformance::strict)
-            return fail<billing_answer>(invalid_field(codes::report_failed, "DataList", "must be an array"));
+            return invalid_field(codes::report_failed, "DataList", "must be an array");
         ctx.deviations.push_back(deviation{"DataList", "object for a list", std::string(section), "sent one object"});
         auto e = object_reader::from(**raw, ctx, "DataList");
-        if (!e) return fail<billing_answer>(e.error());
+        if (!e) return e.error();
         auto a = read_entry(*e, zone);
         // The one entry must still be the reported meter's: it is applied to that meter.
         if (a && !meter_addr.empty() && a->meter_addr != meter_addr) return no_entry(meter_addr);
         return a;
     }
     auto list = top.array_field("DataList");
-    if (!list) return fail<billing_answer>(list.error());
+    if (!list) return list.error();
     for (std::size_t i = 0; i < list->size(); ++i) {
         auto e = list->object_at(i);
-        if (!e) return fail<billing_answer>(e.error());
+        if (!e) return e.error();
         auto addr = e->optional_string_field("MeterAddr");
         if (!meter_addr.empty() && addr && *addr && **addr != meter_addr) continue;  // another meter's entry
         return read_entry(*e, zone);
@@ -107,20 +102,20 @@ api_result<billing_answer> parse_billing_answer(std::string_view body, std::stri
                                                 conformance mode, std::chrono::minutes zone,
                                                 std::vector<deviation>& deviations) {
     auto parsed = parse_json(body);
-    if (!parsed) return fail<billing_answer>(to_api_error(parsed.error(), codes::report_failed));
+    if (!parsed) return to_api_error(parsed.error(), codes::report_failed);
     reader_context ctx{mode, std::string(codes::report_failed), std::string(section), {}};
     auto result = [&]() -> api_result<billing_answer> {
         auto top = object_reader::from(*parsed, ctx);
-        if (!top) return fail<billing_answer>(top.error());
+        if (!top) return top.error();
         // spec: xintian §3.6.3: 1 success, 0 failure. Declared Int; "1" is the usual quirk.
         auto code = top->integer_field("ResultCode");
-        if (!code) return fail<billing_answer>(code.error());
+        if (!code) return code.error();
         if (*code != 1) {
             auto msg = top->optional_string_field("Message");
             std::string text = msg && *msg ? **msg : std::string{};
-            return fail<billing_answer>(make_api_error(codes::report_failed, "ResultCode",
-                                                       "ResultCode is " + std::to_string(*code) +
-                                                           (text.empty() ? "" : " (" + text + ")")));
+            return make_api_error(codes::report_failed, "ResultCode",
+                                  "ResultCode is " + std::to_string(*code) +
+                                      (text.empty() ? "" : " (" + text + ")"));
         }
         return find_entry(*top, meter_addr, zone);
     }();

@@ -11,13 +11,7 @@ namespace metersim::platforms::xintian {
 
 namespace {
 
-using meters::unexpected;
 constexpr auto as_string = declared_as::string;
-
-template <class T>
-api_result<T> fail(api_error e) {
-    return unexpected{std::move(e)};
-}
 
 /// Keys the spec does not define are recorded (a misnamed field then also fails as missing).
 void note_unknown(object_reader const& r, std::initializer_list<std::string_view> known) {
@@ -28,15 +22,15 @@ void note_unknown(object_reader const& r, std::initializer_list<std::string_view
 /// An optional string, "" when absent.
 api_result<std::string> text(object_reader const& r, std::string_view name) {
     auto v = r.optional_string_field(field{name, codes::bad_format});
-    if (!v) return fail<std::string>(v.error());
+    if (!v) return v.error();
     return v->value_or(std::string{});
 }
 
 api_result<std::string> required_text(object_reader const& r, std::string_view name,
                                       std::string_view code = codes::bad_format) {
     auto v = r.optional_string_field(field{name, codes::bad_format});
-    if (!v) return fail<std::string>(v.error());
-    if (!*v || (*v)->empty()) return fail<std::string>(missing_field(code, name));
+    if (!v) return v.error();
+    if (!*v || (*v)->empty()) return missing_field(code, name);
     return std::move(**v);
 }
 
@@ -50,26 +44,26 @@ api_result<std::int64_t> coded_int(object_reader const& r, std::string_view name
                                    std::string_view missing_code, std::string_view bad_code,
                                    std::initializer_list<std::int64_t> allowed) {
     auto v = r.optional_integer_field(field{name, bad_code});
-    if (!v) return fail<std::int64_t>(v.error());
-    if (!*v) return fail<std::int64_t>(missing_field(missing_code, name));
+    if (!v) return v.error();
+    if (!*v) return missing_field(missing_code, name);
     for (auto a : allowed)
         if (a == **v) return **v;
     std::string list;
     for (auto a : allowed) list += (list.empty() ? "" : ", ") + std::to_string(a);
-    return fail<std::int64_t>(invalid_field(bad_code, name, fmt::format("must be one of {}, got {}", list, **v)));
+    return invalid_field(bad_code, name, fmt::format("must be one of {}, got {}", list, **v));
 }
 
 }  // namespace
 
 api_result<lookup> parse_lookup(object_reader const& r) {
     auto user = text(r, "UserCode");
-    if (!user) return fail<lookup>(user.error());
+    if (!user) return user.error();
     auto meter = text(r, "MeterAddr");
-    if (!meter) return fail<lookup>(meter.error());
+    if (!meter) return meter.error();
     // spec: xintian §3.1.1: 用户编号和表号不能都为空.
     if (user->empty() && meter->empty())
-        return fail<lookup>(make_api_error(codes::no_user_or_meter, "MeterAddr",
-                                           "UserCode and MeterAddr cannot both be empty"));
+        return make_api_error(codes::no_user_or_meter, "MeterAddr",
+                              "UserCode and MeterAddr cannot both be empty");
     return lookup{std::move(*user), std::move(*meter)};
 }
 
@@ -77,26 +71,26 @@ api_result<remote_pay_request> parse_remote_pay(object_reader const& r, std::chr
     note_unknown(r, {"UserCode", "MeterAddr", "Money", "PayDate", "TransId", "PayWay"});
     remote_pay_request q;
     auto who = parse_lookup(r);
-    if (!who) return fail<remote_pay_request>(who.error());
+    if (!who) return who.error();
     q.who = std::move(*who);
     // spec: xintian §3.2.3: -3 TransId, -4 Money > 0, -5 PayDate, -6 PayWay.
     auto trans = required_text(r, "TransId", codes::pay_trans_id_empty);
-    if (!trans) return fail<remote_pay_request>(trans.error());
+    if (!trans) return trans.error();
     q.trans_id = std::move(*trans);
     auto money = r.optional_fixed4_field<meters::money>(field{"Money", codes::bad_format});
-    if (!money) return fail<remote_pay_request>(money.error());
-    if (!*money) return fail<remote_pay_request>(missing_field(codes::pay_money_invalid, "Money"));
+    if (!money) return money.error();
+    if (!*money) return missing_field(codes::pay_money_invalid, "Money");
     if (!(*money)->is_positive())
-        return fail<remote_pay_request>(invalid_field(codes::pay_money_invalid, "Money",
-                                                      "must be greater than 0, got " + meters::to_string(**money)));
+        return invalid_field(codes::pay_money_invalid, "Money",
+                             "must be greater than 0, got " + meters::to_string(**money));
     q.money = **money;
     auto date = required_text(r, "PayDate", codes::pay_date_empty);
-    if (!date) return fail<remote_pay_request>(date.error());
+    if (!date) return date.error();
     auto at = date_text("PayDate", *date, timestamp_format::spaced, zone);
-    if (!at) return fail<remote_pay_request>(at.error());
+    if (!at) return at.error();
     q.pay_date = *at;
     auto way = coded_int(r, "PayWay", codes::pay_way_invalid, codes::pay_way_invalid, {1, 2, 3, 4, 5});
-    if (!way) return fail<remote_pay_request>(way.error());
+    if (!way) return way.error();
     q.pay_way = static_cast<std::int32_t>(*way);
     return q;
 }
@@ -105,31 +99,31 @@ api_result<pay_list_request> parse_pay_list(object_reader const& r, std::chrono:
     note_unknown(r, {"UserCode", "MeterAddr", "TransId", "BeginDate", "EndDate"});
     pay_list_request q;
     auto user = text(r, "UserCode");
-    if (!user) return fail<pay_list_request>(user.error());
+    if (!user) return user.error();
     auto meter = text(r, "MeterAddr");
-    if (!meter) return fail<pay_list_request>(meter.error());
+    if (!meter) return meter.error();
     auto trans = r.optional_string_field(field{"TransId", codes::bad_format});
-    if (!trans) return fail<pay_list_request>(trans.error());
+    if (!trans) return trans.error();
     q.who = lookup{std::move(*user), std::move(*meter)};
     q.trans_id = trans->value_or(std::string{});
     if (!q.trans_id.empty()) return q;  // spec: xintian §3.3.1: the rest may then be empty
     bool const nobody = q.who.user_code.empty() && q.who.meter_addr.empty();
     if (nobody && trans->has_value())
-        return fail<pay_list_request>(missing_field(codes::list_trans_id_empty, "TransId"));
+        return missing_field(codes::list_trans_id_empty, "TransId");
     if (nobody)
-        return fail<pay_list_request>(make_api_error(codes::no_user_or_meter, "MeterAddr",
-                                                     "UserCode and MeterAddr cannot both be empty without TransId"));
+        return make_api_error(codes::no_user_or_meter, "MeterAddr",
+                              "UserCode and MeterAddr cannot both be empty without TransId");
     auto begin = required_text(r, "BeginDate", codes::begin_date_empty);
-    if (!begin) return fail<pay_list_request>(begin.error());
+    if (!begin) return begin.error();
     auto end = required_text(r, "EndDate", codes::end_date_empty);
-    if (!end) return fail<pay_list_request>(end.error());
+    if (!end) return end.error();
     auto b = date_text("BeginDate", *begin, timestamp_format::date_only, zone);
-    if (!b) return fail<pay_list_request>(b.error());
+    if (!b) return b.error();
     auto e = date_text("EndDate", *end, timestamp_format::date_only, zone);
-    if (!e) return fail<pay_list_request>(e.error());
+    if (!e) return e.error();
     if (*b > *e)
-        return fail<pay_list_request>(invalid_field(codes::begin_after_end, "BeginDate",
-                                                    "must not be after EndDate (" + *begin + " > " + *end + ")"));
+        return invalid_field(codes::begin_after_end, "BeginDate",
+                             "must not be after EndDate (" + *begin + " > " + *end + ")");
     q.begin = *b;
     q.end = *e + std::chrono::hours{24} - std::chrono::milliseconds{1};  // the whole end day
     return q;
@@ -138,10 +132,10 @@ api_result<pay_list_request> parse_pay_list(object_reader const& r, std::chrono:
 api_result<control_valve_request> parse_control_valve(object_reader const& r) {
     note_unknown(r, {"UserCode", "MeterAddr", "ValveMode"});
     auto who = parse_lookup(r);
-    if (!who) return fail<control_valve_request>(who.error());
+    if (!who) return who.error();
     // spec: xintian §3.4.3: -3 ValveMode empty, -4 ValveMode wrong.
     auto mode = coded_int(r, "ValveMode", codes::valve_mode_empty, codes::valve_mode_invalid, {1, 2, 3});
-    if (!mode) return fail<control_valve_request>(mode.error());
+    if (!mode) return mode.error();
     return control_valve_request{std::move(*who), static_cast<std::int32_t>(*mode)};
 }
 
@@ -189,21 +183,21 @@ api_result<meter_archive> parse_create_meter(object_reader const& r, std::string
     meter_archive a;
     for (auto const& s : create_texts) {
         auto v = s.required ? required_text(r, s.name) : text(r, s.name);
-        if (!v) return fail<meter_archive>(v.error());
+        if (!v) return v.error();
         a.*s.member = std::move(*v);
     }
-    if (auto e = create_meter_enums(r, a)) return fail<meter_archive>(*e);
+    if (auto e = create_meter_enums(r, a)) return *e;
     // MeterBase: a String holding a decimal, default 0.
     auto base = r.optional_fixed4_field<meters::volume>(field{"MeterBase", codes::bad_format}, 4, declared_as::either);
-    if (!base) return fail<meter_archive>(base.error());
+    if (!base) return base.error();
     a.meter_base = base->value_or(meters::volume{});
     if (a.meter_base.is_negative())
-        return fail<meter_archive>(invalid_field(codes::bad_format, "MeterBase", "must not be negative"));
+        return invalid_field(codes::bad_format, "MeterBase", "must not be negative");
     auto date = text(r, "InstallDate");
-    if (!date) return fail<meter_archive>(date.error());
+    if (!date) return date.error();
     if (!date->empty()) {
         if (auto e = check_date("InstallDate", codes::bad_format, *date, timestamp_format::date_only))
-            return fail<meter_archive>(*e);
+            return *e;
         a.install_date = std::move(*date);
     } else {
         a.install_date = std::string(today);
@@ -214,9 +208,9 @@ api_result<meter_archive> parse_create_meter(object_reader const& r, std::string
 api_result<set_price_request> parse_set_price(object_reader const& r) {
     note_unknown(r, {"MeterAddr", "PriceTypeCode"});
     auto meter = required_text(r, "MeterAddr");
-    if (!meter) return fail<set_price_request>(meter.error());
+    if (!meter) return meter.error();
     auto code = required_text(r, "PriceTypeCode");
-    if (!code) return fail<set_price_request>(code.error());
+    if (!code) return code.error();
     return set_price_request{std::move(*meter), std::move(*code)};
 }
 
@@ -224,19 +218,19 @@ api_result<change_meter_request> parse_change_meter(object_reader const& r) {
     note_unknown(r, {"MeterAddr", "NewMeterAddr", "NewIMEI", "NewCommProviderId", "PeriodDosage"});
     change_meter_request q;
     auto meter = required_text(r, "MeterAddr");
-    if (!meter) return fail<change_meter_request>(meter.error());
+    if (!meter) return meter.error();
     auto next = required_text(r, "NewMeterAddr");
-    if (!next) return fail<change_meter_request>(next.error());
+    if (!next) return next.error();
     auto imei = text(r, "NewIMEI");
-    if (!imei) return fail<change_meter_request>(imei.error());
+    if (!imei) return imei.error();
     auto provider = r.optional_enum_field(field{"NewCommProviderId", codes::bad_format}, {"1", "2", "3"}, as_string);
-    if (!provider) return fail<change_meter_request>(provider.error());
+    if (!provider) return provider.error();
     auto dosage = r.volume_field(field{"PeriodDosage", codes::bad_format});
-    if (!dosage) return fail<change_meter_request>(dosage.error());
+    if (!dosage) return dosage.error();
     if (dosage->is_negative())
-        return fail<change_meter_request>(invalid_field(codes::bad_format, "PeriodDosage", "must not be negative"));
+        return invalid_field(codes::bad_format, "PeriodDosage", "must not be negative");
     if (*next == *meter)
-        return fail<change_meter_request>(invalid_field(codes::bad_format, "NewMeterAddr", "must differ from MeterAddr"));
+        return invalid_field(codes::bad_format, "NewMeterAddr", "must differ from MeterAddr");
     q.meter_addr = std::move(*meter);
     q.new_meter_addr = std::move(*next);
     q.new_imei = std::move(*imei);
@@ -286,27 +280,27 @@ api_result<create_price_request> parse_create_price(object_reader const& r, std:
                      "StairType", "FreezeMonth", "FreezeDay", "ExeDate", "Remark"});
     create_price_request q;
     auto op = r.int_enum_field(field{"OperationType", codes::bad_format}, {1, 2});
-    if (!op) return fail<create_price_request>(op.error());
+    if (!op) return op.error();
     q.operation_type = static_cast<std::int32_t>(*op);
     auto code = required_text(r, "PriceTypeCode");
-    if (!code) return fail<create_price_request>(code.error());
+    if (!code) return code.error();
     auto name = required_text(r, "PriceTypeName");
-    if (!name) return fail<create_price_request>(name.error());
+    if (!name) return name.error();
     auto remark = text(r, "Remark");
-    if (!remark) return fail<create_price_request>(remark.error());
+    if (!remark) return remark.error();
     q.price_type_code = std::move(*code);
     q.price_type_name = std::move(*name);
     q.remark = std::move(*remark);
     q.price.price_type_code = q.price_type_code;
-    if (auto e = read_ladders(r, q.price)) return fail<create_price_request>(*e);
-    if (auto e = read_cycle(r, q.price)) return fail<create_price_request>(*e);
+    if (auto e = read_ladders(r, q.price)) return *e;
+    if (auto e = read_cycle(r, q.price)) return *e;
     auto exe = required_text(r, "ExeDate");
-    if (!exe) return fail<create_price_request>(exe.error());
+    if (!exe) return exe.error();
     auto at = date_text("ExeDate", *exe, timestamp_format::spaced, zone);
-    if (!at) return fail<create_price_request>(at.error());
+    if (!at) return at.error();
     q.price.exe_date = *at;
     auto t = meters::from_xintian(q.price);
-    if (!t) return fail<create_price_request>(invalid_field(codes::bad_format, t.error().field, t.error().reason));
+    if (!t) return invalid_field(codes::bad_format, t.error().field, t.error().reason);
     q.tariff = std::move(*t);
     return q;
 }

@@ -12,13 +12,7 @@ namespace metersim::platforms::xintian {
 namespace {
 
 auth_config make_auth_config(options const& o) {
-    auth_config c;
-    c.app_id = o.app_id;
-    c.app_secret = o.app_secret;
-    c.window = std::chrono::seconds{o.auth_window_s > 0 ? o.auth_window_s : 0};
-    c.replay_capacity = o.replay_capacity;
-    c.utc_offset = o.utc_offset;
-    return c;
+    return auth_config{make_token_config(o.app_id, o.app_secret, o.auth_window_s, o.utc_offset), o.replay_capacity};
 }
 
 std::string result_text(meters::command_result const& r) {
@@ -40,23 +34,18 @@ std::string json_list(std::vector<std::string> const& items) {
     return s;
 }
 
-platform::impl::impl(options o, sim::fleet& f, sim::outbox& ob, sim::journal& j, sim::scheduler& s)
-    : opts(std::move(o)),
-      fleet(f),
-      outbox(ob),
-      journal(j),
-      sched(s),
-      auth(make_auth_config(opts)),
-      signer(opts.app_id, opts.app_secret, opts.utc_offset) {
+platform_impl::platform_impl(options o, platform_context const& c)
+    : platform_context(c), opts(std::move(o)), auth(make_auth_config(opts)),
+      signer(opts.app_id, opts.app_secret, opts.utc_offset),
+      pipeline(make_pipeline()) {
     records.set_pay_bounds(pay_bounds{opts.pay_history, opts.pay_retention});
 }
 
-platform::platform(options opts, sim::fleet& fleet, sim::outbox& outbox, sim::journal& journal,
-                   sim::scheduler& sched)
-    : impl_(std::make_unique<impl>(std::move(opts), fleet, outbox, journal, sched)) {
-    fleet.set_listener(std::string(platform_name), this);
+platform::platform(options opts, platform_context engine)
+    : platform_base(platform_name, engine.fleet, std::make_unique<impl>(std::move(opts), engine)) {
     auto* p = impl_.get();
     std::string const kind(billing_kind);
+    auto& outbox = engine.outbox;
     outbox.set_push_acceptance(kind, [p](sim::push const& push, unsigned status, std::string_view body) {
         return p->is_billing_answer_for(push, status, body);
     });
@@ -67,14 +56,12 @@ platform::platform(options opts, sim::fleet& fleet, sim::outbox& outbox, sim::jo
 }
 
 platform::~platform() {
-    impl_->fleet.set_listener(std::string(platform_name), nullptr);
     std::string const kind(billing_kind);
     impl_->outbox.set_push_acceptance(kind, {});
     impl_->outbox.set_before_attempt(kind, {});
     impl_->outbox.on_settled(kind, {});
 }
 
-options const& platform::settings() const noexcept { return impl_->opts; }
 
 std::size_t platform::queued(std::string const& meter_no) const {
     auto it = impl_->queues.find(meter_no);
@@ -134,8 +121,8 @@ void platform::impl::note(std::string const& meter_no, std::string verdict, std:
 
 // ---- fleet_listener --------------------------------------------------------------------------
 
-void platform::on_effects(sim::fleet_meter& m, meters::effects const& e) {
-    auto& p = *impl_;
+void platform_impl::on_effects(sim::fleet_meter& m, meters::effects const& e) {
+    auto& p = *this;
     if (!p.is_ours(m) || e.reports.empty()) return;
     auto reading = to_reading(e.reports.back());
     p.last_reading[m.meter_no()] = reading;
@@ -144,8 +131,8 @@ void platform::on_effects(sim::fleet_meter& m, meters::effects const& e) {
     for (auto const& r : e.reports) p.push_billing_report(m, to_reading(r));
 }
 
-void platform::on_session(sim::fleet_meter& m, meters::instant) {
-    auto& p = *impl_;
+void platform_impl::on_session(sim::fleet_meter& m, meters::instant) {
+    auto& p = *this;
     if (!p.is_ours(m)) return;
     auto it = p.queues.find(m.meter_no());
     if (it == p.queues.end()) return;
@@ -170,97 +157,6 @@ void platform::impl::deliver(sim::fleet_meter& m, queued_command const& c) {
         }
     }
     note(m.meter_no(), r.accepted() ? "delivered" : "refused by meter", c.what + ": " + result_text(r));
-}
-
-// ---- the third-party billing loop (spec: xintian §3.6) ---------------------------------------
-
-void platform::impl::push_billing_report(sim::fleet_meter& m, meter_reading const& r) {
-    auto const state = m.meter.account();
-    auto const* a = records.find_meter(m.meter_no());
-    // Only meters the CIS knows: created through CreateMeter, or opened otherwise.
-    if (state == meters::account_state::cancelled) return;
-    if (a == nullptr && state == meters::account_state::manufactured) return;
-    auto t = find_target(m.meter_no());
-    if (!t) return;
-    sim::push push;
-    push.platform = std::string(platform_name);
-    push.kind = std::string(billing_kind);
-    push.meter_no = m.meter_no();
-    push.url = opts.report_url;
-    // spec: xintian §2: both systems authenticate, with the same headers. AccessToken and
-    // Authorization are added by sign(), before each attempt, with that attempt's timestamp.
-    push.headers = {{"Accept", "application/json"}, {"Content-Type", "application/json;charset=utf-8"}};
-    push.body = billing_report_body(t->archive, r, opts.utc_offset);
-    push.serial_no = m.meter_no() + "-" + std::to_string(++report_serial);
-    if (auto id = outbox.enqueue(std::move(push)); !id) note(m.meter_no(), "report not sent", id.error());
-}
-
-void platform::impl::sign(sim::push& p) {
-    // spec: xintian §2: a timestamp the CIS has not seen yet, on every attempt; the body (and
-    // so what the CIS bills) never changes.
-    auto const h = signer.sign();
-    auto set = [&p](std::string_view name, std::string const& value) {
-        for (auto& [n, v] : p.headers)
-            if (n == name) {
-                v = value;
-                return;
-            }
-        p.headers.emplace_back(std::string(name), value);
-    };
-    set(header_access_token, h.access_token);
-    set(header_authorization, h.authorization);
-}
-
-bool platform::impl::is_billing_answer_for(sim::push const& p, unsigned status, std::string_view body) const {
-    // Runs while the outbox settles the attempt: judge only; on_billing_settled applies.
-    if (status < 200 || status >= 300) return false;
-    std::vector<deviation> devs;
-    // spec: xintian §3.6.2: the answer's DataList entry for the reported meter, not any entry.
-    return parse_billing_answer(body, p.meter_no, opts.conformance, opts.utc_offset, devs).has_value();
-}
-
-void platform::impl::on_billing_settled(sim::push const& p, unsigned status, std::string_view body, bool accepted) {
-    // No answer (refused, timeout): the outbox journaled the transport error and retries.
-    if (status == 0) return;
-    if (!accepted) {
-        std::string why;
-        if (status < 200 || status >= 300) {
-            why = "HTTP " + std::to_string(status);
-        } else {
-            std::vector<deviation> devs;
-            auto a = parse_billing_answer(body, p.meter_no, opts.conformance, opts.utc_offset, devs);
-            why = a ? "not accepted" : a.error().message;
-        }
-        note(p.meter_no, "bad billing answer", why + " (report " + p.serial_no + ", retried with the same body)");
-        return;
-    }
-    std::vector<deviation> devs;
-    auto a = parse_billing_answer(body, p.meter_no, opts.conformance, opts.utc_offset, devs);
-    if (!a) return;  // cannot happen: accepted means it parsed
-    auto* m = meter(p.meter_no);
-    if (m == nullptr || !is_thirdparty(*m)) {
-        note(p.meter_no, "billing answer not applied", "the meter is no longer a third-party meter of the platform");
-        return;
-    }
-    // Outside the outbox's bookkeeping: the meter may change, report, and enqueue again.
-    apply_billing(p.meter_no, *a);
-}
-
-void platform::impl::apply_billing(std::string const& meter_no, billing_answer const& a) {
-    auto* m = meter(meter_no);
-    if (m == nullptr) return;
-    meters::backend_terms terms;
-    terms.prepaid = true;
-    terms.surplus = a.remnant;
-    terms.unit_price = a.unit_price;
-    terms.account_date = a.remnant_time.value_or(sched.now());
-    deliver(*m, queued_command{meters::commands::sync_balance{terms}, 0, "billing answer"});
-    // spec: xintian §3.6.2 ValveMode: 1 open, 2 close, 3 warning close.
-    meters::commands::valve_control v;
-    v.action = a.valve_mode == 1   ? meters::commands::valve_action::open
-               : a.valve_mode == 2 ? meters::commands::valve_action::close
-                                   : meters::commands::valve_action::warning_close;
-    deliver(*m, queued_command{v, 0, "billing answer ValveMode " + std::to_string(a.valve_mode)});
 }
 
 }  // namespace metersim::platforms::xintian

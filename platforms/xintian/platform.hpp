@@ -10,39 +10,29 @@
 /// PayType 2, catalogue model xt-nb-thirdparty) — POSTs every report to the CIS (§3.6) through
 /// the sim::outbox and applies the CIS's answer (unit price, remaining money, valve mode).
 ///
-/// It never listens: the caller builds the server around the router. Single-threaded: handlers,
-/// listener calls and scheduler events all run on the one io_context thread of the fleet.
-/// Construction registers the listener and the outbox hooks of "xintian_billing" pushes (an
-/// acceptance that reads the answer for the push's own meter, a fresh §2 signature before every
-/// attempt, and a settle callback that applies an accepted answer to that meter); destruction
-/// removes them. The outbox must outlive the platform.
+/// Threading, life and the folder's files: common/platform_base.hpp. Construction also
+/// registers the outbox hooks of "xintian_billing" pushes (an acceptance that reads the answer
+/// for the push's own meter, a fresh §2 signature before every attempt, and a settle callback
+/// that applies an accepted answer to that meter); destruction removes them. The outbox must
+/// outlive the platform. Here besides the common files: archive (meters, users and recharge
+/// records), billing_report (the §3.6 report and its answer, sent by push.cpp).
 
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
-#include <memory>
 #include <string>
 
 #include "meters/instant.hpp"
-#include "platforms/common/api_error.hpp"
-#include "sim/fleet.hpp"
-#include "sim/http/routes.hpp"
-
-namespace metersim::sim {
-class outbox;
-class journal;
-class scheduler;
-}  // namespace metersim::sim
+#include "platforms/common/platform_base.hpp"
 
 namespace metersim::platforms::xintian {
 
-struct options {
+/// The platform's settings, besides conformance and utc_offset (platform_options).
+struct options : platform_options {
     std::string app_id;                    ///< appId (spec: xintian §2), assigned by Xintian
     std::string app_secret;                ///< appSecret
     std::int64_t auth_window_s = 300;      ///< timestamp vs wall time, seconds; 0 = window and replay off
     std::string report_url;                ///< the CIS's §3.6 URL (…/api/Meters/GetData); empty: not sent
-    platforms::conformance conformance = platforms::conformance::lenient;
-    std::chrono::minutes utc_offset{480};  ///< the zone of every vendor timestamp
     std::size_t replay_capacity = 65536;   ///< timestamps remembered at most
     std::string postpaid_model = "xt-nb-postpaid";      ///< CreateMeter PayType 1 (后付费) manufactures this
     std::string meter_model = "xt-nb-meter";            ///< CreateMeter PayType 3/5 manufactures this
@@ -56,30 +46,16 @@ struct options {
     meters::duration pay_retention{std::chrono::hours{24 * 31}};
 };
 
-class platform final : public sim::fleet_listener {
+class platform final : public platform_base<options, struct platform_impl> {
 public:
-    platform(options opts, sim::fleet& fleet, sim::outbox& outbox, sim::journal& journal,
-             sim::scheduler& sched);
+    platform(options opts, platform_context engine);
     ~platform() override;
-    platform(platform const&) = delete;
-    platform& operator=(platform const&) = delete;
 
     /// Adds the nine POST endpoints under /api/... to `r`, and a fallback answering unknown
     /// paths with {"ResultCode":-999,...} (HTTP 404).
-    void add_routes(sim::http::router& r);
-
-    // fleet_listener
-    void on_effects(sim::fleet_meter& m, meters::effects const& e) override;
-    void on_session(sim::fleet_meter& m, meters::instant now) override;
-
-    options const& settings() const noexcept;
+    void add_routes(sim::http::router& r) override;
     /// Commands queued for a meter and not yet delivered (tests, admin).
     std::size_t queued(std::string const& meter_no) const;
-
-    struct impl;
-
-private:
-    std::unique_ptr<impl> impl_;
 };
 
 }  // namespace metersim::platforms::xintian

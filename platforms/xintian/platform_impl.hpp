@@ -1,7 +1,8 @@
 #pragma once
 /// The inside of xintian::platform, shared by its .cpp files (platform.cpp: listener, command
-/// delivery, billing loop; routes.cpp: the request pipeline and the user/pay endpoints;
-/// routes_meters.cpp: the meter and price endpoints). Not for use outside platforms/xintian/.
+/// delivery; push.cpp: the billing loop; routes.cpp: the request pipeline and the user/pay
+/// endpoints; routes_meters.cpp: the meter and price endpoints). Not for use outside
+/// platforms/xintian/.
 
 #include <deque>
 #include <functional>
@@ -13,7 +14,7 @@
 #include <vector>
 
 #include "meters/commands.hpp"
-#include "platforms/common/json_reader.hpp"
+#include "platforms/common/endpoint.hpp"
 #include "platforms/xintian/archive.hpp"
 #include "platforms/xintian/auth.hpp"
 #include "platforms/xintian/billing_report.hpp"
@@ -27,18 +28,6 @@ namespace metersim::platforms::xintian {
 
 inline constexpr std::string_view platform_name = "xintian";
 inline constexpr std::string_view billing_kind = "xintian.billing";
-
-/// One request being handled.
-struct exchange {
-    sim::http::request const& req;
-    endpoint ep;
-    reader_context ctx;
-    std::string meter_no;            ///< for the journal
-    std::optional<json_value> body;  ///< parsed body
-};
-
-/// What an endpoint answers on success: the DataList JSON text, or empty for none.
-using endpoint_result = api_result<std::string>;
 
 /// A command waiting for the meter's next session.
 struct queued_command {
@@ -54,14 +43,10 @@ struct target {
     sim::fleet_meter* meter = nullptr;  ///< null when the archive's meter left the fleet
 };
 
-struct platform::impl {
-    impl(options o, sim::fleet& f, sim::outbox& ob, sim::journal& j, sim::scheduler& s);
+struct platform_impl : platform_context, sim::fleet_listener {
+    platform_impl(options o, platform_context const& c);
 
     options opts;
-    sim::fleet& fleet;
-    sim::outbox& outbox;
-    sim::journal& journal;
-    sim::scheduler& sched;
     authenticator auth;
     push_signer signer;  ///< signs every attempt of every billing report
     xintian::archive records;
@@ -69,9 +54,15 @@ struct platform::impl {
     std::unordered_map<std::string, std::deque<queued_command>> queues;  ///< by meter number
     std::unordered_set<std::string> cancelled;  ///< meters the platform cancelled (ChangeMeter)
     std::uint64_t report_serial = 0;
+    /// The request pipeline's Xintian parts (routes.cpp); an endpoint's result is the DataList
+    /// JSON text, or empty for none.
+    vendor_pipeline pipeline;
 
     // ---- meters (platform.cpp)
     bool is_ours(sim::fleet_meter const& m) const;
+    // sim::fleet_listener, for our meters
+    void on_effects(sim::fleet_meter& m, meters::effects const& e) override;
+    void on_session(sim::fleet_meter& m, meters::instant now) override;
     bool is_thirdparty(sim::fleet_meter const& m) const;
     sim::fleet_meter* meter(std::string_view meter_no);
     /// The archive of a meter number: CreateMeter's, or one synthesised for a fleet meter.
@@ -84,7 +75,7 @@ struct platform::impl {
     void deliver(sim::fleet_meter& m, queued_command const& c);
     void note(std::string const& meter_no, std::string verdict, std::string detail);
 
-    // ---- billing loop (platform.cpp)
+    // ---- billing loop (push.cpp)
     void push_billing_report(sim::fleet_meter& m, meter_reading const& r);
     /// The outbox's acceptance of a billing report: a 2xx answer with a usable DataList entry
     /// for the push's own meter. Reads only.
@@ -97,23 +88,27 @@ struct platform::impl {
     void apply_billing(std::string const& meter_no, billing_answer const& a);
 
     // ---- request pipeline (routes.cpp)
-    sim::http::handler handler(endpoint ep, std::function<endpoint_result(exchange&, object_reader const&)> fn);
-    api_result<object_reader> read_body(exchange& ex);
+    vendor_pipeline make_pipeline();
     /// Resolves UserCode / MeterAddr (§3.1-§3.5): -1, 0 or the meters.
     api_result<std::vector<target>> resolve(exchange& ex, lookup const& who);
+    /// The same for a body that is only a lookup (§3.1, §3.5).
+    api_result<std::vector<target>> resolve(exchange& ex, object_reader const& r);
+    /// The meter MeterAddr names, still in the fleet (and, when `not_replaced`, not cancelled by
+    /// ChangeMeter), else -1 (§3.8, §3.9).
+    api_result<target> fleet_target(exchange& ex, std::string const& meter_addr, bool not_replaced);
     /// The same, requiring exactly one meter.
     api_result<target> resolve_one(exchange& ex, lookup const& who);
 
     // ---- endpoints (routes.cpp, routes_meters.cpp)
-    endpoint_result get_user_info(exchange& ex, object_reader const& r);
-    endpoint_result remote_pay(exchange& ex, object_reader const& r);
-    endpoint_result get_pay_list(exchange& ex, object_reader const& r);
-    endpoint_result control_valve(exchange& ex, object_reader const& r);
-    endpoint_result get_data(exchange& ex, object_reader const& r);
-    endpoint_result create_meter(exchange& ex, object_reader const& r);
-    endpoint_result set_price(exchange& ex, object_reader const& r);
-    endpoint_result change_meter(exchange& ex, object_reader const& r);
-    endpoint_result create_price(exchange& ex, object_reader const& r);
+    endpoint_result do_get_user_info(exchange& ex, object_reader const& r);
+    endpoint_result do_remote_pay(exchange& ex, object_reader const& r);
+    endpoint_result do_get_pay_list(exchange& ex, object_reader const& r);
+    endpoint_result do_control_valve(exchange& ex, object_reader const& r);
+    endpoint_result do_get_data(exchange& ex, object_reader const& r);
+    endpoint_result do_create_meter(exchange& ex, object_reader const& r);
+    endpoint_result do_set_price(exchange& ex, object_reader const& r);
+    endpoint_result do_change_meter(exchange& ex, object_reader const& r);
+    endpoint_result do_create_price(exchange& ex, object_reader const& r);
 };
 
 /// "[a,b,c]" from JSON texts.

@@ -1,75 +1,31 @@
-// The request pipeline shared by every endpoint (authentication, body, answer, journal) and the
-// user and recharge endpoints: GetUserInfo (§3.1), RemotePay (§3.2), GetPayList (§3.3),
-// GetData (§3.5).
+// Xintian's parts of the common request pipeline (platforms/common/endpoint.hpp: authentication,
+// body checks, answer) and the user and recharge endpoints: GetUserInfo (§3.1), RemotePay
+// (§3.2), GetPayList (§3.3), GetData (§3.5).
 
 #include <algorithm>
-#include <exception>
 
-#include "platforms/common/exchange_journal.hpp"
 #include "platforms/common/field_check.hpp"
 #include "platforms/xintian/platform_impl.hpp"
 #include "sim/scheduler.hpp"
 
 namespace metersim::platforms::xintian {
 
-namespace {
-
-template <class T>
-api_result<T> fail(api_error e) {
-    return meters::unexpected{std::move(e)};
-}
-
-}  // namespace
-
-sim::http::handler platform::impl::handler(
-    endpoint ep, std::function<endpoint_result(exchange&, object_reader const&)> fn) {
-    return [this, ep, fn = std::move(fn)](sim::http::request const& req) {
-        exchange ex{req, ep,
-                    reader_context{opts.conformance, std::string(codes::bad_format), std::string(section_of(ep)), {}},
-                    {}, std::nullopt};
-        vendor_response out;
-        std::string verdict;
-        try {
-            endpoint_result r = [&]() -> endpoint_result {
-                // spec: xintian §2: AccessToken + Authorization on every request.
-                request_auth h{req.header(header_access_token), req.header(header_authorization)};
-                if (auto e = auth.verify(h)) return fail<std::string>(*e);
-                auto body = read_body(ex);
-                if (!body) return fail<std::string>(body.error());
-                return fn(ex, *body);
-            }();
-            if (r) {
-                out = vendor_response{200, success_body(*r)};
-                verdict = ex.ctx.deviations.empty() ? "ok" : "deviations";
-            } else {
-                out = to_response(ep, r.error());
-                verdict = "rejected: " + r.error().code + " " + r.error().field;
-            }
-        } catch (std::exception const& e) {
-            // Nothing escapes a handler (STYLE.md §6.1): -999 未知异常.
-            out = to_response(ep, make_api_error(codes::unknown_error, "", std::string("internal error: ") + e.what()));
-            verdict = "error";
-        }
-        inbound_exchange in{.platform = platform_name, .req = req, .request_body = req.body,
-                            .meter_no = ex.meter_no, .verdict = std::move(verdict), .deviations = ex.ctx.deviations};
-        return journal_and_answer(journal, sched.now(), std::move(in), std::move(out));
-    };
-}
-
-api_result<object_reader> platform::impl::read_body(exchange& ex) {
+vendor_pipeline platform::impl::make_pipeline() {
+    vendor_pipeline v{.platform = platform_name, .journal = journal, .sched = sched, .mode = opts.conformance};
+    v.field_code = codes::bad_format;
+    v.internal_code = codes::unknown_error;  // -999 未知异常
     // spec: xintian §2: Accept application/json, Content-Type application/json;charset=utf-8.
-    for (std::string_view name : {"Content-Type", "Accept"}) {
-        auto const v = ex.req.header(name);
-        if (v && v->find("application/json") != std::string_view::npos) continue;
-        if (opts.conformance == conformance::strict)
-            return fail<object_reader>(invalid_field(codes::bad_format, name, "must be application/json"));
-        ex.ctx.deviations.push_back(deviation{std::string(name), "application/json", ex.ctx.section,
-                                              std::string(v.value_or("absent"))});
-    }
-    auto parsed = parse_json(ex.req.body);
-    if (!parsed) return fail<object_reader>(to_api_error(parsed.error(), codes::bad_format));
-    ex.body = std::move(parsed.value());
-    return object_reader::from(*ex.body, ex.ctx);
+    v.body = body_rules{{"Content-Type", "Accept"}, "application/json", codes::bad_format, codes::bad_format};
+    // spec: xintian §2: AccessToken + Authorization on every request.
+    v.admit = [this](exchange& ex) {
+        return auth.verify(request_auth{ex.req.header(header_access_token), ex.req.header(header_authorization)});
+    };
+    v.success_body = [](std::string_view data_list) { return success_body(data_list); };
+    // The route tag is the endpoint: a code's meaning depends on the section.
+    v.render_error = [](exchange const& ex, api_error const& e) {
+        return to_response(static_cast<endpoint>(ex.route_tag), e);
+    };
+    return v;
 }
 
 api_result<std::vector<target>> platform::impl::resolve(exchange& ex, lookup const& who) {
@@ -78,40 +34,53 @@ api_result<std::vector<target>> platform::impl::resolve(exchange& ex, lookup con
         ex.meter_no = who.meter_addr;
         auto t = find_target(who.meter_addr);
         if (!t)
-            return fail<std::vector<target>>(make_api_error(codes::meter_not_found, "MeterAddr",
-                                                            "MeterAddr " + who.meter_addr + " does not exist"));
+            return make_api_error(codes::meter_not_found, "MeterAddr",
+                                  "MeterAddr " + who.meter_addr + " does not exist");
         if (!who.user_code.empty() && t->archive.user_code != who.user_code)
-            return fail<std::vector<target>>(make_api_error(
+            return make_api_error(
                 codes::user_not_found, "UserCode",
-                "UserCode " + who.user_code + " is not the user of MeterAddr " + who.meter_addr));
+                "UserCode " + who.user_code + " is not the user of MeterAddr " + who.meter_addr);
         out.push_back(std::move(*t));
         return out;
     }
     for (auto const* a : records.meters_of(who.user_code)) out.push_back(target{*a, meter(a->meter_addr)});
     if (out.empty())
-        return fail<std::vector<target>>(make_api_error(codes::user_not_found, "UserCode",
-                                                        "UserCode " + who.user_code + " does not exist"));
+        return make_api_error(codes::user_not_found, "UserCode",
+                              "UserCode " + who.user_code + " does not exist");
     return out;
+}
+
+api_result<std::vector<target>> platform::impl::resolve(exchange& ex, object_reader const& r) {
+    auto who = parse_lookup(r);
+    if (!who) return who.error();
+    return resolve(ex, *who);
+}
+
+api_result<target> platform::impl::fleet_target(exchange& ex, std::string const& meter_addr,
+                                                bool not_replaced) {
+    ex.meter_no = meter_addr;
+    auto t = find_target(meter_addr);
+    if (!t || t->meter == nullptr || (not_replaced && cancelled.contains(meter_addr)))
+        return make_api_error(codes::meter_not_found, "MeterAddr", "MeterAddr " + meter_addr + " does not exist");
+    return std::move(*t);
 }
 
 api_result<target> platform::impl::resolve_one(exchange& ex, lookup const& who) {
     auto all = resolve(ex, who);
-    if (!all) return fail<target>(all.error());
+    if (!all) return all.error();
     if (all->size() > 1)
-        return fail<target>(make_api_error(codes::meter_not_found, "MeterAddr",
-                                           "MeterAddr is required: UserCode " + who.user_code + " has " +
-                                               std::to_string(all->size()) + " meters"));
+        return make_api_error(codes::meter_not_found, "MeterAddr",
+                              "MeterAddr is required: UserCode " + who.user_code + " has " +
+                                  std::to_string(all->size()) + " meters");
     ex.meter_no = all->front().archive.meter_addr;
     return std::move(all->front());
 }
 
 // ---- §3.1 GetUserInfo ------------------------------------------------------------------------
 
-endpoint_result platform::impl::get_user_info(exchange& ex, object_reader const& r) {
-    auto who = parse_lookup(r);
-    if (!who) return fail<std::string>(who.error());
-    auto all = resolve(ex, *who);
-    if (!all) return fail<std::string>(all.error());
+endpoint_result platform::impl::do_get_user_info(exchange& ex, object_reader const& r) {
+    auto all = resolve(ex, r);
+    if (!all) return all.error();
     std::vector<std::string> items;
     for (auto const& t : *all) items.push_back(user_info_entry(t.archive, pay_type(t)));
     return json_list(items);
@@ -119,25 +88,25 @@ endpoint_result platform::impl::get_user_info(exchange& ex, object_reader const&
 
 // ---- §3.2 RemotePay --------------------------------------------------------------------------
 
-endpoint_result platform::impl::remote_pay(exchange& ex, object_reader const& r) {
+endpoint_result platform::impl::do_remote_pay(exchange& ex, object_reader const& r) {
     auto q = parse_remote_pay(r, opts.utc_offset);
-    if (!q) return fail<std::string>(q.error());
+    if (!q) return q.error();
     auto t = resolve_one(ex, q->who);
-    if (!t) return fail<std::string>(t.error());
+    if (!t) return t.error();
     auto const& no = t->archive.meter_addr;
     records.forget_pays(no, sched.now());  // settled records past the retention (archive.hpp)
     // A repeated TransId never credits twice: the same recharge again is answered as done.
     if (auto const* old = records.find_pay(q->trans_id)) {
         if (old->meter_addr == no && old->money == q->money) return std::string{};
-        return fail<std::string>(make_api_error(codes::database_error, "TransId",
-                                                "TransId " + q->trans_id + " was already used for another recharge"));
+        return make_api_error(codes::database_error, "TransId",
+                              "TransId " + q->trans_id + " was already used for another recharge");
     }
     // spec: xintian §3.2.3 -7: 表具状态为已销表.
     bool const gone = t->meter == nullptr || cancelled.contains(no) ||
                       t->meter->meter.account() == meters::account_state::cancelled;
     if (gone)
-        return fail<std::string>(make_api_error(codes::meter_cancelled, "MeterAddr", "meter " + no + " is cancelled"));
-    if (auto e = check_pay_room(no)) return fail<std::string>(*e);
+        return make_api_error(codes::meter_cancelled, "MeterAddr", "meter " + no + " is cancelled");
+    if (auto e = check_pay_room(no)) return *e;
     pay_record p;
     p.trans_id = q->trans_id;
     p.user_code = t->archive.user_code;
@@ -169,9 +138,9 @@ std::optional<api_error> platform::impl::check_pay_room(std::string const& meter
 
 // ---- §3.3 GetPayList -------------------------------------------------------------------------
 
-endpoint_result platform::impl::get_pay_list(exchange& ex, object_reader const& r) {
+endpoint_result platform::impl::do_get_pay_list(exchange& ex, object_reader const& r) {
     auto q = parse_pay_list(r, opts.utc_offset);
-    if (!q) return fail<std::string>(q.error());
+    if (!q) return q.error();
     std::vector<pay_record const*> found;
     if (!q->trans_id.empty()) {
         auto const* p = records.find_pay(q->trans_id);
@@ -185,7 +154,7 @@ endpoint_result platform::impl::get_pay_list(exchange& ex, object_reader const& 
         if (p != nullptr) ex.meter_no = p->meter_addr;
     } else {
         auto all = resolve(ex, q->who);
-        if (!all) return fail<std::string>(all.error());
+        if (!all) return all.error();
         for (auto const& t : *all) {
             records.forget_pays(t.archive.meter_addr, sched.now());
             auto some = records.pays_of(t.archive.meter_addr, *q->begin, *q->end);
@@ -201,11 +170,9 @@ endpoint_result platform::impl::get_pay_list(exchange& ex, object_reader const& 
 
 // ---- §3.5 GetData ----------------------------------------------------------------------------
 
-endpoint_result platform::impl::get_data(exchange& ex, object_reader const& r) {
-    auto who = parse_lookup(r);
-    if (!who) return fail<std::string>(who.error());
-    auto all = resolve(ex, *who);
-    if (!all) return fail<std::string>(all.error());
+endpoint_result platform::impl::do_get_data(exchange& ex, object_reader const& r) {
+    auto all = resolve(ex, r);
+    if (!all) return all.error();
     // The platform answers from the meter's last report; a meter that never reported has none.
     std::vector<std::string> items;
     for (auto const& t : *all) {
@@ -219,17 +186,18 @@ void platform::add_routes(sim::http::router& r) {
     auto& p = *impl_;
     using I = platform::impl;
     auto ep = [&p](endpoint e, endpoint_result (I::*fn)(exchange&, object_reader const&)) {
-        return p.handler(e, [&p, fn](exchange& ex, object_reader const& body) { return (p.*fn)(ex, body); });
+        return make_endpoint(p.pipeline, std::string(section_of(e)), static_cast<std::uint8_t>(e),
+                             with_object([&p, fn](exchange& ex, object_reader const& b) { return (p.*fn)(ex, b); }));
     };
-    r.post("/api/Users/GetUserInfo", ep(endpoint::get_user_info, &I::get_user_info));
-    r.post("/api/Pay/RemotePay", ep(endpoint::remote_pay, &I::remote_pay));
-    r.post("/api/Users/GetPayList", ep(endpoint::get_pay_list, &I::get_pay_list));
-    r.post("/api/Meters/ControlValve", ep(endpoint::control_valve, &I::control_valve));
-    r.post("/api/Meters/GetData", ep(endpoint::get_data, &I::get_data));
-    r.post("/api/Meters/CreateMeter", ep(endpoint::create_meter, &I::create_meter));
-    r.post("/api/Meters/SetPrice", ep(endpoint::set_price, &I::set_price));
-    r.post("/api/Meters/ChangeMeter", ep(endpoint::change_meter, &I::change_meter));
-    r.post("/api/Meters/CreatePrice", ep(endpoint::create_price, &I::create_price));
+    r.post("/api/Users/GetUserInfo", ep(endpoint::get_user_info, &I::do_get_user_info));
+    r.post("/api/Pay/RemotePay", ep(endpoint::remote_pay, &I::do_remote_pay));
+    r.post("/api/Users/GetPayList", ep(endpoint::get_pay_list, &I::do_get_pay_list));
+    r.post("/api/Meters/ControlValve", ep(endpoint::control_valve, &I::do_control_valve));
+    r.post("/api/Meters/GetData", ep(endpoint::get_data, &I::do_get_data));
+    r.post("/api/Meters/CreateMeter", ep(endpoint::create_meter, &I::do_create_meter));
+    r.post("/api/Meters/SetPrice", ep(endpoint::set_price, &I::do_set_price));
+    r.post("/api/Meters/ChangeMeter", ep(endpoint::change_meter, &I::do_change_meter));
+    r.post("/api/Meters/CreatePrice", ep(endpoint::create_price, &I::do_create_price));
     r.set_fallback([](sim::http::request const& req, sim::http::route_miss why) {
         std::string msg = why == sim::http::route_miss::not_found ? "未知接口: no endpoint " : "未知接口: use POST for ";
         msg += std::string(req.path);

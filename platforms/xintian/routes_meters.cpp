@@ -10,11 +10,6 @@ namespace metersim::platforms::xintian {
 
 namespace {
 
-template <class T>
-api_result<T> fail(api_error e) {
-    return meters::unexpected{std::move(e)};
-}
-
 api_error db_error(std::string_view field, std::string message) {
     return make_api_error(codes::database_error, field, std::move(message));
 }
@@ -31,14 +26,14 @@ meters::tariff tariff_of(price_archive const& p) {
 
 // ---- §3.4 ControlValve -----------------------------------------------------------------------
 
-endpoint_result platform::impl::control_valve(exchange& ex, object_reader const& r) {
+endpoint_result platform::impl::do_control_valve(exchange& ex, object_reader const& r) {
     auto q = parse_control_valve(r);
-    if (!q) return fail<std::string>(q.error());
+    if (!q) return q.error();
     auto t = resolve_one(ex, q->who);
-    if (!t) return fail<std::string>(t.error());
+    if (!t) return t.error();
     if (t->meter == nullptr)
-        return fail<std::string>(make_api_error(codes::meter_not_found, "MeterAddr",
-                                                "meter " + t->archive.meter_addr + " is no longer in service"));
+        return make_api_error(codes::meter_not_found, "MeterAddr",
+                              "meter " + t->archive.meter_addr + " is no longer in service");
     // spec: xintian §3.4.1 ValveMode: 1 开阀, 2 关阀, 3 预警关阀 (the user may reopen with the button).
     meters::commands::valve_control c;
     c.action = q->valve_mode == 1   ? meters::commands::valve_action::open
@@ -50,29 +45,29 @@ endpoint_result platform::impl::control_valve(exchange& ex, object_reader const&
 
 // ---- §3.7 CreateMeter ------------------------------------------------------------------------
 
-endpoint_result platform::impl::create_meter(exchange& ex, object_reader const& r) {
+endpoint_result platform::impl::do_create_meter(exchange& ex, object_reader const& r) {
     auto today = format_instant(sched.now(), timestamp_format::date_only, opts.utc_offset);
     auto q = parse_create_meter(r, today);
-    if (!q) return fail<std::string>(q.error());
+    if (!q) return q.error();
     auto& a = *q;
     ex.meter_no = a.meter_addr;
     bool const third = a.pay_type == "6";
     if (records.find_meter(a.meter_addr) != nullptr)
-        return fail<std::string>(db_error("MeterAddr", "MeterAddr " + a.meter_addr + " already has an archive"));
+        return db_error("MeterAddr", "MeterAddr " + a.meter_addr + " already has an archive");
     price_archive const* price = nullptr;
     if (!a.price_type_code.empty()) {
         price = records.find_price(a.price_type_code);
         if (price == nullptr)
-            return fail<std::string>(db_error("PriceTypeCode", "PriceTypeCode " + a.price_type_code +
-                                                                   " was never created (CreatePrice)"));
+            return db_error("PriceTypeCode", "PriceTypeCode " + a.price_type_code +
+                                                 " was never created (CreatePrice)");
     }
     auto* m = fleet.find(a.meter_addr);
     if (m != nullptr && !is_ours(*m))
-        return fail<std::string>(db_error("MeterAddr", "MeterAddr " + a.meter_addr + " is a meter of platform " +
-                                                           m->platform()));
+        return db_error("MeterAddr", "MeterAddr " + a.meter_addr + " is a meter of platform " +
+                                         m->platform());
     if (m != nullptr && is_thirdparty(*m) != third)
-        return fail<std::string>(db_error("PayType", "PayType " + a.pay_type + " does not fit meter " + a.meter_addr +
-                                                         " (model " + m->entry->key + ")"));
+        return db_error("PayType", "PayType " + a.pay_type + " does not fit meter " + a.meter_addr +
+                                       " (model " + m->entry->key + ")");
     if (m == nullptr) {
         meters::meter_identity id;
         id.meter_no = a.meter_addr;
@@ -82,7 +77,7 @@ endpoint_result platform::impl::create_meter(exchange& ex, object_reader const& 
                             : a.pay_type == "1" ? opts.postpaid_model
                                                 : opts.meter_model;
         auto made = fleet.manufacture(sim::manufacture_request{model, id});
-        if (!made) return fail<std::string>(db_error("MeterAddr", made.error()));
+        if (!made) return db_error("MeterAddr", made.error());
         m = *made;
     } else {
         auto id = m->meter.identity();
@@ -102,21 +97,18 @@ endpoint_result platform::impl::create_meter(exchange& ex, object_reader const& 
 
 // ---- §3.8 SetPrice ---------------------------------------------------------------------------
 
-endpoint_result platform::impl::set_price(exchange& ex, object_reader const& r) {
+endpoint_result platform::impl::do_set_price(exchange& ex, object_reader const& r) {
     auto q = parse_set_price(r);
-    if (!q) return fail<std::string>(q.error());
-    ex.meter_no = q->meter_addr;
-    auto t = find_target(q->meter_addr);
-    if (!t || t->meter == nullptr)
-        return fail<std::string>(make_api_error(codes::meter_not_found, "MeterAddr",
-                                                "MeterAddr " + q->meter_addr + " does not exist"));
+    if (!q) return q.error();
+    auto t = fleet_target(ex, q->meter_addr, false);
+    if (!t) return t.error();
     auto const* price = records.find_price(q->price_type_code);
     if (price == nullptr)
-        return fail<std::string>(db_error("PriceTypeCode", "PriceTypeCode " + q->price_type_code + " does not exist"));
+        return db_error("PriceTypeCode", "PriceTypeCode " + q->price_type_code + " does not exist");
     if (is_thirdparty(*t->meter))
-        return fail<std::string>(db_error("MeterAddr", "meter " + q->meter_addr +
-                                                           " is billed by the third party (PayType 6): its price comes "
-                                                           "from the billing answer"));
+        return db_error("MeterAddr", "meter " + q->meter_addr +
+                                         " is billed by the third party (PayType 6): its price comes "
+                                         "from the billing answer");
     if (auto* a = records.find_meter(q->meter_addr)) a->price_type_code = q->price_type_code;
     // An ExeDate in the future becomes the meter's pending tariff, active at that instant.
     enqueue(q->meter_addr, queued_command{meters::commands::set_tariff{tariff_of(*price)}, 0,
@@ -126,21 +118,18 @@ endpoint_result platform::impl::set_price(exchange& ex, object_reader const& r) 
 
 // ---- §3.9 ChangeMeter ------------------------------------------------------------------------
 
-endpoint_result platform::impl::change_meter(exchange& ex, object_reader const& r) {
+endpoint_result platform::impl::do_change_meter(exchange& ex, object_reader const& r) {
     auto q = parse_change_meter(r);
-    if (!q) return fail<std::string>(q.error());
-    ex.meter_no = q->meter_addr;
-    auto old = find_target(q->meter_addr);
-    if (!old || old->meter == nullptr || cancelled.contains(q->meter_addr))
-        return fail<std::string>(make_api_error(codes::meter_not_found, "MeterAddr",
-                                                "MeterAddr " + q->meter_addr + " does not exist"));
+    if (!q) return q.error();
+    auto old = fleet_target(ex, q->meter_addr, true);
+    if (!old) return old.error();
     if (records.find_meter(q->new_meter_addr) != nullptr)
-        return fail<std::string>(db_error("NewMeterAddr", "NewMeterAddr " + q->new_meter_addr + " already has an archive"));
+        return db_error("NewMeterAddr", "NewMeterAddr " + q->new_meter_addr + " already has an archive");
     auto* fresh = fleet.find(q->new_meter_addr);
     bool const third = is_thirdparty(*old->meter);
     if (fresh != nullptr && (!is_ours(*fresh) || is_thirdparty(*fresh) != third))
-        return fail<std::string>(db_error("NewMeterAddr", "NewMeterAddr " + q->new_meter_addr +
-                                                              " is a meter of another kind (" + fresh->entry->key + ")"));
+        return db_error("NewMeterAddr", "NewMeterAddr " + q->new_meter_addr +
+                                            " is a meter of another kind (" + fresh->entry->key + ")");
     meter_archive a = old->archive;
     a.meter_addr = q->new_meter_addr;
     if (!q->new_imei.empty()) a.imei = q->new_imei;
@@ -151,7 +140,7 @@ endpoint_result platform::impl::change_meter(exchange& ex, object_reader const& 
         id.user_no = a.user_code;
         id.imei = a.imei;
         auto made = fleet.manufacture(sim::manufacture_request{old->meter->entry->key, id});
-        if (!made) return fail<std::string>(db_error("NewMeterAddr", made.error()));
+        if (!made) return db_error("NewMeterAddr", made.error());
         fresh = *made;
     }
     // The new meter opens with the old one's tariff, its last reported remaining money and the
@@ -179,17 +168,17 @@ endpoint_result platform::impl::change_meter(exchange& ex, object_reader const& 
 
 // ---- §3.10 CreatePrice -----------------------------------------------------------------------
 
-endpoint_result platform::impl::create_price(exchange&, object_reader const& r) {
+endpoint_result platform::impl::do_create_price(exchange&, object_reader const& r) {
     auto q = parse_create_price(r, opts.utc_offset);
-    if (!q) return fail<std::string>(q.error());
+    if (!q) return q.error();
     auto const* existing = records.find_price(q->price_type_code);
     // spec: xintian §3.10.1 OperationType: 1 新建, 2 修改.
     if (q->operation_type == 1 && existing != nullptr)
-        return fail<std::string>(db_error("PriceTypeCode", "PriceTypeCode " + q->price_type_code +
-                                                               " already exists (use OperationType 2 to modify it)"));
+        return db_error("PriceTypeCode", "PriceTypeCode " + q->price_type_code +
+                                             " already exists (use OperationType 2 to modify it)");
     if (q->operation_type == 2 && existing == nullptr)
-        return fail<std::string>(db_error("PriceTypeCode", "PriceTypeCode " + q->price_type_code +
-                                                               " does not exist (use OperationType 1 to create it)"));
+        return db_error("PriceTypeCode", "PriceTypeCode " + q->price_type_code +
+                                             " does not exist (use OperationType 1 to create it)");
     price_archive p;
     p.name = q->price_type_name;
     p.remark = q->remark;

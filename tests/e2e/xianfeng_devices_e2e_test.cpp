@@ -74,7 +74,7 @@ TEST_CASE_FIXTURE(xianfeng_fixture, "the query quirk: POST with deviceNo in the 
 
 TEST_CASE("the query quirk is refused in strict mode") {
     auto o = xianfeng_fixture::default_options();
-    o.mode = platforms::conformance::strict;
+    o.conformance = platforms::conformance::strict;
     xianfeng_fixture f{o};
     f.manufacture("07602190100000003");
     auto j = f.call_json("POST", std::string(query) + "&deviceNo=07602190100000003");

@@ -93,7 +93,7 @@ TEST_CASE_FIXTURE(billing_fixture, "each retry of a billing report is signed wit
     auto const all = report_requests(cis);
     REQUIRE(all.size() == before + 3);
     // spec: xintian §2: a CIS refuses a timestamp it has seen (时间戳重复); the body is the same.
-    xt::authenticator receiver(xt::auth_config{xt_app_id, xt_secret, std::chrono::hours{1}, 100, xt_zone});
+    xt::authenticator receiver(xt::auth_config{{xt_app_id, xt_secret, std::chrono::hours{1}, xt_zone}, 100});
     std::set<std::string> stamps;
     for (auto const& r : all) {
         stamps.insert(signed_timestamp(r));

@@ -73,7 +73,7 @@ TEST_CASE("a minimal scenario takes every default, and its name from the file's 
     CHECK(s.zone.minutes == 480);
     CHECK(me::to_civil(s.start, me::utc_offset{0}).hour == 16);  // midnight at +08:00 is 16:00 UTC the day before
     CHECK(s.clock.mode == metersim::sim::clock_mode::stepped);
-    CHECK(s.conformance == "lenient");
+    CHECK(to_string(s.conformance) == "lenient");
     REQUIRE(s.platforms.size() == 3);
     CHECK(s.platforms[0].name == "cnmcsp");
     CHECK(s.platforms[1].name == "xianfeng");

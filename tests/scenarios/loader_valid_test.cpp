@@ -119,7 +119,7 @@ TEST_CASE("a complete scenario: the top-level keys") {
     CHECK(s.zone.minutes == 480);
     CHECK(s.clock.mode == metersim::sim::clock_mode::accelerated);
     CHECK(s.clock.speed == 120);
-    CHECK(s.conformance == "strict");
+    CHECK(to_string(s.conformance) == "strict");
     REQUIRE(s.platforms.size() == 3);
     CHECK(s.platforms[0].name == "xianfeng");
     CHECK(s.platforms[0].at.line == 9);

@@ -11,7 +11,7 @@
 /// its own destructor; the harness then destroys server, platform, outbox and client, in that
 /// order, and stops the loop.
 ///
-/// `Platform` is constructed as Platform(Options, fleet&, outbox&, journal&, scheduler&) and has
+/// `Platform` is constructed as Platform(Options, platforms::platform_context) and has
 /// add_routes(sim::http::router&).
 
 #include <doctest/doctest.h>
@@ -84,7 +84,7 @@ struct platform_harness {
             oo.backoff = {std::chrono::seconds{1}, std::chrono::seconds{8}};
             oo.max_in_flight = co.max_connections_per_host * co.pipeline_depth;
             outbox = std::make_unique<sim::outbox>(*client, sched, store, &journal, oo);
-            platform = std::make_unique<Platform>(std::move(o), fleet, *outbox, journal, sched);
+            platform = std::make_unique<Platform>(std::move(o), platforms::platform_context{fleet, *outbox, journal, sched});
             sim::http::router r;
             platform->add_routes(r);
             server = std::make_unique<sim::http::server>(loop.io(), std::move(r));

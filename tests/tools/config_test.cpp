@@ -49,7 +49,7 @@ TEST_CASE("an empty document gives the default of every key and starts no platfo
     CHECK(c.clock.mode == sim::clock_mode::accelerated);
     CHECK(c.clock.speed == 60.0);
     CHECK(c.clock.start_text == "2026-01-01 00:00:00");
-    CHECK(c.conformance == tools::conformance_mode::lenient);
+    CHECK(c.conformance == metersim::platforms::conformance::lenient);
     CHECK(c.admin.listen == tools::listen_address{"127.0.0.1", 8800});
     CHECK_FALSE(c.platforms.cnmcsp.has_value());
     CHECK_FALSE(c.platforms.xianfeng.has_value());
@@ -147,7 +147,7 @@ journal: { capacity: 50 }
     CHECK(c.clock.mode == sim::clock_mode::realtime);
     CHECK(c.clock.speed == 0.5);
     CHECK(c.clock.start_text == "2030-06-15 12:30:00");
-    CHECK(c.conformance == tools::conformance_mode::strict);
+    CHECK(c.conformance == metersim::platforms::conformance::strict);
     CHECK(c.admin.listen == tools::listen_address{"0.0.0.0", 9000});
     CHECK(c.platforms.cnmcsp->listen == tools::listen_address{"::1", 9001});
     CHECK(c.platforms.cnmcsp->listen.to_string() == "[::1]:9001");

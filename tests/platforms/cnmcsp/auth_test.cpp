@@ -16,7 +16,8 @@ constexpr char const* vector_auth = "Y2lzLWRlbW8tdG9rZW46MjAxOTEwMDIxMjM0MjI=";
 
 auth_config config() {
     auth_config c;
-    c.creds = credentials{"cis-demo-token", "cis-demo-secret"};
+    c.id = "cis-demo-token";
+    c.secret = "cis-demo-secret";
     c.window = std::chrono::seconds{300};
     c.utc_offset = std::chrono::minutes{480};
     return c;

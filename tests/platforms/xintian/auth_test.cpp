@@ -16,8 +16,8 @@ constexpr std::chrono::minutes zone{480};
 
 xt::auth_config config(std::chrono::seconds window = std::chrono::seconds{300}) {
     xt::auth_config c;
-    c.app_id = "app01";
-    c.app_secret = "s3cret";
+    c.id = "app01";
+    c.secret = "s3cret";
     c.window = window;
     c.utc_offset = zone;
     return c;
