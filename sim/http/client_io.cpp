@@ -9,7 +9,8 @@
 #include <boost/beast/http/error.hpp>
 
 #include <algorithm>
-#include <cctype>
+
+#include "sim/text.hpp"
 
 namespace metersim::sim::http {
 
@@ -23,15 +24,6 @@ constexpr std::size_t read_chunk = 4096;
 constexpr std::size_t kept_body_capacity = 64 * 1024;
 
 
-bool iequals(std::string_view a, std::string_view b) noexcept {
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        auto x = static_cast<unsigned char>(a[i]);
-        auto y = static_cast<unsigned char>(b[i]);
-        if (std::tolower(x) != std::tolower(y)) return false;
-    }
-    return true;
-}
 
 bool would_block(error_code ec) noexcept { return ec == net::error::would_block || ec == net::error::try_again; }
 
