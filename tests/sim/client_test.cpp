@@ -1,6 +1,7 @@
 #include "sim/http/client.hpp"
 
 #include "tests/support/client_fixture.hpp"
+#include "tests/support/eventually.hpp"
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/write.hpp>
@@ -336,15 +337,14 @@ TEST_CASE_FIXTURE(client_fixture, "lean sends in turn reuse one connection, and 
             v.body = "x";
             client->send(v, nullptr, sink, i);
         });
-        for (int w = 0; w < 1000 && loop.call([&] { return sink->answers.size(); }) == before; ++w)
-            std::this_thread::sleep_for(1ms);
+        test::eventually([&] { return loop.call([&] { return sink->answers.size(); }) != before; });
     }
     loop.call([&] {
         http::request_view v;
         v.url = "nope://x";
         client->send(v, nullptr, sink, 9);
     });
-    for (int w = 0; w < 1000 && loop.call([&] { return sink->answers.size(); }) < 4; ++w) std::this_thread::sleep_for(1ms);
+    test::eventually([&] { return loop.call([&] { return sink->answers.size(); }) >= 4; });
     auto answers = loop.call([&] { return sink->answers; });
     REQUIRE(answers.size() == 4);
     CHECK_FALSE(answers[0].reused);
@@ -367,7 +367,7 @@ TEST_CASE_FIXTURE(client_fixture, "an answer whose sink is gone is dropped and i
     std::weak_ptr<recording_sink> weak = sink;
     loop.call([&] { sink.reset(); });
     CHECK(rx.wait_for_requests(1));
-    for (int w = 0; w < 1000 && stats().active != 0; ++w) std::this_thread::sleep_for(1ms);
+    test::eventually([&] { return stats().active == 0; });
     CHECK(weak.expired());
     CHECK(stats().idle_connections == 1);
     CHECK(post("/b", "again").reused_connection);

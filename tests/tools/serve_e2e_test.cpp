@@ -12,6 +12,7 @@
 
 #include "platforms/common/crypto.hpp"
 #include "tests/support/cis_receiver.hpp"
+#include "tests/support/eventually.hpp"
 #include "tests/support/http_client.hpp"
 
 using namespace metersim;
@@ -176,11 +177,10 @@ TEST_CASE("the outbox keys reach the push client, and /admin/health shows the pu
         REQUIRE(s.admin("POST", "/admin/clock/advance", R"({"seconds": 10800})").status == 200);
         REQUIRE(rx.wait_for_requests(40));
         std::string health;
-        for (int w = 0; w < 500; ++w) {
+        test::eventually([&] {
             health = s.admin("GET", "/admin/health").body;
-            if (health.find("\"pending\":0,\"in_flight\":0,\"delivered\":40") != std::string::npos) break;
-            std::this_thread::sleep_for(std::chrono::milliseconds{2});
-        }
+            return health.find("\"pending\":0,\"in_flight\":0,\"delivered\":40") != std::string::npos;
+        });
         CAPTURE(health);
         CHECK(health.find("\"pending\":0,\"in_flight\":0,\"delivered\":40,\"attempts\":40,\"failures\":0") !=
               std::string::npos);
