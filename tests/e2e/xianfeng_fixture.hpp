@@ -3,10 +3,6 @@
 /// real fleet on a stepped clock, the outbox pushing to a cis_receiver standing in for the CIS.
 /// Everything that lives on the loop is created, used and destroyed through loop.call().
 
-#include <doctest/doctest.h>
-
-#include <nlohmann/json.hpp>
-
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -16,20 +12,17 @@
 #include "platforms/common/timestamp.hpp"
 #include "platforms/xianfeng/platform.hpp"
 #include "platforms/xianfeng/token.hpp"
-#include "tests/support/http_client.hpp"
 #include "tests/support/platform_harness.hpp"
 
 namespace metersim::test {
 
-using json = nlohmann::json;
 namespace xf = platforms::xianfeng;
 
 inline constexpr char const* xf_key = "0a155959379dc684bfa11f199734b01d";
 inline constexpr char const* xf_merchant = "43516709";
 inline constexpr char const* xf_company = "000000";
 
-/// 2026-01-01 00:00:00 +08:00.
-inline meters::instant xf_start() { return meters::instant_from_ms(1'767'196'800'000); }
+inline meters::instant xf_start() { return harness_start(); }
 
 struct xianfeng_fixture : platform_harness<xianfeng_fixture, xf::platform, xf::options> {
     static constexpr char const* default_model = "xf-nb-money";
@@ -76,8 +69,7 @@ struct xianfeng_fixture : platform_harness<xianfeng_fixture, xf::platform, xf::o
 
     http_answer call(std::string const& method, std::string const& target,
                      std::string const& body = {}, header_list headers = {}) {
-        if (headers.empty()) headers = auth_headers();
-        return http_request(method, "127.0.0.1", port, target, headers, body);
+        return request(method, target, body, std::move(headers));
     }
     /// The answer body as JSON (every Xianfeng answer is 200 + JSON).
     json call_json(std::string const& method, std::string const& target,
