@@ -1,5 +1,6 @@
 #include "tests/support/cis_receiver.hpp"
 
+#include "tests/support/http_client.hpp"
 #include "tests/support/loopback.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -26,12 +27,6 @@ namespace {
 constexpr auto nothrow_awaitable = net::as_tuple(net::use_awaitable);
 }
 
-std::string received_request::header(std::string_view name) const {
-    for (auto const& [n, v] : headers) {
-        if (beast::iequals(n, name)) return v;
-    }
-    return {};
-}
 
 struct cis_receiver::impl {
     void listen();
@@ -195,5 +190,7 @@ bool cis_receiver::wait_for_requests(std::size_t n, std::chrono::milliseconds ti
     std::unique_lock lock(impl_->mutex);
     return impl_->arrived.wait_for(lock, timeout, [&] { return impl_->log.size() >= n; });
 }
+
+std::string received_request::header(std::string_view name) const { return header_value(headers, name); }
 
 }  // namespace metersim::test

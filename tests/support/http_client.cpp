@@ -12,6 +12,8 @@
 #include <functional>
 #include <stdexcept>
 
+#include "sim/text.hpp"
+
 namespace metersim::test {
 
 namespace net = boost::asio;
@@ -20,12 +22,13 @@ namespace bhttp = boost::beast::http;
 using tcp = net::ip::tcp;
 using error_code = boost::system::error_code;
 
-std::string http_answer::header(std::string_view name) const {
-    for (auto const& [n, v] : headers) {
-        if (beast::iequals(n, name)) return v;
-    }
+std::string header_value(header_list const& headers, std::string_view name) {
+    for (auto const& [n, v] : headers)
+        if (sim::iequals(n, name)) return v;
     return {};
 }
+
+std::string http_answer::header(std::string_view name) const { return header_value(headers, name); }
 
 struct http_connection::impl {
     explicit impl(std::chrono::milliseconds t) : stream(io), timeout(t) {}
