@@ -24,6 +24,14 @@ inline constexpr char const* xf_company = "000000";
 
 inline meters::instant xf_start() { return harness_start(); }
 
+/// ACCOUNT_OPEN (appendix 1) for a money-prepaid meter: five ladders, 100 yuan credited.
+inline std::string const account_open_money =
+    R"({"method":"ACCOUNT_OPEN","paras":{"prepaidType":0,"priceOne":2.5,"ladderGasOne":100,)"
+    R"("priceTwo":3.0,"ladderGasTwo":200,"priceThree":3.5,"ladderGasThree":300,"priceFour":4,)"
+    R"("ladderGasFour":400,"priceFive":4.5,"priceVer":1,"pricePeriod":12,)"
+    R"("priceTime":"20260101000000","ladderTime":"20260101000000","clearMark":1,"gasType":1,)"
+    R"("billNo":1,"rechargeValue":100.00,"cardNo":"0000000001"}})";
+
 struct xianfeng_fixture : platform_harness<xianfeng_fixture, xf::platform, xf::options> {
     static constexpr char const* default_model = "xf-nb-money";
 
