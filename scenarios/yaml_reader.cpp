@@ -145,13 +145,16 @@ bool reader::spend(field const& f) {
     return false;
 }
 
+bool reader::holds(field const& f, YAML::NodeType::value type, std::string_view what) {
+    if (!spend(f) || !f.value.IsDefined() || f.value.IsNull()) return false;
+    if (f.value.Type() == type) return true;
+    wrong(f, what);
+    return false;
+}
+
 std::vector<field> reader::map_entries(field const& f, std::string_view what) {
     std::vector<field> out;
-    if (!spend(f) || !f.value.IsDefined() || f.value.IsNull()) return out;
-    if (!f.value.IsMap()) {
-        wrong(f, what);
-        return out;
-    }
+    if (!holds(f, YAML::NodeType::Map, what)) return out;
     std::set<std::string> seen;
     for (auto it = f.value.begin(); it != f.value.end(); ++it) {
         YAML::Node const k = it->first;  // a copy: `it->` returns a temporary pair
@@ -187,11 +190,7 @@ std::vector<field> reader::entries(field const& f, name_list known, std::string_
 
 std::vector<field> reader::items(field const& f, std::string_view what) {
     std::vector<field> out;
-    if (!spend(f) || !f.value.IsDefined() || f.value.IsNull()) return out;
-    if (!f.value.IsSequence()) {
-        wrong(f, what);
-        return out;
-    }
+    if (!holds(f, YAML::NodeType::Sequence, what)) return out;
     std::size_t i = 0;
     for (auto it = f.value.begin(); it != f.value.end(); ++it, ++i) {
         YAML::Mark at = it->Mark().is_null() ? f.mark() : it->Mark();

@@ -106,6 +106,9 @@ public:
                                std::string_view what = "a map") {
         return entries(f, name_list{known.begin(), known.size()}, what);
     }
+    /// True when the field holds a node of `type` (counted against max_nodes); null or nothing
+    /// is false, anything else an error (expected `what`) and false.
+    bool holds(field const& f, YAML::NodeType::value type, std::string_view what);
     /// The items of a list (null: none); anything else is an error.
     std::vector<field> items(field const& f, std::string_view what);
     /// Reports "found no K, expected K: what" at `f` for each required key missing from `got`.

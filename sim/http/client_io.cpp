@@ -54,12 +54,8 @@ void connection::close_socket() noexcept {
 }
 
 std::string_view to_string(io_step s) noexcept {
-    switch (s) {
-    case io_step::connect: return "connect";
-    case io_step::write: return "write";
-    case io_step::read: return "read";
-    }
-    return "read";
+    constexpr std::string_view names[] = {"connect", "write", "read"};
+    return names[static_cast<std::size_t>(s)];
 }
 
 }  // namespace detail
