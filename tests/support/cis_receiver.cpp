@@ -2,26 +2,18 @@
 
 #include "tests/support/http_client.hpp"
 #include "tests/support/loopback.hpp"
+#include "tests/support/net_names.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
 
 #include <array>
 #include <deque>
 #include <map>
 
 namespace metersim::test {
-
-namespace net = boost::asio;
-namespace beast = boost::beast;
-namespace bhttp = boost::beast::http;
-using tcp = net::ip::tcp;
-using error_code = boost::system::error_code;
 
 namespace {
 constexpr auto nothrow_awaitable = net::as_tuple(net::use_awaitable);

@@ -1,12 +1,11 @@
 #include "tests/support/http_client.hpp"
 
+#include "tests/support/net_names.hpp"
+
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/read.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
 
 #include <array>
 #include <functional>
@@ -15,12 +14,6 @@
 #include "sim/text.hpp"
 
 namespace metersim::test {
-
-namespace net = boost::asio;
-namespace beast = boost::beast;
-namespace bhttp = boost::beast::http;
-using tcp = net::ip::tcp;
-using error_code = boost::system::error_code;
 
 std::string header_value(header_list const& headers, std::string_view name) {
     for (auto const& [n, v] : headers)
