@@ -67,6 +67,10 @@ public:
     std::optional<std::string> word(field const& f, std::initializer_list<std::string_view> list) {
         return word(f, name_list{list.begin(), list.size()});
     }
+    /// GET, POST, PUT, DELETE, PATCH or HEAD.
+    std::optional<std::string> http_method(field const& f);
+    /// A text starting with / (or with a `${...}` that will).
+    std::optional<std::string> request_path(field const& f);
     std::optional<meters::duration> duration(field const& f);
     /// A decimal text (parse_fixed4) in 1e-4 units.
     std::optional<std::int64_t> decimal(field const& f);
@@ -146,6 +150,9 @@ private:
     // loader_expect.cpp
     fault_step read_fault(field const& f);
     void check_fault(field const& f, fault_step const& x, std::vector<field> const& got);
+    /// A push step's required `kind` and its `meter` (on the kind's platform).
+    void read_push_target(field const& f, std::vector<field> const& got, std::string_view what, std::string& kind,
+                          std::string& meter_no);
     cis_answer_step read_cis_answer(field const& f);
     expect_push_step read_expect_push(field const& f);
     expect_no_push_step read_expect_no_push(field const& f);

@@ -128,6 +128,19 @@ std::optional<std::string> reader::word(field const& f, name_list list) {
     return s;
 }
 
+std::optional<std::string> reader::http_method(field const& f) {
+    return word(f, {"GET", "POST", "PUT", "DELETE", "PATCH", "HEAD"});
+}
+
+std::optional<std::string> reader::request_path(field const& f) {
+    auto t = text(f, "a path starting with /");
+    if (t && !t->starts_with("/") && !t->starts_with("${")) {
+        wrong(f, "a path starting with /");
+        return std::nullopt;
+    }
+    return t;
+}
+
 std::optional<meters::duration> reader::duration(field const& f) {
     constexpr std::string_view expected = "a duration such as 90s, 15m, 2h, 3d, 1d12h or 500ms (at most 36600d)";
     if (!scalar(f, expected)) return std::nullopt;
