@@ -2,6 +2,7 @@
 
 #include "tests/support/client_fixture.hpp"
 #include "tests/support/eventually.hpp"
+#include "tests/support/held_thread.hpp"
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/write.hpp>
@@ -230,13 +231,10 @@ struct raw_cis {
     std::vector<std::string> pieces;
     bool close_after = false;
     std::string request;
-    std::thread thread;
-    std::mutex m;
-    std::condition_variable cv;
-    bool finished = false;  ///< the test is over: a kept connection may close
+    test::held_thread thread;  ///< last: ends (the test over) before the socket it uses
 
     void start() {
-        thread = std::thread([this] {
+        thread.start([this] {
             boost::asio::ip::tcp::socket s(io);
             acceptor.accept(s);
             char buf[4096];
@@ -255,19 +253,8 @@ struct raw_cis {
                 s.close();
                 return;
             }
-            // Keep the connection open until the test has made its checks (a pooled connection
-            // must not see the peer close meanwhile, however slow the machine).
-            std::unique_lock lock(m);
-            cv.wait(lock, [this] { return finished; });
+            thread.hold();  // the connection stays open until the test has made its checks
         });
-    }
-    ~raw_cis() {
-        {
-            std::lock_guard lock(m);
-            finished = true;
-        }
-        cv.notify_all();
-        if (thread.joinable()) thread.join();
     }
     std::string url() const { return "http://127.0.0.1:" + std::to_string(acceptor.local_endpoint().port()) + "/raw"; }
 };
