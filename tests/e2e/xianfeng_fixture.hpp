@@ -101,6 +101,16 @@ struct xianfeng_fixture : platform_harness<xianfeng_fixture, xf::platform, xf::o
         return j.at("result").get<std::string>();
     }
 
+    /// A meter manufactured, registered and woken, whose first report the CIS has received.
+    std::string reporting_device(std::string const& no) {
+        manufacture(no);
+        auto id = register_device(no);
+        wake(no);
+        REQUIRE(cis.wait_for_requests(1));
+        settle();
+        return id;
+    }
+
     std::string create_command(std::string const& device_id, std::string const& command_json,
                                std::string const& extra = {}) {
         auto j = call_json("POST", "/iotcloud/app/cmd/v1.0.0/creatCmd?deviceId=" + device_id,
