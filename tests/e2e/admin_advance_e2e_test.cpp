@@ -34,7 +34,7 @@ struct advance_fixture : xianfeng_fixture {
     advance_fixture() {
         loop.call([&] {
             sim::add_admin_routes(routes, ctx);
-            sim_admin = admin_server(loop.io(), ctx);
+            sim_admin = test::admin_server(loop.io(), ctx);
             sim_admin_port = sim_admin->port();
         });
     }
