@@ -141,10 +141,8 @@ expect_request_step reader::read_expect_request(field const& f) {
     require(f, got, "platform", "the platform that received the request");
     for (auto const& g : got) {
         auto const& k = g.key;
-        if (k == "platform") x.platform = platform(g).value_or("");
-        else if (k == "method") x.method = http_method(g).value_or("");
-        else if (k == "path") x.path = request_path(g).value_or("");
-        else if (k == "body") x.body = expectations(g);
+        if (read_request_line(g, x.platform, x.method, x.path, "")) continue;
+        if (k == "body") x.body = expectations(g);
         else if (k == "count") x.count = integer(g, 1, max_count).value_or(1);
         else x.within = duration(g).value_or(meters::duration{});
     }

@@ -71,6 +71,10 @@ public:
     std::optional<std::string> http_method(field const& f);
     /// A text starting with / (or with a `${...}` that will).
     std::optional<std::string> request_path(field const& f);
+    /// `platform`, `method` or `path` of a request (call, expect_request) into the out
+    /// parameters; false when `g` is another key.
+    bool read_request_line(field const& g, std::string& platform_name, std::string& method, std::string& path,
+                           std::string_view default_method);
     std::optional<meters::duration> duration(field const& f);
     /// A decimal text (parse_fixed4) in 1e-4 units.
     std::optional<std::int64_t> decimal(field const& f);

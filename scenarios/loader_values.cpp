@@ -132,6 +132,15 @@ std::optional<std::string> reader::http_method(field const& f) {
     return word(f, {"GET", "POST", "PUT", "DELETE", "PATCH", "HEAD"});
 }
 
+bool reader::read_request_line(field const& g, std::string& platform_name, std::string& method, std::string& path,
+                               std::string_view default_method) {
+    if (g.key == "platform") platform_name = platform(g).value_or("");
+    else if (g.key == "method") method = http_method(g).value_or(std::string{default_method});
+    else if (g.key == "path") path = request_path(g).value_or("");
+    else return false;
+    return true;
+}
+
 std::optional<std::string> reader::request_path(field const& f) {
     auto t = text(f, "a path starting with /");
     if (t && !t->starts_with("/") && !t->starts_with("${")) {
