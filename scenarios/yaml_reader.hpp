@@ -10,6 +10,7 @@
 /// a small file expand exponentially), and so is the number of errors kept.
 
 #include <cstdint>
+#include <exception>
 #include <initializer_list>
 #include <optional>
 #include <span>
