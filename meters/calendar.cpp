@@ -33,23 +33,28 @@ chr::year_month_day clamp_day(chr::year_month ym, unsigned day) {
 }  // namespace
 
 result<utc_offset, parse_error> parse_utc_offset(std::string_view text) {
-    if (text == "Z" || text == "UTC") return utc_offset{0};
-    if (text.empty()) return parse_error{0, "empty offset"};
-    if (text[0] != '+' && text[0] != '-') return parse_error{0, "expected + or -"};
-    auto digit = [&](std::size_t i) -> int {
-        return (i < text.size() && text[i] >= '0' && text[i] <= '9') ? text[i] - '0' : -1;
+    if (text == "Z" || text == "UTC" || text == "utc") return utc_offset{0};
+    if (text.empty() || (text[0] != '+' && text[0] != '-'))
+        return parse_error{0, "expected \"UTC\" or an offset like \"+08:00\""};
+    std::size_t pos = 1;
+    auto two_digits = [&](int& out) {
+        auto digit = [&](std::size_t i) { return i < text.size() && text[i] >= '0' && text[i] <= '9'; };
+        if (!digit(pos) || !digit(pos + 1)) return false;
+        out = (text[pos] - '0') * 10 + (text[pos + 1] - '0');
+        pos += 2;
+        return true;
     };
-    std::size_t const colon = text.size() == 6 ? 3 : 0;
-    if (text.size() != 5 && text.size() != 6) return parse_error{text.size(), "expected +HH:MM or +HHMM"};
-    if (colon != 0 && text[3] != ':') return parse_error{3, "expected ':'"};
-    std::size_t const mpos = colon != 0 ? 4 : 3;
-    for (std::size_t i : {std::size_t{1}, std::size_t{2}, mpos, mpos + 1}) {
-        if (digit(i) < 0) return parse_error{i, "expected a digit"};
+    int hours = 0;
+    int minutes = 0;
+    if (!two_digits(hours)) return parse_error{pos, "expected two digits of hours"};
+    if (pos < text.size()) {
+        if (text[pos] == ':') ++pos;
+        std::size_t const at = pos;
+        if (!two_digits(minutes)) return parse_error{at, "expected two digits of minutes"};
+        if (minutes > 59) return parse_error{at, "minutes beyond 59"};
     }
-    int const hours = digit(1) * 10 + digit(2);
-    int const minutes = digit(mpos) * 10 + digit(mpos + 1);
-    if (hours > 14) return parse_error{1, "hours above 14"};
-    if (minutes > 59) return parse_error{mpos, "minutes above 59"};
+    if (pos != text.size()) return parse_error{pos, "unexpected text after the offset"};
+    if (hours * 60 + minutes > 14 * 60) return parse_error{1, "offset beyond 14:00"};
     int const total = hours * 60 + minutes;
     return utc_offset{text[0] == '-' ? -total : total};
 }

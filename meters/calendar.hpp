@@ -26,7 +26,7 @@ struct utc_offset {
     auto operator<=>(utc_offset const&) const = default;
 };
 
-/// Parses "+08:00", "-05:30", "+0800", "Z" or "UTC". The error carries the offending position.
+/// The one UTC offset parser: "+08:00", "-05:30", "+0800", "+08", "Z", "UTC"; at most ±14:00.
 result<utc_offset, parse_error> parse_utc_offset(std::string_view text);
 
 /// A local date and time of day in the meter's zone, to the millisecond.

@@ -15,9 +15,9 @@ namespace metersim::meters {
 /// 128-bit intermediate for products (g++/clang extension; __extension__ keeps -Wpedantic quiet).
 __extension__ typedef __int128 wide_int;
 
-/// a / b and a % b, truncating like the built-in operators. The 128-bit division is a library
-/// call; the simulator's values almost always fit in 64 bits, and then the 64-bit instruction
-/// gives the same result.
+/// Whether a value fits in 64 bits; a / b and a % b truncating like the built-in operators (the
+/// 128-bit division is a library call: when the simulator's values fit in 64 bits, as they almost
+/// always do, the 64-bit instruction gives the same result).
 constexpr bool fits_int64(wide_int a) noexcept {
     return a >= std::numeric_limits<std::int64_t>::min() && a <= std::numeric_limits<std::int64_t>::max();
 }

@@ -7,7 +7,6 @@
 
 #include <algorithm>
 #include <array>
-#include <charconv>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -23,162 +22,17 @@ namespace detail {
 
 namespace {
 
-bool valid_utf8(std::string_view s) noexcept {
-    std::size_t i = 0;
-    while (i < s.size()) {
-        auto c = static_cast<unsigned char>(s[i]);
-        std::size_t n = c < 0x80 ? 0 : (c & 0xe0) == 0xc0 ? 1 : (c & 0xf0) == 0xe0 ? 2 : (c & 0xf8) == 0xf0 ? 3 : 4;
-        if (n == 4 || i + n >= s.size()) return false;
-        for (std::size_t k = 1; k <= n; ++k)
-            if ((static_cast<unsigned char>(s[i + k]) & 0xc0) != 0x80) return false;
-        i += n + 1;
-    }
-    return true;
-}
-
 constexpr std::array<std::string_view, 12> top_keys = {
     "name", "description", "seed", "start", "timezone", "clock", "conformance",
     "platforms", "meters", "cis", "vars", "steps"};
 
 }  // namespace
 
-// Control bytes (and the bytes of broken UTF-8) are escaped.
-std::string shown(std::string_view s) {
-    bool const utf8 = valid_utf8(s);
-    std::string out;
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        if (out.size() >= 60) return out + "...";
-        auto c = static_cast<unsigned char>(s[i]);
-        if (c == '"' || c == '\\') out += fmt::format("\\{}", s[i]);
-        else if (c == '\n') out += "\\n";
-        else if (c < 0x20 || c == 0x7f || (c >= 0x80 && !utf8)) out += fmt::format("\\x{:02x}", c);
-        else out += s[i];
-    }
-    return out;
-}
-
-YAML::Mark field::mark() const {
-    if (!value.IsDefined() || value.IsNull() || value.Mark().is_null()) return where;
-    return value.Mark();
-}
-
-std::string describe(YAML::Node const& n) {
-    if (!n.IsDefined()) return "nothing";
-    switch (n.Type()) {
-    case YAML::NodeType::Sequence: return "a list";
-    case YAML::NodeType::Map: return "a map";
-    case YAML::NodeType::Scalar: return fmt::format("\"{}\"", shown(n.Scalar()));
-    case YAML::NodeType::Null:
-    case YAML::NodeType::Undefined: break;
-    }
-    return "nothing";
-}
-
-std::string one_of(name_list list) {
-    std::string out;
-    std::size_t i = 0;
-    for (auto n : list) {
-        if (i > 0) out += i + 1 == list.size() ? " or " : ", ";
-        out += n;
-        ++i;
-    }
-    return out;
-}
-
-void reader::error_at(YAML::Mark const& m, std::string message) {
-    if (errors.size() == max_errors) {
-        errors.push_back(load_error{pos(m), fmt::format("found more than {} errors, expected fewer: stopped "
-                                                        "reporting", max_errors)});
-    }
-    if (errors.size() > max_errors) return;
-    errors.push_back(load_error{pos(m), std::move(message)});
-}
-
-void reader::wrong(field const& f, std::string_view expected) {
-    error_at(f.mark(), fmt::format("{}: found {}, expected {}", f.path, describe(f.value), expected));
-}
-
-source_pos reader::pos(YAML::Mark const& m) const {
-    if (m.is_null()) return source_pos{file_, 0, 0};
-    return source_pos{file_, m.line + 1, m.column + 1};
-}
-
-bool reader::spend(field const& f) {
-    if (exhausted_) return false;
-    if (++nodes_ <= max_nodes) return true;
-    exhausted_ = true;
-    error_at(f.mark(), fmt::format("{}: found more than {} YAML nodes (aliases expanded), expected a smaller "
-                                   "scenario", f.path, max_nodes));
-    return false;
-}
-
-std::vector<field> reader::map_entries(field const& f, std::string_view what) {
-    std::vector<field> out;
-    if (!spend(f) || !f.value.IsDefined() || f.value.IsNull()) return out;
-    if (!f.value.IsMap()) {
-        wrong(f, what);
-        return out;
-    }
-    std::set<std::string> seen;
-    for (auto it = f.value.begin(); it != f.value.end(); ++it) {
-        YAML::Node const k = it->first;  // a copy: `it->` returns a temporary pair
-        if (!k.IsScalar()) {
-            error_at(k.Mark(), fmt::format("{}: found a key that is {}, expected a plain key", f.path, describe(k)));
-            continue;
-        }
-        std::string const& name = k.Scalar();
-        std::string sub = f.path.empty() || f.path == "scenario" ? name : fmt::format("{}.{}", f.path, name);
-        if (!seen.insert(name).second) {
-            error_at(k.Mark(), fmt::format("{}: found a second \"{}\", expected each key once", sub, shown(name)));
-            continue;
-        }
-        out.push_back(field{it->second, k.Mark(), std::move(sub), name});
-    }
-    return out;
-}
-
-std::vector<field> reader::entries(field const& f, name_list known, std::string_view what) {
-    auto all = map_entries(f, what);
-    std::vector<field> out;
-    for (auto& e : all) {
-        std::string const& name = e.key;
-        if (std::find(known.begin(), known.end(), name) == known.end()) {
-            error_at(e.where, fmt::format("{}: found unknown key \"{}\", expected one of: {}", f.path, shown(name),
-                                          one_of(known)));
-            continue;
-        }
-        out.push_back(std::move(e));
-    }
-    return out;
-}
-
-std::vector<field> reader::items(field const& f, std::string_view what) {
-    std::vector<field> out;
-    if (!spend(f) || !f.value.IsDefined() || f.value.IsNull()) return out;
-    if (!f.value.IsSequence()) {
-        wrong(f, what);
-        return out;
-    }
-    std::size_t i = 0;
-    for (auto it = f.value.begin(); it != f.value.end(); ++it, ++i) {
-        YAML::Mark at = it->Mark().is_null() ? f.mark() : it->Mark();
-        out.push_back(field{*it, at, fmt::format("{}[{}]", f.path, i), {}});
-    }
-    return out;
-}
-
-void reader::require(field const& f, std::vector<field> const& got, std::string_view key, std::string_view what) {
-    if (!f.value.IsDefined() || (!f.value.IsMap() && !f.value.IsNull())) return;  // already reported
-    for (auto const& g : got)
-        if (key_of(g) == key) return;
-    error_at(f.mark(), fmt::format("{}: found no {}, expected {}: {}", f.path, key, key, what));
-}
-
 scenario reader::read(YAML::Node const& root) {
     scenario s;
     s.file = file_;
     s.name = std::filesystem::path{file_}.stem().string();
-    field whole{root, YAML::Mark::null_mark(), "scenario", {}};
+    field const whole = this->whole(root);
     if (!root.IsDefined() || root.IsNull() || !root.IsMap()) {
         wrong(whole, "a map of scenario keys (name, platforms, meters, steps, ...)");
         return s;
@@ -261,14 +115,8 @@ void reader::read_clock(field const& f, clock_decl& c) {
             auto m = sim::parse_clock_mode(g.value.Scalar());
             if (!m) wrong(g, modes);
             else c.mode = *m;
-        } else {
-            constexpr std::string_view expected = "a number greater than 0 and at most 1e9";
-            if (!scalar(g, expected)) continue;
-            auto const& t = g.value.Scalar();
-            double v = 0;
-            auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
-            if (ec != std::errc{} || end != t.data() + t.size() || !sim::clock::is_valid_speed(v)) wrong(g, expected);
-            else c.speed = v;
+        } else if (auto v = speed(g)) {
+            c.speed = *v;
         }
     }
 }
@@ -326,29 +174,13 @@ std::string to_string(load_error const& e) {
 }
 
 load_result parse_scenario(std::string_view yaml, std::string_view file, sim::catalogue const& models) {
-    YAML::Node root;
-    try {
-        root = YAML::Load(std::string{yaml});
-    } catch (YAML::Exception const& e) {
-        // A syntax error stops the parser: it is the one error we can report.
-        source_pos at{std::string{file}, e.mark.is_null() ? 0 : e.mark.line + 1, e.mark.is_null() ? 0 : e.mark.column + 1};
-        return std::vector<load_error>{load_error{std::move(at), fmt::format("YAML syntax: {}", e.msg)}};
-    }
     detail::reader r{file, models};
-    try {
-        scenario s = r.read(root);
-        if (r.errors.empty()) return s;
-    } catch (YAML::Exception const& e) {
-        r.error_at(e.mark, fmt::format("YAML: {}", e.msg));
-    } catch (std::exception const& e) {
-        r.error_at(YAML::Mark::null_mark(), fmt::format("scenario: found input the loader cannot read ({}), "
-                                                        "expected a scenario", e.what()));
-    }
-    // In file order, whichever check found them.
-    std::stable_sort(r.errors.begin(), r.errors.end(), [](load_error const& a, load_error const& b) {
-        return std::pair{a.at.line, a.at.column} < std::pair{b.at.line, b.at.column};
-    });
-    return std::move(r.errors);
+    auto root = r.parse(yaml);
+    if (!root) return std::move(r.errors);
+    scenario s;
+    r.guarded([&] { s = r.read(*root); });
+    if (r.errors.empty()) return s;
+    return r.sorted_errors();
 }
 
 load_result load_scenario_file(std::string const& path, sim::catalogue const& models) {

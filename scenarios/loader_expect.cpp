@@ -90,14 +90,19 @@ void reader::check_fault(field const& f, fault_step const& x, std::vector<field>
                                        "lasts)", f.path));
 }
 
+void reader::read_push_target(field const& f, std::vector<field> const& got, std::string_view what,
+                              std::string& kind, std::string& meter_no) {
+    require(f, got, "kind", what);
+    if (auto const* k = find_key(got, "kind")) kind = push_kind(*k).value_or("");
+    if (auto const* m = find_key(got, "meter")) meter_no = meter(*m, platform_of_kind(kind)).value_or("");
+}
+
 cis_answer_step reader::read_cis_answer(field const& f) {
     cis_answer_step x;
     auto got = entries(f, {"kind", "meter", "count", "status", "body"}, "a map {kind, meter, count, status, body}");
-    require(f, got, "kind", "a push kind such as xintian.billing");
-    if (auto const* k = find_key(got, "kind")) x.kind = push_kind(*k).value_or("");
+    read_push_target(f, got, "a push kind such as xintian.billing", x.kind, x.meter);
     for (auto const& g : got) {
-        if (g.key == "meter") x.meter = meter(g, platform_of_kind(x.kind)).value_or("");
-        else if (g.key == "count") x.count = integer(g, 1, max_count);
+        if (g.key == "count") x.count = integer(g, 1, max_count);
         else if (g.key == "status") x.status = status(g).value_or(200);
         else if (g.key == "body") x.body = to_value(g);
     }
@@ -107,11 +112,9 @@ cis_answer_step reader::read_cis_answer(field const& f) {
 expect_push_step reader::read_expect_push(field const& f) {
     expect_push_step x;
     auto got = entries(f, {"kind", "meter", "fields", "within", "count"}, "a map {kind, meter, fields, within, count}");
-    require(f, got, "kind", "a push kind such as xianfeng.report");
-    if (auto const* k = find_key(got, "kind")) x.kind = push_kind(*k).value_or("");
+    read_push_target(f, got, "a push kind such as xianfeng.report", x.kind, x.meter);
     for (auto const& g : got) {
-        if (g.key == "meter") x.meter = meter(g, platform_of_kind(x.kind)).value_or("");
-        else if (g.key == "fields") x.fields = expectations(g);
+        if (g.key == "fields") x.fields = expectations(g);
         else if (g.key == "within") x.within = duration(g).value_or(meters::duration{});
         else if (g.key == "count") x.count = integer(g, 1, max_count).value_or(1);
     }
@@ -138,13 +141,8 @@ expect_request_step reader::read_expect_request(field const& f) {
     require(f, got, "platform", "the platform that received the request");
     for (auto const& g : got) {
         auto const& k = g.key;
-        if (k == "platform") x.platform = platform(g).value_or("");
-        else if (k == "method") x.method = word(g, {"GET", "POST", "PUT", "DELETE", "PATCH", "HEAD"}).value_or("");
-        else if (k == "path") {
-            auto t = text(g, "a path starting with /");
-            if (t && !t->starts_with("/") && !t->starts_with("${")) wrong(g, "a path starting with /");
-            else x.path = t.value_or("");
-        } else if (k == "body") x.body = expectations(g);
+        if (read_request_line(g, x.platform, x.method, x.path, "")) continue;
+        if (k == "body") x.body = expectations(g);
         else if (k == "count") x.count = integer(g, 1, max_count).value_or(1);
         else x.within = duration(g).value_or(meters::duration{});
     }

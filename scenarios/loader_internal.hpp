@@ -8,9 +8,8 @@
 /// fine when something defined it earlier in the walk (vars, set, save), when it is a built-in,
 /// or inside the block that defines it (`${i}` in repeat, `${meter}` in for_each_meter).
 ///
-/// Never crashes or hangs on any input: nesting is capped (aliases can build cycles), the number
-/// of nodes visited is capped (aliases can make a small file expand exponentially), and so is
-/// the number of errors kept.
+/// Never crashes or hangs on any input: nesting is capped (aliases can build cycles), and the
+/// shared reader caps the nodes visited and the errors kept.
 
 #include <cstdint>
 #include <initializer_list>
@@ -22,35 +21,20 @@
 #include <string_view>
 #include <vector>
 
-#include <yaml-cpp/yaml.h>
-
 #include "scenarios/loader.hpp"
+#include "scenarios/yaml_reader.hpp"
 
 namespace metersim::scenarios::detail {
 
-/// A value in the tree with the path that names it in messages ("steps[2].call.platform") and a
-/// fallback place: yaml-cpp puts an empty value's mark on the next token, so an empty value is
-/// reported at its key.
-struct field {
-    YAML::Node value;
-    YAML::Mark where;
-    std::string path;
-    std::string key;  ///< the key, for a map entry; empty for a list item or a whole
-    YAML::Mark mark() const;
-};
+using yaml::describe;
+using yaml::field;
+using yaml::is_digits;
+using yaml::is_listen_address;
+using yaml::key_of;
+using yaml::name_list;
+using yaml::one_of;
+using yaml::shown;
 
-/// The key of a map entry ("platform").
-inline std::string const& key_of(field const& f) noexcept { return f.key; }
-
-/// How a node looks, for "found ...": "\"text\"" (cut and escaped), "a list", "a map", "nothing".
-std::string describe(YAML::Node const& n);
-/// A text as it can be shown inside quotes in a message: escaped, cut after 60 bytes.
-std::string shown(std::string_view s);
-using name_list = std::span<std::string_view const>;
-/// "a, b or c".
-std::string one_of(name_list list);
-inline std::string one_of(std::initializer_list<std::string_view> list) { return one_of(name_list{list.begin(), list.size()}); }
-bool is_digits(std::string_view s) noexcept;
 /// A variable name as `vars`, `set` and `save` may define it: letters, digits, '_' and '-',
 /// not starting with a digit.
 bool is_var_name(std::string_view s) noexcept;
@@ -61,47 +45,21 @@ bool has_var(std::string_view s) noexcept;
 std::optional<std::int64_t> parse_duration_ms(std::string_view s) noexcept;
 /// "yyyy-MM-dd HH:mm:ss", a real date in 1970-9999, resolved in `zone`.
 std::optional<meters::instant> parse_local_time(std::string_view s, meters::utc_offset zone) noexcept;
-/// "host:port": an IPv4 address, "[IPv6]" or localhost, port 0-65535.
-bool is_listen_address(std::string_view s);
 /// A field path: "$", "a.b", "DataList[0].Remnant" (a `${var}` may stand for a name or index).
 bool is_field_path(std::string_view s);
 
-inline constexpr int max_depth = 64;                 ///< nesting of values, matchers and blocks
-inline constexpr std::size_t max_nodes = 500'000;    ///< nodes visited in one file
-inline constexpr std::size_t max_errors = 500;       ///< errors kept from one file
+inline constexpr int max_depth = 64;  ///< nesting of values, matchers and blocks
 
-class reader {
+/// The scenario walk on the shared positioned reader (scenarios/yaml_reader.hpp: errors, maps,
+/// lists, scalars, integers, booleans).
+class reader : public yaml::reader {
 public:
-    reader(std::string_view file, sim::catalogue const& models) : file_(file), models_(models) {}
-
-    std::vector<load_error> errors;
+    reader(std::string_view file, sim::catalogue const& models) : yaml::reader(file, "scenario"), models_(models) {}
 
     /// The whole file (loader.cpp).
     scenario read(YAML::Node const& root);
 
-    // --- errors and maps (loader.cpp) ---
-    void error_at(YAML::Mark const& m, std::string message);
-    /// "PATH: found F, expected E" at the field.
-    void wrong(field const& f, std::string_view expected);
-    source_pos pos(YAML::Mark const& m) const;
-    /// Counts a node against max_nodes; false (once reported) when the budget is spent.
-    bool spend(field const& f);
-    /// The entries of a map: non-scalar and repeated keys are errors and skipped. Null is an empty
-    /// map; anything else is an error (expected `what`) and gives nothing.
-    std::vector<field> map_entries(field const& f, std::string_view what = "a map");
-    /// map_entries with the keys checked against `known`.
-    std::vector<field> entries(field const& f, name_list known, std::string_view what = "a map");
-    std::vector<field> entries(field const& f, std::initializer_list<std::string_view> known,
-                               std::string_view what = "a map") {
-        return entries(f, name_list{known.begin(), known.size()}, what);
-    }
-    /// The items of a list (null: none); anything else is an error.
-    std::vector<field> items(field const& f, std::string_view what);
-    /// Reports "found no K, expected K: what" at `f` for each required key missing from `got`.
-    void require(field const& f, std::vector<field> const& got, std::string_view key, std::string_view what);
-
     // --- plain values (loader_values.cpp) ---
-    bool scalar(field const& f, std::string_view expected);
     /// A scalar's text, with its `${...}` references checked.
     std::optional<std::string> text(field const& f, std::string_view expected = "a text");
     /// A name from a fixed list.
@@ -109,8 +67,14 @@ public:
     std::optional<std::string> word(field const& f, std::initializer_list<std::string_view> list) {
         return word(f, name_list{list.begin(), list.size()});
     }
-    std::optional<std::uint64_t> integer(field const& f, std::uint64_t min, std::uint64_t max);
-    std::optional<bool> boolean(field const& f);
+    /// GET, POST, PUT, DELETE, PATCH or HEAD.
+    std::optional<std::string> http_method(field const& f);
+    /// A text starting with / (or with a `${...}` that will).
+    std::optional<std::string> request_path(field const& f);
+    /// `platform`, `method` or `path` of a request (call, expect_request) into the out
+    /// parameters; false when `g` is another key.
+    bool read_request_line(field const& g, std::string& platform_name, std::string& method, std::string& path,
+                           std::string_view default_method);
     std::optional<meters::duration> duration(field const& f);
     /// A decimal text (parse_fixed4) in 1e-4 units.
     std::optional<std::int64_t> decimal(field const& f);
@@ -190,16 +154,16 @@ private:
     // loader_expect.cpp
     fault_step read_fault(field const& f);
     void check_fault(field const& f, fault_step const& x, std::vector<field> const& got);
+    /// A push step's required `kind` and its `meter` (on the kind's platform).
+    void read_push_target(field const& f, std::vector<field> const& got, std::string_view what, std::string& kind,
+                          std::string& meter_no);
     cis_answer_step read_cis_answer(field const& f);
     expect_push_step read_expect_push(field const& f);
     expect_no_push_step read_expect_no_push(field const& f);
     expect_request_step read_expect_request(field const& f);
     expect_meter_step read_expect_meter(field const& f);
 
-    std::string file_;
     sim::catalogue const& models_;
-    std::size_t nodes_ = 0;
-    bool exhausted_ = false;
     meters::utc_offset zone_{480};
     meters::instant start_{};
     std::set<std::string> started_;                  ///< platforms the scenario starts

@@ -142,13 +142,8 @@ call_step reader::read_call(field const& f) {
     require(f, got, "path", "the endpoint's path, such as /iotcloud/app/devices/v1.0.0/register");
     for (auto const& g : got) {
         auto const& k = g.key;
-        if (k == "platform") c.platform = platform(g).value_or("");
-        else if (k == "method") c.method = word(g, {"GET", "POST", "PUT", "DELETE", "PATCH", "HEAD"}).value_or("POST");
-        else if (k == "path") {
-            auto t = text(g, "a path starting with /");
-            if (t && !t->starts_with("/") && !t->starts_with("${")) wrong(g, "a path starting with /");
-            else c.path = t.value_or("");
-        } else if (k == "query") c.query = texts(g);
+        if (read_request_line(g, c.platform, c.method, c.path, "POST")) continue;
+        if (k == "query") c.query = texts(g);
         else if (k == "headers") c.headers = texts(g);
         else if (k == "auth") c.signed_auth = word(g, {"signed", "none"}).value_or("signed") == "signed";
         else if (g.value.IsNull()) wrong(g, "a map, a list or a text");

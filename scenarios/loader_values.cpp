@@ -1,7 +1,5 @@
 // The loader's plain values: texts, names, integers, booleans, durations, decimals, times, HTTP
 // statuses, field paths and raw YAML values (request bodies, event fields, settings).
-#include <arpa/inet.h>
-
 #include <algorithm>
 #include <charconv>
 #include <chrono>
@@ -30,10 +28,6 @@ std::optional<std::int64_t> unit_ms(std::string_view unit) noexcept {
 }
 
 }  // namespace
-
-bool is_digits(std::string_view s) noexcept {
-    return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
 
 bool is_var_name(std::string_view s) noexcept {
     if (s.empty() || s.size() > 64 || (s[0] >= '0' && s[0] <= '9')) return false;
@@ -73,23 +67,6 @@ std::optional<meters::instant> parse_local_time(std::string_view s, meters::utc_
     auto c = meters::parse_civil_time(s);
     if (!c) return std::nullopt;
     return meters::from_civil(*c, zone);
-}
-
-bool is_listen_address(std::string_view text) {
-    auto colon = text.rfind(':');
-    if (colon == std::string_view::npos) return false;
-    auto port_text = text.substr(colon + 1);
-    if (!is_digits(port_text) || port_text.size() > 5) return false;
-    unsigned port = 0;
-    std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
-    if (port > 65535) return false;
-    std::string h{text.substr(0, colon)};
-    if (h.size() >= 2 && h.front() == '[' && h.back() == ']') {
-        in6_addr a6{};
-        return inet_pton(AF_INET6, h.substr(1, h.size() - 2).c_str(), &a6) == 1;
-    }
-    in_addr a4{};
-    return h == "localhost" || inet_pton(AF_INET, h.c_str(), &a4) == 1;
 }
 
 bool is_field_path(std::string_view s) {
@@ -134,12 +111,6 @@ bool is_field_path(std::string_view s) {
     return !need_part;
 }
 
-bool reader::scalar(field const& f, std::string_view expected) {
-    if (f.value.IsDefined() && f.value.IsScalar()) return true;
-    wrong(f, expected);
-    return false;
-}
-
 std::optional<std::string> reader::text(field const& f, std::string_view expected) {
     if (!scalar(f, expected)) return std::nullopt;
     check_vars(f, f.value.Scalar());
@@ -157,26 +128,26 @@ std::optional<std::string> reader::word(field const& f, name_list list) {
     return s;
 }
 
-std::optional<std::uint64_t> reader::integer(field const& f, std::uint64_t min, std::uint64_t max) {
-    auto expected = fmt::format("an integer from {} to {}", min, max);
-    if (!scalar(f, expected)) return std::nullopt;
-    auto const& s = f.value.Scalar();
-    std::uint64_t v = 0;
-    auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-    if (!is_digits(s) || ec != std::errc{} || end != s.data() + s.size() || v < min || v > max) {
-        wrong(f, expected);
-        return std::nullopt;
-    }
-    return v;
+std::optional<std::string> reader::http_method(field const& f) {
+    return word(f, {"GET", "POST", "PUT", "DELETE", "PATCH", "HEAD"});
 }
 
-std::optional<bool> reader::boolean(field const& f) {
-    if (!scalar(f, "true or false")) return std::nullopt;
-    auto const& s = f.value.Scalar();
-    if (s == "true" || s == "True" || s == "TRUE") return true;
-    if (s == "false" || s == "False" || s == "FALSE") return false;
-    wrong(f, "true or false");
-    return std::nullopt;
+bool reader::read_request_line(field const& g, std::string& platform_name, std::string& method, std::string& path,
+                               std::string_view default_method) {
+    if (g.key == "platform") platform_name = platform(g).value_or("");
+    else if (g.key == "method") method = http_method(g).value_or(std::string{default_method});
+    else if (g.key == "path") path = request_path(g).value_or("");
+    else return false;
+    return true;
+}
+
+std::optional<std::string> reader::request_path(field const& f) {
+    auto t = text(f, "a path starting with /");
+    if (t && !t->starts_with("/") && !t->starts_with("${")) {
+        wrong(f, "a path starting with /");
+        return std::nullopt;
+    }
+    return t;
 }
 
 std::optional<meters::duration> reader::duration(field const& f) {

@@ -10,14 +10,21 @@ namespace metersim::scenarios::detail {
 
 namespace {
 
-/// Field expectations with their texts resolved.
+/// A step's text (its meter or path) and field expectations, every `${var}` resolved.
 struct resolved_fields {
+    std::string text;
     std::vector<field_expectation> fields;
     std::string error;  ///< an unknown variable
 };
 
-resolved_fields resolve(std::vector<field_expectation> const& in, var_lookup const& look) {
+resolved_fields resolve(std::string const& text, std::vector<field_expectation> const& in, var_lookup const& look) {
     resolved_fields out;
+    auto t = interpolate(text, look);
+    if (!t) {
+        out.error = t.error();
+        return out;
+    }
+    out.text = std::move(t).value();
     for (auto const& f : in) {
         auto m = interpolate(f.m, look);
         if (!m) {
@@ -120,12 +127,9 @@ std::vector<std::string> closest(std::deque<push_seen>& pushes, push_query const
 }  // namespace
 
 step_end run_state::do_expect_push(expect_push_step const& e, step const& s) {
-    auto look = lookup();
-    auto meter = interpolate(e.meter, look);
-    if (!meter) return errored(meter.error());
-    auto fields = resolve(e.fields, look);
+    auto fields = resolve(e.meter, e.fields, lookup());
     if (!fields.error.empty()) return errored(fields.error);
-    push_query q{e.kind, meter.value(), std::move(fields.fields)};
+    push_query q{e.kind, std::move(fields.text), std::move(fields.fields)};
     auto count_matching = [&] {
         std::uint64_t n = 0;
         for (auto& p : pushes)
@@ -163,12 +167,9 @@ step_end run_state::do_expect_push(expect_push_step const& e, step const& s) {
 }
 
 step_end run_state::do_expect_no_push(expect_no_push_step const& e) {
-    auto look = lookup();
-    auto meter = interpolate(e.meter, look);
-    if (!meter) return errored(meter.error());
-    auto fields = resolve(e.fields, look);
+    auto fields = resolve(e.meter, e.fields, lookup());
     if (!fields.error.empty()) return errored(fields.error);
-    push_query q{e.kind, meter.value(), std::move(fields.fields)};
+    push_query q{e.kind, std::move(fields.text), std::move(fields.fields)};
     auto first_match = [&]() -> push_seen* {
         for (auto& p : pushes)
             if (push_matches(p, q)) return &p;
@@ -194,12 +195,9 @@ step_end run_state::do_expect_no_push(expect_no_push_step const& e) {
 }
 
 step_end run_state::do_expect_request(expect_request_step const& e) {
-    auto look = lookup();
-    auto path = interpolate(e.path, look);
-    if (!path) return errored(path.error());
-    auto fields = resolve(e.body, look);
+    auto fields = resolve(e.path, e.body, lookup());
     if (!fields.error.empty()) return errored(fields.error);
-    auto const want_path = std::string(std::string_view(path.value()).substr(0, path.value().find('?')));
+    auto const want_path = fields.text.substr(0, fields.text.find('?'));
     auto is_match = [&](request_seen& r) {
         if (r.consumed || r.platform != e.platform) return false;
         if (!e.method.empty() && r.method != e.method) return false;
@@ -244,7 +242,7 @@ step_end run_state::do_expect_request(expect_request_step const& e) {
 step_end run_state::do_expect_meter(expect_meter_step const& e) {
     auto meter = text(e.meter);
     if (!meter) return errored(meter.error());
-    auto fields = resolve(e.fields, lookup());
+    auto fields = resolve({}, e.fields, lookup());
     if (!fields.error.empty()) return errored(fields.error);
     auto r = admin("GET", "/admin/meters/" + meter.value());
     if (r.status == 404) return failed("expected meter " + meter.value() + ", saw no such meter");

@@ -1,12 +1,12 @@
 // The runner's acting steps: call, advance, event, fault, cis_answer, set, repeat, for_each_meter.
 #include <algorithm>
-#include <cctype>
 
 #include "platforms/common/json_reader.hpp"
 #include "scenarios/json_path.hpp"
 #include "scenarios/matchers.hpp"
 #include "scenarios/runner_internal.hpp"
 #include "sim/http/client.hpp"
+#include "sim/text.hpp"
 
 namespace metersim::scenarios::detail {
 
@@ -53,13 +53,7 @@ var_value saved(platforms::json_value const& v) {
     return var_value{scalar_text(v), true};
 }
 
-bool is_content_type(std::string_view name) {
-    constexpr std::string_view want = "content-type";
-    if (name.size() != want.size()) return false;
-    for (std::size_t i = 0; i < name.size(); ++i)
-        if (static_cast<char>(std::tolower(static_cast<unsigned char>(name[i]))) != want[i]) return false;
-    return true;
-}
+bool is_content_type(std::string_view name) { return sim::iequals(name, "content-type"); }
 
 /// The call's path with its query, every ${var} resolved.
 meters::result<std::string, std::string> target_of(call_step const& c, var_lookup const& look) {

@@ -71,7 +71,6 @@ int run_serve(serve_options const& opts) {
 // ---------------------------------------------------------------------------------------------
 // serve_app
 
-/// The parts that need Asio types, kept out of the header.
 /// The wall-clock waits of the outbox's CIS faults (sim::wall_timer); shutdown() cancels those
 /// still waiting so that the loop can end.
 class fault_timers {
@@ -133,6 +132,7 @@ sim::outbox_options push_outbox_options(outbox_config const& o) {
 
 }  // namespace
 
+/// The parts that need Asio types, kept out of the header.
 struct serve_app::parts {
     parts(net::io_context& io, sim::scheduler& sched, sim::clock& clk, config const& cfg,
           serve_extras const& extras)

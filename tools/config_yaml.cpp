@@ -3,19 +3,52 @@
 // The config as text: written back as YAML (`metersim serve --print-config`, which parse_config
 // reads back to the same config: a test checks the round trip), and its values' to_string.
 
+#include <array>
+#include <initializer_list>
+#include <utility>
+
 #include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
 
 namespace metersim::tools {
 
 namespace {
 
+/// A scalar double-quoted by yaml-cpp's emitter: quotes, backslashes and control characters
+/// escaped, so that any text reads back as itself.
 std::string quoted(std::string_view s) {
-    std::string out = "\"";
-    for (char ch : s) {
-        if (ch == '"' || ch == '\\') out += '\\';
-        out += ch;
-    }
-    return out + "\"";
+    YAML::Emitter e;
+    e << YAML::DoubleQuoted << std::string{s};
+    return e.c_str();
+}
+
+std::string quoted(listen_address const& a) { return quoted(a.to_string()); }
+
+template <class Number>
+std::string number(Number n) {
+    return fmt::format("{}", n);
+}
+
+/// "key: value" lines at `indent` spaces, values already written as YAML; an empty value is a
+/// block that follows ("key:").
+void put(std::string& out, int indent, std::initializer_list<std::pair<std::string_view, std::string>> entries) {
+    for (auto const& [key, value] : entries)
+        out += fmt::format("{:{}}{}:{}{}\n", "", indent, key, value.empty() ? "" : " ", value);
+}
+
+/// "{ k: v, k: v }": a one-line map, the form the embedded default config uses.
+std::string flow(std::initializer_list<std::pair<std::string_view, std::string>> entries) {
+    std::string out = "{";
+    for (auto const& [key, value] : entries) out += fmt::format("{} {}: {}", out.size() > 1 ? "," : "", key, value);
+    return out + " }";
+}
+
+/// What every platform ends with: its body limit and its store bounds (waiting, history,
+/// retention) under the platform's own key names.
+void put_limits(std::string& out, std::size_t body_limit, std::array<std::string_view, 3> names, std::size_t queued,
+                std::size_t history, std::int64_t retention_s) {
+    put(out, 4, {{"body_limit", number(body_limit)}, {names[0], number(queued)}, {names[1], number(history)},
+                 {names[2], number(retention_s)}});
 }
 
 }  // namespace
@@ -29,77 +62,59 @@ std::string to_string(config_error const& e) {
     return fmt::format("{}:{}:{}: error: {}", e.file, e.line, e.column, e.message);
 }
 
+// The layout is written here (flow maps on one line, as in the embedded default); every scalar
+// that is text goes through yaml-cpp's emitter.
 std::string to_yaml(config const& c) {
     std::string out;
-    auto line = [&out](std::string const& s) { out += s + '\n'; };
-    line(fmt::format("state: {}", quoted(c.state)));
-    line(fmt::format("timezone: {}", quoted(c.timezone)));
-    line(fmt::format("clock: {{ mode: {}, speed: {}, start: {} }}", sim::to_string(c.clock.mode), c.clock.speed,
-                     quoted(c.clock.start_text)));
-    line(fmt::format("conformance: {}", platforms::to_string(c.conformance)));
-    line(fmt::format("admin: {{ listen: {} }}", quoted(c.admin.listen.to_string())));
+    put(out, 0, {{"state", quoted(c.state)}, {"timezone", quoted(c.timezone)},
+                 {"clock", flow({{"mode", std::string{sim::to_string(c.clock.mode)}}, {"speed", number(c.clock.speed)},
+                                 {"start", quoted(c.clock.start_text)}})},
+                 {"conformance", std::string{to_string(c.conformance)}},
+                 {"admin", flow({{"listen", quoted(c.admin.listen)}})}});
     auto const& p = c.platforms;
-    if (p.cnmcsp || p.xianfeng || p.xintian) line("platforms:");
-    else line("platforms: {}");
+    out += p.cnmcsp || p.xianfeng || p.xintian ? "platforms:\n" : "platforms: {}\n";
     if (auto const& x = p.cnmcsp) {
-        line("  cnmcsp:");
-        line(fmt::format("    listen: {}", quoted(x->listen.to_string())));
-        line(fmt::format("    app_token: {}", quoted(x->app_token)));
-        line(fmt::format("    app_secret: {}", quoted(x->app_secret)));
-        line(fmt::format("    auth_window_s: {}", x->auth_window_s));
-        line(fmt::format("    realtime_url: {}", quoted(x->realtime_url)));
-        line(fmt::format("    alarm_url: {}", quoted(x->alarm_url)));
-        line(fmt::format("    envelope: {{ enabled: {}, des3_key_hex: {}, mac_key_hex: {}, iv_hex: {} }}",
-                         x->envelope.enabled, quoted(x->envelope.des3_key_hex), quoted(x->envelope.mac_key_hex),
-                         quoted(x->envelope.iv_hex)));
-        if (x->alarm_map.empty()) line("    alarm_map: {}");
-        else line("    alarm_map:");
+        auto const& v = x->envelope;
+        out += "  cnmcsp:\n";
+        put(out, 4, {{"listen", quoted(x->listen)}, {"app_token", quoted(x->app_token)},
+                     {"app_secret", quoted(x->app_secret)}, {"auth_window_s", number(x->auth_window_s)},
+                     {"realtime_url", quoted(x->realtime_url)}, {"alarm_url", quoted(x->alarm_url)},
+                     {"envelope", flow({{"enabled", number(v.enabled)}, {"des3_key_hex", quoted(v.des3_key_hex)},
+                                        {"mac_key_hex", quoted(v.mac_key_hex)}, {"iv_hex", quoted(v.iv_hex)}})},
+                     {"alarm_map", x->alarm_map.empty() ? "{}" : ""}});
         for (auto const& [code, text] : x->alarm_map)
-            line(fmt::format("      {}: {{ type: {}, message: {} }}", quoted(code), quoted(text.type),
-                             quoted(text.message)));
-        line(fmt::format("    body_limit: {}", x->body_limit));
-        line(fmt::format("    max_queued_trades: {}", x->max_queued_trades));
-        line(fmt::format("    trade_history: {}", x->trade_history));
-        line(fmt::format("    trade_retention_s: {}", x->trade_retention_s));
+            put(out, 6, {{quoted(code), flow({{"type", quoted(text.type)}, {"message", quoted(text.message)}})}});
+        put_limits(out, x->body_limit, {"max_queued_trades", "trade_history", "trade_retention_s"},
+                   x->max_queued_trades, x->trade_history, x->trade_retention_s);
     }
     if (auto const& x = p.xianfeng) {
-        line("  xianfeng:");
-        line(fmt::format("    listen: {}", quoted(x->listen.to_string())));
-        line(fmt::format("    company_code: {}", quoted(x->company_code)));
-        line(fmt::format("    key: {}", quoted(x->key)));
-        line(fmt::format("    merchant_id: {}", quoted(x->merchant_id)));
-        line(fmt::format("    report_url: {}", quoted(x->report_url)));
-        line(fmt::format("    response_url: {}", quoted(x->response_url)));
-        line(fmt::format("    freshness_window_s: {}", x->freshness_window_s));
-        line(fmt::format("    replay_check: {}", x->replay_check));
-        line(fmt::format("    auto_provision: {}", x->auto_provision));
-        line(fmt::format("    body_limit: {}", x->body_limit));
-        line(fmt::format("    max_queued_commands: {}", x->max_queued_commands));
-        line(fmt::format("    command_history: {}", x->command_history));
-        line(fmt::format("    command_retention_s: {}", x->command_retention_s));
+        out += "  xianfeng:\n";
+        put(out, 4, {{"listen", quoted(x->listen)}, {"company_code", quoted(x->company_code)}, {"key", quoted(x->key)},
+                     {"merchant_id", quoted(x->merchant_id)}, {"report_url", quoted(x->report_url)},
+                     {"response_url", quoted(x->response_url)}, {"freshness_window_s", number(x->freshness_window_s)},
+                     {"replay_check", number(x->replay_check)}, {"auto_provision", number(x->auto_provision)}});
+        put_limits(out, x->body_limit, {"max_queued_commands", "command_history", "command_retention_s"},
+                   x->max_queued_commands, x->command_history, x->command_retention_s);
     }
     if (auto const& x = p.xintian) {
-        line("  xintian:");
-        line(fmt::format("    listen: {}", quoted(x->listen.to_string())));
-        line(fmt::format("    app_id: {}", quoted(x->app_id)));
-        line(fmt::format("    app_secret: {}", quoted(x->app_secret)));
-        line(fmt::format("    auth_window_s: {}", x->auth_window_s));
-        line(fmt::format("    report_url: {}", quoted(x->report_url)));
-        line(fmt::format("    body_limit: {}", x->body_limit));
-        line(fmt::format("    max_queued_pays: {}", x->max_queued_pays));
-        line(fmt::format("    pay_history: {}", x->pay_history));
-        line(fmt::format("    pay_retention_s: {}", x->pay_retention_s));
+        out += "  xintian:\n";
+        put(out, 4, {{"listen", quoted(x->listen)}, {"app_id", quoted(x->app_id)}, {"app_secret", quoted(x->app_secret)},
+                     {"auth_window_s", number(x->auth_window_s)}, {"report_url", quoted(x->report_url)}});
+        put_limits(out, x->body_limit, {"max_queued_pays", "pay_history", "pay_retention_s"}, x->max_queued_pays,
+                   x->pay_history, x->pay_retention_s);
     }
-    if (c.fleet.empty()) line("fleet: []");
-    else line("fleet:");
+    out += c.fleet.empty() ? "fleet: []\n" : "fleet:\n";
     for (auto const& e : c.fleet)
-        line(fmt::format("  - {{ platform: {}, model: {}, count: {}, id_prefix: {} }}", e.platform, quoted(e.model),
-                         e.count, quoted(e.id_prefix)));
-    line(fmt::format("http: {{ body_limit: {}, header_timeout_ms: {}, idle_timeout_ms: {}, max_connections: {} }}",
-                     c.http.body_limit, c.http.header_timeout_ms, c.http.idle_timeout_ms, c.http.max_connections));
-    line(fmt::format("outbox: {{ backoff_base_ms: {}, backoff_cap_ms: {}, connections: {}, pipeline: {} }}",
-                     c.outbox.backoff_base_ms, c.outbox.backoff_cap_ms, c.outbox.connections, c.outbox.pipeline));
-    line(fmt::format("journal: {{ capacity: {} }}", c.journal.capacity));
+        out += fmt::format("  - {}\n", flow({{"platform", e.platform}, {"model", quoted(e.model)},
+                                             {"count", number(e.count)}, {"id_prefix", quoted(e.id_prefix)}}));
+    auto const& h = c.http;
+    auto const& o = c.outbox;
+    put(out, 0, {{"http", flow({{"body_limit", number(h.body_limit)}, {"header_timeout_ms", number(h.header_timeout_ms)},
+                                {"idle_timeout_ms", number(h.idle_timeout_ms)},
+                                {"max_connections", number(h.max_connections)}})},
+                 {"outbox", flow({{"backoff_base_ms", number(o.backoff_base_ms)}, {"backoff_cap_ms", number(o.backoff_cap_ms)},
+                                  {"connections", number(o.connections)}, {"pipeline", number(o.pipeline)}})},
+                 {"journal", flow({{"capacity", number(c.journal.capacity)}})}});
     return out;
 }
 

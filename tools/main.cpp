@@ -5,13 +5,10 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include "sim/version.hpp"
 #include "tools/cmd_run.hpp"
 #include "tools/cmd_serve.hpp"
 #include "tools/exit_codes.hpp"
-
-#ifndef METERSIM_VERSION
-#define METERSIM_VERSION "unknown"
-#endif
 
 int main(int argc, char** argv) {
     namespace tools = metersim::tools;
@@ -20,7 +17,7 @@ int main(int argc, char** argv) {
                      "Virtual gas meters behind fakes of the CNMCSP, Xianfeng and Xintian platforms, "
                      "for testing a CIS end to end.",
                      "metersim"};
-        app.set_version_flag("--version", fmt::format("metersim {}", METERSIM_VERSION), "Print the version and exit");
+        app.set_version_flag("--version", fmt::format("metersim {}", metersim::sim::version()), "Print the version and exit");
         app.require_subcommand(1);
         app.footer("Exit codes: 0 ok, 1 an expectation failed, 2 bad input (flags, config, scenario).\n"
                    "Run `metersim SUBCOMMAND --help` for the flags of a subcommand.");

@@ -9,6 +9,7 @@
 
 #include "meters/fixed4_text.hpp"
 #include "platforms/common/field_check.hpp"
+#include "sim/text.hpp"
 
 namespace metersim::platforms {
 
@@ -17,14 +18,7 @@ namespace {
 // ---------------------------------------------------------------------------------------------
 // Helpers shared by the readers
 
-char ascii_lower(char c) noexcept { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
-
-bool iequals(std::string_view a, std::string_view b) noexcept {
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i)
-        if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
-    return true;
-}
+using sim::iequals;
 
 // ---------------------------------------------------------------------------------------------
 // Reading values

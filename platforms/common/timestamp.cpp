@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "meters/calendar.hpp"
+
 #include <ctime>
 
 namespace metersim::platforms {
@@ -170,30 +172,9 @@ std::string format_wall(wall_time t, timestamp_format f, chr::minutes utc_offset
 
 meters::result<chr::minutes, parse_error> parse_utc_offset(std::string_view text) {
     if (text == "local") return host_utc_offset();
-    if (text == "Z" || text == "UTC" || text == "utc") return chr::minutes{0};
-    if (text.empty()) return parse_error{0, "expected \"local\" or an offset like \"+08:00\""};
-    if (text[0] != '+' && text[0] != '-')
-        return parse_error{0, "expected \"local\", \"UTC\" or an offset like \"+08:00\""};
-    int const sign = text[0] == '-' ? -1 : 1;
-    std::size_t pos = 1;
-    auto two_digits = [&](int& out) -> bool {
-        if (pos + 2 > text.size() || !is_digit(text[pos]) || !is_digit(text[pos + 1])) return false;
-        out = (text[pos] - '0') * 10 + (text[pos + 1] - '0');
-        pos += 2;
-        return true;
-    };
-    int hours = 0;
-    int minutes = 0;
-    if (!two_digits(hours)) return parse_error{pos, "expected two digits of hours"};
-    if (pos < text.size()) {
-        if (text[pos] == ':') ++pos;
-        std::size_t const at = pos;
-        if (!two_digits(minutes)) return parse_error{at, "expected two digits of minutes"};
-        if (minutes > 59) return parse_error{at, "minutes beyond 59"};
-    }
-    if (pos != text.size()) return parse_error{pos, "unexpected text after the offset"};
-    if (hours * 60 + minutes > 14 * 60) return parse_error{1, "offset beyond 14:00"};
-    return chr::minutes{sign * (hours * 60 + minutes)};
+    auto z = meters::parse_utc_offset(text);
+    if (!z) return z.error();
+    return chr::minutes{z.value().minutes};
 }
 
 std::string format_utc_offset(chr::minutes offset) {

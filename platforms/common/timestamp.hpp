@@ -67,9 +67,9 @@ meters::result<wall_time, meters::parse_error> parse_wall(
     std::string_view text, timestamp_format f, std::chrono::minutes utc_offset);
 std::string format_wall(wall_time t, timestamp_format f, std::chrono::minutes utc_offset);
 
-/// Parses the config's `timezone`: "local" (the host's offset, see host_utc_offset), "Z" or
-/// "UTC" (0), or a fixed offset "+08:00", "-05:30", "+0800", "+08". Offsets beyond ±14:00 and
-/// minutes beyond 59 are refused.
+/// Parses the config's `timezone`: "local" (the host's offset, see host_utc_offset), or what
+/// meters::parse_utc_offset reads: "Z" or "UTC" (0), or a fixed offset "+08:00", "-05:30",
+/// "+0800", "+08" (offsets beyond ±14:00 and minutes beyond 59 are refused).
 meters::result<std::chrono::minutes, meters::parse_error> parse_utc_offset(std::string_view text);
 /// "+08:00", "-05:30", "+00:00".
 std::string format_utc_offset(std::chrono::minutes offset);

@@ -44,6 +44,7 @@
 #include "sim/http/routes.hpp"
 #include "sim/journal.hpp"
 #include "sim/scheduler.hpp"
+#include "sim/version.hpp"
 
 namespace metersim::sim {
 
@@ -78,7 +79,7 @@ struct admin_context {
     sim::clock& clk;
     sim::journal& journal;
     std::chrono::system_clock::time_point started_at = std::chrono::system_clock::now();
-    std::string version = "0.1.0";
+    std::string version{sim::version()};
     /// By platform name; see pending_commands_provider.
     std::map<std::string, pending_commands_provider, std::less<>> pending_commands;
     /// The fault rules /admin/faults edits; null: those routes answer 503.

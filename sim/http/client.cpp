@@ -87,7 +87,7 @@ auto client::impl::pick(host_pool& pool) -> conn_ptr {
     }
     connection* best = nullptr;
     for (auto* c : pool.open) {
-        if (c->connected && c->has_room() && (best == nullptr || c->jobs.size() < best->jobs.size())) best = c;
+        if (c->is_open() && c->has_room() && (best == nullptr || c->jobs.size() < best->jobs.size())) best = c;
     }
     return best != nullptr ? best->shared_from_this() : nullptr;
 }
@@ -97,9 +97,9 @@ auto client::impl::pick(host_pool& pool) -> conn_ptr {
 void client::impl::place(conn_ptr const& c, job j) {
     c->jobs.push_back(std::move(j));
     ++stats.active;
-    if (c->connected) post_write(c);
+    if (c->is_open()) post_write(c);
     auto& pool = c->pool;
-    pool.filling = c->has_room() && (c->write_posted || !c->connected) ? c.get() : nullptr;
+    pool.filling = c->has_room() && (c->write_posted || !c->is_open()) ? c.get() : nullptr;
 }
 
 /// Places the waiting requests of `pool` while some connection has room, oldest first.
@@ -157,9 +157,9 @@ void client::impl::on_watchdog() {
     std::optional<steady::time_point> next;
     for (auto& [key, pool] : pools) {
         for (auto* c : pool.open) {
-            if (c->jobs.empty() || c->timed_out) continue;
+            if (c->jobs.empty() || c->is_timed_out()) continue;
             if (c->deadline <= now) {
-                c->timed_out = true;
+                c->state = conn_state::timed_out;
                 c->close_socket();
             } else if (!next || c->deadline < *next) {
                 next = c->deadline;
@@ -169,13 +169,13 @@ void client::impl::on_watchdog() {
     if (next) arm_watchdog(*next);
 }
 
-std::string client::impl::describe(std::string_view step, host_pool const& pool, error_code ec, bool timed_out) const {
-    std::string out(step);
+std::string client::impl::describe(io_step step, host_pool const& pool, error_code ec, bool timed_out) const {
+    std::string out(to_string(step));
     out += ' ';
     out += pool.host_header;
     out += ": ";
     if (timed_out) {
-        auto limit = step == "connect" ? options.connect_timeout : options.request_timeout;
+        auto limit = step == io_step::connect ? options.connect_timeout : options.request_timeout;
         out += "timed out after ";
         out += std::to_string(limit.count());
         out += " ms";

@@ -121,6 +121,19 @@ struct host_pool {
     std::deque<job> waiting;        ///< no connection had room
 };
 
+/// Where a connection is in its life: connecting -> open -> broken, or -> timed_out (the
+/// watchdog closed its socket) -> broken once the pending operation sees it.
+enum class conn_state : std::uint8_t {
+    connecting,  ///< resolving or connecting: takes requests, writes them once open
+    open,        ///< connected
+    timed_out,   ///< the watchdog closed it: takes nothing more
+    broken,      ///< failed or closed (the server said it closes, or it rested): settled, takes nothing
+};
+
+/// The step of a connection that failed, for the error text and the sorting of its requests.
+enum class io_step : std::uint8_t { connect, write, read };
+std::string_view to_string(io_step s) noexcept;
+
 /// One keep-alive connection with its own buffers, reused request after request. Kept alive
 /// by the handler of its pending operation (connect, write, read or the posted write), or by
 /// its pool while idle.
@@ -132,10 +145,14 @@ public:
     connection& operator=(connection const&) = delete;
 
     void close_socket() noexcept;
-    /// Takes another request: open (or opening), not closing, fewer than the pool's depth.
+    /// Takes another request: open (or opening), fewer than the pool's depth.
     bool has_room() const noexcept {
-        return !broken && !closing && !timed_out && jobs.size() < pool.depth && jobs.size() < jobs.capacity();
+        return (state == conn_state::connecting || state == conn_state::open) && jobs.size() < pool.depth &&
+               jobs.size() < jobs.capacity();
     }
+    bool is_open() const noexcept { return state == conn_state::open; }
+    bool is_broken() const noexcept { return state == conn_state::broken; }
+    bool is_timed_out() const noexcept { return state == conn_state::timed_out; }
     /// Leaves the pool's lists: it takes no request from now on.
     void detach() noexcept;
 
@@ -153,13 +170,11 @@ public:
     std::string body;                     ///< the front answer's body
     std::optional<response_parser> parser;
     steady::time_point deadline{};
-    bool connected = false;
+    conn_state state = conn_state::connecting;
+    // The operations pending, independent of each other (a read runs beside a write).
     bool writing = false;       ///< an asynchronous write is running
     bool reading = false;       ///< a read is pending
     bool write_posted = false;  ///< a write is posted for a later turn
-    bool closing = false;       ///< the server said it closes: takes no new request
-    bool broken = false;        ///< failed: settled, takes nothing more
-    bool timed_out = false;     ///< the watchdog closed it
 };
 
 }  // namespace metersim::sim::http::detail
@@ -181,7 +196,7 @@ struct client::impl : std::enable_shared_from_this<impl> {
     void arm_watchdog(detail::steady::time_point deadline);
     void rest_watchdog();
     void on_watchdog();
-    std::string describe(std::string_view step, detail::host_pool const& pool, detail::error_code ec,
+    std::string describe(detail::io_step step, detail::host_pool const& pool, detail::error_code ec,
                          bool timed_out) const;
     void deliver(detail::job& j, client_answer const& answer);
 
@@ -203,8 +218,8 @@ struct client::impl : std::enable_shared_from_this<impl> {
         bool stale_retry = false;        ///< the front one is sent again: the peer closed a used connection
         bool degrade = false;            ///< the host failed at pipelining
     };
-    broken_jobs take_jobs(connection& c, bool connect_step, bool stale);
-    void fail(conn_ptr const& c, std::string_view step, detail::error_code ec, bool stale);
+    broken_jobs take_jobs(connection& c, detail::io_step step, bool stale, bool timed_out);
+    void fail(conn_ptr const& c, detail::io_step step, detail::error_code ec, bool stale);
     void answer_front(conn_ptr const& c, bool keep_alive);
     void expect_answer(connection& c);
     void requeue(detail::host_pool& pool, std::vector<detail::job>& jobs);

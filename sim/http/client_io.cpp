@@ -9,7 +9,8 @@
 #include <boost/beast/http/error.hpp>
 
 #include <algorithm>
-#include <cctype>
+
+#include "sim/text.hpp"
 
 namespace metersim::sim::http {
 
@@ -23,15 +24,6 @@ constexpr std::size_t read_chunk = 4096;
 constexpr std::size_t kept_body_capacity = 64 * 1024;
 
 
-bool iequals(std::string_view a, std::string_view b) noexcept {
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        auto x = static_cast<unsigned char>(a[i]);
-        auto y = static_cast<unsigned char>(b[i]);
-        if (std::tolower(x) != std::tolower(y)) return false;
-    }
-    return true;
-}
 
 bool would_block(error_code ec) noexcept { return ec == net::error::would_block || ec == net::error::try_again; }
 
@@ -59,7 +51,11 @@ void connection::close_socket() noexcept {
     error_code ignored;
     socket.shutdown(tcp::socket::shutdown_both, ignored);
     socket.close(ignored);
-    connected = false;
+}
+
+std::string_view to_string(io_step s) noexcept {
+    constexpr std::string_view names[] = {"connect", "write", "read"};
+    return names[static_cast<std::size_t>(s)];
 }
 
 }  // namespace detail
@@ -79,7 +75,7 @@ void client::impl::connect(conn_ptr const& c) {
     auto resolver = std::make_shared<tcp::resolver>(io);
     resolver->async_resolve(pool.host, std::to_string(pool.port),
                             [c, resolver](error_code e, tcp::resolver::results_type results) {
-                                if (e || c->timed_out) {
+                                if (e || c->is_timed_out()) {
                                     c->owner->on_connect(c, e ? e : net::error::operation_aborted);
                                     return;
                                 }
@@ -90,13 +86,13 @@ void client::impl::connect(conn_ptr const& c) {
 }
 
 void client::impl::on_connect(conn_ptr const& c, error_code ec) {
-    if (c->broken) return;
-    if (ec || c->timed_out) {
-        fail(c, "connect", ec ? ec : net::error::operation_aborted, false);
+    if (c->is_broken()) return;
+    if (ec || c->is_timed_out()) {
+        fail(c, io_step::connect, ec ? ec : net::error::operation_aborted, false);
         return;
     }
     ++stats.connections_opened;
-    c->connected = true;
+    c->state = conn_state::open;
     error_code ignored;
     c->socket.set_option(tcp::no_delay(true), ignored);
     c->socket.non_blocking(true, ignored);  // writes and reads are tried at once, in the call
@@ -104,7 +100,7 @@ void client::impl::on_connect(conn_ptr const& c, error_code ec) {
 }
 
 void client::impl::post_write(conn_ptr const& c) {
-    if (c->write_posted || c->writing || c->broken) return;
+    if (c->write_posted || c->writing || c->is_broken()) return;
     c->write_posted = true;
     net::post(io, [c] { c->owner->write(c); });
 }
@@ -176,11 +172,7 @@ std::size_t client::impl::gather(connection& c, std::size_t first) {
 void client::impl::write(conn_ptr const& c) {
     c->write_posted = false;
     if (c->pool.filling == c.get()) c->pool.filling = nullptr;
-    if (c->broken || c->writing || !c->connected) return;
-    if (c->timed_out) {
-        fail(c, "write", net::error::operation_aborted, false);
-        return;
-    }
+    if (c->writing || !c->is_open()) return;  // connecting: written once open; timed out: failing
     std::size_t const first = c->sent;
     std::size_t const count = c->jobs.size() - first;
     if (count == 0) return;
@@ -198,7 +190,7 @@ void client::impl::write(conn_ptr const& c) {
     error_code ec;
     std::size_t const n = c->socket.send(c->buffers, 0, ec);
     if (ec && !would_block(ec)) {
-        fail(c, "write", ec, first == 0);  // the front request is in this write: it was not processed
+        fail(c, io_step::write, ec, first == 0);  // the front request is in this write: it was not processed
         return;
     }
     if (!ec && n == total) {
@@ -214,9 +206,9 @@ void client::impl::write(conn_ptr const& c) {
     c->writing = true;
     net::async_write(c->socket, c->buffers, [c, stale = first == 0](error_code e, std::size_t) {
         c->writing = false;
-        if (c->broken) return;
-        if (e || c->timed_out) {
-            c->owner->fail(c, "write", e ? e : net::error::operation_aborted, stale && !c->timed_out);
+        if (c->is_broken()) return;
+        if (e || c->is_timed_out()) {
+            c->owner->fail(c, io_step::write, e ? e : net::error::operation_aborted, stale && !c->is_timed_out());
             return;
         }
         if (c->sent < c->jobs.size()) c->owner->write(c);  // placed during the write
@@ -234,7 +226,7 @@ void client::impl::expect_answer(connection& c) {
 
 /// A read (tried at once by Asio, then on readiness), pending while answers are due.
 void client::impl::read(conn_ptr const& c) {
-    if (c->reading || c->broken || c->sent == 0) return;
+    if (c->reading || c->is_broken() || c->sent == 0) return;
     c->reading = true;
     c->socket.async_read_some(c->in.prepare(read_chunk),
                               [c](error_code ec, std::size_t n) { c->owner->on_read(c, ec, n); });
@@ -243,9 +235,9 @@ void client::impl::read(conn_ptr const& c) {
 /// Feeds what was read to the parser, settles every whole answer, reads on while answers are due.
 void client::impl::on_read(conn_ptr const& c, error_code ec, std::size_t n) {
     c->reading = false;
-    if (c->broken) return;
-    if (c->timed_out) {
-        fail(c, "read", net::error::operation_aborted, false);
+    if (c->is_broken()) return;
+    if (c->is_timed_out()) {
+        fail(c, io_step::read, net::error::operation_aborted, false);
         return;
     }
     if (ec == net::error::eof) {
@@ -254,7 +246,7 @@ void client::impl::on_read(conn_ptr const& c, error_code ec, std::size_t n) {
     }
     if (ec) {
         bool const closed = ec == net::error::connection_reset || ec == net::error::broken_pipe;
-        fail(c, "read", ec, closed && !c->parser->got_some());
+        fail(c, io_step::read, ec, closed && !c->parser->got_some());
         return;
     }
     c->in.commit(n);
@@ -277,7 +269,7 @@ bool client::impl::settle_answers(conn_ptr const& c) {
             c->in.consume(used);
             if (pec == bhttp::error::need_more) break;
             if (pec) {
-                fail(c, "read", pec, false);
+                fail(c, io_step::read, pec, false);
                 return false;
             }
             if (used == 0) break;
@@ -290,7 +282,7 @@ bool client::impl::settle_answers(conn_ptr const& c) {
         }
         bool const keep_alive = p.keep_alive();
         answer_front(c, keep_alive);
-        if (!keep_alive || c->broken) return false;
+        if (!keep_alive || c->is_broken()) return false;
     }
     return true;
 }
@@ -299,13 +291,13 @@ bool client::impl::settle_answers(conn_ptr const& c) {
 void client::impl::on_eof(conn_ptr const& c) {
     auto& p = *c->parser;
     if (!p.got_some()) {
-        fail(c, "read", bhttp::error::end_of_stream, true);  // nothing answered: stale
+        fail(c, io_step::read, bhttp::error::end_of_stream, true);  // nothing answered: stale
         return;
     }
     error_code ec;
     p.put_eof(ec);
     if (ec || !p.is_done()) {
-        fail(c, "read", ec ? ec : bhttp::error::partial_message, false);
+        fail(c, io_step::read, ec ? ec : bhttp::error::partial_message, false);
         return;
     }
     answer_front(c, false);
@@ -330,8 +322,7 @@ void client::impl::answer_front(conn_ptr const& c, bool keep_alive) {
     c->parser.reset();
     auto& pool = c->pool;
     if (!keep_alive) {
-        c->closing = true;
-        c->broken = true;
+        c->state = conn_state::broken;  // the server said it closes: no new request on it
         c->close_socket();
         c->detach();
         std::vector<job> behind;
@@ -367,16 +358,16 @@ void client::impl::requeue(host_pool& pool, std::vector<job>& jobs) {
 
 /// A connection with nothing in flight: pooled for the next request, or closed.
 void client::impl::rest(conn_ptr const& c) {
-    if (!c->jobs.empty() || c->broken) return;  // placed meanwhile: its write is posted
+    if (!c->jobs.empty() || c->is_broken()) return;  // placed meanwhile: its write is posted
     auto& pool = c->pool;
-    bool const keep = c->in.size() == 0 && !c->closing && !c->timed_out && !closing &&
+    bool const keep = c->in.size() == 0 && !c->is_timed_out() && !closing &&
                       pool.idle.size() < options.max_idle_per_host;
     if (keep) {
         if (pool.filling == c.get()) pool.filling = nullptr;
         pool.idle.push_back(c);
         ++stats.idle_connections;
     } else {
-        c->broken = true;
+        c->state = conn_state::broken;
         c->close_socket();
         c->detach();
     }
@@ -384,18 +375,18 @@ void client::impl::rest(conn_ptr const& c) {
 
 /// Takes the requests out of a broken connection and sorts them (client_impl.hpp has the rules):
 /// the lost ones get the error, the others are placed again.
-client::impl::broken_jobs client::impl::take_jobs(connection& c, bool connect_step, bool stale) {
+client::impl::broken_jobs client::impl::take_jobs(connection& c, io_step step, bool stale, bool timed_out) {
     broken_jobs out;
-    out.degrade = c.timed_out && c.sent > 1;
+    out.degrade = timed_out && c.sent > 1;
     for (std::size_t i = 0; !c.jobs.empty(); ++i) {
         job j = c.jobs.pop_front();
         --stats.active;
-        if (connect_step) {
+        if (step == io_step::connect) {
             out.lost.push_back(std::move(j));
         } else if (i == 0 && c.sent > 0) {
             // The front request: sent again only if the peer closed a connection that had
             // carried requests before, before any byte of this answer.
-            if (stale && (j.reused || c.answered > 0) && !j.resent && !c.timed_out) {
+            if (stale && (j.reused || c.answered > 0) && !j.resent && !timed_out) {
                 j.resent = out.stale_retry = true;
                 ++stats.retries;
                 out.again.push_back(std::move(j));
@@ -422,13 +413,14 @@ client::impl::broken_jobs client::impl::take_jobs(connection& c, bool connect_st
 }
 
 /// A transport failure ends the connection and settles its queue.
-void client::impl::fail(conn_ptr const& c, std::string_view step, error_code ec, bool stale) {
-    if (c->broken) return;
-    c->broken = true;
+void client::impl::fail(conn_ptr const& c, io_step step, error_code ec, bool stale) {
+    if (c->is_broken()) return;
+    bool const timed_out = c->is_timed_out();
+    c->state = conn_state::broken;
     c->close_socket();
     c->detach();
     auto& pool = c->pool;
-    auto jobs = take_jobs(*c, step == "connect", stale);
+    auto jobs = take_jobs(*c, step, stale, timed_out);
     if (jobs.degrade && pool.depth > 1) {
         pool.depth = 1;
         ++stats.unpipelined_hosts;
@@ -443,7 +435,7 @@ void client::impl::fail(conn_ptr const& c, std::string_view step, error_code ec,
     requeue(pool, jobs.again);
     place_waiting(pool);
     if (jobs.lost.empty()) return;
-    auto const error = describe(step, pool, ec, c->timed_out);
+    auto const error = describe(step, pool, ec, timed_out);
     for (auto& j : jobs.lost) {
         client_answer answer;
         answer.latency = std::chrono::duration_cast<std::chrono::microseconds>(steady::now() - j.started);

@@ -1,6 +1,7 @@
 #include "sim/http/server.hpp"
 
 #include "sim/http/request_parser.hpp"
+#include "sim/text.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -10,7 +11,6 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/string.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
@@ -65,7 +65,7 @@ struct server::impl {
 
 namespace {
 
-/// Appends the decimal form of `v` to `out` without a temporary string.
+// Shared with the client (request_parser.hpp).
 using detail::append_number;
 using detail::has_crlf;
 
@@ -259,7 +259,7 @@ net::awaitable<bool> session::read_request() {
     if (parser_->is_done()) co_return true;
 
     // A client that asked to be told before sending its body (curl does past 1 MiB).
-    if (auto const* f = parsed_.find(bhttp::field::expect); f != nullptr && beast::iequals(parsed_.view(f->value), "100-continue")) {
+    if (auto const* f = parsed_.find(bhttp::field::expect); f != nullptr && sim::iequals(parsed_.view(f->value), "100-continue")) {
         static constexpr std::string_view cont = "HTTP/1.1 100 Continue\r\n\r\n";
         stream_.expires_after(opt.write_timeout);
         auto [ec, n] = co_await net::async_write(stream_, net::buffer(cont.data(), cont.size()), nothrow_awaitable);

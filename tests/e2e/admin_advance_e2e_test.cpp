@@ -6,6 +6,7 @@
 #include "tests/e2e/xianfeng_fixture.hpp"
 
 #include "sim/admin/admin_api.hpp"
+#include "tests/support/admin_server.hpp"
 
 #include <fmt/format.h>
 
@@ -33,9 +34,7 @@ struct advance_fixture : xianfeng_fixture {
     advance_fixture() {
         loop.call([&] {
             sim::add_admin_routes(routes, ctx);
-            sim::http::router r;
-            sim::add_admin_routes(r, ctx);
-            sim_admin = std::make_unique<sim::http::server>(loop.io(), std::move(r));
+            sim_admin = test::admin_server(loop.io(), ctx);
             sim_admin_port = sim_admin->port();
         });
     }

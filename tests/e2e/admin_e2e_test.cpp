@@ -15,6 +15,7 @@
 #include "sim/http/server.hpp"
 #include "sim/journal.hpp"
 #include "sim/scheduler.hpp"
+#include "tests/support/admin_server.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/loopback.hpp"
 
@@ -40,9 +41,7 @@ struct admin_fixture {
     admin_fixture() {
         ctx.version = "test";
         loop.call([&] {
-            sim::http::router r;
-            sim::add_admin_routes(r, ctx);
-            server = std::make_unique<sim::http::server>(loop.io(), std::move(r));
+            server = test::admin_server(loop.io(), ctx);
             port = server->port();
         });
     }

@@ -3,34 +3,24 @@
 /// real fleet on a stepped clock, the outbox uploading to a cis_receiver standing in for the CIS.
 /// Everything that lives on the loop is created, used and destroyed through loop.call().
 
-#include <doctest/doctest.h>
-
-#include <nlohmann/json.hpp>
-
 #include <chrono>
 #include <string>
-#include <vector>
 
 #include "platforms/cnmcsp/auth.hpp"
 #include "platforms/cnmcsp/platform.hpp"
-#include "tests/support/http_client.hpp"
 #include "tests/support/platform_harness.hpp"
 
 namespace metersim::test {
 
-using json = nlohmann::json;
 namespace cn = platforms::cnmcsp;
 
 inline constexpr char const* cn_token = "cis-demo-token";
 inline constexpr char const* cn_secret = "cis-demo-secret";
 
-/// 2026-01-01 00:00:00 +08:00.
-inline meters::instant cn_start() { return meters::instant_from_ms(1'767'196'800'000); }
-
 struct cnmcsp_fixture : platform_harness<cnmcsp_fixture, cn::platform, cn::options> {
     static constexpr char const* default_model = "cn-nb-money";
 
-    explicit cnmcsp_fixture(cn::options o = default_options()) : platform_harness(cn_start()) {
+    explicit cnmcsp_fixture(cn::options o = default_options()) : platform_harness(harness_start()) {
         start(std::move(o));
     }
 
@@ -59,8 +49,7 @@ struct cnmcsp_fixture : platform_harness<cnmcsp_fixture, cn::platform, cn::optio
     }
 
     http_answer call(std::string const& path, std::string const& body, header_list headers = {}) {
-        if (headers.empty()) headers = auth_headers();
-        return http_request("POST", "127.0.0.1", port, "/rest/Standard/" + path, headers, body);
+        return request("POST", "/rest/Standard/" + path, body, std::move(headers));
     }
     json call_json(std::string const& path, std::string const& body, header_list headers = {}) {
         auto a = call(path, body, std::move(headers));

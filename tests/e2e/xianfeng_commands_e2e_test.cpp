@@ -9,13 +9,6 @@ namespace {
 constexpr char const* close_valve = R"({"method":"VALVE_CONTROL","paras":{"controlFlag":1}})";
 constexpr char const* open_valve = R"({"method":"VALVE_CONTROL","paras":{"controlFlag":0}})";
 
-std::string const account_open_money =
-    R"({"method":"ACCOUNT_OPEN","paras":{"prepaidType":0,"priceOne":2.5,"ladderGasOne":100,)"
-    R"("priceTwo":3.0,"ladderGasTwo":200,"priceThree":3.5,"ladderGasThree":300,"priceFour":4,)"
-    R"("ladderGasFour":400,"priceFive":4.5,"priceVer":1,"pricePeriod":12,)"
-    R"("priceTime":"20260101000000","ladderTime":"20260101000000","clearMark":1,"gasType":1,)"
-    R"("billNo":1,"rechargeValue":100.00,"cardNo":"0000000001"}})";
-
 struct commands_fixture : xianfeng_fixture {
     std::string no = "07602190100007116";
     std::string id;

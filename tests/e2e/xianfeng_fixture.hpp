@@ -3,10 +3,6 @@
 /// real fleet on a stepped clock, the outbox pushing to a cis_receiver standing in for the CIS.
 /// Everything that lives on the loop is created, used and destroyed through loop.call().
 
-#include <doctest/doctest.h>
-
-#include <nlohmann/json.hpp>
-
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -16,20 +12,25 @@
 #include "platforms/common/timestamp.hpp"
 #include "platforms/xianfeng/platform.hpp"
 #include "platforms/xianfeng/token.hpp"
-#include "tests/support/http_client.hpp"
 #include "tests/support/platform_harness.hpp"
 
 namespace metersim::test {
 
-using json = nlohmann::json;
 namespace xf = platforms::xianfeng;
 
 inline constexpr char const* xf_key = "0a155959379dc684bfa11f199734b01d";
 inline constexpr char const* xf_merchant = "43516709";
 inline constexpr char const* xf_company = "000000";
 
-/// 2026-01-01 00:00:00 +08:00.
-inline meters::instant xf_start() { return meters::instant_from_ms(1'767'196'800'000); }
+inline meters::instant xf_start() { return harness_start(); }
+
+/// ACCOUNT_OPEN (appendix 1) for a money-prepaid meter: five ladders, 100 yuan credited.
+inline std::string const account_open_money =
+    R"({"method":"ACCOUNT_OPEN","paras":{"prepaidType":0,"priceOne":2.5,"ladderGasOne":100,)"
+    R"("priceTwo":3.0,"ladderGasTwo":200,"priceThree":3.5,"ladderGasThree":300,"priceFour":4,)"
+    R"("ladderGasFour":400,"priceFive":4.5,"priceVer":1,"pricePeriod":12,)"
+    R"("priceTime":"20260101000000","ladderTime":"20260101000000","clearMark":1,"gasType":1,)"
+    R"("billNo":1,"rechargeValue":100.00,"cardNo":"0000000001"}})";
 
 struct xianfeng_fixture : platform_harness<xianfeng_fixture, xf::platform, xf::options> {
     static constexpr char const* default_model = "xf-nb-money";
@@ -76,8 +77,7 @@ struct xianfeng_fixture : platform_harness<xianfeng_fixture, xf::platform, xf::o
 
     http_answer call(std::string const& method, std::string const& target,
                      std::string const& body = {}, header_list headers = {}) {
-        if (headers.empty()) headers = auth_headers();
-        return http_request(method, "127.0.0.1", port, target, headers, body);
+        return request(method, target, body, std::move(headers));
     }
     /// The answer body as JSON (every Xianfeng answer is 200 + JSON).
     json call_json(std::string const& method, std::string const& target,
@@ -99,6 +99,16 @@ struct xianfeng_fixture : platform_harness<xianfeng_fixture, xf::platform, xf::o
                            R"({"manuId":1,"deviceNo":")" + no + R"(","userNo":"0000000001"})");
         REQUIRE(code(j) == "100000");
         return j.at("result").get<std::string>();
+    }
+
+    /// A meter manufactured, registered and woken, whose first report the CIS has received.
+    std::string reporting_device(std::string const& no) {
+        manufacture(no);
+        auto id = register_device(no);
+        wake(no);
+        REQUIRE(cis.wait_for_requests(1));
+        settle();
+        return id;
     }
 
     std::string create_command(std::string const& device_id, std::string const& command_json,

@@ -19,11 +19,7 @@ json const* block(json const& msg, std::string const& service) {
 TEST_SUITE("e2e/xianfeng pushes") {
 
 TEST_CASE_FIXTURE(xianfeng_fixture, "a meter's report reaches the CIS with its service data and signed headers") {
-    manufacture("07602190100000300");
-    auto id = register_device("07602190100000300");
-    wake("07602190100000300");
-    REQUIRE(cis.wait_for_requests(1));
-    settle();
+    auto id = reporting_device("07602190100000300");
     auto reports = pushes("/deviceReportData");
     REQUIRE(!reports.empty());
     auto const& msg = reports.back()[0];
@@ -47,11 +43,7 @@ TEST_CASE_FIXTURE(xianfeng_fixture, "a meter's report reaches the CIS with its s
 }
 
 TEST_CASE_FIXTURE(xianfeng_fixture, "the pushed bytes, queryReportData and the journal hold the same message") {
-    manufacture("07602190100000306");
-    auto id = register_device("07602190100000306");
-    wake("07602190100000306");
-    REQUIRE(cis.wait_for_requests(1));
-    settle();
+    auto id = reporting_device("07602190100000306");
     std::string pushed;
     for (auto const& r : cis.requests())
         if (r.target == "/deviceReportData") pushed = r.body;

@@ -4,10 +4,6 @@
 /// cis_receiver standing in for the CIS. Everything that lives on the loop is created, used and
 /// destroyed through loop.call().
 
-#include <doctest/doctest.h>
-
-#include <nlohmann/json.hpp>
-
 #include <atomic>
 #include <chrono>
 #include <string>
@@ -16,12 +12,10 @@
 #include "platforms/common/timestamp.hpp"
 #include "platforms/xintian/auth.hpp"
 #include "platforms/xintian/platform.hpp"
-#include "tests/support/http_client.hpp"
 #include "tests/support/platform_harness.hpp"
 
 namespace metersim::test {
 
-using json = nlohmann::json;
 namespace xt = platforms::xintian;
 
 inline constexpr char const* xt_app_id = "xt-app-01";
@@ -29,15 +23,12 @@ inline constexpr char const* xt_secret = "xt-secret-0123456789";
 inline constexpr std::chrono::minutes xt_zone{480};
 inline constexpr char const* xt_report_path = "/api/Meters/GetData";
 
-/// 2026-01-01 00:00:00 +08:00.
-inline meters::instant xt_start() { return meters::instant_from_ms(1'767'196'800'000); }
-
 struct xintian_fixture : platform_harness<xintian_fixture, xt::platform, xt::options> {
     static constexpr char const* default_model = "xt-nb-meter";
 
     std::atomic<int> stamp{0};
 
-    explicit xintian_fixture(xt::options o = default_options()) : platform_harness(xt_start()) {
+    explicit xintian_fixture(xt::options o = default_options()) : platform_harness(harness_start()) {
         start(std::move(o));
     }
 
@@ -70,8 +61,7 @@ struct xintian_fixture : platform_harness<xintian_fixture, xt::platform, xt::opt
     header_list auth_headers() { return headers_for(fresh_timestamp()); }
 
     http_answer call(std::string const& path, std::string const& body, header_list headers = {}) {
-        if (headers.empty()) headers = auth_headers();
-        return http_request("POST", "127.0.0.1", port, path, headers, body);
+        return request("POST", path, body, std::move(headers));
     }
     json call_json(std::string const& path, std::string const& body, header_list headers = {}) {
         auto a = call(path, body, std::move(headers));

@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+#include "tests/support/parse_checks.hpp"
+
 #include <chrono>
 #include <string>
 
@@ -73,10 +75,7 @@ TEST_CASE("malformed or unknown code text is refused with its position") {
     for (auto [text, position] : {bad{"", 0}, bad{"000F", 4}, bad{"00G1H", 2}, bad{"000FX", 4},
                                   bad{"000FHX", 5}, bad{"0019H", 0}, bad{" 0001H", 0}}) {
         CAPTURE(text);
-        auto r = parse_alarm_code(text);
-        REQUIRE_FALSE(r.has_value());
-        CHECK(r.error().position == position);
-        CHECK_FALSE(r.error().reason.empty());
+        metersim::test::check_refused_at(parse_alarm_code(text), position);
     }
     CHECK(parse_alarm_code("0019H").error().reason == "not in the alarm table");
 }

@@ -82,6 +82,14 @@ TEST_CASE("a UTC offset parses in its usual spellings and refuses the rest") {
     CHECK(parse_utc_offset("+08-00").error().position == 3);
 }
 
+TEST_CASE("one offset parser: hours alone and lower-case utc read, offsets beyond 14:00 refused") {
+    CHECK(parse_utc_offset("+08").value() == utc_offset{480});
+    CHECK(parse_utc_offset("utc").value() == utc_offset{0});
+    CHECK(parse_utc_offset("-14:00").value() == utc_offset{-840});
+    CHECK_FALSE(parse_utc_offset("+14:30").has_value());
+    CHECK_FALSE(parse_utc_offset("+08:00 ").has_value());
+}
+
 }
 
 TEST_CASE("parse_civil_time reads yyyy-MM-dd HH:mm:ss and refuses anything else") {

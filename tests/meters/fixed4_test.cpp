@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+#include "tests/support/parse_checks.hpp"
+
 #include <cstdint>
 #include <limits>
 
@@ -25,10 +27,7 @@ TEST_CASE("malformed or over-precise decimal text is refused with its position")
                                   bad{"1.23456", 6}, bad{"1234567890123", 12}, bad{"+1", 0},
                                   bad{"1e5", 1}, bad{" 1", 0}, bad{"1 ", 1}, bad{"1.2.3", 3}}) {
         CAPTURE(text);
-        auto r = parse_fixed4(text);
-        REQUIRE_FALSE(r.has_value());
-        CHECK(r.error().position == position);
-        CHECK_FALSE(r.error().reason.empty());
+        metersim::test::check_refused_at(parse_fixed4(text), position);
     }
 }
 

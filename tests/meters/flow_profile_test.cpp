@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+#include "tests/support/builders.hpp"
+
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
@@ -10,26 +12,25 @@
 #include "meters/rng.hpp"
 
 using namespace metersim::meters;
+using namespace metersim::test;
 using namespace std::chrono_literals;
 
 namespace {
 
 instant const t0 = instant_from_ms(1'767'196'800'000);  // 2026-01-01 00:00 +08:00
 
-volume m3(std::int64_t e4) { return volume::from_e4(e4); }
-
 /// Hour h (local) draws (h + 1) * 0.0123 m3/h: every hour differs and leaves remainders.
 std::array<volume, 24> a_pattern() {
     std::array<volume, 24> p{};
-    for (std::size_t h = 0; h < 24; ++h) p[h] = m3(static_cast<std::int64_t>(h + 1) * 123);
+    for (std::size_t h = 0; h < 24; ++h) p[h] = m3_e4(static_cast<std::int64_t>(h + 1) * 123);
     return p;
 }
 
 std::vector<flow_profile> every_kind() {
     flow_profile overridden = flow_profile::daily_pattern(a_pattern(), 480);
-    overridden.set_override(m3(3333));
-    return {flow_profile::constant(m3(4321)), flow_profile::daily_pattern(a_pattern(), 480),
-            flow_profile::seeded_random(m3(0), m3(25000), 40, seed_for(3, "flow")), overridden};
+    overridden.set_override(m3_e4(3333));
+    return {flow_profile::constant(m3_e4(4321)), flow_profile::daily_pattern(a_pattern(), 480),
+            flow_profile::seeded_random(m3_e4(0), m3_e4(25000), 40, seed_for(3, "flow")), overridden};
 }
 
 }  // namespace
@@ -37,18 +38,18 @@ std::vector<flow_profile> every_kind() {
 TEST_SUITE("meters/flow_profile") {
 
 TEST_CASE("a constant profile draws its rate and never changes") {
-    flow_profile f = flow_profile::constant(m3(5000));
-    CHECK(f.rate_at(t0) == m3(5000));
-    CHECK(f.rate_at(t0 + std::chrono::days{365}) == m3(5000));
+    flow_profile f = flow_profile::constant(m3_e4(5000));
+    CHECK(f.rate_at(t0) == m3_e4(5000));
+    CHECK(f.rate_at(t0 + std::chrono::days{365}) == m3_e4(5000));
     CHECK(f.next_change_after(t0) == never);
     flow_remainder carry;
-    CHECK(f.volume_between(t0, t0 + 1h, carry) == m3(5000));
-    CHECK(f.volume_between(t0, t0 + 90min, carry) == m3(7500));
+    CHECK(f.volume_between(t0, t0 + 1h, carry) == m3_e4(5000));
+    CHECK(f.volume_between(t0, t0 + 90min, carry) == m3_e4(7500));
     CHECK(carry.e4_ms == 0);
 }
 
 TEST_CASE("an empty or reversed interval draws nothing and keeps the carry") {
-    flow_profile f = flow_profile::constant(m3(5000));
+    flow_profile f = flow_profile::constant(m3_e4(5000));
     flow_remainder carry{1234};
     CHECK(f.volume_between(t0, t0, carry) == volume::zero());
     CHECK(f.volume_between(t0 + 1h, t0, carry) == volume::zero());
@@ -56,7 +57,7 @@ TEST_CASE("an empty or reversed interval draws nothing and keeps the carry") {
 }
 
 TEST_CASE("gas below 1e-4 m3 is carried until it makes a whole unit") {
-    flow_profile f = flow_profile::constant(m3(1));  // 0.0001 m3 per hour
+    flow_profile f = flow_profile::constant(m3_e4(1));  // 0.0001 m3 per hour
     flow_remainder carry;
     volume total;
     for (int s = 0; s < 3600; ++s) {
@@ -65,16 +66,16 @@ TEST_CASE("gas below 1e-4 m3 is carried until it makes a whole unit") {
         if (s < 3599) CHECK(v == volume::zero());
         total += v;
     }
-    CHECK(total == m3(1));
+    CHECK(total == m3_e4(1));
     CHECK(carry.e4_ms == 0);
 }
 
 TEST_CASE("a daily pattern follows the local hour at +08:00") {
     flow_profile f = flow_profile::daily_pattern(a_pattern(), 480);
-    CHECK(f.rate_at(t0) == m3(123));                 // 00:00 local
-    CHECK(f.rate_at(t0 + 59min) == m3(123));
-    CHECK(f.rate_at(t0 + 1h) == m3(246));            // 01:00 local
-    CHECK(f.rate_at(t0 + 23h + 30min) == m3(2952));  // 23:30 local
+    CHECK(f.rate_at(t0) == m3_e4(123));                 // 00:00 local
+    CHECK(f.rate_at(t0 + 59min) == m3_e4(123));
+    CHECK(f.rate_at(t0 + 1h) == m3_e4(246));            // 01:00 local
+    CHECK(f.rate_at(t0 + 23h + 30min) == m3_e4(2952));  // 23:30 local
     CHECK(f.next_change_after(t0) == t0 + 1h);
     CHECK(f.next_change_after(t0 + 1h) == t0 + 2h);
     CHECK(f.next_change_after(t0 - 1ms) == t0);
@@ -83,14 +84,14 @@ TEST_CASE("a daily pattern follows the local hour at +08:00") {
 TEST_CASE("a whole day of a daily pattern draws the pattern's sum") {
     flow_profile f = flow_profile::daily_pattern(a_pattern(), 480);
     flow_remainder carry;
-    CHECK(f.volume_between(t0 + 5h, t0 + 29h, carry) == m3(123 * 300));  // 1+2+...+24 = 300
-    CHECK(f.volume_between(t0, t0 + std::chrono::days{10}, carry) == m3(123 * 3000));
+    CHECK(f.volume_between(t0 + 5h, t0 + 29h, carry) == m3_e4(123 * 300));  // 1+2+...+24 = 300
+    CHECK(f.volume_between(t0, t0 + std::chrono::days{10}, carry) == m3_e4(123 * 3000));
 }
 
 TEST_CASE("a seeded random profile is a pure function of seed and hour") {
-    flow_profile a = flow_profile::seeded_random(m3(100), m3(9000), 30, 77);
-    flow_profile b = flow_profile::seeded_random(m3(100), m3(9000), 30, 77);
-    flow_profile other = flow_profile::seeded_random(m3(100), m3(9000), 30, 78);
+    flow_profile a = flow_profile::seeded_random(m3_e4(100), m3_e4(9000), 30, 77);
+    flow_profile b = flow_profile::seeded_random(m3_e4(100), m3_e4(9000), 30, 77);
+    flow_profile other = flow_profile::seeded_random(m3_e4(100), m3_e4(9000), 30, 78);
     int idle = 0, differ = 0;
     for (int h = 0; h < 1000; ++h) {
         instant const t = t0 + std::chrono::hours{h} + 17min;
@@ -98,7 +99,7 @@ TEST_CASE("a seeded random profile is a pure function of seed and hour") {
         CHECK(r == b.rate_at(t));
         CHECK(r == a.rate_at(t0 + std::chrono::hours{h}));  // constant within the hour
         if (r.is_zero()) ++idle;
-        else CHECK((r >= m3(100) && r <= m3(9000)));
+        else CHECK((r >= m3_e4(100) && r <= m3_e4(9000)));
         if (r != other.rate_at(t)) ++differ;
     }
     CHECK(idle > 230);
@@ -108,23 +109,23 @@ TEST_CASE("a seeded random profile is a pure function of seed and hour") {
 }
 
 TEST_CASE("a seeded random profile that is always idle draws nothing") {
-    flow_profile f = flow_profile::seeded_random(m3(100), m3(9000), 100, 5);
+    flow_profile f = flow_profile::seeded_random(m3_e4(100), m3_e4(9000), 100, 5);
     flow_remainder carry;
     CHECK(f.volume_between(t0, t0 + std::chrono::days{3}, carry) == volume::zero());
 }
 
 TEST_CASE("an override replaces the profile until it is cleared") {
     flow_profile f = flow_profile::daily_pattern(a_pattern(), 480);
-    f.set_override(m3(2000));
-    CHECK(f.rate_at(t0 + 5h) == m3(2000));
+    f.set_override(m3_e4(2000));
+    CHECK(f.rate_at(t0 + 5h) == m3_e4(2000));
     CHECK(f.next_change_after(t0) == never);
     f.clear_override();
-    CHECK(f.rate_at(t0 + 5h) == m3(738));
+    CHECK(f.rate_at(t0 + 5h) == m3_e4(738));
     CHECK_FALSE(f.state().has_override);
 }
 
 TEST_CASE("negative rates count as no flow") {
-    flow_profile f = flow_profile::constant(m3(-500));
+    flow_profile f = flow_profile::constant(m3_e4(-500));
     CHECK(f.rate_at(t0) == volume::zero());
     flow_remainder carry;
     CHECK(f.volume_between(t0, t0 + 5h, carry) == volume::zero());

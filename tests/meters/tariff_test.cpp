@@ -2,7 +2,10 @@
 
 #include <doctest/doctest.h>
 
+#include "tests/support/builders.hpp"
+
 using namespace metersim::meters;
+using namespace metersim::test;
 
 namespace {
 constexpr utc_offset cst{480};
@@ -10,8 +13,6 @@ constexpr utc_offset cst{480};
 instant at(int y, unsigned mo, unsigned d, unsigned h = 0) {
     return from_civil(civil_time{y, mo, d, h, 0, 0, 0}, cst);
 }
-price yuan(std::int64_t e4) { return price::from_e4(e4); }
-volume m3(std::int64_t units) { return volume::from_units(units); }
 
 cnmcsp_price cnmcsp_ladder() {
     cnmcsp_price p;
@@ -21,19 +22,19 @@ cnmcsp_price cnmcsp_ladder() {
     p.change_time = at(2019, 10, 2);
     p.price_mode = 101;
     p.month_count = 12;
-    p.price1 = yuan(12000);
-    p.price2 = yuan(18000);
-    p.price3 = yuan(30000);
-    p.level1 = m3(2000);
-    p.level2 = m3(5000);
+    p.price1 = price_e4(12000);
+    p.price2 = price_e4(18000);
+    p.price3 = price_e4(30000);
+    p.level1 = m3_whole(2000);
+    p.level2 = m3_whole(5000);
     return p;
 }
 
 xianfeng_price xianfeng_three_two() {
     // "三价二阶": prices 4 and 5 repeat price 3, ladders 3 and 4 repeat ladder 2 (§4.6 note).
     xianfeng_price p;
-    p.prices = {yuan(25000), yuan(30000), yuan(37500), yuan(37500), yuan(37500)};
-    p.ladders = {m3(300), m3(600), m3(600), m3(600)};
+    p.prices = {price_e4(25000), price_e4(30000), price_e4(37500), price_e4(37500), price_e4(37500)};
+    p.ladders = {m3_whole(300), m3_whole(600), m3_whole(600), m3_whole(600)};
     p.price_ver = 7;
     p.price_period = 12;
     p.price_time = at(2026, 7, 1);
@@ -46,8 +47,8 @@ xianfeng_price xianfeng_three_two() {
 xintian_price xintian_yearly() {
     xintian_price p;
     p.price_type_code = "P01";
-    p.dividers = {m3(240), m3(360), m3(480), m3(600), m3(720)};
-    p.prices = {yuan(26000), yuan(31000), yuan(36000), yuan(41000), yuan(46000), yuan(51000)};
+    p.dividers = {m3_whole(240), m3_whole(360), m3_whole(480), m3_whole(600), m3_whole(720)};
+    p.prices = {price_e4(26000), price_e4(31000), price_e4(36000), price_e4(41000), price_e4(46000), price_e4(51000)};
     p.stair_type = 3;
     p.freeze_month = 1;
     p.freeze_day = 1;
@@ -60,18 +61,18 @@ TEST_SUITE("meters/tariff") {
 
 TEST_CASE("usage falls in the first ladder whose threshold it has not reached") {
     tariff const t = from_cnmcsp(cnmcsp_ladder(), at(2019, 10, 1)).value();
-    CHECK(ladder_of(t, m3(0)) == 0u);
+    CHECK(ladder_of(t, m3_whole(0)) == 0u);
     CHECK(ladder_of(t, volume::from_e4(2000 * 10000 - 1)) == 0u);
-    CHECK(ladder_of(t, m3(2000)) == 1u);
-    CHECK(ladder_of(t, m3(5000)) == 2u);
-    CHECK(price_at(t, m3(999999)) == yuan(30000));
+    CHECK(ladder_of(t, m3_whole(2000)) == 1u);
+    CHECK(ladder_of(t, m3_whole(5000)) == 2u);
+    CHECK(price_at(t, m3_whole(999999)) == price_e4(30000));
 }
 
 TEST_CASE("empty ladders from equal thresholds are skipped") {
     tariff const t = from_xianfeng(xianfeng_three_two()).value();
-    CHECK(ladder_of(t, m3(599)) == 1u);
-    CHECK(ladder_of(t, m3(600)) == 4u);
-    CHECK(price_at(t, m3(600)) == yuan(37500));
+    CHECK(ladder_of(t, m3_whole(599)) == 1u);
+    CHECK(ladder_of(t, m3_whole(600)) == 4u);
+    CHECK(price_at(t, m3_whole(600)) == price_e4(37500));
 }
 
 TEST_CASE("a CNMCSP ladder price maps prices, levels, cycle and change time") {
@@ -79,9 +80,9 @@ TEST_CASE("a CNMCSP ladder price maps prices, levels, cycle and change time") {
     REQUIRE(r.has_value());
     tariff const& t = r.value();
     CHECK(t.price_count == 3);
-    CHECK(t.prices[1] == yuan(18000));
-    CHECK(t.thresholds[0] == m3(2000));
-    CHECK(t.thresholds[1] == m3(5000));
+    CHECK(t.prices[1] == price_e4(18000));
+    CHECK(t.thresholds[0] == m3_whole(2000));
+    CHECK(t.thresholds[1] == m3_whole(5000));
     CHECK(t.cycle.kind == cycle_kind::months);
     CHECK(t.cycle.months == 12);
     CHECK(t.cycle.start == at(2019, 9, 2));
@@ -94,7 +95,7 @@ TEST_CASE("a CNMCSP ladder price maps prices, levels, cycle and change time") {
 TEST_CASE("a CNMCSP standard price has one price and takes effect on receipt without ChangeTime") {
     cnmcsp_price p;
     p.price_mode = 100;
-    p.price1 = yuan(28000);
+    p.price1 = price_e4(28000);
     auto const r = from_cnmcsp(p, at(2026, 5, 5));
     REQUIRE(r.has_value());
     CHECK(r.value().price_count == 1);
@@ -105,7 +106,7 @@ TEST_CASE("a CNMCSP standard price has one price and takes effect on receipt wit
 TEST_CASE("CNMCSP prices that break the rules are refused naming the field") {
     struct bad_case { char const* name; cnmcsp_price p; char const* field; };
     cnmcsp_price decreasing = cnmcsp_ladder();
-    decreasing.level2 = m3(1500);
+    decreasing.level2 = m3_whole(1500);
     cnmcsp_price no_months = cnmcsp_ladder();
     no_months.month_count.reset();
     cnmcsp_price bad_mode = cnmcsp_ladder();
@@ -141,7 +142,7 @@ TEST_CASE("a Xianfeng price keeps its five prices, four ladders, times and clear
 
 TEST_CASE("a Xianfeng ladder below the previous one is refused") {
     xianfeng_price p = xianfeng_three_two();
-    p.ladders[2] = m3(500);
+    p.ladders[2] = m3_whole(500);
     auto const r = from_xianfeng(p);
     REQUIRE_FALSE(r.has_value());
     CHECK(r.error().field == "ladderGasThree");
@@ -149,7 +150,7 @@ TEST_CASE("a Xianfeng ladder below the previous one is refused") {
 
 TEST_CASE("Xianfeng ranges are checked: price up to 30, version and period 1 to 255") {
     xianfeng_price expensive = xianfeng_three_two();
-    expensive.prices[4] = yuan(300001);
+    expensive.prices[4] = price_e4(300001);
     CHECK(from_xianfeng(expensive).error().field == "priceFive");
     xianfeng_price ver0 = xianfeng_three_two();
     ver0.price_ver = 0;
@@ -172,10 +173,10 @@ TEST_CASE("a Xianfeng tariff reads back in PRICE_READ's shape unchanged") {
 
 TEST_CASE("a three-price tariff is padded to five prices for Xianfeng") {
     xianfeng_price const x = to_xianfeng(from_cnmcsp(cnmcsp_ladder(), at(2019, 10, 1)).value());
-    CHECK(x.prices[3] == yuan(30000));
-    CHECK(x.prices[4] == yuan(30000));
-    CHECK(x.ladders[2] == m3(5000));
-    CHECK(x.ladders[3] == m3(5000));
+    CHECK(x.prices[3] == price_e4(30000));
+    CHECK(x.prices[4] == price_e4(30000));
+    CHECK(x.ladders[2] == m3_whole(5000));
+    CHECK(x.ladders[3] == m3_whole(5000));
     CHECK(x.price_ver == 1);  // "309" is outside priceVer's 1-255
 }
 
@@ -185,12 +186,12 @@ TEST_CASE("a Xintian price maps six prices, five dividers and a settlement cycle
     CHECK(r.value().price_count == 6);
     CHECK(r.value().cycle.kind == cycle_kind::yearly);
     CHECK(r.value().code == "P01");
-    CHECK(r.value().thresholds[4] == m3(720));
+    CHECK(r.value().thresholds[4] == m3_whole(720));
 }
 
 TEST_CASE("Xintian settings out of range or decreasing are refused naming the field") {
     xintian_price decreasing = xintian_yearly();
-    decreasing.dividers[3] = m3(100);
+    decreasing.dividers[3] = m3_whole(100);
     CHECK(from_xintian(decreasing).error().field == "Divid4");
     xintian_price day = xintian_yearly();
     day.freeze_day = 29;
@@ -238,10 +239,10 @@ TEST_CASE("a tariff without a cycle never turns") {
 }
 
 TEST_CASE("validation refuses decreasing thresholds and bad counts") {
-    tariff t = flat_tariff(yuan(30000));
+    tariff t = flat_tariff(price_e4(30000));
     CHECK_FALSE(validate(t).has_value());
     t.price_count = 3;
-    t.thresholds = {m3(10), m3(5)};
+    t.thresholds = {m3_whole(10), m3_whole(5)};
     REQUIRE(validate(t).has_value());
     CHECK(validate(t)->field == "thresholds");
     t.price_count = 7;

@@ -3,6 +3,7 @@
 #include "sim/http/client.hpp"
 
 #include "tests/support/client_fixture.hpp"
+#include "tests/support/held_thread.hpp"
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/write.hpp>
@@ -113,13 +114,10 @@ struct piecemeal_server {
     std::string answers;
     int requests = 0;
     std::uint64_t seed = 1;
-    std::mutex m;
-    std::condition_variable cv;
-    bool done = false;  ///< the test is over: the kept connection may close
-    std::thread thread;
+    test::held_thread thread;  ///< last: ends (the test over) before the socket it uses
 
     void start() {
-        thread = std::thread([this] {
+        thread.start([this] {
             // Errors end the thread quietly (the client gave up: the test's checks say why).
             boost::system::error_code ec;
             boost::asio::ip::tcp::socket s(io);
@@ -143,17 +141,8 @@ struct piecemeal_server {
                 // them apart; the checks hold however the bytes end up split.
                 std::this_thread::sleep_for(std::chrono::microseconds{300});
             }
-            std::unique_lock lock(m);
-            cv.wait(lock, [this] { return done; });
+            thread.hold();
         });
-    }
-    ~piecemeal_server() {
-        {
-            std::lock_guard lock(m);
-            done = true;
-        }
-        cv.notify_all();
-        if (thread.joinable()) thread.join();
     }
     std::string url() const { return "http://127.0.0.1:" + std::to_string(acceptor.local_endpoint().port()) + "/p"; }
 };

@@ -1,6 +1,8 @@
 #include "sim/http/client.hpp"
 
 #include "tests/support/client_fixture.hpp"
+#include "tests/support/eventually.hpp"
+#include "tests/support/held_thread.hpp"
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/write.hpp>
@@ -229,13 +231,10 @@ struct raw_cis {
     std::vector<std::string> pieces;
     bool close_after = false;
     std::string request;
-    std::thread thread;
-    std::mutex m;
-    std::condition_variable cv;
-    bool finished = false;  ///< the test is over: a kept connection may close
+    test::held_thread thread;  ///< last: ends (the test over) before the socket it uses
 
     void start() {
-        thread = std::thread([this] {
+        thread.start([this] {
             boost::asio::ip::tcp::socket s(io);
             acceptor.accept(s);
             char buf[4096];
@@ -254,19 +253,8 @@ struct raw_cis {
                 s.close();
                 return;
             }
-            // Keep the connection open until the test has made its checks (a pooled connection
-            // must not see the peer close meanwhile, however slow the machine).
-            std::unique_lock lock(m);
-            cv.wait(lock, [this] { return finished; });
+            thread.hold();  // the connection stays open until the test has made its checks
         });
-    }
-    ~raw_cis() {
-        {
-            std::lock_guard lock(m);
-            finished = true;
-        }
-        cv.notify_all();
-        if (thread.joinable()) thread.join();
     }
     std::string url() const { return "http://127.0.0.1:" + std::to_string(acceptor.local_endpoint().port()) + "/raw"; }
 };
@@ -336,15 +324,14 @@ TEST_CASE_FIXTURE(client_fixture, "lean sends in turn reuse one connection, and 
             v.body = "x";
             client->send(v, nullptr, sink, i);
         });
-        for (int w = 0; w < 1000 && loop.call([&] { return sink->answers.size(); }) == before; ++w)
-            std::this_thread::sleep_for(1ms);
+        test::eventually([&] { return loop.call([&] { return sink->answers.size(); }) != before; });
     }
     loop.call([&] {
         http::request_view v;
         v.url = "nope://x";
         client->send(v, nullptr, sink, 9);
     });
-    for (int w = 0; w < 1000 && loop.call([&] { return sink->answers.size(); }) < 4; ++w) std::this_thread::sleep_for(1ms);
+    test::eventually([&] { return loop.call([&] { return sink->answers.size(); }) >= 4; });
     auto answers = loop.call([&] { return sink->answers; });
     REQUIRE(answers.size() == 4);
     CHECK_FALSE(answers[0].reused);
@@ -367,7 +354,7 @@ TEST_CASE_FIXTURE(client_fixture, "an answer whose sink is gone is dropped and i
     std::weak_ptr<recording_sink> weak = sink;
     loop.call([&] { sink.reset(); });
     CHECK(rx.wait_for_requests(1));
-    for (int w = 0; w < 1000 && stats().active != 0; ++w) std::this_thread::sleep_for(1ms);
+    test::eventually([&] { return stats().active == 0; });
     CHECK(weak.expired());
     CHECK(stats().idle_connections == 1);
     CHECK(post("/b", "again").reused_connection);

@@ -23,19 +23,19 @@ struct fleet_fixture {
     sim::catalogue cat = sim::catalogue::builtin();
     sim::fleet fleet{sched, cat, sim::fleet_options{}};
 
-    sim::fleet_meter* make(std::string no, std::string model = "xf-nb-money", std::string device = {}) {
+    auto manufacture(std::string no, std::string model, std::string device) {
         meters::meter_identity id;
         id.meter_no = std::move(no);
         id.device_id = std::move(device);
-        auto r = fleet.manufacture(sim::manufacture_request{std::move(model), id});
+        return fleet.manufacture(sim::manufacture_request{std::move(model), id});
+    }
+    sim::fleet_meter* make(std::string no, std::string model = "xf-nb-money", std::string device = {}) {
+        auto r = manufacture(std::move(no), std::move(model), std::move(device));
         REQUIRE(r.has_value());
         return r.value();
     }
     std::string error_of(std::string no, std::string model = "xf-nb-money", std::string device = {}) {
-        meters::meter_identity id;
-        id.meter_no = std::move(no);
-        id.device_id = std::move(device);
-        auto r = fleet.manufacture(sim::manufacture_request{std::move(model), id});
+        auto r = manufacture(std::move(no), std::move(model), std::move(device));
         REQUIRE_FALSE(r.has_value());
         return r.error();
     }

@@ -4,6 +4,7 @@
 #include "sim/http/server.hpp"
 
 #include "tests/support/http_client.hpp"
+#include "tests/support/eventually.hpp"
 #include "tests/support/loopback.hpp"
 
 #include <doctest/doctest.h>
@@ -74,7 +75,7 @@ struct deferred_fixture {
     }
     /// Waits until the handler of GET /later has run (the request was read and routed).
     void wait_deferred() {
-        for (int i = 0; i < 500 && !deferred(); ++i) std::this_thread::sleep_for(2ms);
+        test::eventually([this] { return deferred(); });
         REQUIRE(deferred());
     }
 };

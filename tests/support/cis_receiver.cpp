@@ -1,14 +1,13 @@
 #include "tests/support/cis_receiver.hpp"
 
+#include "tests/support/http_client.hpp"
 #include "tests/support/loopback.hpp"
+#include "tests/support/net_names.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
 
 #include <array>
 #include <deque>
@@ -16,22 +15,10 @@
 
 namespace metersim::test {
 
-namespace net = boost::asio;
-namespace beast = boost::beast;
-namespace bhttp = boost::beast::http;
-using tcp = net::ip::tcp;
-using error_code = boost::system::error_code;
-
 namespace {
 constexpr auto nothrow_awaitable = net::as_tuple(net::use_awaitable);
 }
 
-std::string received_request::header(std::string_view name) const {
-    for (auto const& [n, v] : headers) {
-        if (beast::iequals(n, name)) return v;
-    }
-    return {};
-}
 
 struct cis_receiver::impl {
     void listen();
@@ -195,5 +182,7 @@ bool cis_receiver::wait_for_requests(std::size_t n, std::chrono::milliseconds ti
     std::unique_lock lock(impl_->mutex);
     return impl_->arrived.wait_for(lock, timeout, [&] { return impl_->log.size() >= n; });
 }
+
+std::string received_request::header(std::string_view name) const { return header_value(headers, name); }
 
 }  // namespace metersim::test

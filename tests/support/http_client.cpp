@@ -1,31 +1,27 @@
 #include "tests/support/http_client.hpp"
 
+#include "tests/support/net_names.hpp"
+
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/read.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
 
 #include <array>
 #include <functional>
 #include <stdexcept>
 
+#include "sim/text.hpp"
+
 namespace metersim::test {
 
-namespace net = boost::asio;
-namespace beast = boost::beast;
-namespace bhttp = boost::beast::http;
-using tcp = net::ip::tcp;
-using error_code = boost::system::error_code;
-
-std::string http_answer::header(std::string_view name) const {
-    for (auto const& [n, v] : headers) {
-        if (beast::iequals(n, name)) return v;
-    }
+std::string header_value(header_list const& headers, std::string_view name) {
+    for (auto const& [n, v] : headers)
+        if (sim::iequals(n, name)) return v;
     return {};
 }
+
+std::string http_answer::header(std::string_view name) const { return header_value(headers, name); }
 
 struct http_connection::impl {
     explicit impl(std::chrono::milliseconds t) : stream(io), timeout(t) {}

@@ -16,6 +16,9 @@ namespace metersim::test {
 
 using header_list = std::vector<std::pair<std::string, std::string>>;
 
+/// The value of the first header named `name` (case-insensitive); "" when absent.
+std::string header_value(header_list const& headers, std::string_view name);
+
 struct http_answer {
     unsigned status = 0;
     header_list headers;

@@ -12,7 +12,8 @@
 /// order, and stops the loop.
 ///
 /// `Platform` is constructed as Platform(Options, platforms::platform_context) and has
-/// add_routes(sim::http::router&).
+/// add_routes(sim::http::router&). `Derived::auth_headers()` gives fresh authentication headers
+/// for request().
 
 #include <doctest/doctest.h>
 
@@ -39,6 +40,11 @@
 #include "tests/support/loopback.hpp"
 
 namespace metersim::test {
+
+using json = nlohmann::json;
+
+/// 2026-01-01 00:00:00 +08:00: where the vendor fixtures' stepped clocks start.
+inline meters::instant harness_start() { return meters::instant_from_ms(1'767'196'800'000); }
 
 template <class Derived, class Platform, class Options>
 struct platform_harness {
@@ -94,6 +100,14 @@ struct platform_harness {
     }
     void start_platform(Options o) {
         start_platform(std::move(o), [] {});
+    }
+
+    /// A request to the platform, with the fixture's fresh authentication headers
+    /// (`Derived::auth_headers()`) when `headers` is empty.
+    http_answer request(std::string const& method, std::string const& target, std::string const& body,
+                        header_list headers) {
+        if (headers.empty()) headers = self().auth_headers();
+        return http_request(method, "127.0.0.1", port, target, headers, body);
     }
 
     /// A meter fresh from the factory (the fleet fills in what `id` leaves empty).

@@ -195,6 +195,15 @@ TEST_CASE("the config printed as YAML reads back to the same config") {
     CHECK(again.platforms.cnmcsp->realtime_url == original.platforms.cnmcsp->realtime_url);
 }
 
+TEST_CASE("text with control characters is printed escaped and reads back as itself") {
+    auto original = tools::default_config();
+    original.platforms.xianfeng->key = "k\x01\ty\n\"z\\";
+    auto const printed = tools::to_yaml(original);
+    CHECK(printed.find('\x01') == std::string::npos);
+    auto again = loaded(printed);
+    CHECK(again.platforms.xianfeng->key == original.platforms.xianfeng->key);
+}
+
 TEST_CASE("each kind of bad input is reported at its line and column with what was found and expected") {
     struct bad {
         char const* yaml;

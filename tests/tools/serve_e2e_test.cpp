@@ -12,7 +12,9 @@
 
 #include "platforms/common/crypto.hpp"
 #include "tests/support/cis_receiver.hpp"
+#include "tests/support/eventually.hpp"
 #include "tests/support/http_client.hpp"
+#include "tests/tools/serve_harness.hpp"
 
 using namespace metersim;
 
@@ -20,32 +22,10 @@ namespace {
 
 /// The real `metersim serve` (the embedded default config, every port 0, a stepped clock) on
 /// its own thread; stopped and joined by the destructor.
-struct running_serve {
-    running_serve() : running_serve(make_config()) {}
-    explicit running_serve(tools::config c) : app(std::move(c)), thread([this] { app.run(); }) {}
-    ~running_serve() {
-        app.stop();
-        thread.join();
-    }
-
-    static tools::config make_config() {
-        auto c = tools::default_config();
-        c.state = ":memory:";
-        c.clock.mode = sim::clock_mode::stepped;
-        c.admin.listen.port = 0;
-        c.platforms.cnmcsp->listen.port = 0;
-        c.platforms.xianfeng->listen.port = 0;
-        c.platforms.xintian->listen.port = 0;
-        return c;
-    }
-
-    test::http_answer admin(std::string_view method, std::string_view target,
-                            std::string const& body = "") {
-        return test::http_request(method, "127.0.0.1", app.admin_port(), target, {}, body);
-    }
-
-    tools::serve_app app;
-    std::thread thread;
+struct running_serve : test::serve_thread {
+    running_serve() : serve_thread(make_config()) {}
+    explicit running_serve(tools::config c) : serve_thread(std::move(c)) {}
+    static tools::config make_config() { return test::loopback_serve_config(); }
 };
 
 /// Checks `text` against the Prometheus text format 0.0.4 as metersim writes it: HELP and TYPE
@@ -176,11 +156,10 @@ TEST_CASE("the outbox keys reach the push client, and /admin/health shows the pu
         REQUIRE(s.admin("POST", "/admin/clock/advance", R"({"seconds": 10800})").status == 200);
         REQUIRE(rx.wait_for_requests(40));
         std::string health;
-        for (int w = 0; w < 500; ++w) {
+        test::eventually([&] {
             health = s.admin("GET", "/admin/health").body;
-            if (health.find("\"pending\":0,\"in_flight\":0,\"delivered\":40") != std::string::npos) break;
-            std::this_thread::sleep_for(std::chrono::milliseconds{2});
-        }
+            return health.find("\"pending\":0,\"in_flight\":0,\"delivered\":40") != std::string::npos;
+        });
         CAPTURE(health);
         CHECK(health.find("\"pending\":0,\"in_flight\":0,\"delivered\":40,\"attempts\":40,\"failures\":0") !=
               std::string::npos);

@@ -9,6 +9,7 @@
 #include "platforms/xintian/auth.hpp"
 #include "tests/support/cis_receiver.hpp"
 #include "tests/support/http_client.hpp"
+#include "tests/tools/serve_harness.hpp"
 
 using namespace metersim;
 using namespace std::chrono_literals;
@@ -18,31 +19,20 @@ namespace {
 constexpr std::string_view billing_path = "/xintian/billing";
 constexpr std::string_view meter_no = "3302000001";
 
+struct with_cis {
+    test::cis_receiver cis;  ///< before the app (a base constructed first): the config names its URL
+};
+
 /// The real `metersim serve` (embedded default config, every port 0, stepped clock, backoff 1 s
 /// to 8 s) with Xintian's billing reports going to a cis_receiver; stopped and joined by the
 /// destructor. Fault rules are set through the admin API, as a user or the scenario runner does.
-struct faults_serve {
-    test::cis_receiver cis;
-    tools::serve_app app;
-    std::thread thread;
+struct faults_serve : with_cis, test::serve_thread {
     int stamp = 0;
 
-    faults_serve() : app(make_config(cis)), thread([this] { app.run(); }) {}
-    ~faults_serve() {
-        app.stop();
-        thread.join();
-    }
-    faults_serve(faults_serve const&) = delete;
-    faults_serve& operator=(faults_serve const&) = delete;
+    faults_serve() : serve_thread(make_config(cis)) {}
 
     static tools::config make_config(test::cis_receiver const& cis) {
-        auto c = tools::default_config();
-        c.state = ":memory:";
-        c.clock.mode = sim::clock_mode::stepped;
-        c.admin.listen.port = 0;
-        c.platforms.cnmcsp->listen.port = 0;
-        c.platforms.xianfeng->listen.port = 0;
-        c.platforms.xintian->listen.port = 0;
+        auto c = test::loopback_serve_config();
         c.platforms.xintian->report_url = cis.url(billing_path);
         c.platforms.xintian->auth_window_s = 86400;  // one fresh timestamp per call, a second apart
         c.outbox.backoff_base_ms = 1000;
@@ -50,9 +40,6 @@ struct faults_serve {
         return c;
     }
 
-    test::http_answer admin(std::string_view method, std::string_view target, std::string const& body = "") {
-        return test::http_request(method, "127.0.0.1", app.admin_port(), target, {}, body);
-    }
     test::http_answer post_fault(std::string const& body) { return admin("POST", "/admin/faults", body); }
     test::http_answer advance(int seconds) {
         return admin("POST", "/admin/clock/advance", R"({"seconds":)" + std::to_string(seconds) + "}");

@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+#include "tests/support/parse_checks.hpp"
+
 #include <chrono>
 
 using namespace metersim::platforms;
@@ -55,10 +57,7 @@ TEST_CASE("text of the wrong shape is refused with the offending position") {
           bad{"2024-01-01 ", timestamp_format::date_only, 10},
           bad{"２０２４0101120000", timestamp_format::compact, 0}}) {
         CAPTURE(text);
-        auto r = parse_civil(text, f);
-        REQUIRE_FALSE(r.has_value());
-        CHECK(r.error().position == position);
-        CHECK_FALSE(r.error().reason.empty());
+        metersim::test::check_refused_at(parse_civil(text, f), position);
     }
 }
 

@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+#include "tests/support/parse_checks.hpp"
+
 #include <chrono>
 #include <string>
 #include <unordered_set>
@@ -53,10 +55,7 @@ TEST_CASE("malformed transIds are refused with the position of the fault") {
           bad{"2017-07-25144845822996", 4}, bad{"20170725144845822a9619", 17},
           bad{"20170725246845822996190", 8}}) {
         CAPTURE(text);
-        auto p = parse_trans_id(text);
-        REQUIRE_FALSE(p.has_value());
-        CHECK(p.error().position == position);
-        CHECK_FALSE(p.error().reason.empty());
+        metersim::test::check_refused_at(parse_trans_id(text), position);
     }
 }
 
