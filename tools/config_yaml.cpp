@@ -9,6 +9,10 @@ namespace metersim::tools {
 
 namespace {
 
+std::int64_t seconds_of(meters::duration d) {
+    return std::chrono::duration_cast<std::chrono::seconds>(d).count();
+}
+
 std::string quoted(std::string_view s) {
     std::string out = "\"";
     for (char ch : s) {
@@ -62,9 +66,9 @@ std::string to_yaml(config const& c) {
             line(fmt::format("      {}: {{ type: {}, message: {} }}", quoted(code), quoted(text.type),
                              quoted(text.message)));
         line(fmt::format("    body_limit: {}", x->body_limit));
-        line(fmt::format("    max_queued_trades: {}", x->max_queued_trades));
-        line(fmt::format("    trade_history: {}", x->trade_history));
-        line(fmt::format("    trade_retention_s: {}", x->trade_retention_s));
+        line(fmt::format("    max_queued_trades: {}", x->trades.waiting));
+        line(fmt::format("    trade_history: {}", x->trades.history));
+        line(fmt::format("    trade_retention_s: {}", seconds_of(x->trades.retention)));
     }
     if (auto const& x = p.xianfeng) {
         line("  xianfeng:");
@@ -78,9 +82,9 @@ std::string to_yaml(config const& c) {
         line(fmt::format("    replay_check: {}", x->replay_check));
         line(fmt::format("    auto_provision: {}", x->auto_provision));
         line(fmt::format("    body_limit: {}", x->body_limit));
-        line(fmt::format("    max_queued_commands: {}", x->max_queued_commands));
-        line(fmt::format("    command_history: {}", x->command_history));
-        line(fmt::format("    command_retention_s: {}", x->command_retention_s));
+        line(fmt::format("    max_queued_commands: {}", x->commands.waiting));
+        line(fmt::format("    command_history: {}", x->commands.history));
+        line(fmt::format("    command_retention_s: {}", seconds_of(x->commands.retention)));
     }
     if (auto const& x = p.xintian) {
         line("  xintian:");
@@ -90,9 +94,9 @@ std::string to_yaml(config const& c) {
         line(fmt::format("    auth_window_s: {}", x->auth_window_s));
         line(fmt::format("    report_url: {}", quoted(x->report_url)));
         line(fmt::format("    body_limit: {}", x->body_limit));
-        line(fmt::format("    max_queued_pays: {}", x->max_queued_pays));
-        line(fmt::format("    pay_history: {}", x->pay_history));
-        line(fmt::format("    pay_retention_s: {}", x->pay_retention_s));
+        line(fmt::format("    max_queued_pays: {}", x->pays.waiting));
+        line(fmt::format("    pay_history: {}", x->pays.history));
+        line(fmt::format("    pay_retention_s: {}", seconds_of(x->pays.retention)));
     }
     if (c.fleet.empty()) line("fleet: []");
     else line("fleet:");

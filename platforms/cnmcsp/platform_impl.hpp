@@ -26,7 +26,7 @@ bool cis_accepted(unsigned status, std::string_view body, envelope_keys const* k
 
 /// A §5.3.1/§5.3.10 price block into the meter's tariff; 80002004 naming the field
 /// (routes_price.cpp).
-api_result<meters::tariff> tariff_of(meters::cnmcsp_price const& p, meters::instant now);
+api_result<meters::tariff> tariff_of(cnmcsp_price const& p, meters::instant now);
 
 /// One request being handled.
 struct exchange {
@@ -60,13 +60,12 @@ struct platform::impl {
     void take_report(sim::fleet_meter& m, meters::meter_report const& r);
     /// Delivers an account's queue to its meter (the meter is in session).
     void deliver(account& a, sim::fleet_meter& m);
-    void settle_trade(delivery const& d, meters::command_result const& r);
-    /// Queues a command for the meter's next session.
-    void enqueue(account& a, meters::command c, std::string label, std::string trade_no = {});
+    /// The meter's answer settles the trade it took (none for a plain command's empty key).
+    void settle_trade(std::string const& trade_no, meters::command_result const& r);
+    /// Queues a command (with its trade, for a money movement) for the meter's next session.
+    void enqueue(account& a, meters::command c, std::string label, std::optional<trade> t = {});
     /// Drops the queued deliveries; their trades are cancelled.
     void drop_queue(account& a);
-    /// Room for one more money movement in the account's queue, else `code` (routes_fee.cpp).
-    std::optional<api_error> check_trade_room(account& a, std::string_view code);
 
     // ---- uploads (push.cpp)
     std::string next_serial();

@@ -5,6 +5,24 @@
 
 namespace metersim::platforms::cnmcsp {
 
+namespace {
+
+/// The account a meterDelete / meterSuspend / meterResume body names (§5.3.3-§5.3.5): known
+/// (80002013) and not cancelled (80002023, "the account of MeterID ... `cancelled`").
+api_result<account*> uncancelled_account(platform::impl& p, exchange& ex, object_reader const& b,
+                                         std::string_view cancelled) {
+    auto req = parse_meter_ref(b, p.codec);
+    if (!req) return req.error();
+    auto acc = p.account_of(ex, req.value().key, "MeterID");
+    if (!acc) return acc.error();
+    if (acc.value()->status == meter_status::cancelled)
+        return make_api_error(codes::account_inactive, "MeterID",
+                              "the account of MeterID " + acc.value()->meter_id + " " + std::string(cancelled));
+    return acc;
+}
+
+}  // namespace
+
 api_result<sim::catalogue_entry const*> platform::impl::model_of(std::string_view model,
                                                                  std::string_view protocol,
                                                                  std::string_view model_field,
@@ -118,13 +136,9 @@ endpoint_result platform::impl::do_meter_modify(exchange& ex, object_reader cons
 
 // spec: cnmcsp §5.3.3: the account ends (注销 -2); the meter is cancelled at its next session.
 endpoint_result platform::impl::do_meter_delete(exchange& ex, object_reader const& b) {
-    auto req = parse_meter_ref(b, codec);
-    if (!req) return req.error();
-    auto acc = account_of(ex, req.value().key, "MeterID");
+    auto acc = uncancelled_account(*this, ex, b, "is already cancelled");
     if (!acc) return acc.error();
     auto& a = *acc.value();
-    if (a.status == meter_status::cancelled)
-        return make_api_error(codes::account_inactive, "MeterID", "the account of MeterID " + a.meter_id + " is already cancelled");
     drop_queue(a);
     a.status = meter_status::cancelled;
     reg.release_user(a);
@@ -134,13 +148,9 @@ endpoint_result platform::impl::do_meter_delete(exchange& ex, object_reader cons
 
 // spec: cnmcsp §5.3.4: 停用 -1; the meter closes its valve at its next session.
 endpoint_result platform::impl::do_meter_suspend(exchange& ex, object_reader const& b) {
-    auto req = parse_meter_ref(b, codec);
-    if (!req) return req.error();
-    auto acc = account_of(ex, req.value().key, "MeterID");
+    auto acc = uncancelled_account(*this, ex, b, "is cancelled");
     if (!acc) return acc.error();
     auto& a = *acc.value();
-    if (a.status == meter_status::cancelled)
-        return make_api_error(codes::account_inactive, "MeterID", "the account of MeterID " + a.meter_id + " is cancelled");
     if (a.status == meter_status::suspended)
         return make_api_error(codes::suspend_failed, "MeterID", "the account of MeterID " + a.meter_id + " is already suspended");
     a.status = meter_status::suspended;
@@ -150,13 +160,9 @@ endpoint_result platform::impl::do_meter_suspend(exchange& ex, object_reader con
 
 // spec: cnmcsp §5.3.5: back to 开户/用气; the meter reopens its valve at its next session.
 endpoint_result platform::impl::do_meter_resume(exchange& ex, object_reader const& b) {
-    auto req = parse_meter_ref(b, codec);
-    if (!req) return req.error();
-    auto acc = account_of(ex, req.value().key, "MeterID");
+    auto acc = uncancelled_account(*this, ex, b, "is cancelled");
     if (!acc) return acc.error();
     auto& a = *acc.value();
-    if (a.status == meter_status::cancelled)
-        return make_api_error(codes::account_inactive, "MeterID", "the account of MeterID " + a.meter_id + " is cancelled");
     if (a.status != meter_status::suspended)
         return make_api_error(codes::resume_failed, "MeterID", "the account of MeterID " + a.meter_id + " is not suspended");
     auto const* last = meter_of(a) != nullptr ? &meter_of(a)->meter : nullptr;

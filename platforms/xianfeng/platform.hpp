@@ -26,6 +26,7 @@
 #include "meters/instant.hpp"
 #include "platforms/common/api_error.hpp"
 #include "sim/fleet.hpp"
+#include "sim/pending_store.hpp"
 #include "sim/http/routes.hpp"
 
 namespace metersim::sim {
@@ -50,12 +51,10 @@ struct options {
     std::chrono::minutes utc_offset{480};  ///< the zone of every vendor timestamp
     /// Command store bounds (commands.hpp; the spec gives none, these are metersim's choices):
     /// commands waiting per device, creatCmd past it answers 500014 (memory stays bounded when
-    /// a CIS queues commands for a meter that never wakes);
-    std::size_t max_queued_commands = 16;
-    /// finished commands kept per device for queryCmd, the oldest finished dropped first;
-    std::size_t command_history = 16;
-    /// and the virtual time a finished command stays queryable (then 500043, as unknown).
-    meters::duration command_retention{std::chrono::hours{24 * 7}};
+    /// a CIS queues commands for a meter that never wakes); finished commands kept per device
+    /// for queryCmd, the oldest finished dropped first; and the virtual time a finished command
+    /// stays queryable (then 500043, as unknown).
+    sim::store_bounds commands{16, 16, std::chrono::hours{24 * 7}};
     /// Virtual time between sending a command (state 4) and the meter's answer (1/2).
     meters::duration answer_delay{std::chrono::seconds{2}};
     /// Virtual time between two ConcentratorDataInfo reports of a concentrator.

@@ -59,8 +59,7 @@ struct platform::impl {
     authenticator auth;
     push_signer signer;  ///< API_* headers of the pushes (push.cpp)
     device_registry devices;
-    command_store commands{command_limits{opts.max_queued_commands, opts.command_history,
-                                          opts.command_retention}};
+    command_store commands{opts.commands};
     std::unordered_map<std::string, concentrator> concentrators;        ///< by number
     std::unordered_map<std::string, std::string> concentrator_of;       ///< meter no -> number
     std::unordered_set<sim::scheduler::event_id> events;  ///< live events, cancelled at the end

@@ -2,6 +2,7 @@
 
 #include <exception>
 #include <utility>
+#include <vector>
 
 #include "platforms/common/timestamp.hpp"
 #include "platforms/xintian/platform_impl.hpp"
@@ -48,7 +49,7 @@ platform::impl::impl(options o, sim::fleet& f, sim::outbox& ob, sim::journal& j,
       sched(s),
       auth(make_auth_config(opts)),
       signer(opts.app_id, opts.app_secret, opts.utc_offset) {
-    records.set_pay_bounds(pay_bounds{opts.pay_history, opts.pay_retention});
+    records.set_pay_bounds(opts.pays);
 }
 
 platform::platform(options opts, sim::fleet& fleet, sim::outbox& outbox, sim::journal& journal,
@@ -76,10 +77,7 @@ platform::~platform() {
 
 options const& platform::settings() const noexcept { return impl_->opts; }
 
-std::size_t platform::queued(std::string const& meter_no) const {
-    auto it = impl_->queues.find(meter_no);
-    return it == impl_->queues.end() ? 0 : it->second.size();
-}
+std::size_t platform::queued(std::string const& meter_no) const { return impl_->records.queued(meter_no); }
 
 // ---- meters ----------------------------------------------------------------------------------
 
@@ -115,8 +113,8 @@ int platform::impl::pay_type(target const& t) const {
     return t.archive.pay_type == "6" ? 2 : 1;
 }
 
-void platform::impl::enqueue(std::string const& meter_no, queued_command c) {
-    queues[meter_no].push_back(std::move(c));
+void platform::impl::enqueue(std::string const& meter_no, meters::command c, std::string what) {
+    records.enqueue(meter_no, std::move(c), std::move(what));
 }
 
 void platform::impl::note(std::string const& meter_no, std::string verdict, std::string detail) {
@@ -147,29 +145,24 @@ void platform::on_effects(sim::fleet_meter& m, meters::effects const& e) {
 void platform::on_session(sim::fleet_meter& m, meters::instant) {
     auto& p = *impl_;
     if (!p.is_ours(m)) return;
-    auto it = p.queues.find(m.meter_no());
-    if (it == p.queues.end()) return;
     // Commands reach the meter in the order they were accepted; taken out first, because
     // delivering may (through the fleet's dispatch) come back into the platform.
-    auto items = std::move(it->second);
-    p.queues.erase(it);
-    for (auto const& c : items) p.deliver(m, c);
+    std::vector<sim::session_work> items;
+    while (auto w = p.records.take_next(m.meter_no())) items.push_back(std::move(*w));
+    for (auto const& w : items) p.deliver(m, w);
 }
 
-void platform::impl::deliver(sim::fleet_meter& m, queued_command const& c) {
-    auto const fx = fleet.apply(m, c.command);
+void platform::impl::deliver(sim::fleet_meter& m, sim::session_work const& w) {
+    auto const fx = fleet.apply(m, w.command);
     meters::command_result r;
     if (fx.result) r = *fx.result;
     else r.error = meters::meter_errc::account_cancelled;
-    if (c.pay_id != 0) {
-        if (auto* pay = records.find_pay_id(c.pay_id)) {
-            // spec: xintian §3.3.2 PayResult: 1 success, 2 failure.
-            if (!r.accepted()) pay->failure = std::string(meters::to_string(*r.error));
-            records.settle_pay(*pay, r.accepted() ? pay_result::success : pay_result::failure,
-                               sched.now());
-        }
+    if (auto* pay = w.key.empty() ? nullptr : records.find_pay(w.key)) {
+        // spec: xintian §3.3.2 PayResult: 1 success, 2 failure.
+        if (!r.accepted()) pay->failure = std::string(meters::to_string(*r.error));
+        records.settle_pay(*pay, r.accepted() ? pay_result::success : pay_result::failure, sched.now());
     }
-    note(m.meter_no(), r.accepted() ? "delivered" : "refused by meter", c.what + ": " + result_text(r));
+    note(m.meter_no(), r.accepted() ? "delivered" : "refused by meter", w.label + ": " + result_text(r));
 }
 
 // ---- the third-party billing loop (spec: xintian §3.6) ---------------------------------------
@@ -254,13 +247,13 @@ void platform::impl::apply_billing(std::string const& meter_no, billing_answer c
     terms.surplus = a.remnant;
     terms.unit_price = a.unit_price;
     terms.account_date = a.remnant_time.value_or(sched.now());
-    deliver(*m, queued_command{meters::commands::sync_balance{terms}, 0, "billing answer"});
+    deliver(*m, sim::session_work{meters::commands::sync_balance{terms}, "billing answer", {}});
     // spec: xintian §3.6.2 ValveMode: 1 open, 2 close, 3 warning close.
     meters::commands::valve_control v;
     v.action = a.valve_mode == 1   ? meters::commands::valve_action::open
                : a.valve_mode == 2 ? meters::commands::valve_action::close
                                    : meters::commands::valve_action::warning_close;
-    deliver(*m, queued_command{v, 0, "billing answer ValveMode " + std::to_string(a.valve_mode)});
+    deliver(*m, sim::session_work{v, "billing answer ValveMode " + std::to_string(a.valve_mode), {}});
 }
 
 }  // namespace metersim::platforms::xintian

@@ -19,9 +19,20 @@ api_error db_error(std::string_view field, std::string message) {
     return make_api_error(codes::database_error, field, std::move(message));
 }
 
+/// The meter a SetPrice / ChangeMeter names (the journal's meter from now on): known, still in
+/// the fleet and, for ChangeMeter (`live`), not cancelled by an earlier one; else -1.
+api_result<target> named_meter(platform::impl& p, exchange& ex, std::string const& meter_addr, bool live) {
+    ex.meter_no = meter_addr;
+    auto t = p.find_target(meter_addr);
+    if (!t || t->meter == nullptr || (live && p.cancelled.contains(meter_addr)))
+        return fail<target>(make_api_error(codes::meter_not_found, "MeterAddr",
+                                           "MeterAddr " + meter_addr + " does not exist"));
+    return std::move(*t);
+}
+
 /// The tariff of a price archive, with its version.
 meters::tariff tariff_of(price_archive const& p) {
-    auto t = meters::from_xintian(p.price);
+    auto t = from_xintian(p.price);
     meters::tariff out = t ? *t : meters::tariff{};
     out.version = std::to_string(p.version);
     return out;
@@ -44,7 +55,7 @@ endpoint_result platform::impl::control_valve(exchange& ex, object_reader const&
     c.action = q->valve_mode == 1   ? meters::commands::valve_action::open
                : q->valve_mode == 2 ? meters::commands::valve_action::close
                                     : meters::commands::valve_action::warning_close;
-    enqueue(t->archive.meter_addr, queued_command{c, 0, "ControlValve " + std::to_string(q->valve_mode)});
+    enqueue(t->archive.meter_addr, c, "ControlValve " + std::to_string(q->valve_mode));
     return std::string{};
 }
 
@@ -96,7 +107,7 @@ endpoint_result platform::impl::create_meter(exchange& ex, object_reader const& 
     if (r.has("MeterBase")) open.initial_reading = a.meter_base;
     cancelled.erase(a.meter_addr);
     records.put_meter(a);
-    enqueue(a.meter_addr, queued_command{open, 0, "CreateMeter"});
+    enqueue(a.meter_addr, open, "CreateMeter");
     return std::string{};
 }
 
@@ -105,11 +116,8 @@ endpoint_result platform::impl::create_meter(exchange& ex, object_reader const& 
 endpoint_result platform::impl::set_price(exchange& ex, object_reader const& r) {
     auto q = parse_set_price(r);
     if (!q) return fail<std::string>(q.error());
-    ex.meter_no = q->meter_addr;
-    auto t = find_target(q->meter_addr);
-    if (!t || t->meter == nullptr)
-        return fail<std::string>(make_api_error(codes::meter_not_found, "MeterAddr",
-                                                "MeterAddr " + q->meter_addr + " does not exist"));
+    auto t = named_meter(*this, ex, q->meter_addr, false);
+    if (!t) return fail<std::string>(t.error());
     auto const* price = records.find_price(q->price_type_code);
     if (price == nullptr)
         return fail<std::string>(db_error("PriceTypeCode", "PriceTypeCode " + q->price_type_code + " does not exist"));
@@ -119,8 +127,7 @@ endpoint_result platform::impl::set_price(exchange& ex, object_reader const& r) 
                                                            "from the billing answer"));
     if (auto* a = records.find_meter(q->meter_addr)) a->price_type_code = q->price_type_code;
     // An ExeDate in the future becomes the meter's pending tariff, active at that instant.
-    enqueue(q->meter_addr, queued_command{meters::commands::set_tariff{tariff_of(*price)}, 0,
-                                          "SetPrice " + q->price_type_code});
+    enqueue(q->meter_addr, meters::commands::set_tariff{tariff_of(*price)}, "SetPrice " + q->price_type_code);
     return std::string{};
 }
 
@@ -129,11 +136,8 @@ endpoint_result platform::impl::set_price(exchange& ex, object_reader const& r) 
 endpoint_result platform::impl::change_meter(exchange& ex, object_reader const& r) {
     auto q = parse_change_meter(r);
     if (!q) return fail<std::string>(q.error());
-    ex.meter_no = q->meter_addr;
-    auto old = find_target(q->meter_addr);
-    if (!old || old->meter == nullptr || cancelled.contains(q->meter_addr))
-        return fail<std::string>(make_api_error(codes::meter_not_found, "MeterAddr",
-                                                "MeterAddr " + q->meter_addr + " does not exist"));
+    auto old = named_meter(*this, ex, q->meter_addr, true);
+    if (!old) return fail<std::string>(old.error());
     if (records.find_meter(q->new_meter_addr) != nullptr)
         return fail<std::string>(db_error("NewMeterAddr", "NewMeterAddr " + q->new_meter_addr + " already has an archive"));
     auto* fresh = fleet.find(q->new_meter_addr);
@@ -169,11 +173,10 @@ endpoint_result platform::impl::change_meter(exchange& ex, object_reader const& 
         records.put_meter(gone);
     }
     cancelled.insert(q->meter_addr);
-    enqueue(q->meter_addr, queued_command{meters::commands::cancel_account{}, 0, "ChangeMeter (old meter)"});
-    enqueue(a.meter_addr, queued_command{open, 0, "ChangeMeter (new meter)"});
+    enqueue(q->meter_addr, meters::commands::cancel_account{}, "ChangeMeter (old meter)");
+    enqueue(a.meter_addr, open, "ChangeMeter (new meter)");
     if (!third)
-        enqueue(a.meter_addr, queued_command{meters::commands::set_ladder_usage{q->period_dosage}, 0,
-                                             "ChangeMeter PeriodDosage"});
+        enqueue(a.meter_addr, meters::commands::set_ladder_usage{q->period_dosage}, "ChangeMeter PeriodDosage");
     return std::string{};
 }
 
@@ -201,8 +204,7 @@ endpoint_result platform::impl::create_price(exchange&, object_reader const& r) 
         // lies ahead (active at that virtual instant).
         for (auto const& no : records.meters_with_price(q->price_type_code))
             if (meter(no) != nullptr && !cancelled.contains(no))
-                enqueue(no, queued_command{meters::commands::set_tariff{tariff_of(p)}, 0,
-                                           "CreatePrice " + q->price_type_code + " v" + std::to_string(p.version)});
+                enqueue(no, meters::commands::set_tariff{tariff_of(p)}, "CreatePrice " + q->price_type_code + " v" + std::to_string(p.version));
     }
     return std::string{};
 }
