@@ -52,11 +52,13 @@ std::int64_t last_index_at_or_before(periodic const& p, instant t, utc_offset zo
     return k;
 }
 
-tariff_error err(std::string_view field, std::string_view reason) {
-    return tariff_error{std::string{field}, std::string{reason}};
-}
+tariff_error err(std::string_view field, std::string_view reason) { return tariff_refusal(field, reason); }
 
 }  // namespace
+
+tariff_error tariff_refusal(std::string_view field, std::string_view reason) {
+    return tariff_error{std::string{field}, std::string{reason}};
+}
 
 instant next_cycle_boundary(billing_cycle const& c, instant t, utc_offset zone) {
     auto const p = periodic_of(c, zone);

@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "meters/calendar.hpp"
 #include "meters/fixed4.hpp"
@@ -70,6 +71,9 @@ struct tariff_error {
     std::string field;
     std::string reason;
 };
+
+/// The error naming `field` (a vendor's mapping names its own field).
+tariff_error tariff_refusal(std::string_view field, std::string_view reason);
 
 /// A single price, no ladder, no cycle: what backend-billed meters and simple models use.
 tariff flat_tariff(price p);

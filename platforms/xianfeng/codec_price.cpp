@@ -7,7 +7,6 @@
 namespace metersim::platforms::xianfeng {
 
 using meters::cycle_kind;
-using meters::instant;
 using meters::price;
 using meters::result;
 using meters::tariff;
@@ -16,33 +15,30 @@ using meters::volume;
 
 namespace {
 
-tariff_error err(std::string_view field, std::string_view reason) {
-    return tariff_error{std::string{field}, std::string{reason}};
-}
-
 constexpr price max_vendor_price = price::from_units(30);  // spec: xianfeng §4.6 double(0-30)
 constexpr std::string_view xf_price_fields[5] = {"priceOne", "priceTwo", "priceThree", "priceFour", "priceFive"};
 constexpr std::string_view xf_ladder_fields[4] = {"ladderGasOne", "ladderGasTwo", "ladderGasThree", "ladderGasFour"};
+
 }  // namespace
 
 result<tariff, tariff_error> from_xianfeng(xianfeng_price const& p) {
     tariff t;
     for (std::size_t i = 0; i < 5; ++i) {
         if (p.prices[i].is_negative() || p.prices[i] > max_vendor_price)
-            return err(xf_price_fields[i], "must be 0 to 30");
+            return meters::tariff_refusal(xf_price_fields[i], "must be 0 to 30");
         t.prices[i] = p.prices[i];
     }
     for (std::size_t i = 0; i < 4; ++i) {
         if (p.ladders[i].is_negative() || p.ladders[i] > volume::from_units(2147483647))
-            return err(xf_ladder_fields[i], "must be 0 to 2147483647");
+            return meters::tariff_refusal(xf_ladder_fields[i], "must be 0 to 2147483647");
         // spec: xianfeng §4.6 note: 下一档阶梯气量应大于等于上一档阶梯气量.
         if (i > 0 && p.ladders[i] < p.ladders[i - 1])
-            return err(xf_ladder_fields[i], "must not be below the previous ladder");
+            return meters::tariff_refusal(xf_ladder_fields[i], "must not be below the previous ladder");
         t.thresholds[i] = p.ladders[i];
     }
-    if (p.price_ver < 1 || p.price_ver > 255) return err("priceVer", "must be 1 to 255");
-    if (p.price_period < 1 || p.price_period > 255) return err("pricePeriod", "must be 1 to 255");
-    if (p.gas_type < 1 || p.gas_type > 255) return err("gasType", "must be 1 to 255");
+    if (p.price_ver < 1 || p.price_ver > 255) return meters::tariff_refusal("priceVer", "must be 1 to 255");
+    if (p.price_period < 1 || p.price_period > 255) return meters::tariff_refusal("pricePeriod", "must be 1 to 255");
+    if (p.gas_type < 1 || p.gas_type > 255) return meters::tariff_refusal("gasType", "must be 1 to 255");
     t.price_count = 5;
     t.version = std::to_string(p.price_ver);
     t.cycle.kind = cycle_kind::months;

@@ -2,16 +2,12 @@
 
 #include <doctest/doctest.h>
 
+#include "tests/support/tariff_builders.hpp"
+
 using namespace metersim::meters;
+using namespace metersim::test;
 
 namespace {
-constexpr utc_offset cst{480};
-
-instant at(int y, unsigned mo, unsigned d, unsigned h = 0) {
-    return from_civil(civil_time{y, mo, d, h, 0, 0, 0}, cst);
-}
-price yuan(std::int64_t e4) { return price::from_e4(e4); }
-volume m3(std::int64_t units) { return volume::from_units(units); }
 
 /// A three-price ladder: 1.2 to 2000 m³, 1.8 to 5000 m³, 3.0 beyond.
 tariff three_ladders() {

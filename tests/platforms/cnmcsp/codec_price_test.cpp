@@ -2,18 +2,13 @@
 
 #include <doctest/doctest.h>
 
+#include "tests/support/tariff_builders.hpp"
+
 using namespace metersim::meters;
 using namespace metersim::platforms::cnmcsp;
+using namespace metersim::test;
 
 namespace {
-constexpr utc_offset cst{480};
-
-instant at(int y, unsigned mo, unsigned d, unsigned h = 0) {
-    return from_civil(civil_time{y, mo, d, h, 0, 0, 0}, cst);
-}
-price yuan(std::int64_t e4) { return price::from_e4(e4); }
-volume m3(std::int64_t units) { return volume::from_units(units); }
-
 cnmcsp_price cnmcsp_ladder() {
     cnmcsp_price p;
     p.price_id = "5021";

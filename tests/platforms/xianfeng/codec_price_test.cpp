@@ -2,18 +2,13 @@
 
 #include <doctest/doctest.h>
 
+#include "tests/support/tariff_builders.hpp"
+
 using namespace metersim::meters;
 using namespace metersim::platforms::xianfeng;
+using namespace metersim::test;
 
 namespace {
-constexpr utc_offset cst{480};
-
-instant at(int y, unsigned mo, unsigned d, unsigned h = 0) {
-    return from_civil(civil_time{y, mo, d, h, 0, 0, 0}, cst);
-}
-price yuan(std::int64_t e4) { return price::from_e4(e4); }
-volume m3(std::int64_t units) { return volume::from_units(units); }
-
 xianfeng_price xianfeng_three_two() {
     // "三价二阶": prices 4 and 5 repeat price 3, ladders 3 and 4 repeat ladder 2 (§4.6 note).
     xianfeng_price p;
@@ -30,12 +25,9 @@ xianfeng_price xianfeng_three_two() {
 
 /// The tariff a CNMCSP three-price ladder (Version "309") maps to.
 tariff three_prices() {
-    tariff t;
-    t.version = "309";
-    t.price_count = 3;
-    t.prices = {yuan(12000), yuan(18000), yuan(30000)};
-    t.thresholds = {m3(2000), m3(5000)};
-    return t;
+    return tariff{.version = "309", .code = {}, .price_count = 3,
+                  .prices = {yuan(12000), yuan(18000), yuan(30000)}, .thresholds = {m3(2000), m3(5000)},
+                  .cycle = {}, .effective_at = {}, .clear_ladder = false, .gas_type = 0};
 }
 }  // namespace
 
