@@ -26,27 +26,29 @@ trade make_trade(std::string const& trade_no, trade_kind kind, meter_key const& 
     return t;
 }
 
-/// The account a money movement (recharge, remain option) may go to: active, billed on the
-/// meter (else `failed`), its TradeNo never seen (else `duplicate`) and room in its queue (else
-/// `failed`; the bound is metersim's, README "Queue and ledger bounds": the spec gives none).
-api_result<account*> money_account(platform::impl& p, exchange& ex, meter_key const& k,
-                                   std::string const& trade_no, std::string_view failed,
-                                   std::string_view duplicate) {
-    auto acc = p.active_account(ex, k, "MeterID");
+/// Queues a money movement (recharge, remain option) for its meter's next session, with its
+/// trade, once the account allows it: active, billed on the meter (else `failed`), the TradeNo
+/// never seen (else `duplicate`) and room in the queue (else `failed`; the bound is metersim's,
+/// README "Queue and ledger bounds": the spec gives none).
+endpoint_result queue_money(platform::impl& p, exchange& ex, trade t, meters::command c, std::string label,
+                            std::string_view failed, std::string_view duplicate) {
+    auto acc = p.active_account(ex, meter_key{t.user_id, t.meter_id}, "MeterID");
     if (!acc) return acc.error();
     auto& a = *acc.value();
     if (!a.meter_billed())
         return make_api_error(failed, "MeterID",
                               "meter " + a.meter_no + " is billed by the system (CIS): it holds no credit");
     p.reg.forget_settled(a.meter_id, p.sched.now());
-    if (p.reg.find_trade(trade_no) != nullptr)
-        return make_api_error(duplicate, "TradeNo", "TradeNo " + trade_no + " already exists");
+    if (p.reg.find_trade(t.trade_no) != nullptr)
+        return make_api_error(duplicate, "TradeNo", "TradeNo " + t.trade_no + " already exists");
     auto const& o = p.reg.sessions.ensure_owner(a.meter_id);
-    if (p.reg.sessions.has_room(o)) return &a;
-    return make_api_error(failed, "MeterID",
-                          "MeterID " + a.meter_id + " already has " + std::to_string(o.waiting) +
-                              " recharges or remain options waiting for its next session (at most " +
-                              std::to_string(p.reg.sessions.bounds().waiting) + ")");
+    if (!p.reg.sessions.has_room(o))
+        return make_api_error(failed, "MeterID",
+                              "MeterID " + a.meter_id + " already has " + std::to_string(o.waiting) +
+                                  " recharges or remain options waiting for its next session (at most " +
+                                  std::to_string(p.reg.sessions.bounds().waiting) + ")");
+    p.enqueue(a, std::move(c), std::move(label), std::move(t));
+    return std::string();
 }
 
 /// Meter replacement (§5.3.6): the old meter's plain commands go; its trades still waiting
@@ -69,14 +71,11 @@ endpoint_result platform::impl::do_recharge(exchange& ex, object_reader const& b
     auto req = parse_recharge(b, codec);
     if (!req) return req.error();
     auto& r = req.value();
-    auto acc = money_account(*this, ex, r.key, r.trade_no, codes::recharge_failed, codes::duplicate_trade_no);
-    if (!acc) return acc.error();
     meters::commands::recharge c;
     c.amount = r.amount;
     c.trade_no = r.trade_no;
-    enqueue(*acc.value(), std::move(c), "recharge",
-            make_trade(r.trade_no, trade_kind::recharge, r.key, r.amount, r.time_text, sched.now()));
-    return std::string();
+    return queue_money(*this, ex, make_trade(r.trade_no, trade_kind::recharge, r.key, r.amount, r.time_text, sched.now()),
+                       std::move(c), "recharge", codes::recharge_failed, codes::duplicate_trade_no);
 }
 
 // spec: cnmcsp §5.3.9: succeeds only while the recharge has not reached the meter (未上远程表).
@@ -107,8 +106,6 @@ endpoint_result platform::impl::do_remain_option(exchange& ex, object_reader con
     auto req = parse_remain_option(b, codec);
     if (!req) return req.error();
     auto& r = req.value();
-    auto acc = money_account(*this, ex, r.key, r.trade_no, codes::remain_option_failed, codes::duplicate_serial_no);
-    if (!acc) return acc.error();
     auto t = make_trade(r.trade_no, trade_kind::remain_option, r.key, r.amount, r.time_text, sched.now());
     t.option = static_cast<std::uint16_t>(r.option);
     meters::commands::remain_option c;
@@ -116,8 +113,8 @@ endpoint_result platform::impl::do_remain_option(exchange& ex, object_reader con
                               : meters::commands::remain_kind::deduction;
     c.amount = r.amount;
     c.trade_no = r.trade_no;
-    enqueue(*acc.value(), std::move(c), "remain_option", std::move(t));
-    return std::string();
+    return queue_money(*this, ex, std::move(t), std::move(c), "remain_option", codes::remain_option_failed,
+                       codes::duplicate_serial_no);
 }
 
 // spec: cnmcsp §5.3.6: a new meter for the user. The old account is cancelled (the old meter at
