@@ -232,8 +232,9 @@ public:
     /// Moves an item to another owner, after its items (a new seq there); its new reference.
     pending_ref move(owner& from, std::uint32_t seq, owner& to) {
         auto it = std::find_if(from.items.begin(), from.items.end(), [&](Item const& x) { return x.seq == seq; });
+        unindex(from, *it);  // while it still holds its key and phase
         Item x = std::move(*it);
-        forget(from, it);
+        from.items.erase(it);
         rescan(from);
         return add(to, std::move(x));
     }
