@@ -21,6 +21,16 @@ api_result<account*> uncancelled_account(platform::impl& p, exchange& ex, object
     return acc;
 }
 
+/// The account a meterSuspend (`suspended` false: 80002025 when it already is) or meterResume
+/// (`suspended` true: 80002026 unless it is) body names, as uncancelled_account checks it.
+api_result<account*> account_to_switch(platform::impl& p, exchange& ex, object_reader const& b, bool suspended) {
+    auto acc = uncancelled_account(p, ex, b, "is cancelled");
+    if (!acc || (acc.value()->status == meter_status::suspended) == suspended) return acc;
+    std::string const what = "the account of MeterID " + acc.value()->meter_id;
+    if (suspended) return make_api_error(codes::resume_failed, "MeterID", what + " is not suspended");
+    return make_api_error(codes::suspend_failed, "MeterID", what + " is already suspended");
+}
+
 }  // namespace
 
 api_result<sim::catalogue_entry const*> platform::impl::model_of(std::string_view model,
@@ -148,23 +158,19 @@ endpoint_result platform::impl::do_meter_delete(exchange& ex, object_reader cons
 
 // spec: cnmcsp §5.3.4: 停用 -1; the meter closes its valve at its next session.
 endpoint_result platform::impl::do_meter_suspend(exchange& ex, object_reader const& b) {
-    auto acc = uncancelled_account(*this, ex, b, "is cancelled");
+    auto acc = account_to_switch(*this, ex, b, false);
     if (!acc) return acc.error();
+    acc.value()->status = meter_status::suspended;
     auto& a = *acc.value();
-    if (a.status == meter_status::suspended)
-        return make_api_error(codes::suspend_failed, "MeterID", "the account of MeterID " + a.meter_id + " is already suspended");
-    a.status = meter_status::suspended;
     enqueue(a, meters::commands::suspend{}, "suspend");
     return std::string();
 }
 
 // spec: cnmcsp §5.3.5: back to 开户/用气; the meter reopens its valve at its next session.
 endpoint_result platform::impl::do_meter_resume(exchange& ex, object_reader const& b) {
-    auto acc = uncancelled_account(*this, ex, b, "is cancelled");
+    auto acc = account_to_switch(*this, ex, b, true);
     if (!acc) return acc.error();
     auto& a = *acc.value();
-    if (a.status != meter_status::suspended)
-        return make_api_error(codes::resume_failed, "MeterID", "the account of MeterID " + a.meter_id + " is not suspended");
     auto const* last = meter_of(a) != nullptr ? &meter_of(a)->meter : nullptr;
     bool const used = last != nullptr && last->billing().total_used_gas.is_positive();
     a.status = used ? meter_status::in_use : meter_status::opened;
