@@ -33,7 +33,7 @@ void settle(store& s, std::string_view no, meters::instant now) {
 
 TEST_SUITE("sim/pending_store") {
 
-TEST_CASE("an owner takes `waiting` records; plain commands are not counted") {
+TEST_CASE("an owner takes `waiting` records, plain commands not counted") {
     store s{sim::store_bounds{2, 4, 1h}};
     auto& o = s.ensure_owner("M1");
     s.add(o, item{valve(), "valve"});
