@@ -146,16 +146,10 @@ endpoint_result platform::impl::do_meter_change(exchange& ex, object_reader cons
         remaining = old_meter->meter.billing().balance;
         fleet.apply(*old_meter, meters::commands::cancel_account{});
     }
-    account n;
-    n.user_id = r.user_id;
-    n.meter_id = r.new_meter_id;
-    n.meter_no = r.new_meter_no;
-    n.data_from = r.data_from;
-    n.user = old_acc.user;
-    n.model_key = entry.value()->key;
-    n.billing = old_acc.billing;
-    n.tariff = old_acc.tariff;
-    n.registered_at = sched.now();
+    account n{.user_id = r.user_id, .meter_id = r.new_meter_id, .meter_no = r.new_meter_no,
+              .data_from = r.data_from, .user = old_acc.user, .model_key = entry.value()->key,
+              .billing = old_acc.billing, .status = meter_status::opened, .tariff = old_acc.tariff,
+              .end_reading = std::nullopt, .replaced_by = {}, .registered_at = sched.now()};
     meters::commands::open_account open;
     open.initial_reading = r.new_reading;
     if (n.meter_billed()) {
