@@ -1,5 +1,6 @@
 #pragma once
-/// The internal tariff, and the three vendors' tariff shapes mapped onto it.
+/// The internal tariff: what every vendor's price shape maps onto (each vendor's codec holds its
+/// own shape and mapping: platforms/<vendor>/codec_price.hpp).
 ///
 /// A tariff is a price version with up to 6 prices and up to 5 ladder thresholds on *cycle
 /// usage* (the gas used since the ladder cycle started), a cycle definition, the instant its
@@ -7,16 +8,13 @@
 /// thresholds[i-1] (0 for i = 0) to thresholds[i]; the last ladder is open-ended. Thresholds
 /// never decrease; equal thresholds give an empty ladder (Xianfeng pads "3 prices 2 ladders" that
 /// way, spec: xianfeng §4.6 note).
-///
-/// The vendor structs hold values already parsed at the protocol edge (exact decimals, instants
-/// read in the configured zone); the mapping functions check the rules that need more than one
-/// field and name the vendor's field in the error.
 
 #include <array>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "meters/calendar.hpp"
 #include "meters/fixed4.hpp"
@@ -67,12 +65,15 @@ struct tariff {
     bool operator==(tariff const&) const = default;
 };
 
-/// A tariff that cannot be installed, naming the offending field in the vendor's spelling
-/// ("Level2", "ladderGasThree", "Divid4") or the internal name when built directly.
+/// A tariff that cannot be installed, naming the offending field: the internal name here, the
+/// vendor's own spelling when a vendor's mapping refuses its price shape.
 struct tariff_error {
     std::string field;
     std::string reason;
 };
+
+/// The error naming `field` (a vendor's mapping names its own field).
+tariff_error tariff_refusal(std::string_view field, std::string_view reason);
 
 /// A single price, no ladder, no cycle: what backend-billed meters and simple models use.
 tariff flat_tariff(price p);
@@ -85,53 +86,5 @@ std::optional<tariff_error> validate(tariff const& t);
 std::size_t ladder_of(tariff const& t, volume u);
 /// The price charged for the next unit of gas at cycle usage `u`.
 price price_at(tariff const& t, volume u);
-
-// ---- CNMCSP: meteradd (§5.3.1), changePrice (§5.3.10), batchChangePrice (§5.3.11) ----------
-
-struct cnmcsp_price {
-    std::string price_id;                     ///< PriceID
-    std::string version;                      ///< Version
-    std::optional<instant> ini_date;          ///< IniDate: the ladder cycle's start
-    std::optional<instant> change_time;       ///< ChangeTime (§5.3.10); absent at account opening
-    std::int32_t price_mode = 100;            ///< PriceMode: 100 standard, 101 ladder (spec §8)
-    std::optional<std::int32_t> month_count;  ///< MonthCount: ladder cycle in months
-    price price1;                             ///< Price1 (the standard price when mode 100)
-    std::optional<price> price2;
-    std::optional<price> price3;
-    std::optional<volume> level1;             ///< Level1: end of ladder 1 (m³)
-    std::optional<volume> level2;
-};
-/// `received_at` stands in for absent times (activation now, cycle starting now).
-result<tariff, tariff_error> from_cnmcsp(cnmcsp_price const& p, instant received_at);
-
-// ---- Xianfeng: ACCOUNT_OPEN (§4.2), PRICE_CHANGE (§4.6), PRICE_READ (§4.7) ----------------
-
-struct xianfeng_price {
-    std::array<price, 5> prices{};   ///< priceOne..priceFive, 0-30, two decimals
-    std::array<volume, 4> ladders{}; ///< ladderGasOne..ladderGasFour, whole m³
-    std::int32_t price_ver = 1;      ///< priceVer 1-255
-    std::int32_t price_period = 12;  ///< pricePeriod: ladder cycle in months, 1-255
-    instant price_time{};            ///< priceTime: prices take effect
-    instant ladder_time{};           ///< ladderTime: the ladder cycle starts
-    bool clear_mark = true;          ///< clearMark: clear ladder usage (default 1)
-    std::int32_t gas_type = 1;       ///< gasType 1-255
-};
-result<tariff, tariff_error> from_xianfeng(xianfeng_price const& p);
-/// The tariff in PRICE_READ's shape (§4.7). Fewer prices are padded as the §4.6 note asks:
-/// missing prices repeat the last one, missing ladders repeat the last threshold.
-xianfeng_price to_xianfeng(tariff const& t);
-
-// ---- Xintian: CreatePrice (§3.10) -----------------------------------------------------------
-
-struct xintian_price {
-    std::string price_type_code;        ///< PriceTypeCode
-    std::array<volume, 5> dividers{};   ///< Divid1..Divid5, one decimal
-    std::array<price, 6> prices{};      ///< Price1..Price6, two decimals
-    std::int32_t stair_type = 1;        ///< StairType: 1 monthly, 2 quarterly, 3 yearly
-    std::int32_t freeze_month = 1;      ///< FreezeMonth 1-12
-    std::int32_t freeze_day = 1;        ///< FreezeDay 1-28
-    instant exe_date{};                 ///< ExeDate: prices take effect
-};
-result<tariff, tariff_error> from_xintian(xintian_price const& p);
 
 }  // namespace metersim::meters

@@ -246,9 +246,7 @@ private:
                                 "body_limit", "envelope", "alarm_map", "max_queued_trades", "trade_history",
                                 "trade_retention_s"})) {
             auto k = key_of(g);
-            if (read_store_bounds(g, k, {"max_queued_trades", "trade_history", "trade_retention_s"},
-                                  x.max_queued_trades, x.trade_history, x.trade_retention_s))
-                continue;
+            if (read_store_bounds(g, k, "trades", x.trades)) continue;
             if (k == "listen") read_listen(g, x.listen);
             else if (k == "app_token") read(g, x.app_token);
             else if (k == "app_secret") read(g, x.app_secret);
@@ -262,16 +260,23 @@ private:
         default_listen(p.path, p.where, x.listen);
     }
 
-    /// A platform's store bounds under its own key names: `names[0]` waiting per meter (1..10^6),
-    /// `names[1]` settled records kept (0..10^6), `names[2]` virtual seconds they stay (1 s to a
-    /// year). True when `k` was one of them.
-    template <class Q, class H, class R>
-    bool read_store_bounds(field const& g, std::string_view k, std::array<std::string_view, 3> names, Q& queued,
-                           H& history, R& retention_s) {
-        if (k == names[0]) read_int(g, queued, 1, 1'000'000);
-        else if (k == names[1]) read_int(g, history, 0, 1'000'000);
-        else if (k == names[2]) read_int(g, retention_s, 1, 86'400 * 366);
-        else return false;
+    /// A platform's store bounds (sim::store_bounds) under its key names: max_queued_<items>
+    /// waiting per meter (1..10^6), <item>_history settled records kept (0..10^6),
+    /// <item>_retention_s virtual seconds they stay (1 s to a year), `items` being "trades",
+    /// "commands" or "pays". True when `k` was one of them.
+    bool read_store_bounds(field const& g, std::string_view k, std::string_view items, sim::store_bounds& b) {
+        std::string const item(items.substr(0, items.size() - 1));  // "trades" -> "trade"
+        if (k == "max_queued_" + std::string(items)) {
+            read_int(g, b.waiting, 1, 1'000'000);
+        } else if (k == item + "_history") {
+            read_int(g, b.history, 0, 1'000'000);
+        } else if (k == item + "_retention_s") {
+            auto s = std::chrono::duration_cast<std::chrono::seconds>(b.retention).count();
+            read_int(g, s, 1, 86'400 * 366);
+            b.retention = std::chrono::seconds{s};
+        } else {
+            return false;
+        }
         return true;
     }
 
@@ -282,9 +287,7 @@ private:
                                 "freshness_window_s", "replay_check", "auto_provision", "body_limit",
                                 "max_queued_commands", "command_history", "command_retention_s"})) {
             auto k = key_of(g);
-            if (read_store_bounds(g, k, {"max_queued_commands", "command_history", "command_retention_s"},
-                                  x.max_queued_commands, x.command_history, x.command_retention_s))
-                continue;
+            if (read_store_bounds(g, k, "commands", x.commands)) continue;
             if (k == "listen") read_listen(g, x.listen);
             else if (k == "company_code") read(g, x.company_code);
             else if (k == "key") read(g, x.key);
@@ -305,9 +308,7 @@ private:
                                {"listen", "app_id", "app_secret", "auth_window_s", "report_url", "body_limit",
                                 "max_queued_pays", "pay_history", "pay_retention_s"})) {
             auto k = key_of(g);
-            if (read_store_bounds(g, k, {"max_queued_pays", "pay_history", "pay_retention_s"}, x.max_queued_pays,
-                                  x.pay_history, x.pay_retention_s))
-                continue;
+            if (read_store_bounds(g, k, "pays", x.pays)) continue;
             if (k == "listen") read_listen(g, x.listen);
             else if (k == "app_id") read(g, x.app_id);
             else if (k == "app_secret") read(g, x.app_secret);

@@ -20,6 +20,7 @@
 #include "meters/result.hpp"
 #include "platforms/common/api_error.hpp"
 #include "sim/clock.hpp"
+#include "sim/pending_store.hpp"
 
 namespace metersim::tools {
 
@@ -72,10 +73,9 @@ struct cnmcsp_config {
     /// (AlarmType = the code, AlarmMessage = its Chinese name).
     std::map<std::string, cnmcsp_alarm_text> alarm_map;
     /// Credit store bounds: recharges/remain options waiting per meter (80002030/80002038 past
-    /// it), settled trades kept per meter (duplicate TradeNo check) and for how long (virtual s).
-    std::size_t max_queued_trades = 16;
-    std::size_t trade_history = 64;
-    std::int64_t trade_retention_s = 31 * 86'400;
+    /// it), settled trades kept per meter (duplicate TradeNo check) and for how long (keys
+    /// max_queued_trades, trade_history, trade_retention_s).
+    sim::store_bounds trades{16, 64, std::chrono::hours{24 * 31}};
 };
 
 struct xianfeng_config {
@@ -90,10 +90,9 @@ struct xianfeng_config {
     bool auto_provision = false;            ///< unknown deviceIds are created on first use
     std::size_t body_limit = 0;
     /// Command store bounds: commands waiting per device (creatCmd answers 500014 past it),
-    /// finished commands kept per device for queryCmd and for how long (virtual seconds).
-    std::size_t max_queued_commands = 16;
-    std::size_t command_history = 16;
-    std::int64_t command_retention_s = 7 * 86'400;
+    /// finished commands kept per device for queryCmd and for how long (keys
+    /// max_queued_commands, command_history, command_retention_s).
+    sim::store_bounds commands{16, 16, std::chrono::hours{24 * 7}};
 };
 
 struct xintian_config {
@@ -103,9 +102,9 @@ struct xintian_config {
     std::int64_t auth_window_s = 300;  ///< timestamp vs wall time and replay check; 0 = both off
     std::string report_url;
     std::size_t body_limit = 0;
-    std::size_t max_queued_pays = 16;  ///< RemotePay credits waiting per meter; past it -203
-    std::size_t pay_history = 64;              ///< settled recharges kept per meter (GetPayList)
-    std::int64_t pay_retention_s = 31 * 86'400;  ///< virtual seconds a settled recharge stays listed
+    /// RemotePay credits waiting per meter (-203 past it), settled recharges kept per meter
+    /// (GetPayList) and for how long (keys max_queued_pays, pay_history, pay_retention_s).
+    sim::store_bounds pays{16, 64, std::chrono::hours{24 * 31}};
 };
 
 /// A platform left out is not started.

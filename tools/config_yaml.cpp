@@ -4,6 +4,7 @@
 // reads back to the same config: a test checks the round trip), and its values' to_string.
 
 #include <array>
+#include <chrono>
 #include <initializer_list>
 #include <utility>
 
@@ -45,9 +46,10 @@ std::string flow(std::initializer_list<std::pair<std::string_view, std::string>>
 
 /// What every platform ends with: its body limit and its store bounds (waiting, history,
 /// retention) under the platform's own key names.
-void put_limits(std::string& out, std::size_t body_limit, std::array<std::string_view, 3> names, std::size_t queued,
-                std::size_t history, std::int64_t retention_s) {
-    put(out, 4, {{"body_limit", number(body_limit)}, {names[0], number(queued)}, {names[1], number(history)},
+void put_limits(std::string& out, std::size_t body_limit, std::array<std::string_view, 3> names,
+                sim::store_bounds const& b) {
+    auto const retention_s = std::chrono::duration_cast<std::chrono::seconds>(b.retention).count();
+    put(out, 4, {{"body_limit", number(body_limit)}, {names[0], number(b.waiting)}, {names[1], number(b.history)},
                  {names[2], number(retention_s)}});
 }
 
@@ -84,8 +86,7 @@ std::string to_yaml(config const& c) {
                      {"alarm_map", x->alarm_map.empty() ? "{}" : ""}});
         for (auto const& [code, text] : x->alarm_map)
             put(out, 6, {{quoted(code), flow({{"type", quoted(text.type)}, {"message", quoted(text.message)}})}});
-        put_limits(out, x->body_limit, {"max_queued_trades", "trade_history", "trade_retention_s"},
-                   x->max_queued_trades, x->trade_history, x->trade_retention_s);
+        put_limits(out, x->body_limit, {"max_queued_trades", "trade_history", "trade_retention_s"}, x->trades);
     }
     if (auto const& x = p.xianfeng) {
         out += "  xianfeng:\n";
@@ -94,14 +95,13 @@ std::string to_yaml(config const& c) {
                      {"response_url", quoted(x->response_url)}, {"freshness_window_s", number(x->freshness_window_s)},
                      {"replay_check", number(x->replay_check)}, {"auto_provision", number(x->auto_provision)}});
         put_limits(out, x->body_limit, {"max_queued_commands", "command_history", "command_retention_s"},
-                   x->max_queued_commands, x->command_history, x->command_retention_s);
+                   x->commands);
     }
     if (auto const& x = p.xintian) {
         out += "  xintian:\n";
         put(out, 4, {{"listen", quoted(x->listen)}, {"app_id", quoted(x->app_id)}, {"app_secret", quoted(x->app_secret)},
                      {"auth_window_s", number(x->auth_window_s)}, {"report_url", quoted(x->report_url)}});
-        put_limits(out, x->body_limit, {"max_queued_pays", "pay_history", "pay_retention_s"}, x->max_queued_pays,
-                   x->pay_history, x->pay_retention_s);
+        put_limits(out, x->body_limit, {"max_queued_pays", "pay_history", "pay_retention_s"}, x->pays);
     }
     out += c.fleet.empty() ? "fleet: []\n" : "fleet:\n";
     for (auto const& e : c.fleet)

@@ -30,9 +30,7 @@ platforms::cnmcsp::options cnmcsp_options(config const& cfg, cnmcsp_config const
     o.auth_window_s = c.auth_window_s;
     o.realtime_url = c.realtime_url;
     o.alarm_url = c.alarm_url;
-    o.max_queued_trades = c.max_queued_trades;
-    o.trade_history = c.trade_history;
-    o.trade_retention = std::chrono::seconds{c.trade_retention_s};
+    o.trades = c.trades;
     o.envelope.enabled = c.envelope.enabled;
     o.envelope.des3_key_hex = c.envelope.des3_key_hex;
     o.envelope.mac_key_hex = c.envelope.mac_key_hex;
@@ -55,9 +53,7 @@ platforms::xianfeng::options xianfeng_options(config const& cfg, xianfeng_config
     o.freshness_window = std::chrono::seconds{c.freshness_window_s};
     o.replay_check = c.replay_check;
     o.auto_provision = c.auto_provision;
-    o.max_queued_commands = c.max_queued_commands;
-    o.command_history = c.command_history;
-    o.command_retention = std::chrono::seconds{c.command_retention_s};
+    o.commands = c.commands;
     return o;
 }
 
@@ -68,9 +64,7 @@ platforms::xintian::options xintian_options(config const& cfg, xintian_config co
     o.app_secret = c.app_secret;
     o.auth_window_s = c.auth_window_s;
     o.report_url = c.report_url;
-    o.max_queued_pays = c.max_queued_pays;
-    o.pay_history = c.pay_history;
-    o.pay_retention = std::chrono::seconds{c.pay_retention_s};
+    o.pays = c.pays;
     return o;
 }
 

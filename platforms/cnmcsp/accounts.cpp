@@ -29,27 +29,16 @@ account* registry::find_no(std::string_view meter_no) {
     return id == nullptr ? nullptr : find(*id);
 }
 
-trade* registry::find_trade(std::string_view trade_no) { return find_in(trades, trade_no); }
+trade* registry::find_trade(std::string_view trade_no) { return sim::find_record(sessions, trade_no); }
 
-void registry::settle(account& a, trade& t, trade_state s, meters::instant now,
-                      std::size_t history) {
-    t.state = s;
-    t.settled_at = now;
-    a.settled.push_back(t.trade_no);  // `t` may be the one forgotten below: done with it first
-    while (a.settled.size() > history) {
-        trades.erase(a.settled.front());
-        a.settled.pop_front();
-    }
+trade const* registry::find_trade(std::string_view trade_no) const { return sim::find_record(sessions, trade_no); }
+
+void registry::settle(std::string_view trade_no, trade_state s, meters::instant now) {
+    sim::settle(sessions, trade_no, now, [s](trade& t) { t.state = s; });
 }
 
-void registry::forget_settled(account& a, meters::instant now, meters::duration retention) {
-    while (!a.settled.empty()) {
-        auto it = trades.find(a.settled.front());
-        if (it != trades.end() && it->second.settled_at && *it->second.settled_at + retention > now)
-            break;
-        if (it != trades.end()) trades.erase(it);
-        a.settled.pop_front();
-    }
+void registry::forget_settled(std::string_view meter_id, meters::instant now) {
+    if (auto* o = sessions.find_owner(meter_id)) sessions.forget_settled(*o, now);
 }
 
 account& registry::add(account a) {

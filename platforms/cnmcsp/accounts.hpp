@@ -3,13 +3,14 @@
 ///
 /// `account` is one registered meter with its user (spec: cnmcsp §5.3.1 meteradd), keyed by
 /// MeterID; `trade` is one accepted money movement (recharge §5.3.8, remainOption §5.3.13), keyed
-/// by TradeNo, with its delivery state; `delivery` is a command queued for the meter's next
-/// radio session. Every member is a plain value so that a store can persist the registry as it
-/// is ("durable before the answer", DESIGN.md "Platforms"); the registry has no behaviour beyond
-/// its indexes. Single-threaded (the fleet's thread).
+/// by TradeNo, with its delivery state. What waits for a meter's next radio session lives in
+/// `sessions` (a sim::pending_store, per MeterID): plain commands, and trades, which stay there
+/// once settled (the duplicate TradeNo check) within the store's bounds. Every member is a plain
+/// value so that a store can persist the registry as it is ("durable before the answer",
+/// DESIGN.md "Platforms"); the registry has no behaviour beyond its indexes and the trade life
+/// cycle. Single-threaded (the fleet's thread).
 
 #include <cstdint>
-#include <deque>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -21,6 +22,8 @@
 #include "meters/fixed4.hpp"
 #include "meters/instant.hpp"
 #include "meters/tariff.hpp"
+#include "sim/pending_store.hpp"
+#include "sim/session_item.hpp"
 
 namespace metersim::platforms::cnmcsp {
 
@@ -38,14 +41,6 @@ struct user_info {
     std::string fire_date;  ///< yyyy-MM-dd HH:mm:ss as sent (empty: not given)
 };
 
-/// A command waiting for the meter's next session; `trade_no` ties recharges and remain
-/// options to their trade.
-struct delivery {
-    meters::command command;
-    std::string trade_no;
-    std::string label;  ///< "open_account", "recharge", "set_tariff", ... (journal, admin)
-};
-
 struct account {
     std::string user_id;
     std::string meter_id;
@@ -59,8 +54,6 @@ struct account {
     std::optional<meters::volume> end_reading;  ///< OldENDREADING once replaced (§5.3.6)
     std::string replaced_by;                    ///< the new MeterID once replaced
     meters::instant registered_at{};
-    std::deque<delivery> queue;
-    std::deque<std::string> settled;      ///< TradeNos of its settled trades, oldest first
 
     bool meter_billed() const noexcept { return billing != meters::billing_mode::backend; }
     bool active() const noexcept {
@@ -86,7 +79,14 @@ struct trade {
     trade_state state = trade_state::queued;
     std::optional<meters::instant> settled_at;  ///< delivered, refused or cancelled
     std::string refusal;           ///< the meter's meter_errc when refused
+
+    std::string_view key() const noexcept { return trade_no; }
 };
+
+/// What waits for a meter's next session: a plain command (`record` empty: "open_account",
+/// "set_tariff", "valve", ...) or a trade's (label "recharge" / "remain_option").
+using delivery = sim::session_item<trade>;
+using session_store = sim::pending_store<delivery>;
 
 /// The meter's last report as the platform received it.
 struct last_reading {
@@ -98,22 +98,24 @@ struct registry {
     std::unordered_map<std::string, account> accounts;        ///< by MeterID
     std::unordered_map<std::string, std::string> meter_of_no;  ///< MeterNo -> MeterID
     std::unordered_map<std::string, std::string> meter_of_user;  ///< UserID -> MeterID (not cancelled)
-    std::unordered_map<std::string, trade> trades;            ///< by TradeNo
+    session_store sessions;                                   ///< by MeterID; trades by TradeNo
     std::unordered_map<std::string, last_reading> readings;   ///< by MeterNo
 
     account* find(std::string_view meter_id);
     account* find_no(std::string_view meter_no);
     trade* find_trade(std::string_view trade_no);
+    trade const* find_trade(std::string_view trade_no) const;
     /// Registers `a` (indexes by MeterID, MeterNo and, unless cancelled, UserID).
     account& add(account a);
     /// The account ended (cancelled or replaced): its user may open another meter.
     void release_user(account const& a);
 
-    /// A queued trade of `a` settles (delivered, refused, cancelled) at `now`. It joins the
-    /// account's settled ledger; past `history` settled trades the oldest is forgotten.
-    void settle(account& a, trade& t, trade_state s, meters::instant now, std::size_t history);
-    /// Forgets the settled trades of `a` that settled `retention` or longer before `now`.
-    void forget_settled(account& a, meters::instant now, meters::duration retention);
+    /// The trade of TradeNo, waiting or taken, settles (delivered, refused, cancelled) at `now`.
+    /// Its meter's settled trades past the history bound are forgotten (the trade itself may
+    /// be: do not use it afterwards).
+    void settle(std::string_view trade_no, trade_state s, meters::instant now);
+    /// Forgets the settled trades of a meter past the retention.
+    void forget_settled(std::string_view meter_id, meters::instant now);
 };
 
 }  // namespace metersim::platforms::cnmcsp

@@ -173,8 +173,8 @@ std::string data_from(field_reader& f) { return f.text("DataFrom", group::other,
 meters::volume whole_m3(std::optional<std::int64_t> v) { return meters::volume::from_units(v.value_or(0)); }
 
 /// The price block of §5.3.1 / §5.3.10 / §5.3.11.
-meters::cnmcsp_price price_of(field_reader& f) {
-    meters::cnmcsp_price p;
+cnmcsp_price price_of(field_reader& f) {
+    cnmcsp_price p;
     p.price_id = f.text("PriceID", group::price, 25);
     p.version = f.opt_text("Version", group::price, 20).value_or("");
     p.ini_date = f.opt_date("IniDate", group::price);

@@ -28,6 +28,7 @@
 #include "meters/fixed4.hpp"
 #include "meters/instant.hpp"
 #include "meters/tariff.hpp"
+#include "platforms/cnmcsp/codec_price.hpp"
 #include "platforms/cnmcsp/accounts.hpp"
 #include "platforms/common/json_reader.hpp"
 
@@ -47,7 +48,7 @@ struct meter_add_request {  // spec: cnmcsp §5.3.1
     std::string model;     ///< MeterParamModel
     std::string protocol;  ///< MeterProtocol
     std::optional<meters::volume> reading;
-    meters::cnmcsp_price price;
+    cnmcsp_price price;
     std::string data_from;
 };
 
@@ -92,7 +93,7 @@ struct recharge_request {  // spec: cnmcsp §5.3.8 (and §5.3.9 with cancel = tr
 
 struct change_price_request {  // spec: cnmcsp §5.3.10, §5.3.11
     std::vector<meter_key> meters;  ///< one for changePrice
-    meters::cnmcsp_price price;     ///< change_time set
+    cnmcsp_price price;     ///< change_time set
     std::string data_from;
 };
 

@@ -1,6 +1,7 @@
 #include "platforms/cnmcsp/platform.hpp"
 
 #include <stdexcept>
+#include <vector>
 #include <utility>
 
 #include "platforms/cnmcsp/platform_impl.hpp"
@@ -27,7 +28,9 @@ std::string make_prefix(options const& o) {
 platform_impl::platform_impl(options o, platform_context const& c)
     : platform_context(c), opts(std::move(o)), auth(make_token_config(opts.app_token, opts.app_secret, opts.auth_window_s, opts.utc_offset)),
       keys(make_keys(opts.envelope)), codec{opts.utc_offset, opts.max_batch},
-      serial_prefix(make_prefix(opts)), pipeline(make_pipeline()) {}
+      serial_prefix(make_prefix(opts)), pipeline(make_pipeline()) {
+    reg.sessions.set_bounds(opts.trades);
+}
 
 platform::platform(options opts, platform_context engine)
     : platform_base(platform_name, engine.fleet, std::make_unique<impl>(std::move(opts), engine)) {
@@ -77,7 +80,8 @@ void platform_impl::on_session(sim::fleet_meter& m, meters::instant) {
     auto& p = *this;
     if (!p.is_ours(m)) return;
     auto* a = p.reg.find_no(m.meter_no());
-    if (a == nullptr || a->queue.empty()) return;
+    auto* o = a != nullptr ? p.reg.sessions.find_owner(a->meter_id) : nullptr;
+    if (o == nullptr || p.reg.sessions.next(*o) == nullptr) return;
     p.deliver(*a, m);
 }
 
@@ -88,47 +92,41 @@ void platform::impl::deliver(account& a, sim::fleet_meter& m) {
     bool delivered = false;
     while (true) {
         // Re-find each time: applying a command dispatches effects that may touch the registry.
-        auto* acc = reg.find(meter_id);
-        if (acc == nullptr || acc->queue.empty()) break;
-        delivery d = std::move(acc->queue.front());
-        acc->queue.pop_front();
-        auto const fx = fleet.apply(m, d.command);
+        auto* o = reg.sessions.find_owner(meter_id);
+        auto w = o != nullptr ? sim::take_next(reg.sessions, *o) : std::nullopt;
+        if (!w) break;
+        auto const fx = fleet.apply(m, w->command);
         meters::command_result r;
         if (fx.result) r = *fx.result;
         else r.error = meters::meter_errc::account_cancelled;
-        settle_trade(d, r);
+        settle_trade(w->key, r);
         delivered = true;
     }
     // The meter answers the session's commands with its data: a fresh reading and upload.
     if (delivered) take_report(m, m.meter.snapshot(meters::report_reason::after_command));
 }
 
-void platform::impl::settle_trade(delivery const& d, meters::command_result const& r) {
-    if (d.trade_no.empty()) return;
-    auto* t = reg.find_trade(d.trade_no);
+void platform::impl::settle_trade(std::string const& trade_no, meters::command_result const& r) {
+    if (trade_no.empty()) return;
+    auto* t = reg.find_trade(trade_no);
     if (t == nullptr || t->state != trade_state::queued) return;
-    auto* a = reg.find(t->meter_id);
     if (!r.accepted()) t->refusal = std::string(meters::to_string(*r.error));
-    auto const s = r.accepted() ? trade_state::delivered : trade_state::refused;
-    if (a != nullptr) {
-        reg.settle(*a, *t, s, sched.now(), opts.trade_history);
-    } else {
-        t->state = s;
-        t->settled_at = sched.now();
-    }
+    reg.settle(trade_no, r.accepted() ? trade_state::delivered : trade_state::refused, sched.now());
 }
 
-void platform::impl::enqueue(account& a, meters::command c, std::string label, std::string trade_no) {
-    a.queue.push_back(delivery{std::move(c), std::move(trade_no), std::move(label)});
+void platform::impl::enqueue(account& a, meters::command c, std::string label, std::optional<trade> t) {
+    auto& o = reg.sessions.ensure_owner(a.meter_id);
+    reg.sessions.add(o, delivery{std::move(c), std::move(label), t ? std::move(*t) : trade{}});
 }
 
 void platform::impl::drop_queue(account& a) {
-    for (auto const& d : a.queue) {
-        if (d.trade_no.empty()) continue;
-        if (auto* t = reg.find_trade(d.trade_no); t != nullptr && t->state == trade_state::queued)
-            reg.settle(a, *t, trade_state::cancelled, sched.now(), opts.trade_history);
-    }
-    a.queue.clear();
+    auto* o = reg.sessions.find_owner(a.meter_id);
+    if (o == nullptr) return;
+    std::vector<std::string> waiting;  // trades not yet taken: cancelled
+    for (auto const& d : o->items)
+        if (d.phase() == sim::pending_phase::waiting) waiting.emplace_back(d.key());
+    reg.sessions.erase_if(*o, [](delivery const& d) { return d.phase() == sim::pending_phase::queued; });
+    for (auto const& t : waiting) reg.settle(t, trade_state::cancelled, sched.now());
 }
 
 }  // namespace metersim::platforms::cnmcsp

@@ -22,6 +22,7 @@
 #include "platforms/cnmcsp/accounts.hpp"
 #include "platforms/cnmcsp/envelope.hpp"
 #include "platforms/common/platform_base.hpp"
+#include "sim/pending_store.hpp"
 
 namespace metersim::platforms::cnmcsp {
 
@@ -53,13 +54,11 @@ struct options : platform_options {
     std::size_t max_batch = 500;            ///< Meters[] of ReadCurrentData / batchChangePrice
     /// Prefix of requestSerialNo; empty: the wall time at start, yyyyMMddHHmmss.
     std::string serial_prefix;
-    /// Bounds (metersim's choices, the spec gives none; README "Queue and ledger bounds"):
-    /// money movements (recharge, remainOption) waiting per meter; past it 80002030 / 80002038;
-    std::size_t max_queued_trades = 16;
-    /// settled trades (delivered, refused, cancelled) kept per meter, the oldest forgotten first;
-    std::size_t trade_history = 64;
-    /// and the virtual time a settled trade is kept (checked when its meter's account is used).
-    meters::duration trade_retention{std::chrono::hours{24 * 31}};
+    /// Trade bounds (metersim's choices, the spec gives none; README "Queue and ledger bounds"):
+    /// money movements (recharge, remainOption) waiting per meter, past it 80002030 / 80002038;
+    /// settled trades (delivered, refused, cancelled) kept per meter, the oldest forgotten first,
+    /// and for how long (checked when its meter's account is used).
+    sim::store_bounds trades{16, 64, std::chrono::hours{24 * 31}};
 };
 
 class platform final : public platform_base<options, struct platform_impl> {

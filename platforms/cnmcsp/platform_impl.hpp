@@ -26,7 +26,7 @@ bool cis_accepted(unsigned status, std::string_view body, envelope_keys const* k
 
 /// A §5.3.1/§5.3.10 price block into the meter's tariff; 80002004 naming the field
 /// (routes_price.cpp).
-api_result<meters::tariff> tariff_of(meters::cnmcsp_price const& p, meters::instant now);
+api_result<meters::tariff> tariff_of(cnmcsp_price const& p, meters::instant now);
 
 struct platform_impl : platform_context, sim::fleet_listener {
     platform_impl(options o, platform_context const& c);
@@ -52,18 +52,12 @@ struct platform_impl : platform_context, sim::fleet_listener {
     void take_report(sim::fleet_meter& m, meters::meter_report const& r);
     /// Delivers an account's queue to its meter (the meter is in session).
     void deliver(account& a, sim::fleet_meter& m);
-    void settle_trade(delivery const& d, meters::command_result const& r);
-    /// Queues a command for the meter's next session.
-    void enqueue(account& a, meters::command c, std::string label, std::string trade_no = {});
+    /// The meter's answer settles the trade it took (none for a plain command's empty key).
+    void settle_trade(std::string const& trade_no, meters::command_result const& r);
+    /// Queues a command (with its trade, for a money movement) for the meter's next session.
+    void enqueue(account& a, meters::command c, std::string label, std::optional<trade> t = {});
     /// Drops the queued deliveries; their trades are cancelled.
     void drop_queue(account& a);
-    /// The account of a money movement (recharge, remainOption; routes_fee.cpp): active_account,
-    /// meter-billed and with room in its queue (else `failed`), `trade_no` unused (else
-    /// `duplicate`).
-    api_result<account*> money_account(exchange& ex, meter_key const& k, std::string const& trade_no,
-                                       std::string_view failed, std::string_view duplicate);
-    /// Room for one more money movement in the account's queue, else `code` (routes_fee.cpp).
-    std::optional<api_error> check_trade_room(account& a, std::string_view code);
 
     // ---- uploads (push.cpp)
     std::string next_serial();
@@ -76,9 +70,6 @@ struct platform_impl : platform_context, sim::fleet_listener {
     /// The account a (UserID, MeterID) names: 80002013 when unknown or another user's. `field`
     /// names MeterID as the request spells it (with its array index).
     api_result<account*> account_of(exchange& ex, meter_key const& k, std::string const& field);
-    /// The account of a (UserID, MeterID) body, as account_of, then 80002023 when it is
-    /// cancelled (routes_meter.cpp: meterDelete, meterSuspend, meterResume).
-    api_result<account*> uncancelled_account(exchange& ex, object_reader const& b);
     /// account_of, then 80002023 unless the account is active (opened or in use).
     api_result<account*> active_account(exchange& ex, meter_key const& k, std::string const& field);
 

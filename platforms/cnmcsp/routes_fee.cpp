@@ -5,7 +5,7 @@
 // 80002033 (交易流水号已存在); a remainOption whose TradeNo is known answers 80002036 (传入参数
 // 的流水号已经存在); cancelRecharge of an unknown TradeNo answers 80002037.
 
-#include <algorithm>
+#include <vector>
 
 #include "platforms/cnmcsp/platform_impl.hpp"
 
@@ -26,54 +26,56 @@ trade make_trade(std::string const& trade_no, trade_kind kind, meter_key const& 
     return t;
 }
 
-/// Money movements waiting in the account's queue.
-std::size_t queued_trades(account const& a) {
-    return static_cast<std::size_t>(std::count_if(
-        a.queue.begin(), a.queue.end(), [](delivery const& d) { return !d.trade_no.empty(); }));
-}
-
-}  // namespace
-
-std::optional<api_error> platform::impl::check_trade_room(account& a, std::string_view code) {
-    auto const waiting = queued_trades(a);
-    if (waiting < opts.max_queued_trades) return std::nullopt;
-    // The bound is metersim's (README "Queue and ledger bounds"); the spec gives none.
-    return make_api_error(code, "MeterID",
-                          "MeterID " + a.meter_id + " already has " + std::to_string(waiting) +
-                              " recharges or remain options waiting for its next session (at most " +
-                              std::to_string(opts.max_queued_trades) + ")");
-}
-
-api_result<account*> platform::impl::money_account(exchange& ex, meter_key const& k, std::string const& trade_no,
-                                                   std::string_view failed, std::string_view duplicate) {
-    auto acc = active_account(ex, k, "MeterID");
-    if (!acc) return acc;
+/// Queues a money movement (recharge, remain option) for its meter's next session, with its
+/// trade, once the account allows it: active, billed on the meter (else `failed`), the TradeNo
+/// never seen (else `duplicate`) and room in the queue (else `failed`; the bound is metersim's,
+/// README "Queue and ledger bounds": the spec gives none).
+endpoint_result queue_money(platform::impl& p, exchange& ex, trade t, meters::command c, std::string label,
+                            std::string_view failed, std::string_view duplicate) {
+    auto acc = p.active_account(ex, meter_key{t.user_id, t.meter_id}, "MeterID");
+    if (!acc) return acc.error();
     auto& a = *acc.value();
     if (!a.meter_billed())
         return make_api_error(failed, "MeterID",
                               "meter " + a.meter_no + " is billed by the system (CIS): it holds no credit");
-    reg.forget_settled(a, sched.now(), opts.trade_retention);
-    if (reg.find_trade(trade_no) != nullptr)
-        return make_api_error(duplicate, "TradeNo", "TradeNo " + trade_no + " already exists");
-    if (auto e = check_trade_room(a, failed)) return *e;
-    return acc;
+    p.reg.forget_settled(a.meter_id, p.sched.now());
+    if (p.reg.find_trade(t.trade_no) != nullptr)
+        return make_api_error(duplicate, "TradeNo", "TradeNo " + t.trade_no + " already exists");
+    auto const& o = p.reg.sessions.ensure_owner(a.meter_id);
+    if (!p.reg.sessions.has_room(o))
+        return make_api_error(failed, "MeterID",
+                              "MeterID " + a.meter_id + " already has " + std::to_string(o.waiting) +
+                                  " recharges or remain options waiting for its next session (at most " +
+                                  std::to_string(p.reg.sessions.bounds().waiting) + ")");
+    p.enqueue(a, std::move(c), std::move(label), std::move(t));
+    return std::string();
 }
+
+/// Meter replacement (§5.3.6): the old meter's plain commands go; its trades still waiting
+/// follow to the new meter, after what is already queued there.
+void follow_trades(registry& reg, std::string const& from, std::string const& to) {
+    auto* o = reg.sessions.find_owner(from);
+    if (o == nullptr) return;
+    reg.sessions.erase_if(*o, [](delivery const& d) { return d.phase() == sim::pending_phase::queued; });
+    std::vector<std::uint32_t> waiting;
+    for (auto const& d : o->items)
+        if (d.phase() == sim::pending_phase::waiting) waiting.push_back(d.seq);
+    auto& n = reg.sessions.ensure_owner(to);
+    for (auto seq : waiting) reg.sessions.find(reg.sessions.move(*o, seq, n))->record.meter_id = to;
+}
+
+}  // namespace
 
 // spec: cnmcsp §5.3.8: the credit reaches the meter at its next session.
 endpoint_result platform::impl::do_recharge(exchange& ex, object_reader const& b) {
     auto req = parse_recharge(b, codec);
     if (!req) return req.error();
     auto& r = req.value();
-    auto acc = money_account(ex, r.key, r.trade_no, codes::recharge_failed, codes::duplicate_trade_no);
-    if (!acc) return acc.error();
-    auto& a = *acc.value();
-    reg.trades.emplace(r.trade_no, make_trade(r.trade_no, trade_kind::recharge, r.key, r.amount,
-                                              r.time_text, sched.now()));
     meters::commands::recharge c;
     c.amount = r.amount;
     c.trade_no = r.trade_no;
-    enqueue(a, std::move(c), "recharge", r.trade_no);
-    return std::string();
+    return queue_money(*this, ex, make_trade(r.trade_no, trade_kind::recharge, r.key, r.amount, r.time_text, sched.now()),
+                       std::move(c), "recharge", codes::recharge_failed, codes::duplicate_trade_no);
 }
 
 // spec: cnmcsp §5.3.9: succeeds only while the recharge has not reached the meter (未上远程表).
@@ -95,9 +97,7 @@ endpoint_result platform::impl::do_cancel_recharge(exchange& ex, object_reader c
         return make_api_error(codes::cancel_recharge_failed, "TradeNo",
                               "TradeNo " + r.trade_no + " is " + std::string(to_string(t->state)) +
                                   (t->state == trade_state::delivered ? ": it has reached the meter" : ""));
-    auto& q = acc.value()->queue;
-    std::erase_if(q, [&](delivery const& d) { return d.trade_no == r.trade_no; });
-    reg.settle(*acc.value(), *t, trade_state::cancelled, sched.now(), opts.trade_history);
+    reg.settle(r.trade_no, trade_state::cancelled, sched.now());
     return std::string();
 }
 
@@ -106,19 +106,15 @@ endpoint_result platform::impl::do_remain_option(exchange& ex, object_reader con
     auto req = parse_remain_option(b, codec);
     if (!req) return req.error();
     auto& r = req.value();
-    auto acc = money_account(ex, r.key, r.trade_no, codes::remain_option_failed, codes::duplicate_serial_no);
-    if (!acc) return acc.error();
-    auto& a = *acc.value();
     auto t = make_trade(r.trade_no, trade_kind::remain_option, r.key, r.amount, r.time_text, sched.now());
     t.option = static_cast<std::uint16_t>(r.option);
-    reg.trades.emplace(r.trade_no, std::move(t));
     meters::commands::remain_option c;
     c.kind = r.option == 1000 ? meters::commands::remain_kind::refund_credit
                               : meters::commands::remain_kind::deduction;
     c.amount = r.amount;
     c.trade_no = r.trade_no;
-    enqueue(a, std::move(c), "remain_option", r.trade_no);
-    return std::string();
+    return queue_money(*this, ex, std::move(t), std::move(c), "remain_option", codes::remain_option_failed,
+                       codes::duplicate_serial_no);
 }
 
 // spec: cnmcsp §5.3.6: a new meter for the user. The old account is cancelled (the old meter at
@@ -150,36 +146,23 @@ endpoint_result platform::impl::do_meter_change(exchange& ex, object_reader cons
         remaining = old_meter->meter.billing().balance;
         fleet.apply(*old_meter, meters::commands::cancel_account{});
     }
-    account n;
-    n.user_id = r.user_id;
-    n.meter_id = r.new_meter_id;
-    n.meter_no = r.new_meter_no;
-    n.data_from = r.data_from;
-    n.user = old_acc.user;
-    n.model_key = entry.value()->key;
-    n.billing = old_acc.billing;
-    n.tariff = old_acc.tariff;
-    n.registered_at = sched.now();
+    account n{.user_id = r.user_id, .meter_id = r.new_meter_id, .meter_no = r.new_meter_no,
+              .data_from = r.data_from, .user = old_acc.user, .model_key = entry.value()->key,
+              .billing = old_acc.billing, .status = meter_status::opened, .tariff = old_acc.tariff,
+              .end_reading = std::nullopt, .replaced_by = {}, .registered_at = sched.now()};
     meters::commands::open_account open;
     open.initial_reading = r.new_reading;
     if (n.meter_billed()) {
         open.opening_credit = r.pre_saving.value_or(remaining.is_negative() ? meters::money{} : remaining);
         open.price = n.tariff;
     }
-    std::deque<delivery> follow;
-    for (auto& d : old_acc.queue)
-        if (!d.trade_no.empty()) follow.push_back(std::move(d));
-    old_acc.queue.clear();
     old_acc.status = meter_status::cancelled;
     old_acc.end_reading = r.old_end_reading;
     old_acc.replaced_by = r.new_meter_id;
     reg.release_user(old_acc);
     auto& na = reg.add(std::move(n));
     enqueue(na, std::move(open), "open_account");
-    for (auto& d : follow) {
-        if (auto* t = reg.find_trade(d.trade_no)) t->meter_id = na.meter_id;
-        na.queue.push_back(std::move(d));
-    }
+    follow_trades(reg, old_acc.meter_id, na.meter_id);
     ex.meter_no = na.meter_no;
     return std::string();
 }

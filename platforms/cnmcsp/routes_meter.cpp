@@ -5,6 +5,34 @@
 
 namespace metersim::platforms::cnmcsp {
 
+namespace {
+
+/// The account a meterDelete / meterSuspend / meterResume body names (§5.3.3-§5.3.5): known
+/// (80002013) and not cancelled (80002023, "the account of MeterID ... `cancelled`").
+api_result<account*> uncancelled_account(platform::impl& p, exchange& ex, object_reader const& b,
+                                         std::string_view cancelled) {
+    auto req = parse_meter_ref(b, p.codec);
+    if (!req) return req.error();
+    auto acc = p.account_of(ex, req.value().key, "MeterID");
+    if (!acc) return acc.error();
+    if (acc.value()->status == meter_status::cancelled)
+        return make_api_error(codes::account_inactive, "MeterID",
+                              "the account of MeterID " + acc.value()->meter_id + " " + std::string(cancelled));
+    return acc;
+}
+
+/// The account a meterSuspend (`suspended` false: 80002025 when it already is) or meterResume
+/// (`suspended` true: 80002026 unless it is) body names, as uncancelled_account checks it.
+api_result<account*> account_to_switch(platform::impl& p, exchange& ex, object_reader const& b, bool suspended) {
+    auto acc = uncancelled_account(p, ex, b, "is cancelled");
+    if (!acc || (acc.value()->status == meter_status::suspended) == suspended) return acc;
+    std::string const what = "the account of MeterID " + acc.value()->meter_id;
+    if (suspended) return make_api_error(codes::resume_failed, "MeterID", what + " is not suspended");
+    return make_api_error(codes::suspend_failed, "MeterID", what + " is already suspended");
+}
+
+}  // namespace
+
 api_result<sim::catalogue_entry const*> platform::impl::model_of(std::string_view model,
                                                                  std::string_view protocol,
                                                                  std::string_view model_field,
@@ -117,18 +145,8 @@ endpoint_result platform::impl::do_meter_modify(exchange& ex, object_reader cons
 }
 
 // spec: cnmcsp §5.3.3: the account ends (注销 -2); the meter is cancelled at its next session.
-api_result<account*> platform::impl::uncancelled_account(exchange& ex, object_reader const& b) {
-    auto req = parse_meter_ref(b, codec);
-    if (!req) return req.error();
-    auto acc = account_of(ex, req.value().key, "MeterID");
-    if (acc && acc.value()->status == meter_status::cancelled)
-        return make_api_error(codes::account_inactive, "MeterID",
-                              "the account of MeterID " + acc.value()->meter_id + " is cancelled");
-    return acc;
-}
-
 endpoint_result platform::impl::do_meter_delete(exchange& ex, object_reader const& b) {
-    auto acc = uncancelled_account(ex, b);
+    auto acc = uncancelled_account(*this, ex, b, "is already cancelled");
     if (!acc) return acc.error();
     auto& a = *acc.value();
     drop_queue(a);
@@ -140,23 +158,19 @@ endpoint_result platform::impl::do_meter_delete(exchange& ex, object_reader cons
 
 // spec: cnmcsp §5.3.4: 停用 -1; the meter closes its valve at its next session.
 endpoint_result platform::impl::do_meter_suspend(exchange& ex, object_reader const& b) {
-    auto acc = uncancelled_account(ex, b);
+    auto acc = account_to_switch(*this, ex, b, false);
     if (!acc) return acc.error();
+    acc.value()->status = meter_status::suspended;
     auto& a = *acc.value();
-    if (a.status == meter_status::suspended)
-        return make_api_error(codes::suspend_failed, "MeterID", "the account of MeterID " + a.meter_id + " is already suspended");
-    a.status = meter_status::suspended;
     enqueue(a, meters::commands::suspend{}, "suspend");
     return std::string();
 }
 
 // spec: cnmcsp §5.3.5: back to 开户/用气; the meter reopens its valve at its next session.
 endpoint_result platform::impl::do_meter_resume(exchange& ex, object_reader const& b) {
-    auto acc = uncancelled_account(ex, b);
+    auto acc = account_to_switch(*this, ex, b, true);
     if (!acc) return acc.error();
     auto& a = *acc.value();
-    if (a.status != meter_status::suspended)
-        return make_api_error(codes::resume_failed, "MeterID", "the account of MeterID " + a.meter_id + " is not suspended");
     auto const* last = meter_of(a) != nullptr ? &meter_of(a)->meter : nullptr;
     bool const used = last != nullptr && last->billing().total_used_gas.is_positive();
     a.status = used ? meter_status::in_use : meter_status::opened;

@@ -6,8 +6,8 @@
 namespace metersim::platforms::cnmcsp {
 
 // A cnmcsp_price into the meter's tariff; a rule of several fields broken: 80002004.
-api_result<meters::tariff> tariff_of(meters::cnmcsp_price const& p, meters::instant now) {
-    auto t = meters::from_cnmcsp(p, now);
+api_result<meters::tariff> tariff_of(cnmcsp_price const& p, meters::instant now) {
+    auto t = from_cnmcsp(p, now);
     if (!t) return invalid_field(codes::bad_price, t.error().field, t.error().reason);
     if (auto problem = meters::validate(t.value()))
         return invalid_field(codes::bad_price, problem->field, problem->reason);
@@ -15,6 +15,14 @@ api_result<meters::tariff> tariff_of(meters::cnmcsp_price const& p, meters::inst
 }
 
 namespace {
+
+/// Drops the account's plain commands of one label still waiting (a newer order replaces them).
+void drop_queued(registry& reg, account const& a, std::string_view label) {
+    if (auto* o = reg.sessions.find_owner(a.meter_id))
+        reg.sessions.erase_if(*o, [label](delivery const& d) {
+            return d.phase() == sim::pending_phase::queued && d.label == label;
+        });
+}
 
 /// Checks every meter of a price change first (all or nothing), then queues the tariff on each.
 endpoint_result change_prices(platform::impl& p, exchange& ex, change_price_request const& r,
@@ -36,7 +44,7 @@ endpoint_result change_prices(platform::impl& p, exchange& ex, change_price_requ
     for (auto* a : targets) {
         a->tariff = tariff.value();
         // A newer price replaces one still waiting for the meter.
-        std::erase_if(a->queue, [](delivery const& d) { return d.label == "set_tariff"; });
+        drop_queued(p.reg, *a, "set_tariff");
         p.enqueue(*a, meters::commands::set_tariff{tariff.value()}, "set_tariff");
     }
     if (batch && r.meters.size() > 1) ex.meter_no.clear();
@@ -74,7 +82,7 @@ endpoint_result platform::impl::do_control_valve(exchange& ex, object_reader con
     meters::commands::valve_control c;
     c.action = r.control == 2010 ? meters::commands::valve_action::close : meters::commands::valve_action::open;
     // The last valve order wins: an earlier one still waiting is dropped.
-    std::erase_if(a.queue, [](delivery const& d) { return d.label == "valve"; });
+    drop_queued(reg, a, "valve");
     enqueue(a, c, "valve");
     return std::string();
 }

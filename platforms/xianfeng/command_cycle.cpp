@@ -7,7 +7,7 @@ namespace metersim::platforms::xianfeng {
 
 void platform::impl::send_next(std::string const& device_id) {
     auto* d = commands.find_device(device_id);
-    if (d == nullptr || d->sending) return;
+    if (d == nullptr || d->active != 0) return;
     auto const now = sched.now();
     commands.refresh(*d, now);  // a command past its expireTime is never sent
     auto* c = commands.next_pending(*d);
@@ -22,8 +22,8 @@ void platform::impl::answer(command_ref ref) {
     auto const now = sched.now();
     auto* c = commands.find(ref, now);
     if (c == nullptr || c->state != command_state::sending) return;
-    auto* cd = commands.device_at(ref.device);
-    std::string const device_id = cd->device_id;
+    auto* cd = commands.device_at(ref.owner);
+    std::string const device_id = cd->key;
     auto* d = devices.find_id(device_id);
     auto* m = d != nullptr ? meter_of(*d) : nullptr;
     if (m == nullptr || d->state != device_state::opened) {
@@ -33,7 +33,7 @@ void platform::impl::answer(command_ref ref) {
     // The meter executes the command; its effects (a report, alarms) are pushed on the way.
     auto const effects = fleet.apply(*m, c->call().command);
     c = commands.find(ref, now);  // the stores may have changed meanwhile
-    cd = commands.device_at(ref.device);
+    cd = commands.device_at(ref.owner);
     d = devices.find_id(device_id);
     if (c == nullptr || d == nullptr) return;
     meters::command_result r;

@@ -1,6 +1,7 @@
 #include "platforms/xianfeng/commands.hpp"
 
 #include <algorithm>
+#include <vector>
 
 namespace metersim::platforms::xianfeng {
 
@@ -23,23 +24,18 @@ constexpr std::uint64_t inv1 = inverse(mul1);
 constexpr std::uint64_t inv2 = inverse(mul2);
 static_assert(mul1 * inv1 == 1 && mul2 * inv2 == 1);
 
-/// fmix64: every step is invertible (x ^= x >> 33 is its own inverse for shifts >= 32).
-constexpr std::uint64_t mix(std::uint64_t x) {
+/// fmix64 with the multipliers given: every step is invertible (x ^= x >> 33 is its own
+/// inverse for shifts >= 32), so (a, b) = (inv2, inv1) undoes (mul1, mul2).
+constexpr std::uint64_t fmix(std::uint64_t x, std::uint64_t a, std::uint64_t b) {
     x ^= x >> 33;
-    x *= mul1;
+    x *= a;
     x ^= x >> 33;
-    x *= mul2;
-    x ^= x >> 33;
-    return x;
-}
-constexpr std::uint64_t unmix(std::uint64_t x) {
-    x ^= x >> 33;
-    x *= inv2;
-    x ^= x >> 33;
-    x *= inv1;
+    x *= b;
     x ^= x >> 33;
     return x;
 }
+constexpr std::uint64_t mix(std::uint64_t x) { return fmix(x, mul1, mul2); }
+constexpr std::uint64_t unmix(std::uint64_t x) { return fmix(x, inv2, inv1); }
 static_assert(unmix(mix(0x0123456789abcdefULL)) == 0x0123456789abcdefULL);
 
 void append_hex16(std::string& out, std::uint64_t v) {
@@ -64,7 +60,7 @@ std::optional<std::uint64_t> parse_hex16(std::string_view s) noexcept {
 }  // namespace
 
 void append_command_id(std::string& out, command_ref ref) {
-    std::uint64_t const x = (std::uint64_t{ref.device} << 32) | ref.seq;
+    std::uint64_t const x = (std::uint64_t{ref.owner} << 32) | ref.seq;
     std::uint64_t const y = mix(x ^ key1);
     append_hex16(out, y);
     append_hex16(out, mix(y ^ key2));
@@ -124,90 +120,18 @@ method_call command_record::call() const {
 
 // ---- the store --------------------------------------------------------------------------------
 
-command_store::command_store(command_limits limits)
-    : limits_(limits), index_(&command_store::key_of, this) {}
-
-std::string_view command_store::key_of(void const* ctx, std::uint32_t slot) {
-    return static_cast<command_store const*>(ctx)->devices_[slot].device_id;
-}
-
-device_commands* command_store::find_device(std::string_view device_id) noexcept {
-    auto slot = index_.find(device_id);
-    return slot ? &devices_[*slot] : nullptr;
-}
-
-device_commands& command_store::ensure_device(std::string_view device_id) {
-    if (auto* d = find_device(device_id)) return *d;
-    auto const slot = static_cast<std::uint32_t>(devices_.size());
-    auto& d = devices_.emplace_back();
-    d.device_id = std::string(device_id);
-    d.slot = slot;
-    index_.assign(device_id, slot);
-    return d;
-}
-
-device_commands* command_store::device_at(std::uint32_t slot) noexcept {
-    return slot < devices_.size() ? &devices_[slot] : nullptr;
-}
-
 void command_store::refresh(device_commands& d, meters::instant now) {
-    if (now < d.next_due && d.finished <= limits_.history) return;  // nothing due
-    if (d.pending > 0) {
-        for (auto& r : d.records) {
-            if (r.state != command_state::pending || r.expire_at > now) continue;
-            // spec: xianfeng §2.1 expireTime: past it the command is void (3), as of expire_at.
-            set_state(d, r, command_state::expired, std::max(r.expire_at, r.updated_at));
-        }
-    }
-    trim(d, now);
-    d.next_due = meters::instant::max();
-    for (auto const& r : d.records) due(d, r);
-}
-
-void command_store::due(device_commands& d, command_record const& r) const noexcept {
-    if (r.state == command_state::pending) d.next_due = std::min(d.next_due, r.expire_at);
-    else if (is_finished(r.state))
-        d.next_due = std::min(d.next_due, r.updated_at + limits_.retention);
-}
-
-void command_store::trim(device_commands& d, meters::instant now) {
-    if (d.finished == 0) return;
-    auto const before = d.records.size();
-    // Retention in virtual time, then the count bound (the oldest finished go first).
-    std::erase_if(d.records, [&](command_record const& r) {
-        return is_finished(r.state) && r.updated_at + limits_.retention <= now;
+    store_.refresh(d, now, [&](device_commands& o, command_record& r) {
+        // spec: xianfeng §2.1 expireTime: past it the command is void (3), as of expire_at.
+        set_state(o, r, command_state::expired, std::max(r.expire_at, r.updated_at));
     });
-    d.finished -= static_cast<std::uint32_t>(before - d.records.size());
-    while (d.finished > limits_.history) {
-        auto oldest = d.records.end();
-        for (auto it = d.records.begin(); it != d.records.end(); ++it)
-            if (is_finished(it->state) &&
-                (oldest == d.records.end() || it->updated_at < oldest->updated_at))
-                oldest = it;
-        d.records.erase(oldest);
-        --d.finished;
-    }
-    records_ -= before - d.records.size();
-}
-
-command_ref command_store::add(device_commands& d, command_record r) {
-    r.seq = d.next_seq++;
-    r.state = command_state::pending;
-    d.records.push_back(std::move(r));
-    due(d, d.records.back());
-    ++d.pending;
-    ++records_;
-    return command_ref{d.slot, d.records.back().seq};
 }
 
 command_record* command_store::find(command_ref ref, meters::instant now) {
-    auto* d = device_at(ref.device);
+    auto* d = device_at(ref.owner);
     if (d == nullptr) return nullptr;
     refresh(*d, now);
-    // Records are sorted by seq: a binary search.
-    auto it = std::lower_bound(d->records.begin(), d->records.end(), ref.seq,
-                               [](command_record const& r, std::uint32_t s) { return r.seq < s; });
-    return it != d->records.end() && it->seq == ref.seq ? &*it : nullptr;
+    return store_.find_in(*d, ref.seq);
 }
 
 command_record* command_store::find(std::string_view command_id, meters::instant now) {
@@ -215,29 +139,17 @@ command_record* command_store::find(std::string_view command_id, meters::instant
     return ref ? find(*ref, now) : nullptr;
 }
 
-command_record* command_store::next_pending(device_commands& d) noexcept {
-    if (d.pending == 0) return nullptr;
-    for (auto& r : d.records)
-        if (r.state == command_state::pending) return &r;
-    return nullptr;
-}
-
 void command_store::set_state(device_commands& d, command_record& r, command_state s,
                               meters::instant now) {
-    if (r.state == command_state::pending) --d.pending;
-    else if (r.state == command_state::sending) d.sending = false;
-    else --d.finished;
-    if (s == command_state::pending) ++d.pending;
-    else if (s == command_state::sending) d.sending = true;
-    else ++d.finished;
-    r.state = s;
-    r.updated_at = now;
-    due(d, r);
+    store_.update(d, r, [&](command_record& x) {
+        x.state = s;
+        x.updated_at = now;
+    });
 }
 
 std::vector<command_record*> command_store::pending_of(device_commands& d) {
     std::vector<command_record*> out;
-    for (auto& r : d.records)
+    for (auto& r : d.items)
         if (r.state == command_state::pending) out.push_back(&r);
     return out;
 }

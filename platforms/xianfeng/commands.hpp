@@ -9,7 +9,10 @@
 /// `expire_count` attempts it expires (3), as it does once `expire_at` has passed while pending.
 /// cancelCmd (§2.4) cancels (5) a pending command only.
 ///
-/// Bounds (the spec gives none: these are metersim's choices, `command_limits`, from the serve
+/// The records live in a sim::pending_store (pending is its `waiting` phase, sending `active`,
+/// the finished states `settled`); this file keeps the Xianfeng payload and life cycle.
+///
+/// Bounds (the spec gives none: these are metersim's choices, sim::store_bounds, from the serve
 /// config; README.md "Command store bounds"):
 ///   - at most `max_pending` commands wait per device; creatCmd past it answers 500014
 ///     (生成指令发生异常, the only appendix-7 code that fits) naming deviceId and the limit;
@@ -30,14 +33,13 @@
 ///
 /// Records live in a small vector per device (bounded, see above) inside a std::deque of devices
 /// (never moves a device); a record pointer is valid until the next add/refresh of its device:
-/// hold a `command_ref` across anything that may create or answer commands.
+/// hold a `command_ref` (a sim::pending_ref) across anything that may create or answer commands.
 ///
 /// Plain data, single-threaded: the platform drives the transitions (command_cycle.cpp).
 
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <memory>
 #include <optional>
 #include <string>
@@ -46,7 +48,7 @@
 
 #include "meters/instant.hpp"
 #include "platforms/xianfeng/methods.hpp"
-#include "sim/string_index.hpp"
+#include "sim/pending_store.hpp"
 
 namespace metersim::platforms::xianfeng {
 
@@ -70,13 +72,6 @@ inline constexpr std::int64_t default_expire_time_s = 60 * 60 * 24 * 2;
 inline constexpr std::int64_t max_expire_time_s = 60 * 60 * 24 * 31;
 inline constexpr std::int64_t default_expire_count = 3;
 inline constexpr std::int64_t max_expire_count = 5;
-
-/// The store's bounds (metersim's choices; the spec gives none).
-struct command_limits {
-    std::size_t max_pending = 16;  ///< commands waiting per device (500014 past it)
-    std::size_t history = 16;      ///< finished commands kept per device
-    meters::duration retention = std::chrono::hours{24 * 7};  ///< after finishing, virtual time
-};
 
 /// What a command holds beyond its record: the validated meters::command of every method but
 /// VALVE_CONTROL, and the result fields once answered.
@@ -108,27 +103,24 @@ struct command_record {
     /// resultDetail / callbackData; has_result() must hold.
     result_fields const& result() const noexcept { return extra->result; }
     void set_result(result_fields r);
+
+    // ---- as a sim::pending_store item
+    sim::pending_phase phase() const noexcept {
+        if (state == command_state::pending) return sim::pending_phase::waiting;
+        return state == command_state::sending ? sim::pending_phase::active : sim::pending_phase::settled;
+    }
+    meters::instant settled_at() const noexcept { return updated_at; }
+    meters::instant deadline() const noexcept { return expire_at; }  ///< spec: xianfeng §2.1 expireTime
+    std::string_view key() const noexcept { return {}; }  ///< the commandId is the reference
 };
 static_assert(max_expire_count < 8, "attempts and expire_count take 3 bits");
 
-/// Where a command lives: its device's slot and its sequence number there.
-struct command_ref {
-    std::uint32_t device = 0;
-    std::uint32_t seq = 0;
-};
+/// Where a command lives: its device's slot (`owner`) and its sequence number there.
+using command_ref = sim::pending_ref;
 
-/// The commands of one device.
-struct device_commands {
-    std::string device_id;
-    std::uint32_t slot = 0;  ///< its place in the store (part of its commands' ids)
-    std::vector<command_record> records;  ///< by seq (oldest first): pending, sending, finished
-    std::uint32_t next_seq = 0;
-    std::uint32_t pending = 0;   ///< records in state pending
-    std::uint32_t finished = 0;  ///< records in a finished state
-    bool sending = false;        ///< a record is in state sending
-    /// No record expires or leaves the retention before this instant (refresh skips the scan).
-    meters::instant next_due = meters::instant::max();
-};
+/// The commands of one device: `key` is the deviceId; `items` by seq (oldest first), `waiting`
+/// pending, `active` sending (0 or 1), `settled` finished.
+using device_commands = sim::pending_store<command_record>::owner;
 
 /// The 32-hex commandId of `ref`, and back (nullopt for text the store never made; the text
 /// must be 32 lowercase hex characters).
@@ -138,38 +130,37 @@ std::optional<command_ref> parse_command_id(std::string_view id) noexcept;
 
 class command_store {
 public:
-    explicit command_store(command_limits limits = {});
-    command_store(command_store const&) = delete;
-    command_store& operator=(command_store const&) = delete;
+    explicit command_store(sim::store_bounds bounds = {}) : store_(bounds) {}
 
-    command_limits const& limits() const noexcept { return limits_; }
+    sim::store_bounds const& limits() const noexcept { return store_.bounds(); }
 
     /// The commands of a device, or nullptr when it never had one.
-    device_commands* find_device(std::string_view device_id) noexcept;
+    device_commands* find_device(std::string_view device_id) noexcept { return store_.find_owner(device_id); }
     /// The commands of a device, created empty when absent.
-    device_commands& ensure_device(std::string_view device_id);
-    device_commands* device_at(std::uint32_t slot) noexcept;
+    device_commands& ensure_device(std::string_view device_id) { return store_.ensure_owner(device_id); }
+    device_commands* device_at(std::uint32_t slot) noexcept { return store_.owner_at(slot); }
 
     /// Applies lazy expiry and the retention bounds as of `now` (see the file comment). Records
     /// may move or go: pointers into the device are invalid afterwards.
     void refresh(device_commands& d, meters::instant now);
 
     /// Whether the device may take one more pending command (after refresh).
-    bool has_room(device_commands const& d) const noexcept {
-        return d.pending < limits_.max_pending;
-    }
+    bool has_room(device_commands const& d) const noexcept { return store_.has_room(d); }
     /// Appends a pending command (seq assigned here); its reference.
-    command_ref add(device_commands& d, command_record r);
+    command_ref add(device_commands& d, command_record r) {
+        r.state = command_state::pending;
+        return store_.add(d, std::move(r));
+    }
 
     /// A record by reference or by commandId (refreshing its device first); nullptr when the
     /// store does not hold it (never given, or dropped by the bounds).
     command_record* find(command_ref ref, meters::instant now);
     command_record* find(std::string_view command_id, meters::instant now);
     /// The device of a command found by id (for the 500044 check).
-    device_commands* device_of(command_ref ref) noexcept { return device_at(ref.device); }
+    device_commands* device_of(command_ref ref) noexcept { return device_at(ref.owner); }
 
     /// The oldest pending command of a device, or nullptr.
-    command_record* next_pending(device_commands& d) noexcept;
+    command_record* next_pending(device_commands& d) noexcept { return store_.next(d); }
 
     /// A state transition that keeps the device's counters right (commandUpdateTime = now).
     /// Never removes a record: the bounds apply at the device's next refresh.
@@ -178,21 +169,12 @@ public:
     /// Every pending command of a device, oldest first (valid until the device changes).
     std::vector<command_record*> pending_of(device_commands& d);
 
-    std::size_t device_count() const noexcept { return devices_.size(); }
+    std::size_t device_count() const noexcept { return store_.owner_count(); }
     /// Records held, over every device.
-    std::size_t size() const noexcept { return records_; }
+    std::size_t size() const noexcept { return store_.size(); }
 
 private:
-    static std::string_view key_of(void const* ctx, std::uint32_t slot);
-    /// Drops the oldest finished records past the history bound and the retention time.
-    void trim(device_commands& d, meters::instant now);
-    /// Lowers d.next_due to what `r` needs.
-    void due(device_commands& d, command_record const& r) const noexcept;
-
-    command_limits limits_;
-    std::deque<device_commands> devices_;
-    sim::string_index index_;
-    std::size_t records_ = 0;
+    sim::pending_store<command_record> store_;
 };
 
 }  // namespace metersim::platforms::xianfeng

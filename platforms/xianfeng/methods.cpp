@@ -7,6 +7,7 @@
 #include "meters/tariff.hpp"
 #include "platforms/common/field_check.hpp"
 #include "platforms/common/timestamp.hpp"
+#include "platforms/xianfeng/codec_price.hpp"
 #include "platforms/xianfeng/errors.hpp"
 
 namespace metersim::platforms::xianfeng {
@@ -95,7 +96,7 @@ api_result<bool> prepaid_type(object_reader const& p, meter_traits const& t, boo
 /// The price system of §4.2 / §4.6, checked field by field, then as a whole.
 api_result<meters::tariff> price_system(object_reader const& p, std::chrono::minutes offset,
                                         std::string_view encode_code) {
-    meters::xianfeng_price x;
+    xianfeng_price x;
     for (std::size_t i = 0; i < price_names.size(); ++i) {
         auto v = amount(p, price_names[i], c_price, 2, 0, 300000);
         if (!v) return v.error();
@@ -128,7 +129,7 @@ api_result<meters::tariff> price_system(object_reader const& p, std::chrono::min
     x.ladder_time = ladder_time.value();
     x.clear_mark = clear.value() == 1;
     x.gas_type = static_cast<std::int32_t>(gas_type.value());
-    auto t = meters::from_xianfeng(x);
+    auto t = from_xianfeng(x);
     if (!t)
         return make_api_error(
             encode_code, p.path() + "." + t.error().field,
@@ -373,7 +374,7 @@ result_fields make_result_fields(method_call const& call, meters::command_result
             out.emplace_back("surplusValue", two_places(r.surplus_money->e4()));
     }
     if (call.which == method::price_read && r.price) {  // spec: xianfeng §4.7 返回结果
-        auto const x = meters::to_xianfeng(*r.price);
+        auto const x = to_xianfeng(*r.price);
         out.emplace_back("priceTime", format_instant(x.price_time, timestamp_format::compact,
                                                      utc_offset));
         out.emplace_back("priceVer", std::to_string(x.price_ver));

@@ -24,6 +24,7 @@
 #include "meters/alarms.hpp"
 #include "meters/instant.hpp"
 #include "platforms/common/platform_base.hpp"
+#include "sim/pending_store.hpp"
 
 namespace metersim::platforms::xianfeng {
 
@@ -40,12 +41,10 @@ struct options : platform_options {
     std::string auto_provision_model = "xf-nb-money";  ///< the catalogue model they get
     /// Command store bounds (commands.hpp; the spec gives none, these are metersim's choices):
     /// commands waiting per device, creatCmd past it answers 500014 (memory stays bounded when
-    /// a CIS queues commands for a meter that never wakes);
-    std::size_t max_queued_commands = 16;
-    /// finished commands kept per device for queryCmd, the oldest finished dropped first;
-    std::size_t command_history = 16;
-    /// and the virtual time a finished command stays queryable (then 500043, as unknown).
-    meters::duration command_retention{std::chrono::hours{24 * 7}};
+    /// a CIS queues commands for a meter that never wakes); finished commands kept per device
+    /// for queryCmd, the oldest finished dropped first; and the virtual time a finished command
+    /// stays queryable (then 500043, as unknown).
+    sim::store_bounds commands{16, 16, std::chrono::hours{24 * 7}};
     /// Virtual time between sending a command (state 4) and the meter's answer (1/2).
     meters::duration answer_delay{std::chrono::seconds{2}};
     /// Virtual time between two ConcentratorDataInfo reports of a concentrator.

@@ -39,15 +39,6 @@ struct device_ref {
     sim::fleet_meter* meter = nullptr;
 };
 
-/// The device and the command a query string names (spec: xianfeng §2.2, §2.4).
-struct queried_command {
-    device_ref device;
-    std::string_view sent;            ///< commandId as sent
-    std::string lower;                ///< and in lower case
-    std::optional<command_ref> ref;   ///< when it is a commandId of the platform
-    command_record* record = nullptr; ///< the command, when known and kept
-};
-
 struct platform_impl : platform_context, sim::fleet_listener {
     platform_impl(options o, platform_context const& c);
 
@@ -55,8 +46,7 @@ struct platform_impl : platform_context, sim::fleet_listener {
     authenticator auth;
     push_signer signer;  ///< API_* headers of the pushes (push.cpp)
     device_registry devices;
-    command_store commands{command_limits{opts.max_queued_commands, opts.command_history,
-                                          opts.command_retention}};
+    command_store commands{opts.commands};
     std::unordered_map<std::string, concentrator> concentrators;        ///< by number
     std::unordered_map<std::string, std::string> concentrator_of;       ///< meter no -> number
     std::unordered_set<sim::scheduler::event_id> events;  ///< live events, cancelled at the end
@@ -113,8 +103,6 @@ struct platform_impl : platform_context, sim::fleet_listener {
     /// deviceId from the query string: present, 32 hex, known, not cancelled and (unless
     /// `allow_unopened`) registered.
     api_result<device_ref> device_from_query(exchange& ex, bool allow_unopened);
-    /// device_from_query (registered), then commandId: present and 32 hex (routes_commands.cpp).
-    api_result<queried_command> command_from_query(exchange& ex);
 
     // ---- endpoints (routes_devices.cpp, routes_commands.cpp)
     endpoint_result do_register(exchange& ex);

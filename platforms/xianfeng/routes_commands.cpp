@@ -41,6 +41,31 @@ api_result<creat_request> read_general(api_result<object_reader> body, meter_tra
     return creat_request{std::move(call.value()), time_s.value(), count.value()};
 }
 
+/// The command a queryCmd / cancelCmd query names: its device (checked as every endpoint checks
+/// it), the commandId as sent and in lower case, and the command and its device (null when the
+/// store does not hold it).
+struct named_command {
+    device_ref device;
+    std::string_view id;
+    std::string lower;
+    command_record* command = nullptr;
+    device_commands* owner = nullptr;
+};
+
+api_result<named_command> command_from_query(platform::impl& p, exchange& ex) {
+    auto ref = p.device_from_query(ex, false);
+    if (!ref) return ref.error();
+    auto const id = ex.req.query("commandId");
+    if (!id || id->empty()) return missing_field(codes::bad_parameter, "commandId");
+    if (auto e = check_hex32("commandId", codes::bad_parameter, *id)) return *e;
+    named_command n{ref.value(), *id, lower_hex(*id)};
+    if (auto const cref = parse_command_id(n.lower)) {
+        n.command = p.commands.find(*cref, p.sched.now());
+        n.owner = p.commands.device_of(*cref);
+    }
+    return n;
+}
+
 bool json_content_type(sim::http::request const& req) {
     auto const type = req.header("Content-Type");
     return type && type->find("application/json") != std::string_view::npos;
@@ -57,9 +82,9 @@ api_result<device_commands*> platform::impl::command_device(device_record& d) {
     // spec: appendix 7 500014 生成指令发生异常; the bound is metersim's (commands.hpp).
     return make_api_error(
         codes::command_create_failed, "deviceId",
-        "deviceId " + d.device_id + " already has " + std::to_string(dc.pending) +
+        "deviceId " + d.device_id + " already has " + std::to_string(dc.waiting) +
             " commands waiting for its next session (at most " +
-            std::to_string(commands.limits().max_pending) + ")");
+            std::to_string(commands.limits().waiting) + ")");
 }
 
 endpoint_result platform::impl::do_creat_cmd(exchange& ex) {
@@ -110,30 +135,17 @@ endpoint_result platform::impl::do_creat_cmd(exchange& ex) {
     return out;
 }
 
-api_result<queried_command> platform::impl::command_from_query(exchange& ex) {
-    auto ref = device_from_query(ex, false);
-    if (!ref) return ref.error();
-    auto const id = ex.req.query("commandId");
-    if (!id || id->empty()) return missing_field(codes::bad_parameter, "commandId");
-    if (auto e = check_hex32("commandId", codes::bad_parameter, *id)) return *e;
-    queried_command q{ref.value(), *id, lower_hex(*id), std::nullopt, nullptr};
-    q.ref = parse_command_id(q.lower);
-    if (q.ref) q.record = commands.find(*q.ref, sched.now());
-    return q;
-}
-
 endpoint_result platform::impl::do_query_cmd(exchange& ex) {
-    auto q = command_from_query(ex);
-    if (!q) return q.error();
-    auto const& lower = q->lower;
-    auto* c = q->record;
-    if (c == nullptr)
+    auto named = command_from_query(*this, ex);
+    if (!named) return named.error();
+    auto const& n = named.value();
+    if (n.command == nullptr)
         return make_api_error(codes::command_not_found, "commandId",
-                              "commandId " + std::string(q->sent) + " is not known");
-    if (commands.device_of(*q->ref)->device_id != q->device.device->device_id)
+                                                "commandId " + std::string(n.id) + " is not known");
+    if (n.owner->key != n.device.device->device_id)
         return make_api_error(codes::command_result_not_found, "commandId",
-                              "command " + lower + " is not for this device");
-    return cmd_result_dto(lower, *c, opts.utc_offset);
+                                                "command " + n.lower + " is not for this device");
+    return cmd_result_dto(n.lower, *n.command, opts.utc_offset);
 }
 
 endpoint_result platform::impl::do_batch_query_cmd(exchange& ex) {
@@ -163,17 +175,20 @@ endpoint_result platform::impl::do_batch_query_cmd(exchange& ex) {
 }
 
 endpoint_result platform::impl::do_cancel_cmd(exchange& ex) {
-    auto q = command_from_query(ex);
-    if (!q) return q.error();
-    auto* c = q->record;
-    auto* dc = q->ref ? commands.device_of(*q->ref) : nullptr;
-    if (c == nullptr || dc->device_id != q->device.device->device_id)
+    auto named = command_from_query(*this, ex);
+    if (!named) return named.error();
+    auto const& n = named.value();
+    auto* c = n.command;
+    auto* dc = n.owner;
+    auto const& lower = n.lower;
+    if (c == nullptr || dc->key != n.device.device->device_id)
         return make_api_error(codes::command_not_found, "commandId",
-                              "commandId " + std::string(q->sent) + " is not a command of this device");
+                                                "commandId " + std::string(n.id) +
+                                                    " is not a command of this device");
     if (c->state != command_state::pending)  // spec: xianfeng §2.4 only 待发送 commands
         return make_api_error(
             codes::command_not_cancellable, "commandId",
-            "command " + q->lower + " is in state " + std::to_string(static_cast<int>(c->state)) +
+            "command " + lower + " is in state " + std::to_string(static_cast<int>(c->state)) +
                 ", not pending (0)");
     commands.set_state(*dc, *c, command_state::cancelled, sched.now());
     return std::string("null");

@@ -74,78 +74,72 @@ std::vector<std::string> archive::meters_with_price(std::string_view code) const
     return out;
 }
 
-pay_record const* archive::find_pay(std::string_view trans_id) const noexcept {
-    auto it = by_trans_.find(std::string(trans_id));
-    if (it == by_trans_.end()) return nullptr;
-    auto p = pays_.find(it->second);
-    return p == pays_.end() ? nullptr : &p->second;
+void archive::enqueue(std::string_view meter_addr, meters::command c, std::string what) {
+    sessions_.add(sessions_.ensure_owner(meter_addr), session_item{std::move(c), std::move(what)});
 }
 
-pay_record* archive::find_pay(std::string_view trans_id) noexcept {
-    auto it = by_trans_.find(std::string(trans_id));
-    return it == by_trans_.end() ? nullptr : find_pay_id(it->second);
+std::optional<sim::session_work> archive::take_next(std::string_view meter_addr) {
+    auto* o = sessions_.find_owner(meter_addr);
+    return o != nullptr ? sim::take_next(sessions_, *o) : std::nullopt;
 }
+
+std::size_t archive::queued(std::string_view meter_addr) const noexcept {
+    auto const* o = sessions_.find_owner(meter_addr);
+    return o != nullptr ? o->waiting + o->queued : 0;
+}
+
+std::size_t archive::waiting_pays(std::string_view meter_addr) const noexcept {
+    auto const* o = sessions_.find_owner(meter_addr);
+    return o != nullptr ? o->waiting : 0;
+}
+
+pay_record const* archive::find_pay(std::string_view trans_id) const noexcept {
+    return sim::find_record(sessions_, trans_id);
+}
+
+pay_record* archive::find_pay(std::string_view trans_id) noexcept { return sim::find_record(sessions_, trans_id); }
 
 pay_record* archive::find_pay_id(std::int64_t pay_id) noexcept {
-    auto it = pays_.find(pay_id);
-    return it == pays_.end() ? nullptr : &it->second;
+    for (auto const& o : sessions_.owners())
+        for (auto const& x : o.items)
+            if (x.record.pay_id == pay_id && !x.key().empty()) return find_pay(x.key());
+    return nullptr;
+}
+
+std::size_t archive::pay_count() const noexcept {
+    std::size_t n = 0;
+    for (auto const& o : sessions_.owners()) n += o.waiting + o.active + o.settled;
+    return n;
 }
 
 pay_record& archive::add_pay(pay_record r) {
     r.pay_id = ++last_pay_id_;
-    by_trans_[r.trans_id] = r.pay_id;
-    by_meter_[r.meter_addr].push_back(r.pay_id);
-    auto const id = r.pay_id;
-    return pays_.emplace(id, std::move(r)).first->second;
+    // spec: xintian §3.2: a RemotePay credits Money to the meter; TransId is its trade number.
+    meters::commands::recharge c;
+    c.amount = r.money;
+    c.trade_no = r.trans_id;
+    std::string what = "RemotePay " + r.trans_id;
+    auto& o = sessions_.ensure_owner(r.meter_addr);
+    auto const ref = sessions_.add(o, session_item{c, std::move(what), std::move(r)});
+    return sessions_.find(ref)->record;
 }
 
 void archive::settle_pay(pay_record& p, pay_result result, meters::instant now) {
-    p.result = result;
-    p.settled_at = now;
-    auto& order = settled_[p.meter_addr];
-    order.push_back(p.pay_id);
-    while (order.size() > bounds_.history) {
-        auto const id = order.front();
-        order.pop_front();
-        erase_pay(id);
-    }
+    sim::settle(sessions_, p.trans_id, now, [result](pay_record& r) { r.result = result; });
 }
 
 void archive::forget_pays(std::string_view meter_addr, meters::instant now) {
-    auto it = settled_.find(std::string(meter_addr));
-    if (it == settled_.end()) return;
-    auto& order = it->second;
-    while (!order.empty()) {
-        auto const* p = find_pay_id(order.front());
-        if (p != nullptr && p->settled_at && *p->settled_at + bounds_.retention > now) break;
-        auto const id = order.front();
-        order.pop_front();
-        erase_pay(id);
-    }
-}
-
-void archive::erase_pay(std::int64_t pay_id) {
-    auto it = pays_.find(pay_id);
-    if (it == pays_.end()) return;
-    auto const& p = it->second;
-    if (auto t = by_trans_.find(p.trans_id); t != by_trans_.end() && t->second == pay_id)
-        by_trans_.erase(t);
-    if (auto m = by_meter_.find(p.meter_addr); m != by_meter_.end()) {
-        std::erase(m->second, pay_id);
-        if (m->second.empty()) by_meter_.erase(m);
-    }
-    pays_.erase(it);
+    if (auto* o = sessions_.find_owner(meter_addr)) sessions_.forget_settled(*o, now);
 }
 
 std::vector<pay_record const*> archive::pays_of(std::string_view meter_addr, meters::instant from,
                                                 meters::instant to) const {
     std::vector<pay_record const*> out;
-    auto it = by_meter_.find(std::string(meter_addr));
-    if (it == by_meter_.end()) return out;
-    for (auto id : it->second) {
-        auto p = pays_.find(id);
-        if (p == pays_.end()) continue;
-        if (p->second.pay_date >= from && p->second.pay_date <= to) out.push_back(&p->second);
+    auto const* o = sessions_.find_owner(meter_addr);
+    if (o == nullptr) return out;
+    for (auto const& x : o->items) {
+        if (x.key().empty()) continue;
+        if (x.record.pay_date >= from && x.record.pay_date <= to) out.push_back(&x.record);
     }
     return out;
 }

@@ -1,7 +1,9 @@
 #pragma once
 /// The Xintian platform's own records (its "database"): user and meter archives (CreateMeter,
-/// §3.7), price archives (CreatePrice, §3.10) and recharge records (RemotePay, §3.2, listed by
-/// GetPayList, §3.3). Plain data with lookups; no HTTP, no fleet, no clock.
+/// §3.7), price archives (CreatePrice, §3.10), and what waits for each meter's next session
+/// (a sim::pending_store): the commands of every endpoint and the recharge records (RemotePay,
+/// §3.2, listed by GetPayList, §3.3), which stay once settled. Plain data with lookups; no HTTP,
+/// no fleet, no clock.
 ///
 /// One archive per meter: a user (UserCode) may own several meters, a meter belongs to one user.
 /// Recharge records are kept in arrival order with a PayID that grows by one; a TransId is
@@ -10,7 +12,6 @@
 
 #include <chrono>
 #include <cstdint>
-#include <deque>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -20,6 +21,9 @@
 #include "meters/fixed4.hpp"
 #include "meters/instant.hpp"
 #include "meters/tariff.hpp"
+#include "platforms/xintian/codec_price.hpp"
+#include "sim/pending_store.hpp"
+#include "sim/session_item.hpp"
 
 namespace metersim::platforms::xintian {
 
@@ -49,7 +53,7 @@ struct meter_archive {
 struct price_archive {
     std::string name;
     std::string remark;
-    meters::xintian_price price;
+    xintian_price price;
     std::uint32_t version = 1;
 };
 
@@ -67,16 +71,13 @@ struct pay_record {
     pay_result result = pay_result::waiting;
     std::string failure;         ///< why the meter refused (meter_errc), for the journal
     std::optional<meters::instant> settled_at;  ///< when PayResult became 1 or 2
+
+    std::string_view key() const noexcept { return trans_id; }
 };
 
-/// How many settled recharge records (PayResult 1/2) the archive keeps (metersim's choice, the
-/// spec gives none): per meter at most `history`, the one settled first forgotten first, and
-/// none longer than `retention` after it settled (applied when the meter's records are next
-/// used). Waiting records (PayResult 0) are never forgotten.
-struct pay_bounds {
-    std::size_t history = 64;
-    meters::duration retention = std::chrono::hours{24 * 31};
-};
+/// What waits for a meter's next session: a plain command (`record` empty: "CreateMeter",
+/// "ControlValve 2", ...) or a RemotePay's recharge with its record.
+using session_item = sim::session_item<pay_record>;
 
 class archive {
 public:
@@ -98,38 +99,48 @@ public:
     /// The meters whose archive uses a price code.
     std::vector<std::string> meters_with_price(std::string_view code) const;
 
-    // ---- recharges
+    // ---- the sessions' work, and recharges
+    /// Queues a plain command for the meter's next session.
+    void enqueue(std::string_view meter_addr, meters::command c, std::string what);
+    /// The next command for the meter's session, in the order accepted (a recharge's record
+    /// stays, PayResult 0, until settle_pay).
+    std::optional<sim::session_work> take_next(std::string_view meter_addr);
+    /// Commands queued for a meter and not yet taken.
+    std::size_t queued(std::string_view meter_addr) const noexcept;
+    /// Recharges waiting for the meter's next session.
+    std::size_t waiting_pays(std::string_view meter_addr) const noexcept;
+
     pay_record const* find_pay(std::string_view trans_id) const noexcept;
     pay_record* find_pay(std::string_view trans_id) noexcept;
+    /// A record by PayID (a scan: tests and tools).
     pay_record* find_pay_id(std::int64_t pay_id) noexcept;
-    /// Stores a new record (pay_id assigned) and returns it.
+    /// Stores a new record (pay_id assigned), queues its recharge for the meter's next session
+    /// and returns it.
     pay_record& add_pay(pay_record r);
     /// A waiting record gets its result at `now`; the meter's settled records past the bounds
     /// are forgotten (the record itself may be: do not use `p` afterwards).
     void settle_pay(pay_record& p, pay_result result, meters::instant now);
     /// Forgets the meter's settled records older than the retention.
     void forget_pays(std::string_view meter_addr, meters::instant now);
-    void set_pay_bounds(pay_bounds b) noexcept { bounds_ = b; }
+    /// Waiting recharges per meter (RemotePay answers -203 past it), settled records kept per
+    /// meter (the one settled first forgotten first) and for how long (applied when the meter's
+    /// records are next used); metersim's choices, the spec gives none. Waiting records
+    /// (PayResult 0) are never forgotten.
+    void set_pay_bounds(sim::store_bounds b) noexcept { sessions_.set_bounds(b); }
+    sim::store_bounds const& pay_bounds() const noexcept { return sessions_.bounds(); }
     /// Records of a meter with PayDate in [from, to], in PayID order.
     std::vector<pay_record const*> pays_of(std::string_view meter_addr, meters::instant from,
                                            meters::instant to) const;
 
     std::size_t meter_count() const noexcept { return meters_.size(); }
-    std::size_t pay_count() const noexcept { return pays_.size(); }
+    std::size_t pay_count() const noexcept;
 
 private:
     std::unordered_map<std::string, meter_archive> meters_;
     std::unordered_map<std::string, std::vector<std::string>> users_;  ///< user -> meter numbers
     std::unordered_map<std::string, price_archive> prices_;
-    /// Drops one record from every index.
-    void erase_pay(std::int64_t pay_id);
-
-    std::unordered_map<std::int64_t, pay_record> pays_;                ///< by pay_id
+    sim::pending_store<session_item> sessions_{sim::store_bounds{16, 64, std::chrono::hours{24 * 31}}};
     std::int64_t last_pay_id_ = 0;
-    std::unordered_map<std::string, std::int64_t> by_trans_;
-    std::unordered_map<std::string, std::vector<std::int64_t>> by_meter_;  ///< ascending
-    std::unordered_map<std::string, std::deque<std::int64_t>> settled_;    ///< in settle order
-    pay_bounds bounds_;
 };
 
 }  // namespace metersim::platforms::xintian

@@ -244,7 +244,7 @@ namespace {
 constexpr std::string_view divider_names[] = {"Divid1", "Divid2", "Divid3", "Divid4", "Divid5"};
 constexpr std::string_view price_names[] = {"Price1", "Price2", "Price3", "Price4", "Price5", "Price6"};
 
-std::optional<api_error> read_ladders(object_reader const& r, meters::xintian_price& p) {
+std::optional<api_error> read_ladders(object_reader const& r, xintian_price& p) {
     // spec: xintian §3.10.1: dividers carry one decimal, prices two (specs/README.md).
     for (std::size_t i = 0; i < 5; ++i) {
         auto d = r.volume_field(field{divider_names[i], codes::bad_format}, 1);
@@ -259,7 +259,7 @@ std::optional<api_error> read_ladders(object_reader const& r, meters::xintian_pr
     return std::nullopt;
 }
 
-std::optional<api_error> read_cycle(object_reader const& r, meters::xintian_price& p) {
+std::optional<api_error> read_cycle(object_reader const& r, xintian_price& p) {
     auto stair = r.int_enum_field(field{"StairType", codes::bad_format}, {1, 2, 3});
     if (!stair) return stair.error();
     auto month = r.integer_field(field{"FreezeMonth", codes::bad_format}, int_range{1, 12});
@@ -299,7 +299,7 @@ api_result<create_price_request> parse_create_price(object_reader const& r, std:
     auto at = date_text("ExeDate", *exe, timestamp_format::spaced, zone);
     if (!at) return at.error();
     q.price.exe_date = *at;
-    auto t = meters::from_xintian(q.price);
+    auto t = from_xintian(q.price);
     if (!t) return invalid_field(codes::bad_format, t.error().field, t.error().reason);
     q.tariff = std::move(*t);
     return q;

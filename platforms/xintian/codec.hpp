@@ -75,8 +75,8 @@ struct create_price_request {
     std::string price_type_code;
     std::string price_type_name;
     std::string remark;
-    meters::xintian_price price;
-    meters::tariff tariff;            ///< price mapped by meters::from_xintian
+    xintian_price price;
+    meters::tariff tariff;            ///< price mapped by from_xintian
 };
 
 api_result<lookup> parse_lookup(object_reader const& r);

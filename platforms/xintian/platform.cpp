@@ -2,6 +2,7 @@
 
 #include <exception>
 #include <utility>
+#include <vector>
 
 #include "platforms/common/timestamp.hpp"
 #include "platforms/xintian/platform_impl.hpp"
@@ -38,7 +39,7 @@ platform_impl::platform_impl(options o, platform_context const& c)
     : platform_context(c), opts(std::move(o)), auth(make_auth_config(opts)),
       signer(opts.app_id, opts.app_secret, opts.utc_offset),
       pipeline(make_pipeline()) {
-    records.set_pay_bounds(pay_bounds{opts.pay_history, opts.pay_retention});
+    records.set_pay_bounds(opts.pays);
 }
 
 platform::platform(options opts, platform_context engine)
@@ -63,10 +64,7 @@ platform::~platform() {
 }
 
 
-std::size_t platform::queued(std::string const& meter_no) const {
-    auto it = impl_->queues.find(meter_no);
-    return it == impl_->queues.end() ? 0 : it->second.size();
-}
+std::size_t platform::queued(std::string const& meter_no) const { return impl_->records.queued(meter_no); }
 
 // ---- meters ----------------------------------------------------------------------------------
 
@@ -102,8 +100,8 @@ int platform::impl::pay_type(target const& t) const {
     return t.archive.pay_type == "6" ? 2 : 1;
 }
 
-void platform::impl::enqueue(std::string const& meter_no, queued_command c) {
-    queues[meter_no].push_back(std::move(c));
+void platform::impl::enqueue(std::string const& meter_no, meters::command c, std::string what) {
+    records.enqueue(meter_no, std::move(c), std::move(what));
 }
 
 void platform::impl::note(std::string const& meter_no, std::string verdict, std::string detail) {
@@ -134,29 +132,24 @@ void platform_impl::on_effects(sim::fleet_meter& m, meters::effects const& e) {
 void platform_impl::on_session(sim::fleet_meter& m, meters::instant) {
     auto& p = *this;
     if (!p.is_ours(m)) return;
-    auto it = p.queues.find(m.meter_no());
-    if (it == p.queues.end()) return;
     // Commands reach the meter in the order they were accepted; taken out first, because
     // delivering may (through the fleet's dispatch) come back into the platform.
-    auto items = std::move(it->second);
-    p.queues.erase(it);
-    for (auto const& c : items) p.deliver(m, c);
+    std::vector<sim::session_work> items;
+    while (auto w = p.records.take_next(m.meter_no())) items.push_back(std::move(*w));
+    for (auto const& w : items) p.deliver(m, w);
 }
 
-void platform::impl::deliver(sim::fleet_meter& m, queued_command const& c) {
-    auto const fx = fleet.apply(m, c.command);
+void platform_impl::deliver(sim::fleet_meter& m, sim::session_work const& w) {
+    auto const fx = fleet.apply(m, w.command);
     meters::command_result r;
     if (fx.result) r = *fx.result;
     else r.error = meters::meter_errc::account_cancelled;
-    if (c.pay_id != 0) {
-        if (auto* pay = records.find_pay_id(c.pay_id)) {
-            // spec: xintian §3.3.2 PayResult: 1 success, 2 failure.
-            if (!r.accepted()) pay->failure = std::string(meters::to_string(*r.error));
-            records.settle_pay(*pay, r.accepted() ? pay_result::success : pay_result::failure,
-                               sched.now());
-        }
+    if (auto* pay = w.key.empty() ? nullptr : records.find_pay(w.key)) {
+        // spec: xintian §3.3.2 PayResult: 1 success, 2 failure.
+        if (!r.accepted()) pay->failure = std::string(meters::to_string(*r.error));
+        records.settle_pay(*pay, r.accepted() ? pay_result::success : pay_result::failure, sched.now());
     }
-    note(m.meter_no(), r.accepted() ? "delivered" : "refused by meter", c.what + ": " + result_text(r));
+    note(m.meter_no(), r.accepted() ? "delivered" : "refused by meter", w.label + ": " + result_text(r));
 }
 
 }  // namespace metersim::platforms::xintian

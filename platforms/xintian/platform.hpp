@@ -24,6 +24,7 @@
 
 #include "meters/instant.hpp"
 #include "platforms/common/platform_base.hpp"
+#include "sim/pending_store.hpp"
 
 namespace metersim::platforms::xintian {
 
@@ -37,13 +38,10 @@ struct options : platform_options {
     std::string postpaid_model = "xt-nb-postpaid";      ///< CreateMeter PayType 1 (后付费) manufactures this
     std::string meter_model = "xt-nb-meter";            ///< CreateMeter PayType 3/5 manufactures this
     std::string thirdparty_model = "xt-nb-thirdparty";  ///< CreateMeter PayType 6 manufactures this
-    /// RemotePay recharges waiting for one meter's next session; one more answers -203 (the
-    /// spec gives no bound: metersim's choice, README "Queue bound").
-    std::size_t max_queued_pays = 16;
-    /// Settled recharge records (PayResult 1/2, GetPayList) kept per meter, the oldest settled
-    /// forgotten first, and for at most `pay_retention` of virtual time (archive.hpp pay_bounds).
-    std::size_t pay_history = 64;
-    meters::duration pay_retention{std::chrono::hours{24 * 31}};
+    /// RemotePay recharges waiting for one meter's next session, one more answers -203; settled
+    /// recharge records (PayResult 1/2, GetPayList) kept per meter, the oldest settled forgotten
+    /// first, and for how long (the spec gives no bound: metersim's choices, README "Queue bound").
+    sim::store_bounds pays{16, 64, std::chrono::hours{24 * 31}};
 };
 
 class platform final : public platform_base<options, struct platform_impl> {

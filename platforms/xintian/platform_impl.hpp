@@ -4,7 +4,6 @@
 /// endpoints; routes_meters.cpp: the meter and price endpoints). Not for use outside
 /// platforms/xintian/.
 
-#include <deque>
 #include <functional>
 #include <optional>
 #include <string>
@@ -29,13 +28,6 @@ namespace metersim::platforms::xintian {
 inline constexpr std::string_view platform_name = "xintian";
 inline constexpr std::string_view billing_kind = "xintian.billing";
 
-/// A command waiting for the meter's next session.
-struct queued_command {
-    meters::command command;
-    std::int64_t pay_id = 0;  ///< RemotePay: the record whose PayResult the outcome sets
-    std::string what;         ///< for the journal: "RemotePay T-1", "ControlValve 2", ...
-};
-
 /// A meter a request names, with its archive (a copy: archives of fleet meters that were never
 /// created through CreateMeter are synthesised).
 struct target {
@@ -51,7 +43,6 @@ struct platform_impl : platform_context, sim::fleet_listener {
     push_signer signer;  ///< signs every attempt of every billing report
     xintian::archive records;
     std::unordered_map<std::string, meter_reading> last_reading;         ///< by meter number
-    std::unordered_map<std::string, std::deque<queued_command>> queues;  ///< by meter number
     std::unordered_set<std::string> cancelled;  ///< meters the platform cancelled (ChangeMeter)
     std::uint64_t report_serial = 0;
     /// The request pipeline's Xintian parts (routes.cpp); an endpoint's result is the DataList
@@ -69,10 +60,12 @@ struct platform_impl : platform_context, sim::fleet_listener {
     std::optional<target> find_target(std::string_view meter_no);
     /// GetUserInfo PayType: 1 meter-side, 2 third party.
     int pay_type(target const& t) const;
-    void enqueue(std::string const& meter_no, queued_command c);
+    /// Queues a command for the meter's next session; `what` names it in the journal.
+    void enqueue(std::string const& meter_no, meters::command c, std::string what);
     /// Room for one more RemotePay in the meter's queue, else -203 (routes.cpp).
     std::optional<api_error> check_pay_room(std::string const& meter_no) const;
-    void deliver(sim::fleet_meter& m, queued_command const& c);
+    /// Applies a command to the meter; a RemotePay's (`w.key`, its TransId) settles its record.
+    void deliver(sim::fleet_meter& m, sim::session_work const& w);
     void note(std::string const& meter_no, std::string verdict, std::string detail);
 
     // ---- billing loop (push.cpp)

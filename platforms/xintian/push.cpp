@@ -92,13 +92,13 @@ void platform::impl::apply_billing(std::string const& meter_no, billing_answer c
     terms.surplus = a.remnant;
     terms.unit_price = a.unit_price;
     terms.account_date = a.remnant_time.value_or(sched.now());
-    deliver(*m, queued_command{meters::commands::sync_balance{terms}, 0, "billing answer"});
+    deliver(*m, sim::session_work{meters::commands::sync_balance{terms}, "billing answer", {}});
     // spec: xintian §3.6.2 ValveMode: 1 open, 2 close, 3 warning close.
     meters::commands::valve_control v;
     v.action = a.valve_mode == 1   ? meters::commands::valve_action::open
                : a.valve_mode == 2 ? meters::commands::valve_action::close
                                    : meters::commands::valve_action::warning_close;
-    deliver(*m, queued_command{v, 0, "billing answer ValveMode " + std::to_string(a.valve_mode)});
+    deliver(*m, sim::session_work{v, "billing answer ValveMode " + std::to_string(a.valve_mode), {}});
 }
 
 }  // namespace metersim::platforms::xintian

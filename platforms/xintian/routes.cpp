@@ -10,6 +10,22 @@
 
 namespace metersim::platforms::xintian {
 
+namespace {
+
+/// GetUserInfo / GetData (§3.1, §3.5): the DataList of the meters a UserCode / MeterAddr names,
+/// one `entry(target)` each (none when it gives nullopt).
+template <class Entry>
+endpoint_result list_meters(platform::impl& p, exchange& ex, object_reader const& r, Entry entry) {
+    auto all = p.resolve(ex, r);
+    if (!all) return all.error();
+    std::vector<std::string> items;
+    for (auto const& t : *all)
+        if (auto e = entry(t)) items.push_back(std::move(*e));
+    return json_list(items);
+}
+
+}  // namespace
+
 vendor_pipeline platform::impl::make_pipeline() {
     vendor_pipeline v{.platform = platform_name, .journal = journal, .sched = sched, .mode = opts.conformance};
     v.field_code = codes::bad_format;
@@ -79,11 +95,9 @@ api_result<target> platform::impl::resolve_one(exchange& ex, lookup const& who) 
 // ---- §3.1 GetUserInfo ------------------------------------------------------------------------
 
 endpoint_result platform::impl::do_get_user_info(exchange& ex, object_reader const& r) {
-    auto all = resolve(ex, r);
-    if (!all) return all.error();
-    std::vector<std::string> items;
-    for (auto const& t : *all) items.push_back(user_info_entry(t.archive, pay_type(t)));
-    return json_list(items);
+    return list_meters(*this, ex, r, [this](target const& t) {
+        return std::optional<std::string>(user_info_entry(t.archive, pay_type(t)));
+    });
 }
 
 // ---- §3.2 RemotePay --------------------------------------------------------------------------
@@ -114,26 +128,19 @@ endpoint_result platform::impl::do_remote_pay(exchange& ex, object_reader const&
     p.money = q->money;
     p.pay_date = q->pay_date;
     p.pay_way = q->pay_way;
-    auto const& rec = records.add_pay(std::move(p));
-    meters::commands::recharge c;
-    c.amount = q->money;
-    c.trade_no = q->trans_id;
     // Reaches the meter at its next session; PayResult stays 0 until then.
-    enqueue(no, queued_command{c, rec.pay_id, "RemotePay " + q->trans_id});
+    records.add_pay(std::move(p));
     return std::string{};
 }
 
 std::optional<api_error> platform::impl::check_pay_room(std::string const& meter_no) const {
-    auto it = queues.find(meter_no);
-    if (it == queues.end()) return std::nullopt;
-    auto const waiting = static_cast<std::size_t>(std::count_if(
-        it->second.begin(), it->second.end(), [](queued_command const& c) { return c.pay_id != 0; }));
-    if (waiting < opts.max_queued_pays) return std::nullopt;
+    auto const waiting = records.waiting_pays(meter_no);
+    if (waiting < records.pay_bounds().waiting) return std::nullopt;
     // -203 数据库操作错误: the nearest code the spec has; the bound is metersim's (README).
     return make_api_error(codes::database_error, "MeterAddr",
                           "MeterAddr " + meter_no + " already has " + std::to_string(waiting) +
                               " recharges waiting for its next session (at most " +
-                              std::to_string(opts.max_queued_pays) + ")");
+                              std::to_string(records.pay_bounds().waiting) + ")");
 }
 
 // ---- §3.3 GetPayList -------------------------------------------------------------------------
@@ -171,15 +178,12 @@ endpoint_result platform::impl::do_get_pay_list(exchange& ex, object_reader cons
 // ---- §3.5 GetData ----------------------------------------------------------------------------
 
 endpoint_result platform::impl::do_get_data(exchange& ex, object_reader const& r) {
-    auto all = resolve(ex, r);
-    if (!all) return all.error();
     // The platform answers from the meter's last report; a meter that never reported has none.
-    std::vector<std::string> items;
-    for (auto const& t : *all) {
+    return list_meters(*this, ex, r, [this](target const& t) -> std::optional<std::string> {
         auto it = last_reading.find(t.archive.meter_addr);
-        if (it != last_reading.end()) items.push_back(data_entry(t.archive, it->second, opts.utc_offset));
-    }
-    return json_list(items);
+        if (it == last_reading.end()) return std::nullopt;
+        return data_entry(t.archive, it->second, opts.utc_offset);
+    });
 }
 
 void platform::add_routes(sim::http::router& r) {

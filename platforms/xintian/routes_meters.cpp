@@ -16,7 +16,7 @@ api_error db_error(std::string_view field, std::string message) {
 
 /// The tariff of a price archive, with its version.
 meters::tariff tariff_of(price_archive const& p) {
-    auto t = meters::from_xintian(p.price);
+    auto t = from_xintian(p.price);
     meters::tariff out = t ? *t : meters::tariff{};
     out.version = std::to_string(p.version);
     return out;
@@ -39,7 +39,7 @@ endpoint_result platform::impl::do_control_valve(exchange& ex, object_reader con
     c.action = q->valve_mode == 1   ? meters::commands::valve_action::open
                : q->valve_mode == 2 ? meters::commands::valve_action::close
                                     : meters::commands::valve_action::warning_close;
-    enqueue(t->archive.meter_addr, queued_command{c, 0, "ControlValve " + std::to_string(q->valve_mode)});
+    enqueue(t->archive.meter_addr, c, "ControlValve " + std::to_string(q->valve_mode));
     return std::string{};
 }
 
@@ -91,7 +91,7 @@ endpoint_result platform::impl::do_create_meter(exchange& ex, object_reader cons
     if (r.has("MeterBase")) open.initial_reading = a.meter_base;
     cancelled.erase(a.meter_addr);
     records.put_meter(a);
-    enqueue(a.meter_addr, queued_command{open, 0, "CreateMeter"});
+    enqueue(a.meter_addr, open, "CreateMeter");
     return std::string{};
 }
 
@@ -111,8 +111,7 @@ endpoint_result platform::impl::do_set_price(exchange& ex, object_reader const& 
                                          "from the billing answer");
     if (auto* a = records.find_meter(q->meter_addr)) a->price_type_code = q->price_type_code;
     // An ExeDate in the future becomes the meter's pending tariff, active at that instant.
-    enqueue(q->meter_addr, queued_command{meters::commands::set_tariff{tariff_of(*price)}, 0,
-                                          "SetPrice " + q->price_type_code});
+    enqueue(q->meter_addr, meters::commands::set_tariff{tariff_of(*price)}, "SetPrice " + q->price_type_code);
     return std::string{};
 }
 
@@ -158,11 +157,10 @@ endpoint_result platform::impl::do_change_meter(exchange& ex, object_reader cons
         records.put_meter(gone);
     }
     cancelled.insert(q->meter_addr);
-    enqueue(q->meter_addr, queued_command{meters::commands::cancel_account{}, 0, "ChangeMeter (old meter)"});
-    enqueue(a.meter_addr, queued_command{open, 0, "ChangeMeter (new meter)"});
+    enqueue(q->meter_addr, meters::commands::cancel_account{}, "ChangeMeter (old meter)");
+    enqueue(a.meter_addr, open, "ChangeMeter (new meter)");
     if (!third)
-        enqueue(a.meter_addr, queued_command{meters::commands::set_ladder_usage{q->period_dosage}, 0,
-                                             "ChangeMeter PeriodDosage"});
+        enqueue(a.meter_addr, meters::commands::set_ladder_usage{q->period_dosage}, "ChangeMeter PeriodDosage");
     return std::string{};
 }
 
@@ -190,8 +188,7 @@ endpoint_result platform::impl::do_create_price(exchange&, object_reader const& 
         // lies ahead (active at that virtual instant).
         for (auto const& no : records.meters_with_price(q->price_type_code))
             if (meter(no) != nullptr && !cancelled.contains(no))
-                enqueue(no, queued_command{meters::commands::set_tariff{tariff_of(p)}, 0,
-                                           "CreatePrice " + q->price_type_code + " v" + std::to_string(p.version)});
+                enqueue(no, meters::commands::set_tariff{tariff_of(p)}, "CreatePrice " + q->price_type_code + " v" + std::to_string(p.version));
     }
     return std::string{};
 }

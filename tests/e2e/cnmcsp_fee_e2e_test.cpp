@@ -21,7 +21,7 @@ meters::money balance_of(cnmcsp_fixture& f, std::string const& no) {
 
 std::string trade_state_of(cnmcsp_fixture& f, std::string const& trade_no) {
     return f.loop.call([&] {
-        return std::string(cn::to_string(f.platform->records().trades.at(trade_no).state));
+        return std::string(cn::to_string(f.platform->records().find_trade(trade_no)->state));
     });
 }
 
@@ -125,7 +125,7 @@ TEST_CASE_FIXTURE(cnmcsp_fixture, "changePrice with a ladder missing its second 
 
 TEST_CASE("a meter takes max_queued_trades recharges waiting, then 80002030 naming MeterID and the limit") {
     auto o = cnmcsp_fixture::default_options();
-    o.max_queued_trades = 2;
+    o.trades.waiting = 2;
     cnmcsp_fixture f{o};
     f.open_meter(user, meter);
     CHECK(f.post_code("fee/recharge", cnmcsp_fixture::recharge_body(user, meter, "Q1", "10")) == "0");
@@ -143,15 +143,15 @@ TEST_CASE("a meter takes max_queued_trades recharges waiting, then 80002030 nami
 
 TEST_CASE("settled trades are kept per meter up to trade_history and for trade_retention") {
     auto o = cnmcsp_fixture::default_options();
-    o.trade_history = 2;
-    o.trade_retention = std::chrono::hours{1};
+    o.trades.history = 2;
+    o.trades.retention = std::chrono::hours{1};
     cnmcsp_fixture f{o};
     f.open_meter(user, meter);
     for (auto const* t : {"H1", "H2", "H3"})
         REQUIRE(f.post_code("fee/recharge", cnmcsp_fixture::recharge_body(user, meter, t, "10")) == "0");
     f.wake(meter);  // H1..H3 settle (delivered): H1 is past the history of 2
     auto known = [&](std::string const& t) {
-        return f.loop.call([&] { return f.platform->records().trades.contains(t); });
+        return f.loop.call([&] { return f.platform->records().find_trade(t) != nullptr; });
     };
     CHECK_FALSE(known("H1"));
     CHECK(known("H2"));

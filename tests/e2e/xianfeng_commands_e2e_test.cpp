@@ -168,7 +168,7 @@ TEST_CASE_FIXTURE(commands_fixture, "RECHARGE_REMOTE checks a rechargeTime when 
 
 TEST_CASE("creatCmd answers 500014 once a device has max_queued_commands waiting") {
     auto o = xianfeng_fixture::default_options();
-    o.max_queued_commands = 2;
+    o.commands.waiting = 2;
     xianfeng_fixture f{o};
     f.manufacture("07602190100000210");
     auto id = f.register_device("07602190100000210");
@@ -186,7 +186,7 @@ TEST_CASE("creatCmd answers 500014 once a device has max_queued_commands waiting
 
 TEST_CASE("the 500014 answer names deviceId, the commands waiting and the limit") {
     auto o = xianfeng_fixture::default_options();
-    o.max_queued_commands = 3;
+    o.commands.waiting = 3;
     xianfeng_fixture f{o};
     f.manufacture("07602190100000211");
     auto id = f.register_device("07602190100000211");
@@ -204,7 +204,7 @@ TEST_CASE("the 500014 answer names deviceId, the commands waiting and the limit"
 
 TEST_CASE("a command that expired makes room in the queue") {
     auto o = xianfeng_fixture::default_options();
-    o.max_queued_commands = 1;
+    o.commands.waiting = 1;
     xianfeng_fixture f{o};
     f.manufacture("07602190100000212");
     auto id = f.register_device("07602190100000212");
@@ -218,7 +218,7 @@ TEST_CASE("a command that expired makes room in the queue") {
 
 TEST_CASE("a finished command stays queryable for command_retention, then answers 500043") {
     auto o = xianfeng_fixture::default_options();
-    o.command_retention = std::chrono::hours{1};
+    o.commands.retention = std::chrono::hours{1};
     xianfeng_fixture f{o};
     f.manufacture("07602190100000213");
     auto id = f.register_device("07602190100000213");
@@ -237,7 +237,7 @@ TEST_CASE("a finished command stays queryable for command_retention, then answer
 
 TEST_CASE("a device keeps its last command_history finished commands") {
     auto o = xianfeng_fixture::default_options();
-    o.command_history = 2;
+    o.commands.history = 2;
     xianfeng_fixture f{o};
     f.manufacture("07602190100000214");
     auto id = f.register_device("07602190100000214");

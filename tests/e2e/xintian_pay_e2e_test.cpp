@@ -56,7 +56,7 @@ TEST_CASE_FIXTURE(xintian_fixture, "a repeated TransId never credits twice") {
 
 TEST_CASE("a meter takes max_queued_pays RemotePays waiting, then -203 naming MeterAddr and the limit") {
     auto o = xintian_fixture::default_options();
-    o.max_queued_pays = 2;
+    o.pays.waiting = 2;
     xintian_fixture f{o};
     f.create_price();
     f.create_meter("XT0009", "U009");
@@ -73,7 +73,7 @@ TEST_CASE("a meter takes max_queued_pays RemotePays waiting, then -203 naming Me
 
 TEST_CASE("GetPayList lists a settled recharge for pay_retention, then no longer") {
     auto o = xintian_fixture::default_options();
-    o.pay_retention = std::chrono::hours{1};
+    o.pays.retention = std::chrono::hours{1};
     xintian_fixture f{o};
     f.create_price();
     f.create_meter("XT0010", "U010");

@@ -76,15 +76,15 @@ TEST_CASE("the embedded default config loads with loopback ports 8800-8803 and a
     CHECK(c.platforms.xianfeng->listen.to_string() == "127.0.0.1:8802");
     CHECK(c.platforms.xintian->listen.to_string() == "127.0.0.1:8803");
     CHECK(c.platforms.xianfeng->company_code == "000000");
-    CHECK(c.platforms.xianfeng->max_queued_commands == 16);
-    CHECK(c.platforms.xianfeng->command_history == 16);
-    CHECK(c.platforms.xianfeng->command_retention_s == 7 * 86'400);
-    CHECK(c.platforms.cnmcsp->max_queued_trades == 16);
-    CHECK(c.platforms.cnmcsp->trade_history == 64);
-    CHECK(c.platforms.cnmcsp->trade_retention_s == 31 * 86'400);
-    CHECK(c.platforms.xintian->max_queued_pays == 16);
-    CHECK(c.platforms.xintian->pay_history == 64);
-    CHECK(c.platforms.xintian->pay_retention_s == 31 * 86'400);
+    CHECK(c.platforms.xianfeng->commands.waiting == 16);
+    CHECK(c.platforms.xianfeng->commands.history == 16);
+    CHECK(c.platforms.xianfeng->commands.retention == std::chrono::seconds{7 * 86'400});
+    CHECK(c.platforms.cnmcsp->trades.waiting == 16);
+    CHECK(c.platforms.cnmcsp->trades.history == 64);
+    CHECK(c.platforms.cnmcsp->trades.retention == std::chrono::seconds{31 * 86'400});
+    CHECK(c.platforms.xintian->pays.waiting == 16);
+    CHECK(c.platforms.xintian->pays.history == 64);
+    CHECK(c.platforms.xintian->pays.retention == std::chrono::seconds{31 * 86'400});
     CHECK(c.journal.capacity == 1'000);
     CHECK_FALSE(c.platforms.cnmcsp->app_token.empty());
     CHECK(c.clock.mode == sim::clock_mode::accelerated);
@@ -158,20 +158,20 @@ journal: { capacity: 50 }
     CHECK(c.platforms.cnmcsp->envelope.iv_hex == "0000000000000000");
     CHECK(c.platforms.cnmcsp->alarm_map.at("0009H") == tools::cnmcsp_alarm_text{"MAG", "磁干扰"});
     CHECK(c.platforms.xintian->auth_window_s == 60);
-    CHECK(c.platforms.xintian->max_queued_pays == 5);
-    CHECK(c.platforms.xintian->pay_history == 3);
-    CHECK(c.platforms.xintian->pay_retention_s == 600);
-    CHECK(c.platforms.cnmcsp->max_queued_trades == 2);
-    CHECK(c.platforms.cnmcsp->trade_history == 0);
-    CHECK(c.platforms.cnmcsp->trade_retention_s == 86'400);
+    CHECK(c.platforms.xintian->pays.waiting == 5);
+    CHECK(c.platforms.xintian->pays.history == 3);
+    CHECK(c.platforms.xintian->pays.retention == std::chrono::seconds{600});
+    CHECK(c.platforms.cnmcsp->trades.waiting == 2);
+    CHECK(c.platforms.cnmcsp->trades.history == 0);
+    CHECK(c.platforms.cnmcsp->trades.retention == std::chrono::seconds{86'400});
     CHECK(c.platforms.xianfeng->listen == tools::listen_address{"localhost", 0});
     CHECK(c.platforms.xianfeng->company_code == "000123");
     CHECK(c.platforms.xianfeng->freshness_window_s == 600);
     CHECK_FALSE(c.platforms.xianfeng->replay_check);
     CHECK(c.platforms.xianfeng->auto_provision);
-    CHECK(c.platforms.xianfeng->max_queued_commands == 3);
-    CHECK(c.platforms.xianfeng->command_history == 0);  // 0: a finished command is dropped at once
-    CHECK(c.platforms.xianfeng->command_retention_s == 60);
+    CHECK(c.platforms.xianfeng->commands.waiting == 3);
+    CHECK(c.platforms.xianfeng->commands.history == 0);  // 0: a finished command is dropped at once
+    CHECK(c.platforms.xianfeng->commands.retention == std::chrono::seconds{60});
     CHECK(c.platforms.xianfeng->body_limit == 4096);  // inherited from http.body_limit
     CHECK(c.platforms.xintian->listen == tools::listen_address{"127.0.0.1", 8803});
     REQUIRE(c.fleet.size() == 2);

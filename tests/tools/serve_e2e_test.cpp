@@ -107,7 +107,7 @@ TEST_CASE("the store bounds of the config reach the platforms: a second command 
     auto c = running_serve::make_config();
     c.platforms.xianfeng->replay_check = false;  // one fixed RandomCode for every request
     c.platforms.xianfeng->freshness_window_s = 0;
-    c.platforms.xianfeng->max_queued_commands = 1;
+    c.platforms.xianfeng->commands.waiting = 1;
     running_serve s{c};
     std::string const random_code = "2026010100000080000001";
     test::header_list const h{{"RandomCode", random_code},

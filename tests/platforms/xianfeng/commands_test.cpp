@@ -23,13 +23,9 @@ command_record valve(meters::instant now, std::int64_t expire_s = 3600) {
     return r;
 }
 
-command_limits small(std::size_t pending, std::size_t history,
-                     meters::duration retention = std::chrono::hours{1}) {
-    command_limits l;
-    l.max_pending = pending;
-    l.history = history;
-    l.retention = retention;
-    return l;
+sim::store_bounds small(std::size_t pending, std::size_t history,
+                        meters::duration retention = std::chrono::hours{1}) {
+    return sim::store_bounds{pending, history, retention};
 }
 
 }  // namespace
@@ -46,7 +42,7 @@ TEST_CASE("commandIds are 32 lowercase hex, unique, and read back to their comma
             CHECK(seen.insert(id).second);
             auto back = parse_command_id(id);
             REQUIRE(back.has_value());
-            CHECK(back->device == dev);
+            CHECK(back->owner == dev);
             CHECK(back->seq == seq);
         }
 }
@@ -71,8 +67,8 @@ TEST_CASE("a device takes max_pending commands, and room again once one leaves t
     REQUIRE(c != nullptr);
     s.set_state(d, *c, command_state::cancelled, at(1));
     CHECK(s.has_room(d));
-    CHECK(d.pending == 1);
-    CHECK(d.finished == 1);
+    CHECK(d.waiting == 1);
+    CHECK(d.settled == 1);
 }
 
 TEST_CASE("a pending command expires lazily, as of its expireTime") {
@@ -84,7 +80,7 @@ TEST_CASE("a pending command expires lazily, as of its expireTime") {
     REQUIRE(c != nullptr);
     CHECK(c->state == command_state::expired);
     CHECK(c->updated_at == at(60));  // commandUpdateTime is the expiry instant, not the query's
-    CHECK(d.pending == 0);
+    CHECK(d.waiting == 0);
     CHECK(s.next_pending(d) == nullptr);
 }
 
@@ -96,7 +92,7 @@ TEST_CASE("finished commands are forgotten after the retention time") {
     CHECK(s.find(ref, at(10 + 3599)) != nullptr);
     CHECK(s.find(ref, at(10 + 3600)) == nullptr);
     CHECK(s.size() == 0);
-    CHECK(d.finished == 0);
+    CHECK(d.settled == 0);
 }
 
 TEST_CASE("at most `history` finished commands are kept per device, the oldest finished go first") {
@@ -127,7 +123,7 @@ TEST_CASE("pending and sending commands are never dropped by the history bound")
     s.refresh(d, at(2));
     CHECK(s.find(a, at(2))->state == command_state::sending);
     CHECK(s.find(b, at(2))->state == command_state::pending);
-    CHECK(d.sending);
+    CHECK(d.active == 1);  // sending
 }
 
 TEST_CASE("commands keep their order: the oldest pending goes first") {
@@ -149,10 +145,10 @@ TEST_CASE("a command finds its own device, devices keep their slots") {
     CHECK(&s.ensure_device("dev-a") == &a);
     auto ra = s.add(a, valve(at(0)));
     auto rb = s.add(b, valve(at(0)));
-    CHECK(s.device_of(ra)->device_id == "dev-a");
-    CHECK(s.device_of(rb)->device_id == "dev-b");
-    CHECK(s.find(command_ref{rb.device + 5, 0}, at(0)) == nullptr);
-    CHECK(s.find(command_ref{ra.device, 7}, at(0)) == nullptr);
+    CHECK(s.device_of(ra)->key == "dev-a");
+    CHECK(s.device_of(rb)->key == "dev-b");
+    CHECK(s.find(command_ref{rb.owner + 5, 0}, at(0)) == nullptr);
+    CHECK(s.find(command_ref{ra.owner, 7}, at(0)) == nullptr);
 }
 
 TEST_CASE("a stored call reads back as it was made") {

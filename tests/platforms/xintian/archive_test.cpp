@@ -61,7 +61,7 @@ TEST_SUITE("platforms/xintian/archive") {
 
     TEST_CASE("settled recharges are kept per meter up to the history and for the retention") {
         xt::archive ar;
-        ar.set_pay_bounds(xt::pay_bounds{2, std::chrono::hours{1}});
+        ar.set_pay_bounds(metersim::sim::store_bounds{16, 2, std::chrono::hours{1}});
         xt::pay_record p;
         p.meter_addr = "M1";
         p.pay_date = instant_from_ms(0);
