@@ -55,7 +55,7 @@ std::string reading_item(meter_key const& key, last_reading const& r, bool meter
                          std::chrono::minutes utc_offset) {
     auto const& rep = r.report;
     std::string out;
-    json_text w(out, json::bad_utf8::per_byte);
+    json_text w(out, bad_utf8::per_byte);
     w.begin_object();
     w.field("UserID", key.user_id);
     w.field("MeterID", key.meter_id);
@@ -73,7 +73,7 @@ std::string reading_item(meter_key const& key, last_reading const& r, bool meter
 std::string realtime_body(upload_head const& h, meters::meter_report const& r, bool meter_billed,
                           std::chrono::minutes utc_offset) {
     std::string out;
-    json_text w(out, json::bad_utf8::per_byte);
+    json_text w(out, bad_utf8::per_byte);
     head_members(w, h);
     w.field("CreateDate", when(r.at, utc_offset));
     w.e4("Reading", r.reading.e4());  // VARCHAR(50): a string
@@ -92,7 +92,7 @@ std::string realtime_body(upload_head const& h, meters::meter_report const& r, b
 std::string alarm_body(upload_head const& h, meters::instant at, std::string_view type,
                        std::string_view message, std::chrono::minutes utc_offset) {
     std::string out;
-    json_text w(out, json::bad_utf8::per_byte);
+    json_text w(out, bad_utf8::per_byte);
     head_members(w, h);
     w.field("AlarmTime", when(at, utc_offset));
     w.field("AlarmType", type);

@@ -33,16 +33,17 @@
 namespace metersim::platforms {
 
 // The JSON layer's names, for the platforms' code.
-using json::append_json_quoted;
-using json::describe;
-using json::json_kind;
-using json::json_limits;
-using json::json_parse_error;
-using json::json_quote;
-using json::json_text;
-using json::json_value;
-using json::parse_json;
-using json::to_json_text;
+using sim::json::append_json_quoted;
+using sim::json::bad_utf8;
+using sim::json::describe;
+using sim::json::json_kind;
+using sim::json::json_limits;
+using sim::json::json_parse_error;
+using sim::json::json_quote;
+using sim::json::json_text;
+using sim::json::json_value;
+using sim::json::parse_json;
+using sim::json::to_json_text;
 
 /// The vendor's "malformed body" error: field empty, message
 /// "request body is not valid JSON at line 1, column 2: <reason>".

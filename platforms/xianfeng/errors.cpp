@@ -74,7 +74,7 @@ std::string_view meaning_of(std::string_view code) noexcept { return meaning_in(
 // spec: xianfeng §1.1-§3.3 examples: {"responseCode", "message", "result", "args"}, HTTP 200.
 vendor_response to_response(api_error const& e) {
     std::string body;
-    json_text w(body, json::bad_utf8::per_byte);
+    json_text w(body, bad_utf8::per_byte);
     w.begin_object();
     w.field("responseCode", e.code);
     w.field("message", error_message(meaning_of(e.code), e.message));

@@ -95,7 +95,7 @@ api_result<billing_answer> find_entry(object_reader const& top, std::string_view
 std::string billing_report_body(meter_archive const& a, meter_reading const& r,
                                 std::chrono::minutes zone) {
     std::string s;
-    json_text w(s, json::bad_utf8::per_byte);
+    json_text w(s, bad_utf8::per_byte);
     reading_fields(w, a, r);
     w.field("ReadDate", format_instant(r.at, timestamp_format::spaced, zone));
     w.decimal("PeriodDosage", r.period_dosage.e4());

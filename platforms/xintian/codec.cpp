@@ -358,7 +358,7 @@ std::string spaced(meters::instant t, std::chrono::minutes zone) {
 
 std::string user_info_entry(meter_archive const& a, int pay_type) {
     std::string s;
-    json_text w(s, json::bad_utf8::per_byte);
+    json_text w(s, bad_utf8::per_byte);
     w.begin_object();
     w.field("UserCode", a.user_code);
     w.field("UserName", a.user_name);
@@ -374,7 +374,7 @@ std::string user_info_entry(meter_archive const& a, int pay_type) {
 
 std::string pay_entry(pay_record const& p, std::chrono::minutes zone) {
     std::string s;
-    json_text w(s, json::bad_utf8::per_byte);
+    json_text w(s, bad_utf8::per_byte);
     w.begin_object();
     w.field("UserCode", p.user_code);
     w.field("MeterAddr", p.meter_addr);
@@ -406,7 +406,7 @@ void reading_fields(json_text& w, meter_archive const& a, meter_reading const& r
 
 std::string data_entry(meter_archive const& a, meter_reading const& r, std::chrono::minutes zone) {
     std::string s;
-    json_text w(s, json::bad_utf8::per_byte);
+    json_text w(s, bad_utf8::per_byte);
     reading_fields(w, a, r);
     w.decimal("Remnant", r.remnant.e4());
     w.field("ReadDate", spaced(r.at, zone));

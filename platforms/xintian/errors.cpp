@@ -98,7 +98,7 @@ vendor_response to_response(endpoint e, api_error const& err) {
     // A code the section does not list would be a bug here; answer -999 rather than invent one.
     std::string_view code = is_listed(e, err.code) ? std::string_view(err.code) : codes::unknown_error;
     std::string body;
-    json_text w(body, json::bad_utf8::per_byte);
+    json_text w(body, bad_utf8::per_byte);
     w.begin_object();
     w.key("ResultCode");
     w.raw(code);  // the codes are numbers: -202, -999
@@ -110,7 +110,7 @@ vendor_response to_response(endpoint e, api_error const& err) {
 
 std::string success_body(std::string_view data_list_json, std::string_view message) {
     std::string body;
-    json_text w(body, json::bad_utf8::per_byte);
+    json_text w(body, bad_utf8::per_byte);
     w.begin_object();
     w.number("ResultCode", 1);
     w.field("Message", message);

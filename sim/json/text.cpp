@@ -7,7 +7,7 @@
 
 #include "meters/calendar.hpp"
 
-namespace metersim::json {
+namespace metersim::sim::json {
 
 namespace {
 
@@ -259,4 +259,4 @@ void json_text::e4_value(std::int64_t v, int places, bool quote) {
     comma_ = true;
 }
 
-}  // namespace metersim::json
+}  // namespace metersim::sim::json

@@ -29,7 +29,7 @@
 
 #include "meters/instant.hpp"
 
-namespace metersim::json {
+namespace metersim::sim::json {
 
 /// How invalid UTF-8 in a string is replaced by U+FFFD (valid UTF-8 is written as it is).
 enum class bad_utf8 : std::uint8_t {
@@ -190,4 +190,4 @@ private:
     bad_utf8 policy_;
 };
 
-}  // namespace metersim::json
+}  // namespace metersim::sim::json

@@ -9,10 +9,13 @@
 #include <cassert>
 #include <charconv>
 #include <exception>
+#include <limits>
+#include <optional>
+#include <unordered_set>
 
 #include "sim/json/text.hpp"
 
-namespace metersim::json {
+namespace metersim::sim::json {
 
 namespace {
 
@@ -181,24 +184,39 @@ void write_json(std::string& out, json_value const& v) {
     case json_kind::number: out += v.text(); break;
     case json_kind::string: append_json_quoted(out, v.text()); break;
     case json_kind::array:
-        out += '[';
+    case json_kind::object: {
+        bool const members = v.is_object();
+        out += members ? '{' : '[';
         for (std::size_t i = 0; i < v.size(); ++i) {
             if (i) out += ',';
+            if (members) {
+                append_json_quoted(out, v.key_at(i));
+                out += ':';
+            }
             write_json(out, v.at(i));
         }
-        out += ']';
-        break;
-    case json_kind::object:
-        out += '{';
-        for (std::size_t i = 0; i < v.size(); ++i) {
-            if (i) out += ',';
-            append_json_quoted(out, v.key_at(i));
-            out += ':';
-            write_json(out, v.at(i));
-        }
-        out += '}';
+        out += members ? '}' : ']';
         break;
     }
+    }
+}
+
+/// The first key, depth first in document order, that one object holds twice (what a SAX parser
+/// refusing duplicates would stop at).
+std::optional<std::string> duplicate_key(json_value const& v) {
+    std::unordered_set<std::string_view> seen;  // large objects only: small ones are scanned
+    for (std::size_t i = 0; i < v.size(); ++i) {
+        if (v.is_object()) {
+            std::string const& k = v.key_at(i);
+            bool twice = false;
+            if (v.size() > 16) twice = !seen.insert(k).second;
+            else
+                for (std::size_t j = 0; j < i && !twice; ++j) twice = v.key_at(j) == k;
+            if (twice) return k;
+        }
+        if (auto k = duplicate_key(v.at(i))) return k;
+    }
+    return std::nullopt;
 }
 
 }  // namespace
@@ -219,38 +237,12 @@ std::string_view describe(json_kind k) noexcept {
     return "a value";
 }
 
-json_value json_value::boolean(bool b) {
-    json_value v;
-    v.kind_ = json_kind::boolean;
-    v.bool_ = b;
-    return v;
-}
-
-json_value json_value::number(std::string raw_token) {
-    json_value v;
-    v.kind_ = json_kind::number;
-    v.text_ = std::move(raw_token);
-    return v;
-}
-
-json_value json_value::string(std::string text) {
-    json_value v;
-    v.kind_ = json_kind::string;
-    v.text_ = std::move(text);
-    return v;
-}
-
-json_value json_value::array() {
-    json_value v;
-    v.kind_ = json_kind::array;
-    return v;
-}
-
-json_value json_value::object() {
-    json_value v;
-    v.kind_ = json_kind::object;
-    return v;
-}
+// Each factory sets the kind and the one field the kind uses.
+json_value json_value::boolean(bool b) { json_value v; v.kind_ = json_kind::boolean; v.bool_ = b; return v; }
+json_value json_value::number(std::string t) { json_value v = string(std::move(t)); v.kind_ = json_kind::number; return v; }
+json_value json_value::string(std::string t) { json_value v; v.kind_ = json_kind::string; v.text_ = std::move(t); return v; }
+json_value json_value::array() { json_value v; v.kind_ = json_kind::array; return v; }
+json_value json_value::object() { json_value v; v.kind_ = json_kind::object; return v; }
 
 bool json_value::is_integer() const noexcept {
     return kind_ == json_kind::number && text_.find_first_of(".eE") == std::string::npos;
@@ -318,4 +310,12 @@ meters::result<json_value, json_parse_error> parse_json(std::string_view text, j
     return meters::unexpected{std::move(err)};
 }
 
-}  // namespace metersim::json
+meters::result<json_value, json_parse_error> parse_json_unique(std::string_view text) {
+    auto r = parse_json(text, json_limits{64, std::numeric_limits<std::size_t>::max()});
+    if (!r) return r;
+    if (auto k = duplicate_key(r.value()))
+        return meters::unexpected{json_parse_error{0, 1, 1, "key \"" + *k + "\" appears more than once"}};
+    return r;
+}
+
+}  // namespace metersim::sim::json

@@ -24,7 +24,7 @@
 
 #include "meters/result.hpp"
 
-namespace metersim::json {
+namespace metersim::sim::json {
 
 enum class json_kind : std::uint8_t { null, boolean, number, string, array, object };
 
@@ -104,4 +104,10 @@ struct json_limits {
 meters::result<json_value, json_parse_error> parse_json(std::string_view text,
                                                          json_limits limits = {});
 
-}  // namespace metersim::json
+/// parse_json for metersim's own JSON (admin API bodies, persisted meter state): no bound on the
+/// number of values, and an object holding a key twice is refused with the reason
+/// `key "k" appears more than once`. (The vendors' bodies keep duplicates: their readers refuse a
+/// duplicate only when the field is read.)
+meters::result<json_value, json_parse_error> parse_json_unique(std::string_view text);
+
+}  // namespace metersim::sim::json

@@ -143,7 +143,7 @@ TEST_CASE("compact times are written as format_instant writes them, year clamped
     for (auto ms : edges)
         for (int off : offsets) {
             std::string out;
-            metersim::json::append_compact_time(out, meters::instant_from_ms(ms), std::chrono::minutes{off});
+            metersim::sim::json::append_compact_time(out, meters::instant_from_ms(ms), std::chrono::minutes{off});
             CHECK(out == format_instant(meters::instant_from_ms(ms), timestamp_format::compact,
                                         std::chrono::minutes{off}));
         }
@@ -151,7 +151,7 @@ TEST_CASE("compact times are written as format_instant writes them, year clamped
         auto const ms = static_cast<std::int64_t>(rng.next() % 8'000'000'000'000ull) - 1'000'000'000'000;
         std::chrono::minutes const off{static_cast<int>(rng.next() % 1681) - 840};
         std::string out;
-        metersim::json::append_compact_time(out, meters::instant_from_ms(ms), off);
+        metersim::sim::json::append_compact_time(out, meters::instant_from_ms(ms), off);
         REQUIRE(out == format_instant(meters::instant_from_ms(ms), timestamp_format::compact, off));
     }
 }

@@ -12,7 +12,7 @@
 #include "sim/json/value.hpp"
 
 using namespace metersim;
-using namespace metersim::json;
+using namespace metersim::sim::json;
 
 namespace {
 

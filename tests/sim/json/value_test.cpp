@@ -4,7 +4,7 @@
 
 #include <string>
 
-using namespace metersim::json;
+using namespace metersim::sim::json;
 
 namespace {
 
