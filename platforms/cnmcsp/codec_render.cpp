@@ -1,6 +1,7 @@
 // Answer and push rendering (spec: cnmcsp §5.3.7 ReadingData, §6.1, §6.2, §8).
 
-#include "meters/fixed4_text.hpp"
+#include <utility>
+
 #include "platforms/cnmcsp/codec.hpp"
 #include "platforms/common/timestamp.hpp"
 
@@ -26,13 +27,13 @@ void conditions_members(json_text& w, meters::meter_report const& r) {
     if (r.pressure_kpa) w.decimal("Pressure", r.pressure_kpa->e4());
 }
 
+/// Opens an upload and writes the members every upload starts with, all strings.
 void head_members(json_text& w, upload_head const& h) {
+    std::pair<std::string_view, std::string_view> const members[] = {
+        {"cmdCode", h.cmd_code}, {"DataFrom", h.data_from}, {"requestSerialNo", h.serial_no},
+        {"userNo", h.user_no},   {"meterNo", h.meter_no}};
     w.begin_object();
-    w.field("cmdCode", h.cmd_code);
-    w.field("DataFrom", h.data_from);
-    w.field("requestSerialNo", h.serial_no);
-    w.field("userNo", h.user_no);
-    w.field("meterNo", h.meter_no);
+    for (auto const& [name, value] : members) w.field(name, value);
 }
 
 }  // namespace
@@ -53,10 +54,10 @@ std::string_view valve_state_code(meters::valve_position p) noexcept {
 // spec: cnmcsp §5.3.7 ReadingData (the example's stray "Temperature” quote is not copied).
 std::string reading_item(meter_key const& key, last_reading const& r, bool meter_billed,
                          std::chrono::minutes utc_offset) {
-    auto const& rep = r.report;
     std::string out;
     json_text w(out, bad_utf8::per_byte);
     w.begin_object();
+    auto const& rep = r.report;
     w.field("UserID", key.user_id);
     w.field("MeterID", key.meter_id);
     w.field("ReadTime", when(rep.at, utc_offset));
