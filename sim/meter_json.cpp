@@ -1,7 +1,6 @@
 // The writer half of meter_json (the reader is meter_json_read.cpp).
 #include "sim/meter_json.hpp"
 
-#include "sim/json_parse.hpp"
 #include "sim/meter_json_dom.hpp"
 
 namespace metersim::sim {
@@ -187,7 +186,7 @@ nlohmann::ordered_json to_dom(m::meter_state const& s) {
 }  // namespace meter_json_detail
 
 std::string to_json_text(m::meter_state const& state) {
-    return jsonx::dump(meter_json_detail::to_dom(state));
+    return meter_json_detail::to_dom(state).dump(-1, ' ', false, ojson::error_handler_t::replace);
 }
 
 }  // namespace metersim::sim

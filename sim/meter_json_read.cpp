@@ -6,10 +6,11 @@
 // list of fields, and the first bad field is the one reported.
 #include "sim/meter_json.hpp"
 
+#include <charconv>
 #include <limits>
 #include <utility>
 
-#include "sim/json_parse.hpp"
+#include "sim/json/value.hpp"
 #include "sim/meter_json_dom.hpp"
 
 namespace metersim::sim {
@@ -17,12 +18,12 @@ namespace metersim::sim {
 namespace {
 
 namespace m = metersim::meters;
-using jsonx::json;
+using json::json_value;
 using namespace meter_json_detail;
 
 class field_reader {
 public:
-    field_reader(json const& obj, std::string path, std::optional<std::string>& problem)
+    field_reader(json_value const& obj, std::string path, std::optional<std::string>& problem)
         : obj_(obj), path_(std::move(path)), problem_(problem) {}
 
     std::string path_of(std::string_view key) const {
@@ -34,39 +35,36 @@ public:
     }
 
     /// The member, or null (recording "missing") when absent.
-    json const* member(std::string_view key) const {
-        auto it = obj_.find(key);
-        if (it == obj_.end()) {
-            fail(path_of(key), "missing");
-            return nullptr;
-        }
-        return &*it;
+    json_value const* member(std::string_view key) const {
+        json_value const* v = obj_.find(key);
+        if (v == nullptr) fail(path_of(key), "missing");
+        return v;
     }
-    json const* typed(std::string_view key, bool ok_type(json const&), std::string_view want) const {
-        json const* v = member(key);
+    json_value const* typed(std::string_view key, bool ok_type(json_value const&), std::string_view want) const {
+        json_value const* v = member(key);
         if (v == nullptr) return nullptr;
         if (!ok_type(*v)) {
-            fail(path_of(key), "expected " + std::string(want) + ", found " + std::string(jsonx::describe(*v)));
+            fail(path_of(key), "expected " + std::string(want) + ", found " + std::string(json::describe(*v)));
             return nullptr;
         }
         return v;
     }
 
     field_reader object(std::string_view key) const {
-        json const* v = typed(key, [](json const& j) { return j.is_object(); }, "an object");
+        json_value const* v = typed(key, [](json_value const& j) { return j.is_object(); }, "an object");
         return field_reader(v ? *v : empty_object(), path_of(key), problem_);
     }
     /// Null for an absent optional part; else the object.
     std::optional<field_reader> optional_object(std::string_view key) const {
-        json const* v = member(key);
+        json_value const* v = member(key);
         if (v == nullptr || v->is_null()) return std::nullopt;
         return object(key);
     }
     /// Elements of an array member, as (element, path) pairs; `size` checks an exact length.
-    std::vector<std::pair<json const*, std::string>> elements(std::string_view key,
+    std::vector<std::pair<json_value const*, std::string>> elements(std::string_view key,
                                                               std::optional<std::size_t> size = {}) const {
-        std::vector<std::pair<json const*, std::string>> out;
-        json const* v = typed(key, [](json const& j) { return j.is_array(); }, "an array");
+        std::vector<std::pair<json_value const*, std::string>> out;
+        json_value const* v = typed(key, [](json_value const& j) { return j.is_array(); }, "an array");
         if (v == nullptr) return out;
         if (size && v->size() != *size) {
             fail(path_of(key), "expected an array of " + std::to_string(*size) + " elements, found " +
@@ -74,59 +72,60 @@ public:
             return out;
         }
         for (std::size_t i = 0; i < v->size(); ++i)
-            out.emplace_back(&(*v)[i], path_of(key) + "[" + std::to_string(i) + "]");
+            out.emplace_back(&v->at(i), path_of(key) + "[" + std::to_string(i) + "]");
         return out;
     }
-    field_reader element_object(json const& v, std::string const& path) const {
+    field_reader element_object(json_value const& v, std::string const& path) const {
         if (!v.is_object()) {
-            fail(path, "expected an object, found " + std::string(jsonx::describe(v)));
+            fail(path, "expected an object, found " + std::string(json::describe(v)));
             return field_reader(empty_object(), path, problem_);
         }
         return field_reader(v, path, problem_);
     }
 
     std::string str(std::string_view key) const {
-        json const* v = typed(key, [](json const& j) { return j.is_string(); }, "a string");
-        return v ? v->get<std::string>() : std::string{};
+        json_value const* v = typed(key, [](json_value const& j) { return j.is_string(); }, "a string");
+        return v ? v->text() : std::string{};
     }
     bool boolean(std::string_view key) const {
-        json const* v = typed(key, [](json const& j) { return j.is_boolean(); }, "a boolean");
-        return v ? v->get<bool>() : false;
+        json_value const* v = typed(key, [](json_value const& j) { return j.is_boolean(); }, "a boolean");
+        return v ? v->as_bool() : false;
     }
     template <class I>
     I integer(std::string_view key) const {
-        json const* v = member(key);
+        json_value const* v = member(key);
         return v ? integer_value<I>(*v, path_of(key)) : I{};
     }
     template <class I>
-    I integer_value(json const& v, std::string const& path) const {
-        if (v.is_number_unsigned() && std::in_range<I>(v.get<std::uint64_t>()))
-            return static_cast<I>(v.get<std::uint64_t>());
-        if (v.is_number_integer() && !v.is_number_unsigned() && std::in_range<I>(v.get<std::int64_t>()))
-            return static_cast<I>(v.get<std::int64_t>());
-        if (v.is_number_integer())
-            fail(path, "integer out of range [" + std::to_string(std::numeric_limits<I>::min()) + ", " +
-                           std::to_string(std::numeric_limits<I>::max()) + "]");
-        else
-            fail(path, "expected an integer, found " + std::string(jsonx::describe(v)));
+    I integer_value(json_value const& v, std::string const& path) const {
+        if (!v.is_integer()) {
+            fail(path, "expected an integer, found " + std::string(json::describe(v)));
+            return I{};
+        }
+        I out{};
+        auto const& t = v.text();
+        auto const [end, ec] = std::from_chars(t.data(), t.data() + t.size(), out);
+        if (ec == std::errc{} && end == t.data() + t.size()) return out;
+        fail(path, "integer out of range [" + std::to_string(std::numeric_limits<I>::min()) + ", " +
+                       std::to_string(std::numeric_limits<I>::max()) + "]");
         return I{};
     }
     m::instant at(std::string_view key) const { return m::instant_from_ms(integer<std::int64_t>(key)); }
 
     template <class T>
     T fixed(std::string_view key) const {
-        json const* v = member(key);
+        json_value const* v = member(key);
         return v ? fixed_value<T>(*v, path_of(key)) : T{};
     }
     template <class T>
-    T fixed_value(json const& v, std::string const& path) const {
+    T fixed_value(json_value const& v, std::string const& path) const {
         if (!v.is_string()) {
-            fail(path, "expected a decimal string, found " + std::string(jsonx::describe(v)));
+            fail(path, "expected a decimal string, found " + std::string(json::describe(v)));
             return T{};
         }
-        auto r = m::parse_as<T>(v.get_ref<std::string const&>());
+        auto r = m::parse_as<T>(v.text());
         if (!r) {
-            fail(path, "bad decimal \"" + v.get<std::string>() + "\": " + r.error().reason + " at " +
+            fail(path, "bad decimal \"" + v.text() + "\": " + r.error().reason + " at " +
                            std::to_string(r.error().position));
             return T{};
         }
@@ -154,12 +153,12 @@ public:
     }
 
 private:
-    static json const& empty_object() {
-        static json const empty = json::object();
+    static json_value const& empty_object() {
+        static json_value const empty = json_value::object();
         return empty;
     }
 
-    json const& obj_;
+    json_value const& obj_;
     std::string path_;
     std::optional<std::string>& problem_;
 };
@@ -230,7 +229,7 @@ m::valve_state read_valve(field_reader const& r) {
     m::valve_state v;
     v.position = r.name<m::valve_position>("position", m::valve_position_from_string);
     for (auto const& [e, path] : r.elements("causes")) {
-        auto c = e->is_string() ? m::close_cause_from_string(e->get<std::string>()) : std::nullopt;
+        auto c = e->is_string() ? m::close_cause_from_string(e->text()) : std::nullopt;
         if (!c) r.fail(path, "expected a close cause name");
         else v.causes = static_cast<std::uint16_t>(v.causes | static_cast<std::uint16_t>(*c));
     }
@@ -353,13 +352,13 @@ m::meter_state read_state(field_reader const& r) {
 }  // namespace
 
 meters::result<meters::meter_state, std::string> meter_state_from_json(std::string_view text) {
-    auto doc = jsonx::parse(text);
+    auto doc = json::parse_json_unique(text);
     if (!doc) {
         return meters::unexpected{"not valid JSON at byte " + std::to_string(doc.error().offset) + ": " +
                                   doc.error().reason};
     }
     if (!doc->is_object())
-        return meters::unexpected{"expected an object, found " + std::string(jsonx::describe(*doc))};
+        return meters::unexpected{"expected an object, found " + std::string(json::describe(*doc))};
     std::optional<std::string> problem;
     try {
         field_reader root(*doc, "", problem);
@@ -368,7 +367,7 @@ meters::result<meters::meter_state, std::string> meter_state_from_json(std::stri
         auto state = read_state(root);
         if (problem) return meters::unexpected{*problem};
         return state;
-    } catch (std::exception const& e) {  // nlohmann type errors cannot happen past the checks above
+    } catch (std::exception const& e) {  // allocation failure
         return meters::unexpected{std::string("unreadable state: ") + e.what()};
     }
 }

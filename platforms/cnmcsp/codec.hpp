@@ -138,9 +138,6 @@ api_result<remain_option_request> parse_remain_option(object_reader const& b, co
 /// damaged; a meter without a valve reads "01" (gas flows).
 std::string_view valve_state_code(meters::valve_position p) noexcept;
 
-/// A 4-decimal JSON number: 158.2200.
-std::string json_number(std::int64_t e4);
-
 /// One element of ReadingData (spec: cnmcsp §5.3.7) from a meter's last report; the money and
 /// gas fields only for meter-billed meters, Temperature/Pressure only when the meter measures.
 std::string reading_item(meter_key const& key, last_reading const& r, bool meter_billed,

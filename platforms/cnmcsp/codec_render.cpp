@@ -1,6 +1,7 @@
 // Answer and push rendering (spec: cnmcsp §5.3.7 ReadingData, §6.1, §6.2, §8).
 
-#include "meters/fixed4_text.hpp"
+#include <utility>
+
 #include "platforms/cnmcsp/codec.hpp"
 #include "platforms/common/timestamp.hpp"
 
@@ -8,49 +9,31 @@ namespace metersim::platforms::cnmcsp {
 
 namespace {
 
-void member(std::string& out, std::string_view name, std::string_view quoted_or_raw, bool quote) {
-    out += ',';
-    append_json_quoted(out, name);
-    out += ':';
-    if (quote) append_json_quoted(out, quoted_or_raw);
-    else out += quoted_or_raw;
-}
-
-void text_member(std::string& out, std::string_view name, std::string_view value) {
-    member(out, name, value, true);
-}
-
-void number_member(std::string& out, std::string_view name, std::int64_t e4) {
-    member(out, name, json_number(e4), false);
-}
-
 std::string when(meters::instant t, std::chrono::minutes utc_offset) {
     return format_instant(t, timestamp_format::spaced, utc_offset);
 }
 
 /// The optional money and gas figures of a meter-billed meter (§5.3.7 table, §6.1 预留).
-void billing_members(std::string& out, meters::meter_report const& r) {
-    number_member(out, "TotalBuyMoney", r.total_bought_money.e4());
-    number_member(out, "RemainMoney", r.balance.e4());
-    number_member(out, "TotalUsedGas", r.total_used_gas.e4());
-    number_member(out, "TotalUsedMoney", r.total_used_money.e4());
-    number_member(out, "Price", r.current_price.e4());
+void billing_members(json_text& w, meters::meter_report const& r) {
+    w.decimal("TotalBuyMoney", r.total_bought_money.e4());
+    w.decimal("RemainMoney", r.balance.e4());
+    w.decimal("TotalUsedGas", r.total_used_gas.e4());
+    w.decimal("TotalUsedMoney", r.total_used_money.e4());
+    w.decimal("Price", r.current_price.e4());
 }
 
-void conditions_members(std::string& out, meters::meter_report const& r) {
-    if (r.temperature_c) number_member(out, "Temperature", r.temperature_c->e4());
-    if (r.pressure_kpa) number_member(out, "Pressure", r.pressure_kpa->e4());
+void conditions_members(json_text& w, meters::meter_report const& r) {
+    if (r.temperature_c) w.decimal("Temperature", r.temperature_c->e4());
+    if (r.pressure_kpa) w.decimal("Pressure", r.pressure_kpa->e4());
 }
 
-void head_members(std::string& out, upload_head const& h) {
-    out += '{';
-    append_json_quoted(out, "cmdCode");
-    out += ':';
-    append_json_quoted(out, h.cmd_code);
-    text_member(out, "DataFrom", h.data_from);
-    text_member(out, "requestSerialNo", h.serial_no);
-    text_member(out, "userNo", h.user_no);
-    text_member(out, "meterNo", h.meter_no);
+/// Opens an upload and writes the members every upload starts with, all strings.
+void head_members(json_text& w, upload_head const& h) {
+    std::pair<std::string_view, std::string_view> const members[] = {
+        {"cmdCode", h.cmd_code}, {"DataFrom", h.data_from}, {"requestSerialNo", h.serial_no},
+        {"userNo", h.user_no},   {"meterNo", h.meter_no}};
+    w.begin_object();
+    for (auto const& [name, value] : members) w.field(name, value);
 }
 
 }  // namespace
@@ -68,23 +51,22 @@ std::string_view valve_state_code(meters::valve_position p) noexcept {
     return "01";
 }
 
-std::string json_number(std::int64_t e4) { return meters::format_e4(e4); }
-
 // spec: cnmcsp §5.3.7 ReadingData (the example's stray "Temperature” quote is not copied).
 std::string reading_item(meter_key const& key, last_reading const& r, bool meter_billed,
                          std::chrono::minutes utc_offset) {
+    std::string out;
+    json_text w(out, bad_utf8::per_byte);
+    w.begin_object();
     auto const& rep = r.report;
-    std::string out = "{";
-    append_json_quoted(out, "UserID");
-    out += ':';
-    append_json_quoted(out, key.user_id);
-    text_member(out, "MeterID", key.meter_id);
-    text_member(out, "ReadTime", when(rep.at, utc_offset));
-    number_member(out, "Reading", rep.reading.e4());
-    text_member(out, "ValveState", valve_state_code(rep.valve));
-    conditions_members(out, rep);
-    if (meter_billed) billing_members(out, rep);
-    out += '}';
+    w.field("UserID", key.user_id);
+    w.field("MeterID", key.meter_id);
+    w.field("ReadTime", when(rep.at, utc_offset));
+    w.decimal("Reading", rep.reading.e4());
+    w.field("ValveState", valve_state_code(rep.valve));
+    conditions_members(w, rep);
+    if (meter_billed) billing_members(w, rep);
+    w.end_object();
+    w.finish();
     return out;
 }
 
@@ -92,17 +74,18 @@ std::string reading_item(meter_key const& key, last_reading const& r, bool meter
 std::string realtime_body(upload_head const& h, meters::meter_report const& r, bool meter_billed,
                           std::chrono::minutes utc_offset) {
     std::string out;
-    out.reserve(384);
-    head_members(out, h);
-    text_member(out, "CreateDate", when(r.at, utc_offset));
-    text_member(out, "Reading", meters::format_e4(r.reading.e4()));  // VARCHAR(50)
-    text_member(out, "ValveState", valve_state_code(r.valve));
-    conditions_members(out, r);
+    json_text w(out, bad_utf8::per_byte);
+    head_members(w, h);
+    w.field("CreateDate", when(r.at, utc_offset));
+    w.e4("Reading", r.reading.e4());  // VARCHAR(50): a string
+    w.field("ValveState", valve_state_code(r.valve));
+    conditions_members(w, r);
     if (meter_billed) {
-        billing_members(out, r);
-        member(out, "BuyCount", std::to_string(r.buy_count), false);
+        billing_members(w, r);
+        w.number("BuyCount", r.buy_count);
     }
-    out += '}';
+    w.end_object();
+    w.finish();
     return out;
 }
 
@@ -110,12 +93,13 @@ std::string realtime_body(upload_head const& h, meters::meter_report const& r, b
 std::string alarm_body(upload_head const& h, meters::instant at, std::string_view type,
                        std::string_view message, std::chrono::minutes utc_offset) {
     std::string out;
-    out.reserve(256);
-    head_members(out, h);
-    text_member(out, "AlarmTime", when(at, utc_offset));
-    text_member(out, "AlarmType", type);
-    text_member(out, "AlarmMessage", message);
-    out += '}';
+    json_text w(out, bad_utf8::per_byte);
+    head_members(w, h);
+    w.field("AlarmTime", when(at, utc_offset));
+    w.field("AlarmType", type);
+    w.field("AlarmMessage", message);
+    w.end_object();
+    w.finish();
     return out;
 }
 

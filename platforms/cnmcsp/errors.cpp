@@ -58,23 +58,16 @@ constexpr std::array<code_info, 43> table{{
 
 }  // namespace
 
-std::span<code_info const> all_codes() noexcept { return table; }
-
-std::string_view meaning_of(std::string_view code) noexcept {
-    return meaning_in(all_codes(), code);
-}
-
+// spec: cnmcsp §7: {"returnCode": ..., "returnMessage": ...}; 401 for a failed authentication.
 vendor_response to_response(api_error const& e) {
-    std::string const message = error_message(meaning_of(e.code), e.message);
-    std::string body;
-    body.reserve(48 + e.code.size() + message.size());
-    body += R"({"returnCode":)";
-    append_json_quoted(body, e.code);
-    body += R"(,"returnMessage":)";
-    append_json_quoted(body, message);
-    body += '}';
-    unsigned const status = e.code == codes::auth_failed ? 401u : 200u;
-    return vendor_response{status, std::move(body)};
+    vendor_response out{e.code == codes::auth_failed ? 401u : 200u, {}};
+    json_text w(out.body, bad_utf8::per_byte);
+    w.begin_object();
+    w.field("returnCode", e.code);
+    w.field("returnMessage", error_message(meaning_of(e.code), e.message));
+    w.end_object();
+    w.finish();
+    return out;
 }
 
 std::string success_body(std::string_view extra_members) {
@@ -85,5 +78,8 @@ std::string success_body(std::string_view extra_members) {
     body += '}';
     return body;
 }
+
+std::span<code_info const> all_codes() noexcept { return table; }
+std::string_view meaning_of(std::string_view code) noexcept { return meaning_in(all_codes(), code); }
 
 }  // namespace metersim::platforms::cnmcsp

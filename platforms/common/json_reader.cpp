@@ -1,10 +1,10 @@
 #include "platforms/common/json_reader.hpp"
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include <cassert>
 #include <charconv>
+#include <utility>
 #include <exception>
 
 #include "meters/fixed4_text.hpp"
@@ -33,6 +33,14 @@ struct spot {
 
 std::string display_name(std::string const& path) { return path.empty() ? "body" : path; }
 
+std::string child_path(std::string const& parent, std::string_view name) {
+    if (parent.empty()) return std::string(name);
+    std::string p = parent;
+    p += '.';
+    p += name;
+    return p;
+}
+
 api_error bad(spot const& s, std::string_view what) {
     return invalid_field(s.code, display_name(s.path), what);
 }
@@ -58,23 +66,16 @@ struct scalar {
 
 api_result<scalar> scalar_of(json_value const& v, spot const& s, declared_as d,
                              std::string_view expected) {
-    if (v.is_number()) {
-        if (d == declared_as::string) {
-            if (s.ctx.mode == conformance::strict)
-                return bad(s, fmt::format("must be a string, got the number {}", shown(v)));
-            return scalar{v.text(), "string sent as number", true};
-        }
-        return scalar{v.text(), nullptr, true};
-    }
-    if (v.is_string()) {
-        if (d == declared_as::number) {
-            if (s.ctx.mode == conformance::strict)
-                return bad(s, fmt::format("must be a number, got the string {}", shown(v)));
-            return scalar{v.text(), "number sent as string", false};
-        }
-        return scalar{v.text(), nullptr, false};
-    }
-    return bad(s, fmt::format("must be {}, got {}", expected, describe(v.kind())));
+    if (!v.is_number() && !v.is_string())
+        return bad(s, fmt::format("must be {}, got {}", expected, describe(v.kind())));
+    bool const number = v.is_number();
+    // The quirk is a number where the spec declares a string, or a string where it declares a
+    // number; `either` declares both.
+    if (d != (number ? declared_as::string : declared_as::number)) return scalar{v.text(), nullptr, number};
+    char const* const sent = number ? "number" : "string";
+    if (s.ctx.mode == conformance::strict)
+        return bad(s, fmt::format("must be a {}, got the {} {}", number ? "string" : "number", sent, shown(v)));
+    return scalar{v.text(), number ? "string sent as number" : "number sent as string", number};
 }
 
 void commit(scalar const& sc, spot const& s) {
@@ -148,6 +149,12 @@ std::string_view or_default(std::string_view v, std::string const& fallback) {
 
 }  // namespace
 
+api_error to_api_error(json_parse_error const& e, std::string_view code) {
+    return make_api_error(code, "",
+                          fmt::format("request body is not valid JSON at line {}, column {}: {}",
+                                      e.line, e.column, e.reason));
+}
+
 // ---------------------------------------------------------------------------------------------
 // object_reader
 
@@ -159,13 +166,7 @@ api_result<object_reader> object_reader::from(json_value const& v, reader_contex
     return object_reader(v, ctx, std::move(path));
 }
 
-std::string object_reader::path_of(std::string_view name) const {
-    if (path_.empty()) return std::string(name);
-    std::string p = path_;
-    p += '.';
-    p += name;
-    return p;
-}
+std::string object_reader::path_of(std::string_view name) const { return child_path(path_, name); }
 
 bool object_reader::has(std::string_view name) const noexcept {
     for (std::size_t i = 0; i < obj_->size(); ++i)
@@ -205,114 +206,37 @@ api_result<json_value const*> object_reader::find(field f) const {
     return folded->is_null() ? nullptr : folded;
 }
 
-// The getters differ only in the value reader they call; a helper keeps each one line.
+// The getters differ only in the value reader they call: `required` and `optional` find the
+// member, answer "X is required" or an empty optional when it is absent, and otherwise call
+// read(value, spot) with the member's path, code and section.
 namespace {
-template <class T, class Read>
-api_result<T> required_value(object_reader const& r, field f, std::string const& path,
-                             Read&& read) {
+template <class Read>
+auto required(object_reader const& r, field f, Read&& read) {
+    std::string const path = child_path(r.path(), f.name);
+    reader_context& ctx = r.context();
+    spot const s{path, or_default(f.code, ctx.code), or_default(f.section, ctx.section), ctx};
     auto found = r.find(f);
-    if (!found) return meters::unexpected{found.error()};
-    if (found.value() == nullptr)
-        return missing_field(or_default(f.code, r.context().code), path);
-    return read(*found.value());
+    using result = decltype(read(std::declval<json_value const&>(), s));
+    if (!found) return result(meters::unexpected{found.error()});
+    if (found.value() == nullptr) return result(missing_field(s.code, path));
+    return read(*found.value(), s);
 }
 
-template <class T, class Read>
-api_result<std::optional<T>> optional_value(object_reader const& r, field f, Read&& read) {
+template <class Read>
+auto optional(object_reader const& r, field f, Read&& read) {
+    std::string const path = child_path(r.path(), f.name);
+    reader_context& ctx = r.context();
+    spot const s{path, or_default(f.code, ctx.code), or_default(f.section, ctx.section), ctx};
+    using value = std::decay_t<decltype(read(std::declval<json_value const&>(), s).value())>;
+    using result = api_result<std::optional<value>>;
     auto found = r.find(f);
-    if (!found) return meters::unexpected{found.error()};
-    if (found.value() == nullptr) return std::optional<T>{};
-    auto v = read(*found.value());
-    if (!v) return meters::unexpected{v.error()};
-    return std::optional<T>{std::move(v.value())};
-}
-}  // namespace
-
-api_result<std::string> object_reader::string_field(field f, length_limits lim,
-                                                    declared_as d) const {
-    std::string const path = path_of(f.name);
-    spot const s{path, or_default(f.code, ctx_->code), or_default(f.section, ctx_->section), *ctx_};
-    return required_value<std::string>(*this, f, path, [&](json_value const& v) {
-        return read_string(v, s, lim, d);
-    });
+    if (!found) return result(meters::unexpected{found.error()});
+    if (found.value() == nullptr) return result(std::optional<value>{});
+    auto v = read(*found.value(), s);
+    if (!v) return result(meters::unexpected{v.error()});
+    return result(std::optional<value>{std::move(v.value())});
 }
 
-api_result<std::optional<std::string>> object_reader::optional_string_field(
-    field f, length_limits lim, declared_as d) const {
-    std::string const path = path_of(f.name);
-    spot const s{path, or_default(f.code, ctx_->code), or_default(f.section, ctx_->section), *ctx_};
-    return optional_value<std::string>(*this, f, [&](json_value const& v) {
-        return read_string(v, s, lim, d);
-    });
-}
-
-api_result<std::int64_t> object_reader::integer_field(field f, int_range r, declared_as d) const {
-    std::string const path = path_of(f.name);
-    spot const s{path, or_default(f.code, ctx_->code), or_default(f.section, ctx_->section), *ctx_};
-    return required_value<std::int64_t>(*this, f, path, [&](json_value const& v) {
-        return read_integer(v, s, r, d);
-    });
-}
-
-api_result<std::optional<std::int64_t>> object_reader::optional_integer_field(
-    field f, int_range r, declared_as d) const {
-    std::string const path = path_of(f.name);
-    spot const s{path, or_default(f.code, ctx_->code), or_default(f.section, ctx_->section), *ctx_};
-    return optional_value<std::int64_t>(*this, f, [&](json_value const& v) {
-        return read_integer(v, s, r, d);
-    });
-}
-
-api_result<bool> object_reader::bool_field(field f) const {
-    std::string const path = path_of(f.name);
-    spot const s{path, or_default(f.code, ctx_->code), or_default(f.section, ctx_->section), *ctx_};
-    return required_value<bool>(*this, f, path, [&](json_value const& v) { return read_bool(v, s); });
-}
-
-api_result<std::optional<bool>> object_reader::optional_bool_field(field f) const {
-    std::string const path = path_of(f.name);
-    spot const s{path, or_default(f.code, ctx_->code), or_default(f.section, ctx_->section), *ctx_};
-    return optional_value<bool>(*this, f, [&](json_value const& v) { return read_bool(v, s); });
-}
-
-api_result<std::int64_t> object_reader::fixed4_e4_field(field f, int max_places,
-                                                        declared_as d) const {
-    std::string const path = path_of(f.name);
-    spot const s{path, or_default(f.code, ctx_->code), or_default(f.section, ctx_->section), *ctx_};
-    return required_value<std::int64_t>(*this, f, path, [&](json_value const& v) {
-        return read_fixed4(v, s, max_places, d);
-    });
-}
-
-api_result<std::optional<std::int64_t>> object_reader::optional_fixed4_e4_field(
-    field f, int max_places, declared_as d) const {
-    std::string const path = path_of(f.name);
-    spot const s{path, or_default(f.code, ctx_->code), or_default(f.section, ctx_->section), *ctx_};
-    return optional_value<std::int64_t>(*this, f, [&](json_value const& v) {
-        return read_fixed4(v, s, max_places, d);
-    });
-}
-
-api_result<std::string> object_reader::enum_field(field f,
-                                                  std::initializer_list<std::string_view> allowed,
-                                                  declared_as d) const {
-    std::string const path = path_of(f.name);
-    spot const s{path, or_default(f.code, ctx_->code), or_default(f.section, ctx_->section), *ctx_};
-    return required_value<std::string>(*this, f, path, [&](json_value const& v) {
-        return read_enum_text<std::string>(v, s, allowed, d);
-    });
-}
-
-api_result<std::optional<std::string>> object_reader::optional_enum_field(
-    field f, std::initializer_list<std::string_view> allowed, declared_as d) const {
-    std::string const path = path_of(f.name);
-    spot const s{path, or_default(f.code, ctx_->code), or_default(f.section, ctx_->section), *ctx_};
-    return optional_value<std::string>(*this, f, [&](json_value const& v) {
-        return read_enum_text<std::string>(v, s, allowed, d);
-    });
-}
-
-namespace {
 api_result<std::int64_t> read_int_enum(json_value const& v, spot const& s,
                                        std::initializer_list<std::int64_t> allowed, declared_as d) {
     auto n = read_integer(v, s, {}, d);
@@ -320,73 +244,116 @@ api_result<std::int64_t> read_int_enum(json_value const& v, spot const& s,
     if (auto e = check_enum(display_name(s.path), s.code, n.value(), allowed)) return *e;
     return n;
 }
+
 }  // namespace
+
+api_result<std::string> object_reader::string_field(field f, length_limits lim,
+                                                    declared_as d) const {
+    return required(*this, f, [&](json_value const& v, spot const& s) { return read_string(v, s, lim, d); });
+}
+
+api_result<std::optional<std::string>> object_reader::optional_string_field(
+    field f, length_limits lim, declared_as d) const {
+    return optional(*this, f, [&](json_value const& v, spot const& s) { return read_string(v, s, lim, d); });
+}
+
+api_result<std::int64_t> object_reader::integer_field(field f, int_range r, declared_as d) const {
+    return required(*this, f, [&](json_value const& v, spot const& s) { return read_integer(v, s, r, d); });
+}
+
+api_result<std::optional<std::int64_t>> object_reader::optional_integer_field(
+    field f, int_range r, declared_as d) const {
+    return optional(*this, f, [&](json_value const& v, spot const& s) { return read_integer(v, s, r, d); });
+}
+
+api_result<bool> object_reader::bool_field(field f) const {
+    return required(*this, f, read_bool);
+}
+
+api_result<std::optional<bool>> object_reader::optional_bool_field(field f) const {
+    return optional(*this, f, read_bool);
+}
+
+api_result<std::int64_t> object_reader::fixed4_e4_field(field f, int max_places,
+                                                        declared_as d) const {
+    return required(*this, f, [&](json_value const& v, spot const& s) {
+        return read_fixed4(v, s, max_places, d);
+    });
+}
+
+api_result<std::optional<std::int64_t>> object_reader::optional_fixed4_e4_field(
+    field f, int max_places, declared_as d) const {
+    return optional(*this, f, [&](json_value const& v, spot const& s) {
+        return read_fixed4(v, s, max_places, d);
+    });
+}
+
+api_result<std::string> object_reader::enum_field(field f,
+                                                  std::initializer_list<std::string_view> allowed,
+                                                  declared_as d) const {
+    return required(*this, f, [&](json_value const& v, spot const& s) {
+        return read_enum_text<std::string>(v, s, allowed, d);
+    });
+}
+
+api_result<std::optional<std::string>> object_reader::optional_enum_field(
+    field f, std::initializer_list<std::string_view> allowed, declared_as d) const {
+    return optional(*this, f, [&](json_value const& v, spot const& s) {
+        return read_enum_text<std::string>(v, s, allowed, d);
+    });
+}
 
 api_result<std::int64_t> object_reader::int_enum_field(field f,
                                                        std::initializer_list<std::int64_t> allowed,
                                                        declared_as d) const {
-    std::string const path = path_of(f.name);
-    spot const s{path, or_default(f.code, ctx_->code), or_default(f.section, ctx_->section), *ctx_};
-    return required_value<std::int64_t>(*this, f, path, [&](json_value const& v) {
+    return required(*this, f, [&](json_value const& v, spot const& s) {
         return read_int_enum(v, s, allowed, d);
     });
 }
 
 api_result<std::optional<std::int64_t>> object_reader::optional_int_enum_field(
     field f, std::initializer_list<std::int64_t> allowed, declared_as d) const {
-    std::string const path = path_of(f.name);
-    spot const s{path, or_default(f.code, ctx_->code), or_default(f.section, ctx_->section), *ctx_};
-    return optional_value<std::int64_t>(*this, f, [&](json_value const& v) {
+    return optional(*this, f, [&](json_value const& v, spot const& s) {
         return read_int_enum(v, s, allowed, d);
     });
 }
 
 api_result<object_reader> object_reader::object_field(field f) const {
-    std::string const path = path_of(f.name);
-    std::string_view const code = or_default(f.code, ctx_->code);
-    return required_value<object_reader>(*this, f, path, [&](json_value const& v) -> api_result<object_reader> {
-        if (!v.is_object())
-            return invalid_field(code, path, fmt::format("must be an object, got {}", describe(v.kind())));
-        return object_reader(v, *ctx_, path);
-    });
+    return required(*this, f, [this](json_value const& v, spot const& s) { return nested(v, s.code, s.path); });
 }
 
 api_result<std::optional<object_reader>> object_reader::optional_object_field(field f) const {
-    std::string const path = path_of(f.name);
-    std::string_view const code = or_default(f.code, ctx_->code);
-    return optional_value<object_reader>(*this, f, [&](json_value const& v) -> api_result<object_reader> {
-        if (!v.is_object())
-            return invalid_field(code, path, fmt::format("must be an object, got {}", describe(v.kind())));
-        return object_reader(v, *ctx_, path);
-    });
+    return optional(*this, f, [this](json_value const& v, spot const& s) { return nested(v, s.code, s.path); });
+}
+
+api_result<object_reader> object_reader::nested(json_value const& v, std::string_view code,
+                                                std::string const& path) const {
+    if (!v.is_object())
+        return invalid_field(code, path, fmt::format("must be an object, got {}", describe(v.kind())));
+    return object_reader(v, *ctx_, path);
+}
+
+api_result<array_reader> object_reader::nested_array(json_value const& v, std::string_view code,
+                                                    std::string_view section, std::string const& path,
+                                                    std::size_t max_items) const {
+    if (!v.is_array())
+        return invalid_field(code, path, fmt::format("must be an array, got {}", describe(v.kind())));
+    if (v.size() > max_items)
+        return invalid_field(code, path, fmt::format("must have at most {} elements, got {}",
+                                                     max_items, v.size()));
+    return array_reader(v, *ctx_, path, std::string(code), std::string(section));
 }
 
 api_result<array_reader> object_reader::array_field(field f, std::size_t max_items) const {
-    std::string const path = path_of(f.name);
-    std::string const code(or_default(f.code, ctx_->code));
-    std::string const section(or_default(f.section, ctx_->section));
-    return required_value<array_reader>(*this, f, path, [&](json_value const& v) -> api_result<array_reader> {
-        if (!v.is_array())
-            return invalid_field(code, path, fmt::format("must be an array, got {}", describe(v.kind())));
-        if (v.size() > max_items)
-            return invalid_field(code, path, fmt::format("must have at most {} elements, got {}",
-                                                         max_items, v.size()));
-        return array_reader(v, *ctx_, path, code, section);
+    return required(*this, f, [&](json_value const& v, spot const& s) {
+        return nested_array(v, s.code, s.section, s.path, max_items);
     });
 }
 
 api_result<std::optional<array_reader>> object_reader::optional_array_field(
     field f, std::size_t max_items) const {
-    std::string const path = path_of(f.name);
-    std::string const code(or_default(f.code, ctx_->code));
-    std::string const section(or_default(f.section, ctx_->section));
-    return optional_value<array_reader>(*this, f, [&](json_value const& v) -> api_result<array_reader> {
-        if (!v.is_array())
-            return invalid_field(code, path, fmt::format("must be an array, got {}", describe(v.kind())));
-        if (v.size() > max_items)
-            return invalid_field(code, path, fmt::format("must have at most {} elements, got {}",
-                                                         max_items, v.size()));
-        return array_reader(v, *ctx_, path, code, section);
+    return optional(*this, f, [&](json_value const& v, spot const& s) {
+        return nested_array(v, s.code, s.section, s.path, max_items);
     });
 }
 

@@ -1,14 +1,6 @@
 #pragma once
-/// Request bodies: an exception-free JSON parser that keeps numbers as text, and checked readers.
-///
-/// `parse_json` runs nlohmann/json's SAX parser (in the .cpp only: this header does not include
-/// nlohmann, so the many platform files that include it stay cheap to compile) into a small DOM,
-/// `json_value`, in which every number is its raw token ("12.50" stays "12.50", a 30-digit
-/// integer stays 30 digits): decimals are then read exactly by meters::parse_fixed4 and the
-/// double nlohmann computes is never looked at (STYLE.md §7). Bad input of any shape gives a
-/// `json_parse_error` with the byte offset, line, column and reason; nesting deeper than
-/// `json_limits::max_depth` and more than `max_values` values are refused the same way. Nothing
-/// throws out of this file.
+/// Request bodies: checked readers over the JSON layer's DOM (sim/json/value.hpp, whose
+/// `parse_json` keeps numbers as their raw tokens; its names are used here unqualified).
 ///
 /// `object_reader` and `array_reader` then read fields with the spec's rules, each getter
 /// returning `api_result<T>` whose error names the field (a dotted path for nested fields,
@@ -35,87 +27,23 @@
 
 #include "meters/fixed4.hpp"
 #include "platforms/common/api_error.hpp"
+#include "sim/json/text.hpp"
+#include "sim/json/value.hpp"
 
 namespace metersim::platforms {
 
-// ---------------------------------------------------------------------------------------------
-// The DOM
-
-enum class json_kind : std::uint8_t { null, boolean, number, string, array, object };
-
-/// "null", "a boolean", "a number", "a string", "an array", "an object" (for messages).
-std::string_view describe(json_kind k) noexcept;
-
-/// A JSON value whose numbers are their raw tokens. Objects keep their members in document
-/// order, duplicates included.
-class json_value {
-public:
-    json_value() = default;  ///< null
-    static json_value boolean(bool b);
-    static json_value number(std::string raw_token);
-    static json_value string(std::string text);
-    static json_value array();
-    static json_value object();
-
-    json_kind kind() const noexcept { return kind_; }
-    bool is_null() const noexcept { return kind_ == json_kind::null; }
-    bool is_object() const noexcept { return kind_ == json_kind::object; }
-    bool is_array() const noexcept { return kind_ == json_kind::array; }
-    bool is_string() const noexcept { return kind_ == json_kind::string; }
-    bool is_number() const noexcept { return kind_ == json_kind::number; }
-    bool is_boolean() const noexcept { return kind_ == json_kind::boolean; }
-
-    /// The boolean's value (false for any other kind).
-    bool as_bool() const noexcept { return bool_; }
-    /// A string's decoded UTF-8 text, or a number's raw token; empty for other kinds.
-    std::string const& text() const noexcept { return text_; }
-
-    /// Elements of an array or members of an object; 0 otherwise.
-    std::size_t size() const noexcept { return items_.size(); }
-    /// The i-th element (array) or member value (object); i < size().
-    json_value const& at(std::size_t i) const { return items_[i]; }
-    /// The i-th member's key (objects only); i < size().
-    std::string const& key_at(std::size_t i) const { return keys_[i]; }
-    /// The first member with exactly this key, or nullptr (also for non-objects).
-    json_value const* find(std::string_view key) const noexcept;
-
-    /// Building (the parser, tests). push_back on an array, add_member on an object; each
-    /// returns the stored element. Calling them on another kind is a programmer error.
-    json_value& push_back(json_value v);
-    json_value& add_member(std::string key, json_value v);
-
-private:
-    json_kind kind_ = json_kind::null;
-    bool bool_ = false;
-    std::string text_;
-    std::vector<json_value> items_;
-    std::vector<std::string> keys_;  // parallel to items_ for objects
-};
-
-/// Compact JSON text of a value; numbers are written as their raw tokens, strings escaped.
-std::string to_json_text(json_value const& v);
-
-/// A JSON string literal for the text, quotes included: `"`, `\` and control characters
-/// escaped, malformed UTF-8 replaced by U+FFFD so the output is always valid JSON.
-std::string json_quote(std::string_view text);
-/// The same, appended to `out` (for hand-built bodies on the hot path).
-void append_json_quoted(std::string& out, std::string_view text);
-
-struct json_parse_error {
-    std::size_t offset = 0;  ///< 0-based byte offset of the offending byte (or the length)
-    std::size_t line = 1;    ///< 1-based
-    std::size_t column = 1;  ///< 1-based, in bytes
-    std::string reason;      ///< e.g. "syntax error while parsing object key - invalid literal..."
-};
-
-struct json_limits {
-    std::size_t max_depth = 64;        ///< nested arrays/objects
-    std::size_t max_values = 100'000;  ///< values of any kind in one body (bounds DOM memory)
-};
-
-/// Parses a whole body (RFC 8259, UTF-8, no comments, nothing after the value).
-meters::result<json_value, json_parse_error> parse_json(std::string_view text,
-                                                         json_limits limits = {});
+// The JSON layer's names, for the platforms' code.
+using sim::json::append_json_quoted;
+using sim::json::bad_utf8;
+using sim::json::describe;
+using sim::json::json_kind;
+using sim::json::json_limits;
+using sim::json::json_parse_error;
+using sim::json::json_quote;
+using sim::json::json_text;
+using sim::json::json_value;
+using sim::json::parse_json;
+using sim::json::to_json_text;
 
 /// The vendor's "malformed body" error: field empty, message
 /// "request body is not valid JSON at line 1, column 2: <reason>".
@@ -264,6 +192,11 @@ private:
     object_reader(json_value const& v, reader_context& ctx, std::string path)
         : obj_(&v), ctx_(&ctx), path_(std::move(path)) {}
     std::string path_of(std::string_view name) const;
+    api_result<object_reader> nested(json_value const& v, std::string_view code,
+                                     std::string const& path) const;
+    api_result<array_reader> nested_array(json_value const& v, std::string_view code,
+                                          std::string_view section, std::string const& path,
+                                          std::size_t max_items) const;
 
     json_value const* obj_;
     reader_context* ctx_;

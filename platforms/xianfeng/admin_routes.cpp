@@ -10,15 +10,19 @@
 
 #include <nlohmann/json.hpp>
 
-#include "sim/json_parse.hpp"
 #include "platforms/xianfeng/platform_impl.hpp"
+#include "sim/admin/admin_body.hpp"
 
 namespace metersim::platforms::xianfeng {
 
 namespace {
 
-using sim::jsonx::json;
 using ojson = nlohmann::ordered_json;
+using sim::admin::body_object;
+using sim::admin::body_reader;
+using sim::admin::guarded;
+using sim::admin::refusal;
+using sim::admin::refuse;
 
 constexpr std::size_t max_no_length = 32;  // spec: xianfeng §1.1 deviceNo String(1-32)
 constexpr std::size_t max_meters = 10000;  // a concentrator serves hundreds, not millions
@@ -30,89 +34,39 @@ sim::http::response answer(ojson const& body, unsigned status = 200) {
     return r;
 }
 
-/// A refused request: status, the field at fault and why.
-struct refusal {
-    unsigned status = 400;
-    std::string field;
-    std::string message;
-};
-
-sim::http::response refuse(refusal const& r) {
-    return answer(ojson{{"message", r.field + ": " + r.message}, {"field", r.field}}, r.status);
-}
-
-template <class F>
-sim::http::handler guarded(F f) {
-    return [f](sim::http::request const& req) -> sim::http::response {
-        try {
-            return f(req);
-        } catch (std::exception const& e) {
-            return sim::http::json_error(500, std::string("internal error: ") + e.what());
-        } catch (...) {
-            return sim::http::json_error(500, "internal error");
-        }
-    };
-}
-
-meters::result<json, refusal> body_object(sim::http::request const& req) {
-    auto doc = sim::jsonx::parse(req.body);
-    if (!doc) return meters::unexpected{refusal{400, "body", "not valid JSON: " + doc.error().reason}};
-    if (!doc->is_object())
-        return meters::unexpected{refusal{
-            400, "body", "expected a JSON object, found " + std::string(sim::jsonx::describe(*doc))}};
-    return std::move(doc).value();
-}
-
-/// A member that is absent or null counts as absent.
-json const* member(json const& obj, std::string_view key) {
-    auto it = obj.find(key);
-    return it == obj.end() || it->is_null() ? nullptr : &*it;
-}
-
-std::optional<refusal> device_no(json const& v, std::string const& field, std::string& out) {
+std::optional<refusal> device_no(json_value const& v, std::string const& field, std::string& out) {
     if (!v.is_string())
-        return refusal{400, field, "expected a string, found " + std::string(sim::jsonx::describe(v))};
-    out = v.get<std::string>();
+        return refusal{400, field, "expected a string, found " + std::string(describe(v))};
+    out = v.text();
     if (out.empty() || out.size() > max_no_length)
         return refusal{400, field, "must be 1 to 32 characters"};
     return std::nullopt;
 }
 
-std::optional<refusal> boolean(json const& obj, std::string_view key, bool required, bool& out) {
-    auto const* v = member(obj, key);
-    if (v == nullptr) {
-        if (required) return refusal{400, std::string(key), "missing"};
-        return std::nullopt;
-    }
-    if (!v->is_boolean())
-        return refusal{400, std::string(key),
-                       "expected true or false, found " + std::string(sim::jsonx::describe(*v))};
-    out = v->get<bool>();
-    return std::nullopt;
-}
-
 /// The create body: {concentratorNo, meterNos?, mainsPowered?}.
-meters::result<concentrator_spec, refusal> read_spec(json const& body) {
+meters::result<concentrator_spec, refusal> read_spec(json_value const& body) {
     concentrator_spec spec;
-    auto const* no = member(body, "concentratorNo");
-    if (no == nullptr) return meters::unexpected{refusal{400, "concentratorNo", "missing"}};
+    body_reader in(body);
+    auto const* no = in.member("concentratorNo", true);
+    if (no == nullptr) return meters::unexpected{in.problem()};
     if (auto r = device_no(*no, "concentratorNo", spec.concentrator_no)) return meters::unexpected{*r};
-    if (auto const* list = member(body, "meterNos")) {
+    if (auto const* list = in.member("meterNos", false)) {
         if (!list->is_array())
             return meters::unexpected{refusal{
-                400, "meterNos", "expected an array, found " + std::string(sim::jsonx::describe(*list))}};
+                400, "meterNos", "expected an array, found " + std::string(describe(*list))}};
         if (list->size() > max_meters)
             return meters::unexpected{refusal{400, "meterNos", "at most 10000 meters"}};
         for (std::size_t i = 0; i < list->size(); ++i) {
             std::string const field = "meterNos[" + std::to_string(i) + "]";
             std::string meter_no;
-            if (auto r = device_no((*list)[i], field, meter_no)) return meters::unexpected{*r};
+            if (auto r = device_no(list->at(i), field, meter_no)) return meters::unexpected{*r};
             if (meter_no == spec.concentrator_no)
                 return meters::unexpected{refusal{400, field, "a concentrator is not behind itself"}};
             spec.meter_nos.push_back(std::move(meter_no));
         }
     }
-    if (auto r = boolean(body, "mainsPowered", false, spec.mains_powered)) return meters::unexpected{*r};
+    spec.mains_powered = in.flag("mainsPowered", false).value_or(spec.mains_powered);
+    if (!in.ok()) return meters::unexpected{in.problem()};
     return spec;
 }
 
@@ -188,23 +142,25 @@ void platform::add_admin_routes(sim::http::router& r) {
                if (!c) return refuse(c.error());
                auto body = body_object(req);
                if (!body) return refuse(body.error());
-               auto const* code_v = member(body.value(), "code");
-               if (code_v == nullptr) return refuse({400, "code", "missing"});
+               body_reader in(body.value());
+               auto const* code_v = in.member("code", true);
+               if (code_v == nullptr) return refuse(in.problem());
                if (!code_v->is_string())
                    return refuse({400, "code", "expected \"1000H\" or \"1001H\", found " +
-                                                   std::string(sim::jsonx::describe(*code_v))});
-               auto code = meters::parse_alarm_code(code_v->get<std::string>());
+                                                   std::string(describe(*code_v))});
+               auto code = meters::parse_alarm_code(code_v->text());
                if (!code || (*code != meters::alarm_code::concentrator_low_voltage &&
                              *code != meters::alarm_code::concentrator_mains_lost))
                    return refuse({400, "code", "expected \"1000H\" (low voltage) or \"1001H\" "
                                                "(mains lost), found \"" +
-                                                   code_v->get<std::string>() + "\""});
+                                                   code_v->text() + "\""});
                auto& spec = c.value()->spec;
                if (*code == meters::alarm_code::concentrator_mains_lost && !spec.mains_powered)
                    return refuse({400, "code", "1001H is for mains-powered concentrators; \"" +
                                                    spec.concentrator_no + "\" runs on its battery"});
-               bool raised = false;
-               if (auto e = boolean(body.value(), "raised", true, raised)) return refuse(*e);
+               auto const raised_v = in.flag("raised", true);
+               if (!raised_v) return refuse(in.problem());
+               bool const raised = *raised_v;
                std::string const no = spec.concentrator_no;
                if (!concentrator_alarm(no, *code, raised))
                    return refuse({404, "concentratorNo", "no concentrator \"" + no + "\""});

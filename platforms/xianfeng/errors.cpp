@@ -69,29 +69,35 @@ constexpr std::array<code_info, 53> table{{
 }  // namespace
 
 std::span<code_info const> all_codes() noexcept { return table; }
+std::string_view meaning_of(std::string_view code) noexcept { return meaning_in(all_codes(), code); }
 
-std::string_view meaning_of(std::string_view code) noexcept {
-    return meaning_in(all_codes(), code);
-}
-
+// spec: xianfeng §1.1-§3.3 examples: {"responseCode", "message", "result", "args"}, HTTP 200.
 vendor_response to_response(api_error const& e) {
-    std::string const message = error_message(meaning_of(e.code), e.message);
     std::string body;
-    body.reserve(64 + e.code.size() + message.size());
-    body += R"({"responseCode":)";
-    append_json_quoted(body, e.code);
-    body += R"(,"message":)";
-    append_json_quoted(body, message);
-    body += R"(,"result":null,"args":""})";
+    json_text w(body, bad_utf8::per_byte);
+    w.begin_object();
+    w.field("responseCode", e.code);
+    w.field("message", error_message(meaning_of(e.code), e.message));
+    w.key("result");
+    w.raw("null");
+    w.field("args", "");
+    w.end_object();
+    w.finish();
     return vendor_response{200, std::move(body)};
 }
 
 std::string success_body(std::string_view result_json) {
     std::string body;
-    body.reserve(80 + result_json.size());
-    body += R"({"responseCode":"100000","message":"运行正确","result":)";
-    body += result_json;
-    body += R"(,"args":""})";
+    json_text w(body);
+    w.begin_object();
+    w.field("responseCode", codes::success);
+    w.key("message");
+    w.raw(R"("运行正确")");  // a literal: copied, not scanned
+    w.key("result");
+    w.raw(result_json);
+    w.field("args", "");
+    w.end_object();
+    w.finish();
     return body;
 }
 

@@ -1,7 +1,7 @@
 // Commands (spec: xianfeng §2.1-§2.4).
 
 #include "platforms/common/field_check.hpp"
-#include "platforms/common/json_text.hpp"
+#include "sim/json/text.hpp"
 #include "platforms/xianfeng/creat_body.hpp"
 #include "platforms/xianfeng/platform_impl.hpp"
 

@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "meters/valve.hpp"
-#include "platforms/common/json_text.hpp"
+#include "sim/json/text.hpp"
 
 // Written as text, member by member, in the order the spec's examples give them (§3.1-§3.3);
 // tests/platforms/xianfeng/service_data_text_test.cpp checks the bytes against an

@@ -5,7 +5,7 @@
 /// Every function returns one msgDTO as compact JSON text; a push body is a JSON array of them
 /// (§3.1 "List<msgDTO>"), queryReportData's result is one of them. The append_* forms write the
 /// same text at the end of a caller's string (a push body being built, a reused buffer): they
-/// are written directly as text (platforms/common/json_text.hpp), byte for byte what an
+/// are written directly as text (sim/json/text.hpp), byte for byte what an
 /// nlohmann::ordered_json tree of the same members dumps. Values are JSON strings as
 /// the §3.1 example sends them; money and volume carry 4 decimals (exact, from fixed4), battery
 /// voltage 2, signal figures 1. Which blocks a meter reports follows its type (§3.1 注意):

@@ -90,11 +90,13 @@ api_result<billing_answer> find_entry(object_reader const& top, std::string_view
 std::string billing_report_body(meter_archive const& a, meter_reading const& r,
                                 std::chrono::minutes zone) {
     std::string s;
-    append_reading_fields(s, a, r);
-    s += ",\"ReadDate\":";
-    append_json_quoted(s, format_instant(r.at, timestamp_format::spaced, zone));
-    s += ",\"PeriodDosage\":" + json_decimal(r.period_dosage.e4());
-    s += ",\"Reserve\":" + json_decimal(r.remnant.e4()) + "}";
+    json_text w(s, bad_utf8::per_byte);
+    reading_fields(w, a, r);
+    w.field("ReadDate", format_instant(r.at, timestamp_format::spaced, zone));
+    w.decimal("PeriodDosage", r.period_dosage.e4());
+    w.decimal("Reserve", r.remnant.e4());
+    w.end_object();
+    w.finish();
     return s;
 }
 

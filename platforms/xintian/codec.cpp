@@ -344,68 +344,70 @@ meter_reading to_reading(meters::meter_report const& r) {
     return m;
 }
 
-std::string json_decimal(std::int64_t e4, int places) { return meters::format_e4_places(e4, places); }
+namespace {
+std::string spaced(meters::instant t, std::chrono::minutes zone) {
+    return format_instant(t, timestamp_format::spaced, zone);
+}
+}  // namespace
 
 std::string user_info_entry(meter_archive const& a, int pay_type) {
-    std::string s = "{\"UserCode\":";
-    append_json_quoted(s, a.user_code);
-    s += ",\"UserName\":";
-    append_json_quoted(s, a.user_name);
-    s += ",\"Doorplate\":";
-    append_json_quoted(s, a.doorplate);
-    s += ",\"Address\":";
-    append_json_quoted(s, a.address);
-    s += ",\"Phone\":";
-    append_json_quoted(s, a.phone);
-    s += ",\"MeterAddr\":";
-    append_json_quoted(s, a.meter_addr);
-    s += ",\"PayType\":" + std::to_string(pay_type) + "}";
+    std::string s;
+    json_text w(s, bad_utf8::per_byte);
+    w.begin_object();
+    w.field("UserCode", a.user_code);
+    w.field("UserName", a.user_name);
+    w.field("Doorplate", a.doorplate);
+    w.field("Address", a.address);
+    w.field("Phone", a.phone);
+    w.field("MeterAddr", a.meter_addr);
+    w.number("PayType", pay_type);
+    w.end_object();
+    w.finish();
     return s;
 }
 
 std::string pay_entry(pay_record const& p, std::chrono::minutes zone) {
-    std::string s = "{\"UserCode\":";
-    append_json_quoted(s, p.user_code);
-    s += ",\"MeterAddr\":";
-    append_json_quoted(s, p.meter_addr);
-    s += ",\"PayDate\":";
-    append_json_quoted(s, format_instant(p.pay_date, timestamp_format::spaced, zone));
-    s += ",\"Money\":" + json_decimal(p.money.e4());
-    s += ",\"PayID\":" + std::to_string(p.pay_id);
-    s += ",\"PayResult\":" + std::to_string(static_cast<int>(p.result));
-    s += ",\"TransId\":";
-    append_json_quoted(s, p.trans_id);
-    s += '}';
+    std::string s;
+    json_text w(s, bad_utf8::per_byte);
+    w.begin_object();
+    w.field("UserCode", p.user_code);
+    w.field("MeterAddr", p.meter_addr);
+    w.field("PayDate", spaced(p.pay_date, zone));
+    w.decimal("Money", p.money.e4());
+    w.number("PayID", p.pay_id);
+    w.number("PayResult", static_cast<int>(p.result));
+    w.field("TransId", p.trans_id);
+    w.end_object();
+    w.finish();
     return s;
 }
 
-void append_reading_fields(std::string& s, meter_archive const& a, meter_reading const& r) {
-    s += "{\"UserCode\":";
-    append_json_quoted(s, a.user_code);
-    s += ",\"UserName\":";
-    append_json_quoted(s, a.user_name);
-    s += ",\"MeterAddr\":";
-    append_json_quoted(s, a.meter_addr);
-    s += ",\"ReadNumber\":" + json_decimal(r.reading.e4());
-    s += ",\"Voltage\":" + json_decimal(std::int64_t{r.battery_mv} * 10, 2);
-    s += ",\"ValveState\":" + std::to_string(r.valve_state);
-    s += ",\"MeterCSQ\":" + std::to_string(r.csq);
-    s += ",\"RSRP\":" + json_decimal(r.rsrp.e4(), 1);
-    s += ",\"SNR\":" + json_decimal(r.snr.e4(), 1);
-    s += ",\"CC\":" + std::to_string(r.cc);
-    s += ",\"MeterStatus\":";
-    append_json_quoted(s, r.meter_status);
-    s += ",\"BatteryState\":" + std::string(r.battery_low ? "1" : "0");
+void reading_fields(json_text& w, meter_archive const& a, meter_reading const& r) {
+    w.begin_object();
+    w.field("UserCode", a.user_code);
+    w.field("UserName", a.user_name);
+    w.field("MeterAddr", a.meter_addr);
+    w.decimal("ReadNumber", r.reading.e4());
+    w.decimal("Voltage", std::int64_t{r.battery_mv} * 10, 2);
+    w.number("ValveState", r.valve_state);
+    w.number("MeterCSQ", r.csq);
+    w.decimal("RSRP", r.rsrp.e4(), 1);
+    w.decimal("SNR", r.snr.e4(), 1);
+    w.number("CC", r.cc);
+    w.field("MeterStatus", r.meter_status);
+    w.number("BatteryState", r.battery_low ? 1 : 0);
 }
 
 std::string data_entry(meter_archive const& a, meter_reading const& r, std::chrono::minutes zone) {
     std::string s;
-    append_reading_fields(s, a, r);
-    s += ",\"Remnant\":" + json_decimal(r.remnant.e4());
-    s += ",\"ReadDate\":";
-    append_json_quoted(s, format_instant(r.at, timestamp_format::spaced, zone));
-    s += ",\"PeriodDosage\":" + json_decimal(r.period_dosage.e4());
-    s += ",\"CurPrice\":" + json_decimal(r.cur_price.e4(), 2) + "}";
+    json_text w(s, bad_utf8::per_byte);
+    reading_fields(w, a, r);
+    w.decimal("Remnant", r.remnant.e4());
+    w.field("ReadDate", spaced(r.at, zone));
+    w.decimal("PeriodDosage", r.period_dosage.e4());
+    w.decimal("CurPrice", r.cur_price.e4(), 2);  // spec: xintian §3.10, prices with 2 decimals
+    w.end_object();
+    w.finish();
     return s;
 }
 

@@ -117,9 +117,7 @@ std::string pay_entry(pay_record const& p, std::chrono::minutes zone);
 /// §3.5.2 DataList entry.
 std::string data_entry(meter_archive const& a, meter_reading const& r, std::chrono::minutes zone);
 /// Opens a reading object and writes the fields §3.5.2 (GetData) and §3.6.1 (the billing report)
-/// share, UserCode to BatteryState; each caller adds its own tail and the closing brace.
-void append_reading_fields(std::string& s, meter_archive const& a, meter_reading const& r);
-/// Decimal text for JSON numbers: 4 places, prices 2 (spec: xintian §3.10), volts 2.
-std::string json_decimal(std::int64_t e4, int places = 4);
+/// share, UserCode to BatteryState; each caller adds its own tail and closes the object.
+void reading_fields(json_text& w, meter_archive const& a, meter_reading const& r);
 
 }  // namespace metersim::platforms::xintian

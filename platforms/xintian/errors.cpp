@@ -3,6 +3,7 @@
 #include <array>
 #include <utility>
 
+#include "platforms/common/error_message.hpp"
 #include "platforms/common/json_reader.hpp"
 
 namespace metersim::platforms::xintian {
@@ -13,6 +14,11 @@ struct row {
     std::string_view code;
     std::string_view meaning;
 };
+
+template <std::size_t N>
+std::string_view find_in(row const (&rows)[N], std::string_view code) {
+    return meaning_in(std::span<row const>(rows), code);
+}
 
 // The common tail of every table (spec: xintian §3.1.3 ... §3.10.3).
 constexpr std::array<row, 5> common_rows{{
@@ -46,13 +52,6 @@ constexpr row valve_rows[] = {
     {codes::valve_mode_empty, "控阀类型不能为空"},
     {codes::valve_mode_invalid, "控阀类型参数错误"},
 };
-
-template <std::size_t N>
-std::string_view find_in(row const (&rows)[N], std::string_view code) {
-    for (auto const& r : rows)
-        if (r.code == code) return r.meaning;
-    return {};
-}
 
 std::string_view find_specific(endpoint e, std::string_view code) {
     bool const lookups = e != endpoint::create_meter && e != endpoint::create_price;
@@ -88,34 +87,39 @@ std::string_view section_of(endpoint e) noexcept {
 
 std::string_view meaning_of(endpoint e, std::string_view code) noexcept {
     if (code == codes::success) return success_message;
-    for (auto const& r : common_rows)
-        if (r.code == code) return r.meaning;
+    if (auto m = meaning_in(std::span<row const>(common_rows), code); !m.empty()) return m;
     return find_specific(e, code);
 }
 
 bool is_listed(endpoint e, std::string_view code) noexcept { return !meaning_of(e, code).empty(); }
 
+// spec: xintian §3.x.3: {"ResultCode": <number>, "Message": ...}, HTTP 200.
 vendor_response to_response(endpoint e, api_error const& err) {
     // A code the section does not list would be a bug here; answer -999 rather than invent one.
     std::string_view code = is_listed(e, err.code) ? std::string_view(err.code) : codes::unknown_error;
-    std::string message(meaning_of(e, code));
-    if (!err.message.empty()) message.append(": ").append(err.message);
-    std::string body = "{\"ResultCode\":";
-    body.append(code);
-    body.append(",\"Message\":");
-    append_json_quoted(body, message);
-    body.push_back('}');
+    std::string body;
+    json_text w(body, bad_utf8::per_byte);
+    w.begin_object();
+    w.key("ResultCode");
+    w.raw(code);  // the codes are numbers: -202, -999
+    w.field("Message", error_message(meaning_of(e, code), err.message));
+    w.end_object();
+    w.finish();
     return vendor_response{200, std::move(body)};
 }
 
 std::string success_body(std::string_view data_list_json, std::string_view message) {
-    std::string body = "{\"ResultCode\":1,\"Message\":";
-    append_json_quoted(body, message);
+    std::string body;
+    json_text w(body, bad_utf8::per_byte);
+    w.begin_object();
+    w.number("ResultCode", 1);
+    w.field("Message", message);
     if (!data_list_json.empty()) {
-        body.append(",\"DataList\":");
-        body.append(data_list_json);
+        w.key("DataList");
+        w.raw(data_list_json);
     }
-    body.push_back('}');
+    w.end_object();
+    w.finish();
     return body;
 }
 

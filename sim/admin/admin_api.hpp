@@ -21,7 +21,7 @@
 ///   DELETE /admin/faults/{id}              remove one (404 when unknown)
 ///
 /// Money and volume are 4-decimal strings; decimals in requests are read exactly from JSON
-/// strings or JSON numbers (raw token, never a double; see sim/json_parse.hpp). Bad input answers
+/// strings or JSON numbers (raw token, never a double; see sim/json/value.hpp). Bad input answers
 /// 400 (404 for an unknown meter or fault id, 409 for an advance outside stepped mode) with
 /// `{"message": ..., "field": ...}` naming the field, and changes nothing. Nothing throws out of
 /// a handler: an unexpected exception answers 500 with its message.

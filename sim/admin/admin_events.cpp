@@ -86,7 +86,7 @@ meters::result<meters::event, refusal> read_conditions(body_reader& in) {
 }
 
 /// The event a body describes, or the refusal naming the field.
-meters::result<meters::event, refusal> read_event(json const& body) {
+meters::result<meters::event, refusal> read_event(json_value const& body) {
     body_reader in(body);
     auto type = in.text("type", true);
     if (!in.ok()) return failed(in);

@@ -60,15 +60,19 @@ ojson rule_view(admin_context& ctx, fault_rule const& r) {
 }
 
 /// The first key of `body` that is not a field of a fault, if any.
-std::optional<std::string> unknown_key(json const& body) {
-    for (auto const& [key, value] : body.items()) {
-        if (std::find(known_keys.begin(), known_keys.end(), key) == known_keys.end()) return key;
+/// (The smallest in byte order, as the keys were listed before the JSON layer kept their order.)
+std::optional<std::string> unknown_key(json_value const& body) {
+    std::optional<std::string> first;
+    for (std::size_t i = 0; i < body.size(); ++i) {
+        auto const& key = body.key_at(i);
+        bool const known = std::find(known_keys.begin(), known_keys.end(), key) != known_keys.end();
+        if (!known && (!first || key < *first)) first = key;
     }
-    return std::nullopt;
+    return first;
 }
 
 /// The rule a body describes (not yet checked against the registry's rules), or the refusal.
-meters::result<fault_rule, refusal> read_rule(json const& body, meters::instant now) {
+meters::result<fault_rule, refusal> read_rule(json_value const& body, meters::instant now) {
     if (auto key = unknown_key(body))
         return refusal{400, *key, "unknown field (expected target, kind, path, status, body, delay_ms, for_ms or count)"};
     body_reader in(body);

@@ -128,15 +128,15 @@ http::response get_meter(admin_context& ctx, http::request const& req) {
 // ---- manufacture ------------------------------------------------------------------------------
 
 /// The requests of a list body, checked field by field.
-meters::result<std::vector<manufacture_request>, refusal> read_list(json const& items) {
+meters::result<std::vector<manufacture_request>, refusal> read_list(json_value const& items) {
     if (!items.is_array()) return meters::unexpected{refusal{400, "meters", "expected an array"}};
-    if (items.empty() || items.size() > max_manufacture)
+    if (items.size() == 0 || items.size() > max_manufacture)
         return meters::unexpected{refusal{400, "meters", fmt::format("expected 1 to {} meters", max_manufacture)}};
     std::vector<manufacture_request> out;
     for (std::size_t i = 0; i < items.size(); ++i) {
         std::string const path = fmt::format("meters[{}]", i);
-        if (!items[i].is_object()) return meters::unexpected{refusal{400, path, "expected an object"}};
-        body_reader in(items[i], path);
+        if (!items.at(i).is_object()) return meters::unexpected{refusal{400, path, "expected an object"}};
+        body_reader in(items.at(i), path);
         manufacture_request r;
         r.model = in.text("model", true).value_or("");
         r.identity.meter_no = in.text("meterNo", true, true).value_or("");
@@ -168,7 +168,7 @@ std::uint64_t last_sequence(fleet& f, std::string const& prefix, std::size_t wid
 
 /// {"model", "count", "id_prefix", "width"}: numbers prefix + sequence, zero-padded to `width`
 /// digits (default 6), continuing after the highest number already in the fleet.
-meters::result<std::vector<manufacture_request>, refusal> read_template(admin_context& ctx, json const& body) {
+meters::result<std::vector<manufacture_request>, refusal> read_template(admin_context& ctx, json_value const& body) {
     body_reader in(body);
     auto model = in.text("model", true);
     auto count = in.integer("count", true, 1, static_cast<std::int64_t>(max_manufacture));
@@ -214,8 +214,9 @@ std::optional<refusal> check_all(admin_context& ctx, std::vector<manufacture_req
 http::response manufacture(admin_context& ctx, http::request const& req) {
     auto body = body_object(req);
     if (!body) return refuse(body.error());
-    bool const listed = body->contains("meters");
-    auto reqs = listed ? read_list((*body)["meters"]) : read_template(ctx, body.value());
+    json_value const* list = body->find("meters");
+    bool const listed = list != nullptr;
+    auto reqs = listed ? read_list(*list) : read_template(ctx, body.value());
     if (!reqs) return refuse(reqs.error());
     if (auto problem = check_all(ctx, reqs.value(), listed)) return refuse(*problem);
 

@@ -1,5 +1,7 @@
 #include "sim/http/routes.hpp"
 
+#include "sim/json/text.hpp"
+
 #include <stdexcept>
 
 #include "sim/text.hpp"
@@ -64,34 +66,20 @@ std::optional<std::string_view> request::path_param(std::string_view name) const
 }
 
 void append_json_escaped(std::string& out, std::string_view text) {
-    static constexpr char hex[] = "0123456789abcdef";
-    for (char c : text) {
-        auto u = static_cast<unsigned char>(c);
-        switch (c) {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        case '\t': out += "\\t"; break;
-        default:
-            if (u < 0x20) {
-                out += "\\u00";
-                out += hex[u >> 4];
-                out += hex[u & 0xF];
-            } else {
-                out += c;
-            }
-        }
-    }
+    std::size_t const at = out.size();
+    json::append_json_quoted(out, text);  // the one escaper, quotes included: drop them
+    out.erase(at, 1);
+    out.pop_back();
 }
 
 response json_error(unsigned status, std::string_view message) {
     response r;
     r.status = status;
-    r.body.reserve(message.size() + 16);
-    r.body += "{\"message\":\"";
-    append_json_escaped(r.body, message);
-    r.body += "\"}";
+    json::json_text w(r.body, json::bad_utf8::per_byte);
+    w.begin_object();
+    w.field("message", message);
+    w.end_object();
+    w.finish();
     return r;
 }
 

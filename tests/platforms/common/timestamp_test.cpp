@@ -5,6 +5,10 @@
 #include "tests/support/parse_checks.hpp"
 
 #include <chrono>
+#include <string>
+
+#include "meters/rng.hpp"
+#include "sim/json/text.hpp"
 
 using namespace metersim::platforms;
 using namespace std::chrono_literals;
@@ -126,6 +130,29 @@ TEST_CASE("pattern names are the ones the vendor documents use") {
     CHECK(pattern_of(timestamp_format::compact) == "yyyyMMddHHmmss");
     CHECK(pattern_of(timestamp_format::spaced) == "yyyy-MM-dd HH:mm:ss");
     CHECK(pattern_of(timestamp_format::date_only) == "yyyy-MM-dd");
+}
+
+// sim/json/text writes the compact form on the push path; it must agree with format_instant.
+TEST_CASE("compact times are written as format_instant writes them, year clamped to 0..9999") {
+    meters::meter_rng rng{7};
+    std::int64_t const edges[] = {0, -1, 999, 1000, -1000, -1001, 1'767'283'200'000,
+                                  253'402'300'799'000, 253'402'300'800'000, -62'167'219'200'000,
+                                  -62'167'219'200'001, 400'000'000'000'000, -400'000'000'000'000};
+    int const offsets[] = {0, 480, -300, 330, 840, -720, 59};
+    for (auto ms : edges)
+        for (int off : offsets) {
+            std::string out;
+            metersim::sim::json::append_compact_time(out, meters::instant_from_ms(ms), std::chrono::minutes{off});
+            CHECK(out == format_instant(meters::instant_from_ms(ms), timestamp_format::compact,
+                                        std::chrono::minutes{off}));
+        }
+    for (int i = 0; i < 5000; ++i) {
+        auto const ms = static_cast<std::int64_t>(rng.next() % 8'000'000'000'000ull) - 1'000'000'000'000;
+        std::chrono::minutes const off{static_cast<int>(rng.next() % 1681) - 840};
+        std::string out;
+        metersim::sim::json::append_compact_time(out, meters::instant_from_ms(ms), off);
+        REQUIRE(out == format_instant(meters::instant_from_ms(ms), timestamp_format::compact, off));
+    }
 }
 
 }  // TEST_SUITE

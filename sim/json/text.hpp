@@ -1,19 +1,21 @@
 #pragma once
-/// platforms::json_text: writes compact JSON text straight into a caller's string, for the push
-/// bodies and answers built on hot paths (no tree, no allocation beyond the string's growth).
+/// json::json_text: writes compact JSON text straight into a caller's string: every body metersim
+/// writes by hand (push bodies, answers, error answers) goes through it (no tree, no allocation
+/// beyond the string's growth). `append_json_string` is the one string escaper.
 ///
 /// The output is byte-identical to nlohmann::ordered_json's `dump(-1, ' ', false,
 /// error_handler_t::replace)` of the same members in the same order: no spaces, strings escaped
 /// the way nlohmann escapes them (\" \\ \b \f \n \r \t, other control characters as \u00xx,
 /// everything else, UTF-8 included, as is; invalid UTF-8 replaced by U+FFFD). Strings of plain
-/// printable ASCII, the common case, are copied at once; any other string goes through nlohmann's
-/// own serializer, so rare inputs cannot drift from it.
+/// printable ASCII, the common case, are copied at once; valid UTF-8 is copied in runs; a string
+/// with invalid UTF-8 goes through nlohmann's own serializer, so rare inputs cannot drift from it
+/// (or, with bad_utf8::per_byte, gets one U+FFFD per byte that starts no valid sequence).
 ///
 /// Commas are placed automatically: open an object or array, then write keys and values; the
 /// writer does not check nesting (the callers are a few fixed shapes, covered by tests).
 ///
 /// Fixed-point figures are written from their e4 count exactly as meters::format_e4 and
-/// format_e4_places do; timestamps as platforms::format_instant does.
+/// format_e4_places do; timestamps as platforms::format_instant does (through meters::to_civil).
 ///
 /// A writer appends at the end of its string and owns it until finish() (or its destruction):
 /// it writes through a pointer into room it makes ahead, so the string's size is only right
@@ -27,7 +29,13 @@
 
 #include "meters/instant.hpp"
 
-namespace metersim::platforms {
+namespace metersim::sim::json {
+
+/// How invalid UTF-8 in a string is replaced by U+FFFD (valid UTF-8 is written as it is).
+enum class bad_utf8 : std::uint8_t {
+    as_nlohmann,  ///< as nlohmann's dump(error_handler_t::replace) replaces it
+    per_byte,     ///< one U+FFFD per byte that starts no valid sequence
+};
 
 /// Appends `e4` with exactly 4 decimals (meters::format_e4: 150000 -> "15.0000").
 void append_e4(std::string& out, std::int64_t e4);
@@ -37,12 +45,20 @@ void append_e4_places(std::string& out, std::int64_t e4, int places);
 void append_int(std::string& out, std::int64_t v);
 /// Appends `t` as yyyyMMddHHmmss at `utc_offset` (format_instant(t, compact, utc_offset)).
 void append_compact_time(std::string& out, meters::instant t, std::chrono::minutes utc_offset);
-/// Appends `s` as a JSON string, quotes included, escaped as nlohmann escapes them.
-void append_json_string(std::string& out, std::string_view s);
+/// Appends `s` as a JSON string, quotes included, escaped as nlohmann escapes them
+/// (\" \\ \b \f \n \r \t, other control characters as \u00xx); the output is always valid JSON.
+void append_json_string(std::string& out, std::string_view s,
+                        bad_utf8 policy = bad_utf8::as_nlohmann);
+/// The same with bad_utf8::per_byte.
+inline void append_json_quoted(std::string& out, std::string_view s) {
+    append_json_string(out, s, bad_utf8::per_byte);
+}
+/// A JSON string literal for the text, quotes included (bad_utf8::per_byte).
+std::string json_quote(std::string_view s);
 
 class json_text {
 public:
-    explicit json_text(std::string& out);
+    explicit json_text(std::string& out, bad_utf8 policy = bad_utf8::as_nlohmann);
     ~json_text() { finish(); }
     json_text(json_text const&) = delete;
     json_text& operator=(json_text const&) = delete;
@@ -115,6 +131,9 @@ public:
     /// The same with `places` decimals (0..4).
     template <class K>
     void e4_places(K const& k, std::int64_t v, int places) { key(k); quoted_e4(v, places); }
+    /// A fixed-point figure as a JSON number with `places` decimals (0..4): 12.3456.
+    template <class K>
+    void decimal(K const& k, std::int64_t v, int places = 4) { key(k); plain_e4(v, places); }
     /// An integer as a JSON string: "19".
     template <class K>
     void int_string(K const& k, std::int64_t v) { key(k); quoted_int(v); }
@@ -155,7 +174,9 @@ private:
         comma_ = true;
     }
     // Values after their key: they set comma_.
-    void quoted_e4(std::int64_t v, int places);
+    void quoted_e4(std::int64_t v, int places) { e4_value(v, places, true); }
+    void plain_e4(std::int64_t v, int places) { e4_value(v, places, false); }
+    void e4_value(std::int64_t v, int places, bool quote);
     void quoted_int(std::int64_t v);
     void plain_int(std::int64_t v);
     void quoted_time(meters::instant t, std::chrono::minutes utc_offset);
@@ -166,6 +187,7 @@ private:
     char* end_ = nullptr;  ///< the end of the room made (out_.data() + out_.size() while writing)
     bool comma_ = false;
     bool done_ = false;
+    bad_utf8 policy_;
 };
 
-}  // namespace metersim::platforms
+}  // namespace metersim::sim::json

@@ -1,7 +1,7 @@
-#include "platforms/common/json_reader.hpp"
+#include "sim/json/value.hpp"
 
-// The JSON DOM that keeps raw number tokens: parsing (nlohmann SAX, never throwing), limits,
-// quoting and writing. The checked readers over it are in json_reader.cpp.
+// The JSON DOM that keeps raw number tokens: parsing (nlohmann SAX, never throwing), limits and
+// writing.
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -9,11 +9,13 @@
 #include <cassert>
 #include <charconv>
 #include <exception>
+#include <limits>
+#include <optional>
+#include <unordered_set>
 
-#include "meters/fixed4_text.hpp"
-#include "platforms/common/field_check.hpp"
+#include "sim/json/text.hpp"
 
-namespace metersim::platforms {
+namespace metersim::sim::json {
 
 namespace {
 
@@ -175,93 +177,46 @@ private:
     bool limit_hit_ = false;
 };
 
-// Length of the well-formed UTF-8 sequence starting at s[i] (1-4), or 0 if malformed.
-std::size_t utf8_sequence(std::string_view s, std::size_t i) noexcept {
-    auto const b = static_cast<unsigned char>(s[i]);
-    std::size_t extra = 0;
-    std::uint32_t cp = 0;
-    if (b < 0x80) return 1;
-    if (b >= 0xc2 && b <= 0xdf) { extra = 1; cp = b & 0x1fu; }
-    else if (b >= 0xe0 && b <= 0xef) { extra = 2; cp = b & 0x0fu; }
-    else if (b >= 0xf0 && b <= 0xf4) { extra = 3; cp = b & 0x07u; }
-    else return 0;
-    if (i + extra >= s.size()) return 0;
-    for (std::size_t k = 1; k <= extra; ++k) {
-        auto const c = static_cast<unsigned char>(s[i + k]);
-        if ((c & 0xc0u) != 0x80u) return 0;
-        cp = (cp << 6) | (c & 0x3fu);
-    }
-    if ((extra == 2 && cp < 0x800) || (extra == 3 && cp < 0x10000)) return 0;
-    if ((cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff) return 0;
-    return extra + 1;
-}
-
-/// Copies runs of bytes that need no escaping (printable ASCII but '"' and '\\', and valid UTF-8
-/// sequences) in one append each; escapes the rest, and writes U+FFFD for a byte that starts no
-/// valid sequence.
-void escape_into(std::string& out, std::string_view s) {
-    out += '"';
-    std::size_t run = 0;  // where the bytes not yet copied start
-    std::size_t i = 0;
-    auto const flush = [&] { out.append(s.data() + run, i - run); };
-    while (i < s.size()) {
-        auto const u = static_cast<unsigned char>(s[i]);
-        if (u >= 0x20 && u < 0x80 && u != '"' && u != '\\') {
-            ++i;
-            continue;
-        }
-        if (u >= 0x80) {
-            if (std::size_t const n = utf8_sequence(s, i); n != 0) {
-                i += n;
-                continue;
-            }
-            flush();
-            out += "\xEF\xBF\xBD";  // U+FFFD
-            run = ++i;
-            continue;
-        }
-        flush();
-        switch (u) {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        case '\t': out += "\\t"; break;
-        case '\b': out += "\\b"; break;
-        case '\f': out += "\\f"; break;
-        default: out += fmt::format("\\u{:04x}", static_cast<unsigned>(u)); break;
-        }
-        run = ++i;
-    }
-    flush();
-    out += '"';
-}
-
 void write_json(std::string& out, json_value const& v) {
     switch (v.kind()) {
     case json_kind::null: out += "null"; break;
     case json_kind::boolean: out += v.as_bool() ? "true" : "false"; break;
     case json_kind::number: out += v.text(); break;
-    case json_kind::string: escape_into(out, v.text()); break;
+    case json_kind::string: append_json_quoted(out, v.text()); break;
     case json_kind::array:
-        out += '[';
+    case json_kind::object: {
+        bool const members = v.is_object();
+        out += members ? '{' : '[';
         for (std::size_t i = 0; i < v.size(); ++i) {
             if (i) out += ',';
+            if (members) {
+                append_json_quoted(out, v.key_at(i));
+                out += ':';
+            }
             write_json(out, v.at(i));
         }
-        out += ']';
-        break;
-    case json_kind::object:
-        out += '{';
-        for (std::size_t i = 0; i < v.size(); ++i) {
-            if (i) out += ',';
-            escape_into(out, v.key_at(i));
-            out += ':';
-            write_json(out, v.at(i));
-        }
-        out += '}';
+        out += members ? '}' : ']';
         break;
     }
+    }
+}
+
+/// The first key, depth first in document order, that one object holds twice (what a SAX parser
+/// refusing duplicates would stop at).
+std::optional<std::string> duplicate_key(json_value const& v) {
+    std::unordered_set<std::string_view> seen;  // large objects only: small ones are scanned
+    for (std::size_t i = 0; i < v.size(); ++i) {
+        if (v.is_object()) {
+            std::string const& k = v.key_at(i);
+            bool twice = false;
+            if (v.size() > 16) twice = !seen.insert(k).second;
+            else
+                for (std::size_t j = 0; j < i && !twice; ++j) twice = v.key_at(j) == k;
+            if (twice) return k;
+        }
+        if (auto k = duplicate_key(v.at(i))) return k;
+    }
+    return std::nullopt;
 }
 
 }  // namespace
@@ -282,37 +237,28 @@ std::string_view describe(json_kind k) noexcept {
     return "a value";
 }
 
-json_value json_value::boolean(bool b) {
-    json_value v;
-    v.kind_ = json_kind::boolean;
-    v.bool_ = b;
+// Each factory sets the kind and the one field the kind uses.
+json_value json_value::boolean(bool b) { json_value v; v.kind_ = json_kind::boolean; v.bool_ = b; return v; }
+json_value json_value::number(std::string t) { json_value v = string(std::move(t)); v.kind_ = json_kind::number; return v; }
+json_value json_value::string(std::string t) { json_value v; v.kind_ = json_kind::string; v.text_ = std::move(t); return v; }
+json_value json_value::array() { json_value v; v.kind_ = json_kind::array; return v; }
+json_value json_value::object() { json_value v; v.kind_ = json_kind::object; return v; }
+
+bool json_value::is_integer() const noexcept {
+    return kind_ == json_kind::number && text_.find_first_of(".eE") == std::string::npos;
+}
+
+std::optional<std::int64_t> json_value::as_int64() const noexcept {
+    if (!is_integer()) return std::nullopt;
+    std::int64_t v = 0;
+    auto const [end, ec] = std::from_chars(text_.data(), text_.data() + text_.size(), v);
+    if (ec != std::errc{} || end != text_.data() + text_.size()) return std::nullopt;
     return v;
 }
 
-json_value json_value::number(std::string raw_token) {
-    json_value v;
-    v.kind_ = json_kind::number;
-    v.text_ = std::move(raw_token);
-    return v;
-}
-
-json_value json_value::string(std::string text) {
-    json_value v;
-    v.kind_ = json_kind::string;
-    v.text_ = std::move(text);
-    return v;
-}
-
-json_value json_value::array() {
-    json_value v;
-    v.kind_ = json_kind::array;
-    return v;
-}
-
-json_value json_value::object() {
-    json_value v;
-    v.kind_ = json_kind::object;
-    return v;
+std::string_view describe(json_value const& v) noexcept {
+    if (v.is_number()) return v.is_integer() ? "an integer" : "a fractional number";
+    return describe(v.kind());
 }
 
 json_value const* json_value::find(std::string_view key) const noexcept {
@@ -340,15 +286,6 @@ std::string to_json_text(json_value const& v) {
     return out;
 }
 
-std::string json_quote(std::string_view text) {
-    std::string out;
-    out.reserve(text.size() + 2);
-    escape_into(out, text);
-    return out;
-}
-
-void append_json_quoted(std::string& out, std::string_view text) { escape_into(out, text); }
-
 meters::result<json_value, json_parse_error> parse_json(std::string_view text, json_limits limits) {
     dom_builder b(limits);
     json_parse_error err;
@@ -373,10 +310,12 @@ meters::result<json_value, json_parse_error> parse_json(std::string_view text, j
     return meters::unexpected{std::move(err)};
 }
 
-api_error to_api_error(json_parse_error const& e, std::string_view code) {
-    return make_api_error(code, "",
-                          fmt::format("request body is not valid JSON at line {}, column {}: {}",
-                                      e.line, e.column, e.reason));
+meters::result<json_value, json_parse_error> parse_json_unique(std::string_view text) {
+    auto r = parse_json(text, json_limits{64, std::numeric_limits<std::size_t>::max()});
+    if (!r) return r;
+    if (auto k = duplicate_key(r.value()))
+        return meters::unexpected{json_parse_error{0, 1, 1, "key \"" + *k + "\" appears more than once"}};
+    return r;
 }
 
-}  // namespace metersim::platforms
+}  // namespace metersim::sim::json

@@ -1,4 +1,4 @@
-#include "platforms/common/json_text.hpp"
+#include "sim/json/text.hpp"
 
 #include <doctest/doctest.h>
 
@@ -9,10 +9,10 @@
 
 #include "meters/fixed4_text.hpp"
 #include "meters/rng.hpp"
-#include "platforms/common/timestamp.hpp"
+#include "sim/json/value.hpp"
 
 using namespace metersim;
-using namespace metersim::platforms;
+using namespace metersim::sim::json;
 
 namespace {
 
@@ -35,7 +35,7 @@ std::string text_string(std::string_view s) {
 
 }  // namespace
 
-TEST_SUITE("platforms/common/json_text") {
+TEST_SUITE("sim/json/text") {
 
 TEST_CASE("fixed-point figures are written as meters::format_e4 / format_e4_places write them") {
     std::int64_t const edges[] = {0, 1, -1, 5, -5, 49, 50, -50, 51, 99, 100, 9999, 10000, -10000,
@@ -67,28 +67,6 @@ TEST_CASE("integers are written as std::to_string writes them") {
     }
 }
 
-TEST_CASE("compact times are written as format_instant writes them, year clamped to 0..9999") {
-    meters::meter_rng rng{7};
-    std::int64_t const edges[] = {0, -1, 999, 1000, -1000, -1001, 1'767'283'200'000,
-                                  253'402'300'799'000, 253'402'300'800'000, -62'167'219'200'000,
-                                  -62'167'219'200'001, 400'000'000'000'000, -400'000'000'000'000};
-    int const offsets[] = {0, 480, -300, 330, 840, -720, 59};
-    for (auto ms : edges)
-        for (int off : offsets) {
-            std::string out;
-            append_compact_time(out, meters::instant_from_ms(ms), std::chrono::minutes{off});
-            CHECK(out == format_instant(meters::instant_from_ms(ms), timestamp_format::compact,
-                                        std::chrono::minutes{off}));
-        }
-    for (int i = 0; i < 5000; ++i) {
-        auto const ms = static_cast<std::int64_t>(rng.next() % 8'000'000'000'000ull) - 1'000'000'000'000;
-        std::chrono::minutes const off{static_cast<int>(rng.next() % 1681) - 840};
-        std::string out;
-        append_compact_time(out, meters::instant_from_ms(ms), off);
-        REQUIRE(out == format_instant(meters::instant_from_ms(ms), timestamp_format::compact, off));
-    }
-}
-
 TEST_CASE("strings are escaped as nlohmann escapes them, invalid UTF-8 replaced") {
     std::string const cases[] = {"", "plain", "with \"quotes\"", "back\\slash", "tab\there",
                                  "nl\ncr\rff\fbs\b", std::string("nul\0x", 5), "\x01\x1f\x7f",
@@ -105,6 +83,15 @@ TEST_CASE("strings are escaped as nlohmann escapes them, invalid UTF-8 replaced"
         }
         REQUIRE(text_string(s) == nlohmann_string(s));
     }
+}
+
+TEST_CASE("json_quote escapes and always yields valid JSON") {
+    CHECK(json_quote("a\"b\\c\n") == R"("a\"b\\c\n")");
+    CHECK(json_quote("杭州") == "\"杭州\"");
+    CHECK(json_quote(std::string_view("\x01", 1)) == R"("\u0001")");
+    CHECK(json_quote("a\xff") == "\"a\xEF\xBF\xBD\"");
+    CHECK(json_quote("\xE6\x9D") == "\"\xEF\xBF\xBD\xEF\xBF\xBD\"");
+    CHECK(parse_json(json_quote("\xC0\xAF \xED\xA0\x80 ok")).has_value());
 }
 
 TEST_CASE("the writer places commas and nests like a dumped ordered_json") {
