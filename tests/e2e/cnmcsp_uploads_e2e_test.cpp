@@ -6,6 +6,7 @@
 #include "platforms/cnmcsp/envelope.hpp"
 #include "tests/e2e/cnmcsp_examples.hpp"
 #include "tests/e2e/cnmcsp_fixture.hpp"
+#include "tests/support/field_checks.hpp"
 
 using namespace metersim;
 using namespace metersim::test;
@@ -23,13 +24,13 @@ TEST_CASE_FIXTURE(cnmcsp_fixture, "every report of a registered meter is uploade
     auto ups = pushes("/cis/realtime");
     REQUIRE(ups.size() >= 2);
     auto const& last = ups.back();
-    CHECK(last.at("cmdCode") == "RealTimeData");
-    CHECK(last.at("DataFrom") == "苍南仪表集团");
-    CHECK(last.at("userNo") == "U1");
-    CHECK(last.at("meterNo") == "M1");
-    CHECK(last.at("CreateDate") == "2026-01-01 00:00:00");
-    CHECK(last.at("Reading") == "2.0000");
-    CHECK(last.at("ValveState") == "01");
+    check_fields(last, {{"cmdCode", "RealTimeData"},
+                        {"DataFrom", "苍南仪表集团"},
+                        {"userNo", "U1"},
+                        {"meterNo", "M1"},
+                        {"CreateDate", "2026-01-01 00:00:00"},
+                        {"Reading", "2.0000"},
+                        {"ValveState", "01"}});
     CHECK(last.at("RemainMoney").dump() == "95.0");
     std::set<std::string> serials;
     for (auto const& u : ups) serials.insert(u.at("requestSerialNo").get<std::string>());

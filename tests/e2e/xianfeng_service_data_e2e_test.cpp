@@ -3,6 +3,7 @@
 // and volume with 4 decimals.
 
 #include "tests/e2e/xianfeng_fixture.hpp"
+#include "tests/support/field_checks.hpp"
 
 #include <set>
 
@@ -113,17 +114,11 @@ TEST_CASE_FIXTURE(service_fixture, "a money meter reports GeneralDataInfo, Money
 
     // The envelope (§3.1 msgDTO, reportDataDTO).
     CHECK(keys(msg) == std::set<std::string>{"callbackType", "msgDeviceType", "deviceId", "receiveTime", "callbackData"});
-    CHECK(msg.at("callbackType") == "0");
-    CHECK(msg.at("msgDeviceType") == "0");
-    CHECK(msg.at("deviceId") == id);
-    CHECK(msg.at("receiveTime") == now);
+    check_fields(msg, {{"callbackType", "0"}, {"msgDeviceType", "0"}, {"deviceId", id}, {"receiveTime", now}});
     auto const& cb = msg.at("callbackData");
     CHECK(keys(cb) == std::set<std::string>{"meterNo", "commType", "chargeType", "meterType", "reportType", "data"});
-    CHECK(cb.at("meterNo") == no);
-    CHECK(cb.at("commType") == "1");
-    CHECK(cb.at("chargeType") == "2");
-    CHECK(cb.at("meterType") == "0");
-    CHECK(cb.at("reportType") == "1");  // an explicit wake stands for the button
+    // reportType 1: an explicit wake stands for the button.
+    check_fields(cb, {{"meterNo", no}, {"commType", "1"}, {"chargeType", "2"}, {"meterType", "0"}, {"reportType", "1"}});
     CHECK(service_ids(msg) == std::vector<std::string>{"GeneralDataInfo", "MoneyMeterInfo", "SignalInfo"});
     CHECK(all_strings(cb));
 
@@ -143,12 +138,12 @@ TEST_CASE_FIXTURE(service_fixture, "a money meter reports GeneralDataInfo, Money
     // §5.2: 10 m³ at 2.50 of a 100.00 opening credit.
     auto const& m = *block(msg, "MoneyMeterInfo");
     CHECK(keys(m) == std::set<std::string>{"totalBuyMoney", "totalUseMoney", "surplusMoney", "currentPrice", "totalLadderValue", "buyCount"});
-    CHECK(m.at("totalBuyMoney") == "100.0000");
-    CHECK(m.at("totalUseMoney") == "25.0000");
-    CHECK(m.at("surplusMoney") == "75.0000");
-    CHECK(m.at("currentPrice") == "2.5000");
-    CHECK(m.at("totalLadderValue") == "10.0000");
-    CHECK(m.at("buyCount") == "1");
+    check_fields(m, {{"totalBuyMoney", "100.0000"},
+                     {"totalUseMoney", "25.0000"},
+                     {"surplusMoney", "75.0000"},
+                     {"currentPrice", "2.5000"},
+                     {"totalLadderValue", "10.0000"},
+                     {"buyCount", "1"}});
 
     // §5.5: an NB-IoT meter has every signal figure.
     auto const& s = *block(msg, "SignalInfo");
@@ -272,20 +267,20 @@ TEST_CASE_FIXTURE(service_fixture, "the flow meter reports FlowMeterInfo with te
     REQUIRE(f != nullptr);
     CHECK(keys(*f) == std::set<std::string>{"standardTotalValue", "workTotalValue", "standardInstantValue",
                                             "workInstantValue", "temperatureValue", "pressureValue", "flowMeterStatus"});
-    CHECK(f->at("standardTotalValue") == "12.5000");
-    CHECK(f->at("workTotalValue") == "12.5000");
-    CHECK(f->at("standardInstantValue") == "12.5000");
-    CHECK(f->at("workInstantValue") == "12.5000");
-    CHECK(f->at("temperatureValue") == "23.5000");
-    CHECK(f->at("pressureValue") == "350.2500");
+    check_fields(*f, {{"standardTotalValue", "12.5000"},
+                      {"workTotalValue", "12.5000"},
+                      {"standardInstantValue", "12.5000"},
+                      {"workInstantValue", "12.5000"},
+                      {"temperatureValue", "23.5000"},
+                      {"pressureValue", "350.2500"}});
     auto const& st = f->at("flowMeterStatus");  // appendix 4
     CHECK(keys(st) == std::set<std::string>{"totalizerConnectState", "temperatureSensorState", "pressureSensorState",
                                             "magneticInterference", "pressureLack", "pressureWarn", "temperatureWarn"});
-    CHECK(st.at("temperatureSensorState") == "1");
-    CHECK(st.at("temperatureWarn") == "1");
-    CHECK(st.at("pressureSensorState") == "0");
-    CHECK(st.at("pressureWarn") == "0");
-    CHECK(st.at("totalizerConnectState") == "0");
+    check_fields(st, {{"temperatureSensorState", "1"},
+                      {"temperatureWarn", "1"},
+                      {"pressureSensorState", "0"},
+                      {"pressureWarn", "0"},
+                      {"totalizerConnectState", "0"}});
     auto const& s = *block(msg, "SignalInfo");
     CHECK(keys(s) == std::set<std::string>{"signalCSQ"});  // GPRS: CSQ only
 }

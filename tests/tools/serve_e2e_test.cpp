@@ -13,6 +13,7 @@
 #include "platforms/common/crypto.hpp"
 #include "tests/support/cis_receiver.hpp"
 #include "tests/support/eventually.hpp"
+#include "tests/support/field_checks.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/tools/serve_harness.hpp"
 
@@ -175,12 +176,12 @@ TEST_CASE("the outbox keys reach the push client, and /admin/health shows the pu
         CHECK(scraped.status == 200);
         CHECK(scraped.header("Content-Type") == "text/plain; version=0.0.4; charset=utf-8");
         auto const samples = parse_exposition(scraped.body);
-        CHECK(samples.at("metersim_meters{platform=\"xianfeng\"}") == "40");
-        CHECK(samples.at("metersim_meters{platform=\"cnmcsp\"}") == "0");
-        CHECK(samples.at("metersim_pushes_delivered_total") == "40");
-        CHECK(samples.at("metersim_push_attempts_total") == "40");
-        CHECK(samples.at("metersim_pushes_pending") == "0");
-        CHECK(samples.at("metersim_push_connections_opened_total") == "1");
+        test::check_fields(samples, {{"metersim_meters{platform=\"xianfeng\"}", "40"},
+                                     {"metersim_meters{platform=\"cnmcsp\"}", "0"},
+                                     {"metersim_pushes_delivered_total", "40"},
+                                     {"metersim_push_attempts_total", "40"},
+                                     {"metersim_pushes_pending", "0"},
+                                     {"metersim_push_connections_opened_total", "1"}});
         CHECK((samples.at("metersim_push_requests_pipelined_total") == "0") == (pipeline == 1));
         auto const clock = s.admin("GET", "/admin/clock").body;
         auto const at = clock.find("\"now_ms\":") + 9;

@@ -7,6 +7,8 @@
 #include <chrono>
 #include <string>
 
+#include "tests/support/field_checks.hpp"
+
 using namespace metersim;
 using namespace metersim::platforms::xianfeng;
 using json = nlohmann::json;
@@ -88,13 +90,13 @@ TEST_CASE("PriceChangeInfo repeats the last price for ladders the old system did
     r.price_change = p;
     auto const msg = json::parse(report_message(gprs_money(), r, report_type::automatic, midnight));
     auto const& d = service(msg, "PriceChangeInfo");
-    CHECK(d.at("lastPriceVer") == "7");
-    CHECK(d.at("lastPriceThree") == "3.5000");
-    CHECK(d.at("lastPriceFour") == "3.5000");
-    CHECK(d.at("lastPriceFive") == "3.5000");
-    CHECK(d.at("lastLadderOneUseValue") == "100.0000");
-    CHECK(d.at("lastLadderTwoUseValue") == "5.5000");
-    CHECK(d.at("lastCycleValue") == "105.5000");
+    test::check_fields(d, {{"lastPriceVer", "7"},
+                           {"lastPriceThree", "3.5000"},
+                           {"lastPriceFour", "3.5000"},
+                           {"lastPriceFive", "3.5000"},
+                           {"lastLadderOneUseValue", "100.0000"},
+                           {"lastLadderTwoUseValue", "5.5000"},
+                           {"lastCycleValue", "105.5000"}});
 }
 
 TEST_CASE("a backend meter reports neither MoneyMeterInfo nor PriceChangeInfo") {
