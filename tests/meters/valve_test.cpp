@@ -33,6 +33,13 @@ valve closed_by(close_cause c, valve_params p = params_6s()) {
     return v;
 }
 
+/// A valve held closed by `c` on a model that needs the button after what `needs_button` names.
+valve closed_by_on_button_model(close_cause c, bool valve_params::*needs_button) {
+    valve_params p = params_6s();
+    p.*needs_button = true;
+    return closed_by(c, p);
+}
+
 }  // namespace
 
 TEST_SUITE("meters/valve") {
@@ -108,9 +115,7 @@ TEST_CASE("a remote open clears the remote cause and reopens") {
 }
 
 TEST_CASE("a model may need the button after a remote open") {
-    valve_params p = params_6s();
-    p.remote_open_needs_button = true;
-    valve v = closed_by(close_cause::remote, p);
+    valve v = closed_by_on_button_model(close_cause::remote, &valve_params::remote_open_needs_button);
     CHECK(v.remote_open(t0 + 1min).empty());
     CHECK(v.awaiting_button());
     CHECK(kinds(v.press_button(t0 + 2min)) == std::vector{k::opening_started});
@@ -128,9 +133,7 @@ TEST_CASE("a recharge lifts zero balance and overdraft and reopens by itself") {
 }
 
 TEST_CASE("a recharge on a button model arms the button instead of reopening") {
-    valve_params p = params_6s();
-    p.recharge_needs_button = true;
-    valve v = closed_by(close_cause::zero_balance, p);
+    valve v = closed_by_on_button_model(close_cause::zero_balance, &valve_params::recharge_needs_button);
     CHECK(v.recharged(t0 + 1h).empty());
     CHECK(v.awaiting_button());
     CHECK(v.position() == valve_position::closed);

@@ -25,6 +25,13 @@ std::string first_error(std::string_view yaml) {
     return sc::to_string(r.error()[0]);
 }
 
+/// The first error of `yaml` says `what` (among other words).
+void check_first_error_says(std::string const& yaml, std::string_view what) {
+    auto const e = first_error(yaml);
+    INFO(e);
+    CHECK(e.find(what) != std::string::npos);
+}
+
 }  // namespace
 
 TEST_SUITE("scenarios/loader") {
@@ -48,8 +55,7 @@ TEST_CASE("binary junk is an error, shown escaped") {
     auto r = load(junk);
     CHECK_FALSE(r);
     std::string nul{"\x01\x02\xff\xfe", 4};
-    auto e = first_error(nul);
-    CHECK(e.find("\\x01") != std::string::npos);
+    check_first_error_says(nul, "\\x01");
 }
 
 TEST_CASE("huge numbers are errors, not overflows") {
@@ -71,22 +77,18 @@ TEST_CASE("deep nesting is an error, not a stack overflow") {
     SUBCASE("a body nested deeper than the loader's limit") {
         std::string deep = "steps:\n  - call: { platform: xianfeng, path: /p, body: " + std::string(100, '[') +
                            std::string(100, ']') + " }\n";
-        auto e = first_error(deep);
-        INFO(e);
-        CHECK(e.find("nested at most 64 deep") != std::string::npos);
+        check_first_error_says(deep, "nested at most 64 deep");
     }
     SUBCASE("matchers nested deeper than the limit") {
         std::string m = "x";
         for (int i = 0; i < 200; ++i) m = "{ any_of: [" + m + "] }";
-        auto e = first_error("steps:\n  - expect_meter: { meter: \"${now}\", valve: " + m + " }\n");
-        INFO(e);
-        CHECK(e.find("nested at most 64 deep") != std::string::npos);
+        check_first_error_says("steps:\n  - expect_meter: { meter: \"${now}\", valve: " + m + " }\n",
+                               "nested at most 64 deep");
     }
     SUBCASE("blocks nested deeper than the limit") {
         std::string steps = "[ { advance: 1h } ]";
         for (int i = 0; i < 40; ++i) steps = "[ { repeat: { times: 1, steps: " + steps + " } } ]";
-        auto e = first_error("steps: " + steps + "\n");
-        CHECK(e.find("blocks nested at most 16 deep") != std::string::npos);
+        check_first_error_says("steps: " + steps + "\n", "blocks nested at most 16 deep");
     }
 }
 

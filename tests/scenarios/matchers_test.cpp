@@ -4,16 +4,12 @@
 
 #include <string>
 
+#include "tests/support/json_doc.hpp"
+
 namespace sc = metersim::scenarios;
-namespace pf = metersim::platforms;
+using metersim::test::json_doc;
 
 namespace {
-
-pf::json_value doc(std::string_view text) {
-    auto r = pf::parse_json(text);
-    REQUIRE(r.has_value());
-    return std::move(r).value();
-}
 
 sc::matcher m(sc::matcher::kind k, std::string text = {}) {
     sc::matcher x;
@@ -23,7 +19,7 @@ sc::matcher m(sc::matcher::kind k, std::string text = {}) {
 }
 
 bool check(sc::matcher const& x, std::string_view json, std::string_view key = "v") {
-    auto d = doc(json);
+    auto d = json_doc(json);
     return sc::matches(x, d.find(key));
 }
 
@@ -102,7 +98,7 @@ TEST_SUITE("scenarios/matchers") {
         CHECK(sc::describe(m(K::equals, "0")) == R"("0")");
         CHECK(sc::describe(m(K::decimal, "12.5")) == "decimal 12.5");
         CHECK(sc::describe(nullptr) == "absent");
-        auto d = doc(R"({"v":12.50})");
+        auto d = json_doc(R"({"v":12.50})");
         CHECK(sc::describe(d.find("v")) == "12.50");
     }
 }

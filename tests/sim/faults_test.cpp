@@ -91,20 +91,19 @@ TEST_CASE("a timed rule applies until its virtual instant, however many requests
 }
 
 TEST_CASE("with a count and an instant, whichever runs out first ends the rule") {
-    SUBCASE("the count") {
-        sim::fault_registry reg;
-        auto r = counted(rule("cnmcsp", sim::fault_kind::drop), 1);
+    sim::fault_registry reg;  // each subcase runs on a fresh one
+    auto const add_drop_and_take_once = [&reg](std::uint64_t count) {
+        auto r = counted(rule("cnmcsp", sim::fault_kind::drop), count);
         r.until = t0 + 1h;
         add(reg, r);
         CHECK(reg.take("cnmcsp", "/x", t0).has_value());
+    };
+    SUBCASE("the count") {
+        add_drop_and_take_once(1);
         CHECK_FALSE(reg.take("cnmcsp", "/x", t0).has_value());
     }
     SUBCASE("the instant") {
-        sim::fault_registry reg;
-        auto r = counted(rule("cnmcsp", sim::fault_kind::drop), 5);
-        r.until = t0 + 1h;
-        add(reg, r);
-        CHECK(reg.take("cnmcsp", "/x", t0).has_value());
+        add_drop_and_take_once(5);
         CHECK_FALSE(reg.take("cnmcsp", "/x", t0 + 1h).has_value());
         CHECK(reg.active(t0 + 1h).empty());
     }

@@ -38,19 +38,38 @@ tools::config loaded(std::string_view yaml) {
     return r.value();
 }
 
+/// The keys every config has outside its platforms and fleet.
+struct core_keys {
+    std::string state;
+    sim::clock_mode mode;
+    double speed;
+    std::string start;
+    metersim::platforms::conformance conformance;
+    tools::listen_address admin;
+};
+
+void check_core_keys(tools::config const& c, core_keys const& expected) {
+    CHECK(c.state == expected.state);
+    CHECK(c.clock.mode == expected.mode);
+    CHECK(c.clock.speed == expected.speed);
+    CHECK(c.clock.start_text == expected.start);
+    CHECK(c.conformance == expected.conformance);
+    CHECK(c.admin.listen == expected.admin);
+}
+
 }  // namespace
 
 TEST_SUITE("tools/config") {
 
 TEST_CASE("an empty document gives the default of every key and starts no platform") {
     auto c = loaded("");
-    CHECK(c.state == "metersim.db");
+    check_core_keys(c, {.state = "metersim.db",
+                        .mode = sim::clock_mode::accelerated,
+                        .speed = 60.0,
+                        .start = "2026-01-01 00:00:00",
+                        .conformance = metersim::platforms::conformance::lenient,
+                        .admin = {"127.0.0.1", 8800}});
     CHECK(c.timezone == "local");
-    CHECK(c.clock.mode == sim::clock_mode::accelerated);
-    CHECK(c.clock.speed == 60.0);
-    CHECK(c.clock.start_text == "2026-01-01 00:00:00");
-    CHECK(c.conformance == metersim::platforms::conformance::lenient);
-    CHECK(c.admin.listen == tools::listen_address{"127.0.0.1", 8800});
     CHECK_FALSE(c.platforms.cnmcsp.has_value());
     CHECK_FALSE(c.platforms.xianfeng.has_value());
     CHECK_FALSE(c.platforms.xintian.has_value());
@@ -143,12 +162,12 @@ http: { body_limit: 4096, header_timeout_ms: 5000, idle_timeout_ms: 7000, max_co
 outbox: { backoff_base_ms: 100, backoff_cap_ms: 1000, connections: 4, pipeline: 1 }
 journal: { capacity: 50 }
 )");
-    CHECK(c.state == ":memory:");
-    CHECK(c.clock.mode == sim::clock_mode::realtime);
-    CHECK(c.clock.speed == 0.5);
-    CHECK(c.clock.start_text == "2030-06-15 12:30:00");
-    CHECK(c.conformance == metersim::platforms::conformance::strict);
-    CHECK(c.admin.listen == tools::listen_address{"0.0.0.0", 9000});
+    check_core_keys(c, {.state = ":memory:",
+                        .mode = sim::clock_mode::realtime,
+                        .speed = 0.5,
+                        .start = "2030-06-15 12:30:00",
+                        .conformance = metersim::platforms::conformance::strict,
+                        .admin = {"0.0.0.0", 9000}});
     CHECK(c.platforms.cnmcsp->listen == tools::listen_address{"::1", 9001});
     CHECK(c.platforms.cnmcsp->listen.to_string() == "[::1]:9001");
     CHECK(c.platforms.cnmcsp->realtime_url == "http://cis/rt");

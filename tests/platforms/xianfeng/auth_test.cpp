@@ -3,7 +3,9 @@
 #include <doctest/doctest.h>
 
 #include <chrono>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "platforms/xianfeng/errors.hpp"
 
@@ -31,6 +33,15 @@ auth_config config(std::chrono::seconds window, std::size_t capacity = 1000,
     c.utc_offset = 480min;
     c.replay_check = replay_check;
     return c;
+}
+
+/// `e` is a 500003 refusal naming `field`, whose message contains `says`.
+void check_500003(std::optional<api_error> const& e, std::string_view field, std::string_view says = {}) {
+    REQUIRE(e.has_value());
+    CHECK(e->code == "500003");
+    CHECK(e->field == field);
+    INFO(e->message);
+    CHECK(e->message.find(says) != std::string::npos);
 }
 
 constexpr bool replay_on = true;
@@ -76,14 +87,10 @@ TEST_CASE("an unknown companyCode answers 500002 naming companyCode") {
 TEST_CASE("a missing RandomCode or Authorization answers 500003 naming the header") {
     authenticator a(config(0s));
     auto no_code = a.verify(request_auth{std::nullopt, std::string_view(appendix_token)}, gas_co, appendix_time);
-    REQUIRE(no_code.has_value());
-    CHECK(no_code->code == "500003");
-    CHECK(no_code->field == "RandomCode");
+    check_500003(no_code, "RandomCode");
     CHECK(no_code->message == "RandomCode is required");
     auto no_auth = a.verify(request_auth{std::string_view(appendix_code), std::nullopt}, gas_co, appendix_time);
-    REQUIRE(no_auth.has_value());
-    CHECK(no_auth->code == "500003");
-    CHECK(no_auth->field == "Authorization");
+    check_500003(no_auth, "Authorization");
     CHECK(a.verify(headers("", appendix_token), gas_co, appendix_time)->field == "RandomCode");
 }
 
@@ -92,9 +99,7 @@ TEST_CASE("a wrong Authorization answers 500003") {
     std::string wrong = appendix_token;
     wrong[0] = '8';
     auto e = a.verify(headers(appendix_code, wrong), gas_co, appendix_time);
-    REQUIRE(e.has_value());
-    CHECK(e->code == "500003");
-    CHECK(e->field == "Authorization");
+    check_500003(e, "Authorization");
     // Another company's key does not verify this company's request.
     auto c = a.authenticate("666666", headers(appendix_code, appendix_token), appendix_time);
     REQUIRE_FALSE(c.has_value());
@@ -114,10 +119,7 @@ TEST_CASE("a malformed RandomCode answers 500003 with the reason") {
                              "20170725144845822996190", "abc"}) {
         CAPTURE(code);
         auto e = a.verify(headers(code, make_token(gas_co, code)), gas_co, appendix_time);
-        REQUIRE(e.has_value());
-        CHECK(e->code == "500003");
-        CHECK(e->field == "RandomCode");
-        CHECK(e->message.find("80000000") != std::string::npos);
+        check_500003(e, "RandomCode", "80000000");
     }
 }
 
@@ -126,9 +128,7 @@ TEST_CASE("a RandomCode outside the freshness window answers 500003") {
     CHECK_FALSE(a.verify(headers(appendix_code, appendix_token), gas_co, appendix_time + 300s).has_value());
     authenticator b(config(300s));
     auto late = b.verify(headers(appendix_code, appendix_token), gas_co, appendix_time + 301s);
-    REQUIRE(late.has_value());
-    CHECK(late->code == "500003");
-    CHECK(late->field == "RandomCode");
+    check_500003(late, "RandomCode");
     auto early = b.verify(headers(appendix_code, appendix_token), gas_co, appendix_time - 301s);
     REQUIRE(early.has_value());
     CHECK(early->code == "500003");
@@ -147,10 +147,7 @@ TEST_CASE("a replayed RandomCode within the window answers 500003") {
     auto h = headers(appendix_code, appendix_token);
     CHECK_FALSE(a.verify(h, gas_co, appendix_time).has_value());
     auto again = a.verify(h, gas_co, appendix_time + 10s);
-    REQUIRE(again.has_value());
-    CHECK(again->code == "500003");
-    CHECK(again->field == "RandomCode");
-    CHECK(again->message.find("already used") != std::string::npos);
+    check_500003(again, "RandomCode", "already used");
 }
 
 TEST_CASE("a refused request does not burn its RandomCode") {
@@ -178,10 +175,7 @@ TEST_CASE("with the window and the replay check off, fixed headers stay valid an
 TEST_CASE("with the replay check off and the window on, a stale RandomCode is still refused") {
     authenticator a(config(300s, 1000, replay_off));
     auto stale = a.verify(headers(appendix_code, appendix_token), gas_co, appendix_time + 301s);
-    REQUIRE(stale.has_value());
-    CHECK(stale->code == "500003");
-    CHECK(stale->field == "RandomCode");
-    CHECK(stale->message.find("more than 300 s") != std::string::npos);
+    check_500003(stale, "RandomCode", "more than 300 s");
 }
 
 TEST_CASE("with the replay check off and the window on, a replay within the window is accepted") {
@@ -199,10 +193,7 @@ TEST_CASE("with the window off and the replay check on, an old RandomCode passes
     auto const years_later = appendix_time + std::chrono::hours(24 * 365 * 3);
     CHECK_FALSE(a.verify(h, gas_co, years_later).has_value());
     auto again = a.verify(h, gas_co, years_later + std::chrono::hours(24 * 30));
-    REQUIRE(again.has_value());
-    CHECK(again->code == "500003");
-    CHECK(again->field == "RandomCode");
-    CHECK(again->message.find("already used") != std::string::npos);
+    check_500003(again, "RandomCode", "already used");
     CHECK(a.replay_entries() == 1);
 }
 
