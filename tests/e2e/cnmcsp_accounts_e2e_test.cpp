@@ -10,6 +10,22 @@ using namespace std::chrono_literals;
 
 namespace ex = metersim::test::cn_examples;
 
+namespace {
+
+constexpr char const* example_meter = "012345678912";  ///< the meter of the meteradd example
+
+/// The meteradd example accepted and its meter opened by its next session.
+void add_example_meter(cnmcsp_fixture& f) {
+    REQUIRE(f.post_code("meter/meteradd", ex::meter_add) == "0");
+    f.wake(example_meter);
+}
+
+meters::account_state account_of(cnmcsp_fixture& f, std::string const& no) {
+    return f.with_meter(no, [](auto& m) { return m.account(); });
+}
+
+}  // namespace
+
 TEST_SUITE("e2e/cnmcsp accounts") {
 
 TEST_CASE_FIXTURE(cnmcsp_fixture, "the meteradd example registers and opens the meter at its next session") {
@@ -17,24 +33,18 @@ TEST_CASE_FIXTURE(cnmcsp_fixture, "the meteradd example registers and opens the 
     CHECK(j.at("ReturnCode") == "0");
     CHECK(j.at("ReturnMessage") == "接口功能执行成功");
     // Not yet on the meter: it opens when it next talks to the platform.
-    CHECK(with_meter("012345678912", [](auto& m) { return m.account(); }) ==
-          meters::account_state::manufactured);
+    CHECK(account_of(*this, example_meter) == meters::account_state::manufactured);
     wake("012345678912");
-    CHECK(with_meter("012345678912", [](auto& m) { return m.account(); }) == meters::account_state::opened);
+    CHECK(account_of(*this, example_meter) == meters::account_state::opened);
     CHECK(with_meter("012345678912", [](auto& m) { return m.billing().balance; }) ==
           meters::money::from_units(1000));
     CHECK(with_meter("012345678912", [](auto& m) { return m.active_tariff().price_count; }) == 3);
     // The example's quirks were accepted and journaled (lenient mode).
-    auto entries = journal.query(sim::journal_query{"cnmcsp", "", 0, 100});
-    REQUIRE(!entries.empty());
-    CHECK(entries.front().verdict == "deviations");
-    CHECK(entries.front().deviations.size() >= 4);
+    check_deviations(journaled(sim::journal_query{"cnmcsp", "", 0, 100}).front(), 4);
 }
 
 TEST_CASE("strict mode refuses the meteradd example's quirks") {
-    auto o = cnmcsp_fixture::default_options();
-    o.conformance = platforms::conformance::strict;
-    cnmcsp_fixture f(o);
+    cnmcsp_fixture f(cnmcsp_fixture::strict_options());
     auto j = f.call_json("meter/meteradd", ex::meter_add);
     CHECK(f.code(j) == "80002005");  // UserType "1" is not §8's "001"
     CHECK(j.at("returnMessage").get<std::string>().find("UserType") != std::string::npos);
@@ -110,14 +120,13 @@ TEST_CASE_FIXTURE(cnmcsp_fixture, "a meter of another user answers 80002013") {
 }
 
 TEST_CASE_FIXTURE(cnmcsp_fixture, "the meterSuspend and meterResume examples close and reopen the valve") {
-    REQUIRE(post_code("meter/meteradd", ex::meter_add) == "0");
-    wake("012345678912");
+    add_example_meter(*this);
     CHECK(post_code("meter/meterSuspend", ex::meter_ref) == "0");
     CHECK(post_code("meter/meterSuspend", ex::meter_ref) == "80002025");
     CHECK(post_code("fee/recharge", ex::recharge) == "80002023");
     wake("012345678912");
     advance(30s);
-    CHECK(with_meter("012345678912", [](auto& m) { return m.account(); }) == meters::account_state::suspended);
+    CHECK(account_of(*this, example_meter) == meters::account_state::suspended);
     CHECK(with_meter("012345678912", [](auto& m) { return m.valve_position_now(); }) == meters::valve_position::closed);
     CHECK(post_code("meter/meterResume", ex::meter_ref) == "0");
     CHECK(post_code("meter/meterResume", ex::meter_ref) == "80002026");
@@ -127,21 +136,19 @@ TEST_CASE_FIXTURE(cnmcsp_fixture, "the meterSuspend and meterResume examples clo
 }
 
 TEST_CASE_FIXTURE(cnmcsp_fixture, "the meterDelete example cancels the account and later requests answer 80002023") {
-    REQUIRE(post_code("meter/meteradd", ex::meter_add) == "0");
-    wake("012345678912");
+    add_example_meter(*this);
     CHECK(post_code("meter/meterDelete", ex::meter_ref) == "0");
     CHECK(post_code("meter/meterDelete", ex::meter_ref) == "80002023");
     CHECK(post_code("valve/controlValve", ex::control_valve) == "80002023");
     wake("012345678912");
-    CHECK(with_meter("012345678912", [](auto& m) { return m.account(); }) == meters::account_state::cancelled);
+    CHECK(account_of(*this, example_meter) == meters::account_state::cancelled);
 }
 
 TEST_CASE_FIXTURE(cnmcsp_fixture, "the meterChange example moves money and user to the new meter and cancels the old") {
-    REQUIRE(post_code("meter/meteradd", ex::meter_add) == "0");
-    wake("012345678912");
+    add_example_meter(*this);
     REQUIRE(post_code("fee/recharge", ex::recharge) == "0");  // not yet on the old meter
     CHECK(post_code("meter/meterChange", ex::meter_change) == "0");
-    CHECK(with_meter("012345678912", [](auto& m) { return m.account(); }) == meters::account_state::cancelled);
+    CHECK(account_of(*this, example_meter) == meters::account_state::cancelled);
     wake("012345678919");
     // PreSaving 1500 moved, and the recharge that had not reached the old meter followed.
     CHECK(with_meter("012345678919", [](auto& m) { return m.billing().balance; }) ==
@@ -197,9 +204,7 @@ TEST_CASE_FIXTURE(cnmcsp_fixture, "meterChange to a meter of another billing mod
 }
 
 TEST_CASE("strict mode refuses the recharge example's amount sent as a string with 80002002") {
-    auto o = cnmcsp_fixture::default_options();
-    o.conformance = platforms::conformance::strict;
-    cnmcsp_fixture f(o);
+    cnmcsp_fixture f(cnmcsp_fixture::strict_options());
     f.open_meter("KYNYN144860", "012345678912");
     auto j = f.call_json("fee/recharge", ex::recharge);
     CHECK(f.code(j) == "80002002");

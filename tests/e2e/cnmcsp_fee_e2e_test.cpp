@@ -25,6 +25,13 @@ std::string trade_state_of(cnmcsp_fixture& f, std::string const& trade_no) {
     });
 }
 
+/// The example's meter opened for the example's user, with the recharge example accepted and
+/// waiting for the meter's next session.
+void open_and_recharge(cnmcsp_fixture& f) {
+    f.open_meter(user, meter);
+    REQUIRE(f.post_code("fee/recharge", ex::recharge) == "0");
+}
+
 }  // namespace
 
 TEST_SUITE("e2e/cnmcsp fees") {
@@ -40,8 +47,7 @@ TEST_CASE_FIXTURE(cnmcsp_fixture, "the recharge example reaches the meter at its
 }
 
 TEST_CASE_FIXTURE(cnmcsp_fixture, "a repeated recharge TradeNo answers 80002033") {
-    open_meter(user, meter);
-    REQUIRE(post_code("fee/recharge", ex::recharge) == "0");
+    open_and_recharge(*this);
     CHECK(post_code("fee/recharge", ex::recharge) == "80002033");
     wake(meter);
     CHECK(post_code("fee/recharge", ex::recharge) == "80002033");
@@ -54,8 +60,7 @@ TEST_CASE_FIXTURE(cnmcsp_fixture, "a recharge of zero answers 80002003") {
 }
 
 TEST_CASE_FIXTURE(cnmcsp_fixture, "the cancelRecharge example takes back a recharge not yet on the meter") {
-    open_meter(user, meter);
-    REQUIRE(post_code("fee/recharge", ex::recharge) == "0");
+    open_and_recharge(*this);
     CHECK(post_code("fee/cancelRecharge", ex::cancel_recharge) == "0");
     wake(meter);
     CHECK(balance_of(*this, meter) == meters::money::from_units(100));
@@ -64,16 +69,14 @@ TEST_CASE_FIXTURE(cnmcsp_fixture, "the cancelRecharge example takes back a recha
 }
 
 TEST_CASE_FIXTURE(cnmcsp_fixture, "cancelRecharge of a recharge that reached the meter answers 80002027") {
-    open_meter(user, meter);
-    REQUIRE(post_code("fee/recharge", ex::recharge) == "0");
+    open_and_recharge(*this);
     wake(meter);
     CHECK(post_code("fee/cancelRecharge", ex::cancel_recharge) == "80002027");
     CHECK(balance_of(*this, meter) == meters::money::from_units(50100));
 }
 
 TEST_CASE_FIXTURE(cnmcsp_fixture, "cancelRecharge with another amount answers 80002027") {
-    open_meter(user, meter);
-    REQUIRE(post_code("fee/recharge", ex::recharge) == "0");
+    open_and_recharge(*this);
     std::string body = ex::cancel_recharge;
     body.replace(body.find(R"("CancelAmt":"50000")"), 19, R"("CancelAmt":"40000")");
     CHECK(post_code("fee/cancelRecharge", body) == "80002027");

@@ -12,10 +12,7 @@ constexpr char const* open_valve = R"({"method":"VALVE_CONTROL","paras":{"contro
 struct commands_fixture : xianfeng_fixture {
     std::string no = "07602190100007116";
     std::string id;
-    commands_fixture() {
-        manufacture(no);
-        id = register_device(no);
-    }
+    commands_fixture() : id{registered_device(no)} {}
     int state(std::string const& cmd) { return query_command(id, cmd).at("commandState").get<int>(); }
     std::string cancel(std::string const& cmd) {
         return code(call_json("PUT", "/iotcloud/app/cmd/v1.0.0/cancelCmd?deviceId=" + id +
@@ -25,6 +22,14 @@ struct commands_fixture : xianfeng_fixture {
         return code(call_json("POST", "/iotcloud/app/cmd/v1.0.0/batchQueryCmd?companyCode=000000", body));
     }
 };
+
+/// The default options with the command store's bounds changed by `bound` (a store_bounds&).
+template <class Bound>
+xf::options command_bounds(Bound&& bound) {
+    auto o = xianfeng_fixture::default_options();
+    bound(o.commands);
+    return o;
+}
 
 }  // namespace
 
@@ -167,11 +172,8 @@ TEST_CASE_FIXTURE(commands_fixture, "RECHARGE_REMOTE checks a rechargeTime when 
 }
 
 TEST_CASE("creatCmd answers 500014 once a device has max_queued_commands waiting") {
-    auto o = xianfeng_fixture::default_options();
-    o.commands.waiting = 2;
-    xianfeng_fixture f{o};
-    f.manufacture("07602190100000210");
-    auto id = f.register_device("07602190100000210");
+    xianfeng_fixture f{command_bounds([](auto& c) { c.waiting = 2; })};
+    auto id = f.registered_device("07602190100000210");
     auto first = f.create_command(id, close_valve);
     f.create_command(id, open_valve);
     auto const target = "/iotcloud/app/cmd/v1.0.0/creatCmd?deviceId=" + id;
@@ -185,11 +187,8 @@ TEST_CASE("creatCmd answers 500014 once a device has max_queued_commands waiting
 }
 
 TEST_CASE("the 500014 answer names deviceId, the commands waiting and the limit") {
-    auto o = xianfeng_fixture::default_options();
-    o.commands.waiting = 3;
-    xianfeng_fixture f{o};
-    f.manufacture("07602190100000211");
-    auto id = f.register_device("07602190100000211");
+    xianfeng_fixture f{command_bounds([](auto& c) { c.waiting = 3; })};
+    auto id = f.registered_device("07602190100000211");
     for (int i = 0; i < 3; ++i) f.create_command(id, close_valve);
     auto full = f.call_json("POST", "/iotcloud/app/cmd/v1.0.0/creatCmd?deviceId=" + id,
                             std::string(R"({"command":)") + open_valve + "}");
@@ -203,11 +202,8 @@ TEST_CASE("the 500014 answer names deviceId, the commands waiting and the limit"
 }
 
 TEST_CASE("a command that expired makes room in the queue") {
-    auto o = xianfeng_fixture::default_options();
-    o.commands.waiting = 1;
-    xianfeng_fixture f{o};
-    f.manufacture("07602190100000212");
-    auto id = f.register_device("07602190100000212");
+    xianfeng_fixture f{command_bounds([](auto& c) { c.waiting = 1; })};
+    auto id = f.registered_device("07602190100000212");
     auto first = f.create_command(id, close_valve, R"(,"expireTime":60)");
     auto const target = "/iotcloud/app/cmd/v1.0.0/creatCmd?deviceId=" + id;
     CHECK(xianfeng_fixture::code(f.call_json("POST", target, std::string(R"({"command":)") + close_valve + "}")) == "500014");
@@ -217,11 +213,8 @@ TEST_CASE("a command that expired makes room in the queue") {
 }
 
 TEST_CASE("a finished command stays queryable for command_retention, then answers 500043") {
-    auto o = xianfeng_fixture::default_options();
-    o.commands.retention = std::chrono::hours{1};
-    xianfeng_fixture f{o};
-    f.manufacture("07602190100000213");
-    auto id = f.register_device("07602190100000213");
+    xianfeng_fixture f{command_bounds([](auto& c) { c.retention = std::chrono::hours{1}; })};
+    auto id = f.registered_device("07602190100000213");
     auto cmd = f.create_command(id, close_valve);
     auto const cancel = "/iotcloud/app/cmd/v1.0.0/cancelCmd?deviceId=" + id + "&commandId=" + cmd;
     REQUIRE(xianfeng_fixture::code(f.call_json("PUT", cancel)) == "100000");
@@ -236,11 +229,8 @@ TEST_CASE("a finished command stays queryable for command_retention, then answer
 }
 
 TEST_CASE("a device keeps its last command_history finished commands") {
-    auto o = xianfeng_fixture::default_options();
-    o.commands.history = 2;
-    xianfeng_fixture f{o};
-    f.manufacture("07602190100000214");
-    auto id = f.register_device("07602190100000214");
+    xianfeng_fixture f{command_bounds([](auto& c) { c.history = 2; })};
+    auto id = f.registered_device("07602190100000214");
     std::vector<std::string> cmds;
     for (int i = 0; i < 4; ++i) {
         cmds.push_back(f.create_command(id, i % 2 ? open_valve : close_valve));

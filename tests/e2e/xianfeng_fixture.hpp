@@ -101,10 +101,15 @@ struct xianfeng_fixture : platform_harness<xianfeng_fixture, xf::platform, xf::o
         return j.at("result").get<std::string>();
     }
 
+    /// A meter manufactured and registered: its deviceId.
+    std::string registered_device(std::string const& no) {
+        manufacture(no);
+        return register_device(no);
+    }
+
     /// A meter manufactured, registered and woken, whose first report the CIS has received.
     std::string reporting_device(std::string const& no) {
-        manufacture(no);
-        auto id = register_device(no);
+        auto id = registered_device(no);
         wake(no);
         REQUIRE(cis.wait_for_requests(1));
         settle();

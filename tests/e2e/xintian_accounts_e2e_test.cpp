@@ -89,16 +89,11 @@ TEST_CASE_FIXTURE(xintian_fixture, "numbers sent as strings and keys in another 
     body["username"] = "李四";  // key case
     auto j = call_json("/api/Meters/CreateMeter", body);
     REQUIRE_MESSAGE(code(j) == 1, j.dump());
-    auto entries = journal.query(sim::journal_query{"xintian", "XT0001", 0, 100});
-    REQUIRE_FALSE(entries.empty());
-    CHECK(entries.back().verdict == "deviations");
-    CHECK(entries.back().deviations.size() >= 2);
+    check_deviations(journaled(sim::journal_query{"xintian", "XT0001", 0, 100}).back(), 2);
 }
 
 TEST_CASE("strict mode refuses a number sent as a string with -200") {
-    auto o = xintian_fixture::default_options();
-    o.conformance = platforms::conformance::strict;
-    xintian_fixture f(o);
+    xintian_fixture f(xintian_fixture::strict_options());
     auto body = xintian_fixture::price_body("P1");
     body["Price1"] = "2.5";
     auto j = f.call_json("/api/Meters/CreatePrice", body);

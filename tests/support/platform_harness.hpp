@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "meters/meter.hpp"
+#include "platforms/common/api_error.hpp"
 #include "sim/catalogue.hpp"
 #include "sim/clock.hpp"
 #include "sim/fleet.hpp"
@@ -153,6 +154,20 @@ struct platform_harness {
         return on_meter(no, [&](sim::fleet_meter& m) { return fn(m.meter); });
     }
 
+    /// The fixture's default options in strict conformance mode (lenient is the default).
+    static Options strict_options() {
+        Options o = Derived::default_options();
+        o.conformance = platforms::conformance::strict;
+        return o;
+    }
+
+    /// The journal's entries for `q`, oldest first: there is at least one.
+    std::vector<sim::journal_entry> journaled(sim::journal_query const& q) const {
+        auto entries = journal.query(q);
+        REQUIRE_FALSE(entries.empty());
+        return entries;
+    }
+
     /// The pushes received on a path, bodies parsed.
     std::vector<nlohmann::json> pushes(std::string const& path) {
         std::vector<nlohmann::json> out;
@@ -164,5 +179,11 @@ struct platform_harness {
 private:
     Derived& self() noexcept { return static_cast<Derived&>(*this); }
 };
+
+/// `e` was accepted in lenient mode with at least `at_least` deviations from the spec noted.
+inline void check_deviations(sim::journal_entry const& e, std::size_t at_least) {
+    CHECK(e.verdict == "deviations");
+    CHECK(e.deviations.size() >= at_least);
+}
 
 }  // namespace metersim::test
