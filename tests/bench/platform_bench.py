@@ -228,7 +228,14 @@ def expect(cond, what):
 # ---------------------------------------------------------------------------------------------
 # config
 
+def platform_block(name, port, settings):
+    """One platform's lines: its listen address, then its settings in order (None: left out)."""
+    head = [f"  {name}:", f"    listen: 127.0.0.1:{port}"]
+    return head + [f"    {k}: {v}" for k, v in settings if v is not None]
+
+
 def config_yaml(a):
+    sink = f"http://127.0.0.1:{a['sink']}"
     lines = [
         'state: ":memory:"',
         'timezone: "+08:00"',
@@ -236,36 +243,29 @@ def config_yaml(a):
         "conformance: lenient",
         f"admin: {{ listen: 127.0.0.1:{a['admin']} }}",
         "platforms:",
-        "  xianfeng:",
-        f"    listen: 127.0.0.1:{a['xf']}",
-        f'    company_code: "{XF["company"]}"',
-        f"    key: {XF['key']}",
-        f"    merchant_id: {XF['merchant']}",
     ]
-    if a["xf_window_zero"]:
-        lines.append("    freshness_window_s: 0")
-    lines += [
-        "    replay_check: false",
-        f"    report_url: http://127.0.0.1:{a['sink']}/xianfeng/report",
-        f"    response_url: http://127.0.0.1:{a['sink']}/xianfeng/response",
-        "  cnmcsp:",
-        f"    listen: 127.0.0.1:{a['cn']}",
-        f"    app_token: {CN['token']}",
-        f"    app_secret: {CN['secret']}",
-        f"    realtime_url: http://127.0.0.1:{a['sink']}/cnmcsp/realtime",
-        f"    alarm_url: http://127.0.0.1:{a['sink']}/cnmcsp/alarm",
-    ]
-    if a["cn_window_zero"]:
-        lines.append("    auth_window_s: 0")
-    lines += [
-        "  xintian:",
-        f"    listen: 127.0.0.1:{a['xt']}",
-        f"    app_id: {XT['app_id']}",
-        f"    app_secret: {XT['secret']}",
-        f"    report_url: http://127.0.0.1:{a['sink']}/xintian/report",
-    ]
-    if a["xt_window_zero"]:
-        lines.append("    auth_window_s: 0")
+    lines += platform_block("xianfeng", a["xf"], [
+        ("company_code", f'"{XF["company"]}"'),
+        ("key", XF["key"]),
+        ("merchant_id", XF["merchant"]),
+        ("freshness_window_s", 0 if a["xf_window_zero"] else None),
+        ("replay_check", "false"),
+        ("report_url", f"{sink}/xianfeng/report"),
+        ("response_url", f"{sink}/xianfeng/response"),
+    ])
+    lines += platform_block("cnmcsp", a["cn"], [
+        ("app_token", CN["token"]),
+        ("app_secret", CN["secret"]),
+        ("realtime_url", f"{sink}/cnmcsp/realtime"),
+        ("alarm_url", f"{sink}/cnmcsp/alarm"),
+        ("auth_window_s", 0 if a["cn_window_zero"] else None),
+    ])
+    lines += platform_block("xintian", a["xt"], [
+        ("app_id", XT["app_id"]),
+        ("app_secret", XT["secret"]),
+        ("report_url", f"{sink}/xintian/report"),
+        ("auth_window_s", 0 if a["xt_window_zero"] else None),
+    ])
     lines += [
         "fleet:",
         f'  - {{ platform: xianfeng, model: xf-nb-money, count: {a["meters"]}, id_prefix: "07602190" }}',

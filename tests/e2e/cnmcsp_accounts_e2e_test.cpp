@@ -20,6 +20,12 @@ void add_example_meter(cnmcsp_fixture& f) {
     f.wake(example_meter);
 }
 
+/// `path` on the example's meter answers 0, and the same request again answers `again`.
+void check_done_once(cnmcsp_fixture& f, std::string const& path, std::string const& again) {
+    CHECK(f.post_code(path, ex::meter_ref) == "0");
+    CHECK(f.post_code(path, ex::meter_ref) == again);
+}
+
 meters::account_state account_of(cnmcsp_fixture& f, std::string const& no) {
     return f.with_meter(no, [](auto& m) { return m.account(); });
 }
@@ -121,15 +127,13 @@ TEST_CASE_FIXTURE(cnmcsp_fixture, "a meter of another user answers 80002013") {
 
 TEST_CASE_FIXTURE(cnmcsp_fixture, "the meterSuspend and meterResume examples close and reopen the valve") {
     add_example_meter(*this);
-    CHECK(post_code("meter/meterSuspend", ex::meter_ref) == "0");
-    CHECK(post_code("meter/meterSuspend", ex::meter_ref) == "80002025");
+    check_done_once(*this, "meter/meterSuspend", "80002025");
     CHECK(post_code("fee/recharge", ex::recharge) == "80002023");
     wake("012345678912");
     advance(30s);
     CHECK(account_of(*this, example_meter) == meters::account_state::suspended);
     CHECK(with_meter("012345678912", [](auto& m) { return m.valve_position_now(); }) == meters::valve_position::closed);
-    CHECK(post_code("meter/meterResume", ex::meter_ref) == "0");
-    CHECK(post_code("meter/meterResume", ex::meter_ref) == "80002026");
+    check_done_once(*this, "meter/meterResume", "80002026");
     wake("012345678912");
     advance(30s);
     CHECK(with_meter("012345678912", [](auto& m) { return m.valve_position_now(); }) == meters::valve_position::open);
@@ -137,8 +141,7 @@ TEST_CASE_FIXTURE(cnmcsp_fixture, "the meterSuspend and meterResume examples clo
 
 TEST_CASE_FIXTURE(cnmcsp_fixture, "the meterDelete example cancels the account and later requests answer 80002023") {
     add_example_meter(*this);
-    CHECK(post_code("meter/meterDelete", ex::meter_ref) == "0");
-    CHECK(post_code("meter/meterDelete", ex::meter_ref) == "80002023");
+    check_done_once(*this, "meter/meterDelete", "80002023");
     CHECK(post_code("valve/controlValve", ex::control_valve) == "80002023");
     wake("012345678912");
     CHECK(account_of(*this, example_meter) == meters::account_state::cancelled);

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
+#include <string_view>
 #include <vector>
 
 #include "meters/rng.hpp"
@@ -131,31 +132,40 @@ TEST_CASE("negative rates count as no flow") {
     CHECK(f.volume_between(t0, t0 + 5h, carry) == volume::zero());
 }
 
-TEST_CASE("integrating any split of an interval gives exactly the one-shot total") {
-    meter_rng rng{seed_for(2026, "flow-split")};
+namespace {
+/// `trial(f, rng)` run `trials` times on every kind of profile, with one generator seeded by
+/// `seed_name` drawn from in that order (a property checked on seeded random inputs).
+template <class Trial>
+void on_seeded_trials(std::string_view seed_name, int trials, Trial&& trial) {
+    meter_rng rng{seed_for(2026, seed_name)};
     for (flow_profile const& f : every_kind()) {
         CAPTURE(to_string(f.state().kind));
-        for (int trial = 0; trial < 50; ++trial) {
-            instant const a = t0 + duration{rng.uniform(0, 86'400'000LL * 30)};
-            instant const b = a + duration{rng.uniform(1, 86'400'000LL * 20)};
-            flow_remainder once_carry{rng.uniform(0, 3'599'999)};
-            flow_remainder split_carry = once_carry;
-            volume const once = f.volume_between(a, b, once_carry);
-            std::vector<instant> cuts;
-            for (std::int64_t n = rng.uniform(1, 40); n > 0; --n)
-                cuts.push_back(a + duration{rng.uniform(0, (b - a).count())});
-            std::sort(cuts.begin(), cuts.end());
-            cuts.push_back(b);
-            volume split;
-            instant from = a;
-            for (instant cut : cuts) {
-                split += f.volume_between(from, cut, split_carry);
-                from = std::max(from, cut);
-            }
-            REQUIRE(split == once);
-            REQUIRE(split_carry == once_carry);
-        }
+        for (int i = 0; i < trials; ++i) trial(f, rng);
     }
+}
+}  // namespace
+
+TEST_CASE("integrating any split of an interval gives exactly the one-shot total") {
+    on_seeded_trials("flow-split", 50, [](flow_profile const& f, meter_rng& rng) {
+        instant const a = t0 + duration{rng.uniform(0, 86'400'000LL * 30)};
+        instant const b = a + duration{rng.uniform(1, 86'400'000LL * 20)};
+        flow_remainder once_carry{rng.uniform(0, 3'599'999)};
+        flow_remainder split_carry = once_carry;
+        volume const once = f.volume_between(a, b, once_carry);
+        std::vector<instant> cuts;
+        for (std::int64_t n = rng.uniform(1, 40); n > 0; --n)
+            cuts.push_back(a + duration{rng.uniform(0, (b - a).count())});
+        std::sort(cuts.begin(), cuts.end());
+        cuts.push_back(b);
+        volume split;
+        instant from = a;
+        for (instant cut : cuts) {
+            split += f.volume_between(from, cut, split_carry);
+            from = std::max(from, cut);
+        }
+        REQUIRE(split == once);
+        REQUIRE(split_carry == once_carry);
+    });
 }
 
 TEST_CASE("a long span at a high rate integrates without overflow") {
@@ -176,41 +186,33 @@ wide_int drawn(flow_profile const& f, instant a, instant b) {
 
 TEST_CASE("instant_reaching is the first instant the drawn gas reaches the need") {
     // Checked against the forward integration: at the answer the need is met, 1 ms earlier not.
-    meter_rng rng{seed_for(2026, "flow-reach")};
-    for (flow_profile const& f : every_kind()) {
-        CAPTURE(to_string(f.state().kind));
-        for (int trial = 0; trial < 200; ++trial) {
-            instant const a = t0 + duration{rng.uniform(-86'400'000LL * 3, 86'400'000LL * 30)};
-            instant const limit = a + duration{rng.uniform(0, 86'400'000LL * 9)};
-            wide_int const need = static_cast<wide_int>(rng.uniform(1, 3'000'000)) * rng.uniform(1, 3'600'000);
-            auto const t = f.instant_reaching(a, need, limit);
-            if (!t) {
-                CHECK(drawn(f, a, limit) < need);
-                continue;
-            }
-            CHECK(*t > a);
-            CHECK(*t <= limit);
-            CHECK(drawn(f, a, *t) >= need);
-            CHECK(drawn(f, a, *t - 1ms) < need);
+    on_seeded_trials("flow-reach", 200, [](flow_profile const& f, meter_rng& rng) {
+        instant const a = t0 + duration{rng.uniform(-86'400'000LL * 3, 86'400'000LL * 30)};
+        instant const limit = a + duration{rng.uniform(0, 86'400'000LL * 9)};
+        wide_int const need = static_cast<wide_int>(rng.uniform(1, 3'000'000)) * rng.uniform(1, 3'600'000);
+        auto const t = f.instant_reaching(a, need, limit);
+        if (!t) {
+            CHECK(drawn(f, a, limit) < need);
+            return;
         }
-        CHECK(f.instant_reaching(t0, 0, t0) == t0);
-    }
+        CHECK(*t > a);
+        CHECK(*t <= limit);
+        CHECK(drawn(f, a, *t) >= need);
+        CHECK(drawn(f, a, *t - 1ms) < need);
+    });
+    for (flow_profile const& f : every_kind()) CHECK(f.instant_reaching(t0, 0, t0) == t0);
 }
 
 TEST_CASE("instant_reaching meets a need of exactly the gas up to the limit, and not one more") {
     // The edge of the quick refusal (a need beyond the gas of the days the span overlaps).
-    meter_rng rng{seed_for(2026, "flow-reach-edge")};
-    for (flow_profile const& f : every_kind()) {
-        CAPTURE(to_string(f.state().kind));
-        for (int trial = 0; trial < 100; ++trial) {
-            instant const a = t0 + duration{rng.uniform(0, 86'400'000LL * 5)};
-            instant const limit = a + duration{rng.uniform(1, 86'400'000LL * 4)};
-            wide_int const all = drawn(f, a, limit);
-            if (all <= 0) continue;
-            CHECK(f.instant_reaching(a, all, limit).has_value());
-            CHECK_FALSE(f.instant_reaching(a, all + 1, limit).has_value());
-        }
-    }
+    on_seeded_trials("flow-reach-edge", 100, [](flow_profile const& f, meter_rng& rng) {
+        instant const a = t0 + duration{rng.uniform(0, 86'400'000LL * 5)};
+        instant const limit = a + duration{rng.uniform(1, 86'400'000LL * 4)};
+        wide_int const all = drawn(f, a, limit);
+        if (all <= 0) return;
+        CHECK(f.instant_reaching(a, all, limit).has_value());
+        CHECK_FALSE(f.instant_reaching(a, all + 1, limit).has_value());
+    });
 }
 
 TEST_CASE("copies of a daily pattern share one rate table and compare by content") {

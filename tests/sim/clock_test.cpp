@@ -26,6 +26,14 @@ struct fake_wall {
 
 constexpr auto start = instant_from_ms(1'767'225'600'000);  // 2026-01-01T00:00:00Z
 
+/// A clock on a fake wall, from `start`: accelerated 60 times unless a test says otherwise.
+struct walled_clock {
+    fake_wall wall;
+    sim::clock c;
+    explicit walled_clock(double speed = 60, sim::clock_mode mode = sim::clock_mode::accelerated)
+        : c{mode, speed, start, wall.source()} {}
+};
+
 }  // namespace
 
 TEST_SUITE("sim/clock") {
@@ -46,9 +54,7 @@ TEST_CASE("a realtime clock starts at the wall time and runs at wall speed") {
     CHECK(c.rate() == 1.0);
 }
 
-TEST_CASE("an accelerated clock runs speed times faster than the wall from its start") {
-    fake_wall wall;
-    sim::clock c{sim::clock_mode::accelerated, 60, start, wall.source()};
+TEST_CASE_FIXTURE(walled_clock, "an accelerated clock runs speed times faster than the wall from its start") {
     CHECK(c.now() == start);
     wall.pass(1min);
     CHECK(c.now() == start + 1h);
@@ -86,9 +92,7 @@ TEST_CASE("step_to and advance do nothing outside stepped mode") {
     CHECK(c.now() == start);
 }
 
-TEST_CASE("changing speed keeps virtual time continuous") {
-    fake_wall wall;
-    sim::clock c{sim::clock_mode::accelerated, 60, start, wall.source()};
+TEST_CASE_FIXTURE(walled_clock, "changing speed keeps virtual time continuous") {
     wall.pass(1min);
     REQUIRE(c.now() == start + 1h);
     REQUIRE(c.set_speed(3600));
@@ -98,9 +102,7 @@ TEST_CASE("changing speed keeps virtual time continuous") {
     CHECK(c.speed() == 3600.0);
 }
 
-TEST_CASE("switching modes keeps virtual time continuous") {
-    fake_wall wall;
-    sim::clock c{sim::clock_mode::accelerated, 60, start, wall.source()};
+TEST_CASE_FIXTURE(walled_clock, "switching modes keeps virtual time continuous") {
     wall.pass(1min);
 
     SUBCASE("accelerated to stepped freezes the current time") {
@@ -126,9 +128,7 @@ TEST_CASE("switching modes keeps virtual time continuous") {
     }
 }
 
-TEST_CASE("invalid speeds are refused and change nothing") {
-    fake_wall wall;
-    sim::clock c{sim::clock_mode::accelerated, 60, start, wall.source()};
+TEST_CASE_FIXTURE(walled_clock, "invalid speeds are refused and change nothing") {
     for (double bad : {0.0, -1.0, std::numeric_limits<double>::infinity(),
                        std::numeric_limits<double>::quiet_NaN(), 1e10}) {
         CAPTURE(bad);
@@ -139,9 +139,7 @@ TEST_CASE("invalid speeds are refused and change nothing") {
     CHECK(sim::clock::is_valid_speed(1e9));
 }
 
-TEST_CASE("a change notifies the listener once per effective change") {
-    fake_wall wall;
-    sim::clock c{sim::clock_mode::accelerated, 60, start, wall.source()};
+TEST_CASE_FIXTURE(walled_clock, "a change notifies the listener once per effective change") {
     int calls = 0;
     c.on_change([&] { ++calls; });
     c.set_mode(sim::clock_mode::accelerated);
@@ -154,9 +152,7 @@ TEST_CASE("a change notifies the listener once per effective change") {
     CHECK(calls == 2);
 }
 
-TEST_CASE("the wall deadline of a virtual instant follows the rate and never comes early") {
-    fake_wall wall;
-    sim::clock c{sim::clock_mode::accelerated, 60, start, wall.source()};
+TEST_CASE_FIXTURE(walled_clock, "the wall deadline of a virtual instant follows the rate and never comes early") {
     CHECK(c.wall_deadline(start + 1h) == wall.steady + 1min);
     CHECK(c.wall_deadline(start - 1h) == wall.steady);
 

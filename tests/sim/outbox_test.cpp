@@ -26,6 +26,20 @@ struct narrow_outbox_fixture : outbox_fixture {
     narrow_outbox_fixture() : outbox_fixture(2) {}
 };
 
+/// `n` pushes (serials prefix0, prefix1, ...) enqueued while the CIS is down, each tried once.
+void enqueue_while_down(outbox_fixture& f, std::string const& prefix, int n) {
+    f.rx.down();
+    for (int i = 0; i < n; ++i) f.enqueue(f.a_push(prefix + std::to_string(i)));
+    f.settle();
+}
+
+/// The serials (API_TRANS_ID) of the requests the CIS received, each once.
+std::set<std::string> serials_received(outbox_fixture& f) {
+    std::set<std::string> serials;
+    for (auto const& r : f.rx.requests()) serials.insert(r.header("API_TRANS_ID"));
+    return serials;
+}
+
 }  // namespace
 
 TEST_SUITE("sim/outbox") {
@@ -180,18 +194,13 @@ TEST_CASE_FIXTURE(outbox_fixture, "a push with an unusable URL is refused and no
 }
 
 TEST_CASE_FIXTURE(outbox_fixture, "many pushes while the CIS is down all arrive exactly once when it is back") {
-    rx.down();
-    for (int i = 0; i < 20; ++i) enqueue(a_push("M-" + std::to_string(i)));
-    settle();
+    enqueue_while_down(*this, "M-", 20);
     CHECK(counters().pending == 20);
     rx.up();
     advance(1s);
     CHECK(counters().delivered == 20);
-    auto seen = rx.requests();
-    REQUIRE(seen.size() == 20);
-    std::set<std::string> serials;
-    for (auto const& r : seen) serials.insert(r.header("API_TRANS_ID"));
-    CHECK(serials.size() == 20);
+    REQUIRE(rx.requests().size() == 20);
+    CHECK(serials_received(*this).size() == 20);
     advance(1h);
     CHECK(rx.request_count() == 20);
 }
@@ -266,8 +275,7 @@ TEST_CASE_FIXTURE(outbox_fixture, "a settle callback that enqueues another push 
     CHECK(c.delivered == 80);
     CHECK(c.pending == 0);
     CHECK(store.size() == 0);
-    std::set<std::string> serials;
-    for (auto const& r : rx.requests()) serials.insert(r.header("API_TRANS_ID"));
+    auto const serials = serials_received(*this);
     CHECK(serials.size() == 80);
     CHECK(serials.contains("F-R-39"));
     advance(1h);
@@ -377,17 +385,12 @@ TEST_CASE_FIXTURE(narrow_outbox_fixture, "past max_in_flight attempts wait in th
     CHECK(c.delivered == 10);
     CHECK(c.attempts == 10);
     CHECK(c.pending == 0);
-    auto seen = rx.requests();
-    REQUIRE(seen.size() == 10);
-    std::set<std::string> serials;
-    for (auto const& r : seen) serials.insert(r.header("API_TRANS_ID"));
-    CHECK(serials.size() == 10);
+    REQUIRE(rx.requests().size() == 10);
+    CHECK(serials_received(*this).size() == 10);
 }
 
 TEST_CASE_FIXTURE(narrow_outbox_fixture, "a waiting push whose slot frees while the CIS is down is retried like any other") {
-    rx.down();
-    for (int i = 0; i < 5; ++i) enqueue(a_push("D-" + std::to_string(i)));
-    settle();
+    enqueue_while_down(*this, "D-", 5);
     CHECK(counters().pending == 5);
     CHECK(counters().failures == 5);
     rx.up();

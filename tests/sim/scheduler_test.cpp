@@ -22,6 +22,15 @@ namespace {
 
 constexpr auto t0 = instant_from_ms(1'767'225'600'000);  // 2026-01-01T00:00:00Z
 
+/// A scheduler whose timer waits on an io_context, on a clock of 1e6 virtual ms per wall ms (a
+/// virtual day passes in about 86 wall ms).
+struct fast_io_fixture {
+    sim::clock clk{sim::clock_mode::accelerated, 1e6, t0};
+    sim::scheduler sched{clk};
+    boost::asio::io_context io;
+    fast_io_fixture() { sched.attach(io); }
+};
+
 /// A scheduler on a stepped clock at t0, recording what ran and when.
 struct stepped_fixture {
     sim::clock clk{sim::clock_mode::stepped, 1, t0};
@@ -361,13 +370,8 @@ TEST_CASE_FIXTURE(stepped_fixture, "run_until does not move time in accelerated 
     CHECK(sched.now() < before + 24h);
 }
 
-TEST_CASE("an accelerated scheduler on an io_context runs due events in order and stops when the queue is empty") {
-    // 1e6 virtual ms per wall ms: a virtual day passes in about 86 wall ms.
-    sim::clock clk{sim::clock_mode::accelerated, 1e6, t0};
-    sim::scheduler sched{clk};
-    boost::asio::io_context io;
-    sched.attach(io);
-
+TEST_CASE_FIXTURE(fast_io_fixture,
+                  "an accelerated scheduler on an io_context runs due events in order and stops when the queue is empty") {
     std::vector<int> ran;
     std::vector<instant> seen;
     auto const start = sched.now();
@@ -391,12 +395,7 @@ TEST_CASE("an accelerated scheduler on an io_context runs due events in order an
     CHECK(sched.now() >= start + 24h);
 }
 
-TEST_CASE("an earlier event scheduled while the timer waits re-arms it") {
-    sim::clock clk{sim::clock_mode::accelerated, 1e6, t0};
-    sim::scheduler sched{clk};
-    boost::asio::io_context io;
-    sched.attach(io);
-
+TEST_CASE_FIXTURE(fast_io_fixture, "an earlier event scheduled while the timer waits re-arms it") {
     std::vector<int> ran;
     auto const start = sched.now();
     sched.at(start + 1000h, [&] { ran.push_back(2); });  // ~3.6 wall seconds away

@@ -63,11 +63,8 @@ TEST_SUITE("tools/config") {
 
 TEST_CASE("an empty document gives the default of every key and starts no platform") {
     auto c = loaded("");
-    check_core_keys(c, {.state = "metersim.db",
-                        .mode = sim::clock_mode::accelerated,
-                        .speed = 60.0,
-                        .start = "2026-01-01 00:00:00",
-                        .conformance = metersim::platforms::conformance::lenient,
+    check_core_keys(c, {.state = "metersim.db", .mode = sim::clock_mode::accelerated, .speed = 60.0,
+                        .start = "2026-01-01 00:00:00", .conformance = metersim::platforms::conformance::lenient,
                         .admin = {"127.0.0.1", 8800}});
     CHECK(c.timezone == "local");
     CHECK_FALSE(c.platforms.cnmcsp.has_value());
@@ -162,11 +159,8 @@ http: { body_limit: 4096, header_timeout_ms: 5000, idle_timeout_ms: 7000, max_co
 outbox: { backoff_base_ms: 100, backoff_cap_ms: 1000, connections: 4, pipeline: 1 }
 journal: { capacity: 50 }
 )");
-    check_core_keys(c, {.state = ":memory:",
-                        .mode = sim::clock_mode::realtime,
-                        .speed = 0.5,
-                        .start = "2030-06-15 12:30:00",
-                        .conformance = metersim::platforms::conformance::strict,
+    check_core_keys(c, {.state = ":memory:", .mode = sim::clock_mode::realtime, .speed = 0.5,
+                        .start = "2030-06-15 12:30:00", .conformance = metersim::platforms::conformance::strict,
                         .admin = {"0.0.0.0", 9000}});
     CHECK(c.platforms.cnmcsp->listen == tools::listen_address{"::1", 9001});
     CHECK(c.platforms.cnmcsp->listen.to_string() == "[::1]:9001");
