@@ -61,6 +61,12 @@ std::set<std::string> const meter_status_keys = {
     "breakLine", "valveDamage", "remoteCloseValve", "valueLack", "loseTrack", "accountFlag"};
 
 struct service_fixture : xianfeng_fixture {
+    /// A money meter manufactured, registered and sent ACCOUNT_OPEN (100.00): its deviceId.
+    std::string opened_device(std::string const& no) {
+        auto id = registered_device(no);
+        run_command(id, no, account_open_money);
+        return id;
+    }
     /// The msgDTOs pushed for a meter, oldest first; alarms (99) or business reports.
     std::vector<json> messages(std::string const& no, bool alarms) {
         std::vector<json> out;
@@ -104,9 +110,7 @@ TEST_SUITE("e2e/xianfeng service data") {
 
 TEST_CASE_FIXTURE(service_fixture, "a money meter reports GeneralDataInfo, MoneyMeterInfo and SignalInfo field by field") {
     std::string const no = "07602190100000600";
-    manufacture(no);
-    auto id = register_device(no);
-    run_command(id, no, account_open_money);
+    auto id = opened_device(no);
     consume(no, 10);
     wake(no);
     auto const msg = last_report(no);
@@ -159,8 +163,7 @@ TEST_CASE_FIXTURE(service_fixture, "a money meter reports GeneralDataInfo, Money
 
 TEST_CASE_FIXTURE(service_fixture, "meterStatus flags follow the meter (appendix 3)") {
     std::string const no = "07602190100000601";
-    manufacture(no);
-    auto id = register_device(no);
+    auto id = registered_device(no);
     wake(no);
     CHECK(block(last_report(no), "GeneralDataInfo")->at("meterStatus").at("accountFlag") == "0");
     run_command(id, no, account_open_money);
@@ -287,9 +290,7 @@ TEST_CASE_FIXTURE(service_fixture, "the flow meter reports FlowMeterInfo with te
 
 TEST_CASE_FIXTURE(service_fixture, "FrozenValueInfo carries a frozenRecords array after a day boundary") {
     std::string const no = "07602190100000604";
-    manufacture(no);
-    auto id = register_device(no);
-    run_command(id, no, account_open_money);
+    auto id = opened_device(no);
     consume(no, 3);
     wake(no);
     CHECK(block(last_report(no), "FrozenValueInfo") == nullptr);
@@ -315,9 +316,7 @@ TEST_CASE_FIXTURE(service_fixture, "FrozenValueInfo carries a frozenRecords arra
 
 TEST_CASE_FIXTURE(service_fixture, "PriceChangeInfo follows a PRICE_CHANGE whose activation passes") {
     std::string const no = "07602190100000605";
-    manufacture(no);
-    auto id = register_device(no);
-    run_command(id, no, account_open_money);
+    auto id = opened_device(no);
     consume(no, 10);
     run_command(id, no,
                 R"({"method":"PRICE_CHANGE","paras":{"priceOne":3.0,"ladderGasOne":100,"priceTwo":3.5,)"
@@ -359,9 +358,7 @@ TEST_CASE_FIXTURE(service_fixture, "PriceChangeInfo follows a PRICE_CHANGE whose
 
 TEST_CASE_FIXTURE(service_fixture, "LADDER_VALUE_CHANGE moves the meter along its ladder") {
     std::string const no = "07602190100000606";
-    manufacture(no);
-    auto id = register_device(no);
-    run_command(id, no, account_open_money);
+    auto id = opened_device(no);
     run_command(id, no, R"({"method":"LADDER_VALUE_CHANGE","paras":{"ladderValue":150.5}})");
     wake(no);
     auto m = *block(last_report(no), "MoneyMeterInfo");
@@ -377,8 +374,7 @@ TEST_CASE_FIXTURE(service_fixture, "LADDER_VALUE_CHANGE moves the meter along it
 
 TEST_CASE_FIXTURE(service_fixture, "an alarm is pushed as reportType 99 with WarnDataInfo only, raised then cleared") {
     std::string const no = "07602190100000607";
-    manufacture(no);
-    auto id = register_device(no);
+    auto id = registered_device(no);
     inject(no, meters::events::alarm{meters::alarm_code::magnetic_interference});
     auto const raised_at = now_text();
     auto msg = last_alarm(no);

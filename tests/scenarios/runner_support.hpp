@@ -3,6 +3,8 @@
 
 #include <doctest/doctest.h>
 
+#include <cstddef>
+#include <initializer_list>
 #include <string>
 #include <string_view>
 
@@ -38,6 +40,17 @@ inline std::string steps_text(scenarios::scenario_result const& r) {
         for (auto const& c : s.context) out += "      | " + c + "\n";
     }
     return out;
+}
+
+/// Steps `passed` of `r` passed, and step `failed` failed with exactly `message`.
+inline void check_passed_then_failed(scenarios::scenario_result const& r, std::initializer_list<std::size_t> passed,
+                                     std::size_t failed, std::string_view message) {
+    for (auto const i : passed) {
+        CAPTURE(i);
+        CHECK(r.steps[i].result == scenarios::outcome::passed);
+    }
+    REQUIRE(r.steps[failed].result == scenarios::outcome::failed);
+    CHECK(r.steps[failed].message == message);
 }
 
 }  // namespace metersim::test
