@@ -71,25 +71,6 @@ meters::result<std::string, std::string> target_of(call_step const& c, var_looku
     return target;
 }
 
-/// The admin API's fault rule for a fault step, its path and body already resolved.
-std::string fault_body(fault_step const& f, std::optional<std::string> const& path,
-                       std::optional<std::string> const& body) {
-    std::string out;
-    sim::json::json_text w(out, sim::json::bad_utf8::per_byte);
-    w.begin_object();
-    w.field("target", f.target);
-    w.field("kind", f.kind);
-    if (path) w.field("path", *path);
-    if (f.kind == "error") w.number("status", f.status);
-    if (body) w.field("body", *body);
-    if (f.delay.count() != 0) w.number("delay_ms", f.delay.count());
-    if (f.for_) w.number("for_ms", f.for_->count());
-    if (f.count || !f.for_) w.number("count", static_cast<std::int64_t>(f.count.value_or(1)));
-    w.end_object();
-    w.finish();
-    return out;
-}
-
 }  // namespace
 
 std::string step_label(step const& s, var_lookup const& look) {
@@ -240,6 +221,24 @@ step_end run_state::do_event(event_step const& e) {
     auto r = admin("POST", "/admin/meters/" + meter.value() + "/events", body.value());
     if (r.status != 200) return errored("the event was refused (" + std::to_string(r.status) + "): " + cut(r.body, 500));
     return settle();
+}
+
+std::string fault_body(fault_step const& f, std::optional<std::string> const& path,
+                       std::optional<std::string> const& body) {
+    std::string out;
+    sim::json::json_text w(out, sim::json::bad_utf8::per_byte);
+    w.begin_object();
+    w.field("target", f.target);
+    w.field("kind", f.kind);
+    if (path) w.field("path", *path);
+    if (f.kind == "error") w.number("status", f.status);
+    if (body) w.field("body", *body);
+    if (f.delay.count() != 0) w.number("delay_ms", f.delay.count());
+    if (f.for_) w.number("for_ms", f.for_->count());
+    if (f.count || !f.for_) w.number("count", static_cast<std::int64_t>(f.count.value_or(1)));
+    w.end_object();
+    w.finish();
+    return out;
 }
 
 step_end run_state::do_fault(fault_step const& f) {
