@@ -2,6 +2,9 @@
 // cmdResultDTO), as JSON text written by sim::json::json_text (byte-identical to the
 // nlohmann::ordered_json dumps they replaced: tests/platforms/xianfeng/codec_test.cpp).
 
+#include <string_view>
+#include <utility>
+
 #include "platforms/common/timestamp.hpp"
 #include "platforms/xianfeng/platform_impl.hpp"
 #include "sim/json/text.hpp"
@@ -21,11 +24,11 @@ std::string device_dto(device_record const& d, std::string_view imei, std::strin
     json_text w(out);
     w.begin_object();
     w.number("manuId", d.manu_id);
-    w.field("deviceNo", d.device_no);
-    w.field("deviceId", d.device_id);
-    w.field("userNo", d.user_no);
-    w.field("userName", d.user_name);
-    w.field("userAddress", d.user_address);
+    // The text members every DeviceDTO carries (§1.3); the SIM's codes only when known.
+    std::pair<std::string_view, std::string_view> const texts[] = {
+        {"deviceNo", d.device_no}, {"deviceId", d.device_id}, {"userNo", d.user_no},
+        {"userName", d.user_name}, {"userAddress", d.user_address}};
+    for (auto const& [k, v] : texts) w.field(k, v);
     if (!imei.empty()) w.field("imeiCode", imei);
     if (!iccid.empty()) w.field("iccidCode", iccid);
     w.number("deviceState", static_cast<int>(d.state));
