@@ -104,7 +104,4 @@ struct platform_impl : platform_context, sim::fleet_listener {
     endpoint_result do_create_price(exchange& ex, object_reader const& r);
 };
 
-/// "[a,b,c]" from JSON texts.
-std::string json_list(std::vector<std::string> const& items);
-
 }  // namespace metersim::platforms::xintian
