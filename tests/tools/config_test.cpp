@@ -44,7 +44,7 @@ TEST_SUITE("tools/config") {
 
 TEST_CASE("an empty document gives the default of every key and starts no platform") {
     auto c = loaded("");
-    CHECK(c.state == "metersim.db");
+    CHECK(c.state == ":memory:");  // until persistence is built (README "Not built yet")
     CHECK(c.timezone == "local");
     CHECK(c.clock.mode == sim::clock_mode::accelerated);
     CHECK(c.clock.speed == 60.0);
