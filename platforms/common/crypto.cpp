@@ -124,22 +124,28 @@ crypto_result<std::string> from_hex(std::string_view hex) {
     return out;
 }
 
-std::string md5_hex(std::string_view data) {
-    MD5_CTX ctx;
-    std::array<unsigned char, MD5_DIGEST_LENGTH> out{};
-    MD5_Init(&ctx);
-    MD5_Update(&ctx, data.data(), data.size());
-    MD5_Final(out.data(), &ctx);
+namespace {
+
+// One low-level digest pass (see the note at the top: no EVP on this path).
+template <std::size_t N, class Ctx>
+std::string digest_hex(std::string_view data, int (*init)(Ctx*), int (*update)(Ctx*, void const*, std::size_t),
+                       int (*final)(unsigned char*, Ctx*)) {
+    Ctx ctx;
+    std::array<unsigned char, N> out{};
+    init(&ctx);
+    update(&ctx, data.data(), data.size());
+    final(out.data(), &ctx);
     return hex_of(out);
 }
 
+}  // namespace
+
+std::string md5_hex(std::string_view data) {
+    return digest_hex<MD5_DIGEST_LENGTH>(data, MD5_Init, MD5_Update, MD5_Final);
+}
+
 std::string sha256_hex(std::string_view data) {
-    SHA256_CTX ctx;
-    std::array<unsigned char, SHA256_DIGEST_LENGTH> out{};
-    SHA256_Init(&ctx);
-    SHA256_Update(&ctx, data.data(), data.size());
-    SHA256_Final(out.data(), &ctx);
-    return hex_of(out);
+    return digest_hex<SHA256_DIGEST_LENGTH>(data, SHA256_Init, SHA256_Update, SHA256_Final);
 }
 
 std::string base64_encode(std::string_view data) {

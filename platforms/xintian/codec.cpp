@@ -322,18 +322,19 @@ std::int32_t valve_state_of(meters::valve_position p) noexcept {
 }
 
 meter_reading to_reading(meters::meter_report const& r) {
-    meter_reading m;
-    m.at = r.at;
-    m.reading = r.reading;
-    m.period_dosage = r.cycle_usage;
-    m.remnant = r.balance;
-    m.cur_price = r.current_price;
-    m.valve_state = valve_state_of(r.valve);
-    m.battery_mv = r.battery_mv;
-    m.csq = r.signal.csq;
-    m.rsrp = r.signal.rsrp;
-    m.snr = r.signal.snr;
-    m.cc = r.signal.ecl;
+    meter_reading m{.at = r.at,
+                    .reading = r.reading,
+                    .period_dosage = r.cycle_usage,
+                    .remnant = r.balance,
+                    .cur_price = r.current_price,
+                    .valve_state = valve_state_of(r.valve),
+                    .battery_mv = r.battery_mv,
+                    .battery_low = false,  // set from the alarms below
+                    .csq = r.signal.csq,
+                    .rsrp = r.signal.rsrp,
+                    .snr = r.signal.snr,
+                    .cc = r.signal.ecl,
+                    .meter_status = {}};
     for (auto code : r.active_alarms) {
         if (code == meters::alarm_code::battery_low || code == meters::alarm_code::battery_failure)
             m.battery_low = true;
