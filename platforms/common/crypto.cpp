@@ -93,6 +93,23 @@ std::string single_des_key(std::string_view k) {
     return k3;
 }
 
+// A digit alphabet as runs of consecutive characters: `first`..`last` stand for `value`, value+1, ...
+struct digit_run {
+    char first;
+    char last;
+    int value;
+};
+constexpr digit_run hex_ranges[] = {{'0', '9', 0}, {'a', 'f', 10}, {'A', 'F', 10}};
+constexpr digit_run base64_ranges[] = {{'A', 'Z', 0}, {'a', 'z', 26}, {'0', '9', 52}, {'+', '+', 62}, {'/', '/', 63}};
+
+/// The digit `c` stands for in `alphabet`, or -1.
+template <std::size_t N>
+int digit_value(char c, digit_run const (&alphabet)[N]) noexcept {
+    for (auto const& r : alphabet)
+        if (c >= r.first && c <= r.last) return r.value + (c - r.first);
+    return -1;
+}
+
 }  // namespace
 
 std::string to_hex(std::string_view b) {
@@ -106,12 +123,7 @@ std::string to_hex(std::string_view b) {
 }
 
 crypto_result<std::string> from_hex(std::string_view hex) {
-    auto nibble = [](char c) -> int {
-        if (c >= '0' && c <= '9') return c - '0';
-        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-        return -1;
-    };
+    auto nibble = [](char c) { return digit_value(c, hex_ranges); };
     if (hex.size() % 2 != 0) return crypto_error{"odd number of hex digits"};
     std::string out(hex.size() / 2, '\0');
     for (std::size_t i = 0; i < hex.size(); i += 2) {
@@ -179,14 +191,7 @@ std::string base64_encode(std::string_view data) {
 }
 
 crypto_result<std::string> base64_decode(std::string_view text) {
-    auto value = [](char c) -> int {
-        if (c >= 'A' && c <= 'Z') return c - 'A';
-        if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-        if (c >= '0' && c <= '9') return c - '0' + 52;
-        if (c == '+') return 62;
-        if (c == '/') return 63;
-        return -1;
-    };
+    auto value = [](char c) { return digit_value(c, base64_ranges); };
     if (text.size() % 4 != 0)
         return crypto_error{"Base64 length " + std::to_string(text.size()) + " is not a multiple of 4"};
     std::size_t padding = 0;
