@@ -4,8 +4,12 @@
 // and the admin API (called in process through the admin router).
 #include "tools/scenario_world.hpp"
 
+#include <algorithm>
 #include <charconv>
+#include <iterator>
 #include <stdexcept>
+#include <type_traits>
+#include <variant>
 
 #include <boost/asio/io_context.hpp>
 #include <fmt/format.h>
@@ -63,37 +67,54 @@ listen_address listen_of(platform_decl const& p, std::string const& key, scenari
     return listen_address{host, static_cast<std::uint16_t>(port)};
 }
 
-void apply(platform_decl const& p, cnmcsp_config& c) {
+/// One setting a scenario may give a platform: its key and the config member it sets (the
+/// member's type says how the value is read).
+template <class C>
+struct setting {
+    std::string_view key;
+    std::variant<listen_address C::*, std::string C::*, std::int64_t C::*, bool C::*> member;
+};
+
+template <class C, std::size_t N>
+void apply_settings(platform_decl const& p, C& c, std::string_view vendor, setting<C> const (&table)[N]) {
     for (auto const& [k, v] : p.settings) {
-        if (k == "listen") c.listen = listen_of(p, k, v);
-        else if (k == "app_token") c.app_token = scalar(p, k, v);
-        else if (k == "app_secret") c.app_secret = scalar(p, k, v);
-        else if (k == "auth_window_s") c.auth_window_s = integer(p, k, v);
-        else bad(p, k, "not a cnmcsp setting");
+        auto const* s = std::find_if(std::begin(table), std::end(table), [&k](auto const& e) { return e.key == k; });
+        if (s == std::end(table)) bad(p, k, fmt::format("not a {} setting", vendor));
+        std::visit(
+            [&](auto m) {
+                using T = std::remove_reference_t<decltype(c.*m)>;
+                if constexpr (std::is_same_v<T, listen_address>) c.*m = listen_of(p, k, v);
+                else if constexpr (std::is_same_v<T, std::string>) c.*m = scalar(p, k, v);
+                else if constexpr (std::is_same_v<T, bool>) c.*m = boolean(p, k, v);
+                else c.*m = integer(p, k, v);
+            },
+            s->member);
     }
+}
+
+void apply(platform_decl const& p, cnmcsp_config& c) {
+    using C = cnmcsp_config;
+    static constexpr setting<C> table[] = {
+        {"listen", &C::listen}, {"app_token", &C::app_token}, {"app_secret", &C::app_secret},
+        {"auth_window_s", &C::auth_window_s}};
+    apply_settings(p, c, "cnmcsp", table);
 }
 
 void apply(platform_decl const& p, xianfeng_config& c) {
-    for (auto const& [k, v] : p.settings) {
-        if (k == "listen") c.listen = listen_of(p, k, v);
-        else if (k == "company_code") c.company_code = scalar(p, k, v);
-        else if (k == "key") c.key = scalar(p, k, v);
-        else if (k == "merchant_id") c.merchant_id = scalar(p, k, v);
-        else if (k == "freshness_window_s") c.freshness_window_s = integer(p, k, v);
-        else if (k == "replay_check") c.replay_check = boolean(p, k, v);
-        else if (k == "auto_provision") c.auto_provision = boolean(p, k, v);
-        else bad(p, k, "not a xianfeng setting");
-    }
+    using C = xianfeng_config;
+    static constexpr setting<C> table[] = {
+        {"listen", &C::listen}, {"company_code", &C::company_code}, {"key", &C::key},
+        {"merchant_id", &C::merchant_id}, {"freshness_window_s", &C::freshness_window_s},
+        {"replay_check", &C::replay_check}, {"auto_provision", &C::auto_provision}};
+    apply_settings(p, c, "xianfeng", table);
 }
 
 void apply(platform_decl const& p, xintian_config& c) {
-    for (auto const& [k, v] : p.settings) {
-        if (k == "listen") c.listen = listen_of(p, k, v);
-        else if (k == "app_id") c.app_id = scalar(p, k, v);
-        else if (k == "app_secret") c.app_secret = scalar(p, k, v);
-        else if (k == "auth_window_s") c.auth_window_s = integer(p, k, v);
-        else bad(p, k, "not a xintian setting");
-    }
+    using C = xintian_config;
+    static constexpr setting<C> table[] = {
+        {"listen", &C::listen}, {"app_id", &C::app_id}, {"app_secret", &C::app_secret},
+        {"auth_window_s", &C::auth_window_s}};
+    apply_settings(p, c, "xintian", table);
 }
 
 std::string url_of(scenarios::named_texts const& urls, std::string_view kind) {
