@@ -5,6 +5,7 @@
 #include "meters/fixed4_text.hpp"
 #include "platforms/common/field_check.hpp"
 #include "platforms/common/timestamp.hpp"
+#include "platforms/common/valve_codes.hpp"
 #include "platforms/xintian/errors.hpp"
 
 namespace metersim::platforms::xintian {
@@ -308,17 +309,9 @@ api_result<create_price_request> parse_create_price(object_reader const& r, std:
 // ---- answers ---------------------------------------------------------------------------------
 
 std::int32_t valve_state_of(meters::valve_position p) noexcept {
-    using vp = meters::valve_position;
-    switch (p) {
-        case vp::none:
-        case vp::open:
-        case vp::closing: return 1;
-        case vp::closed:
-        case vp::opening: return 2;
-        case vp::abnormal:
-        case vp::damaged: return 3;
-    }
-    return 3;
+    static constexpr valve_codes<std::int32_t> codes{.none = 1, .open = 1, .closed = 2, .opening = 2,
+                                                     .closing = 1, .abnormal = 3, .damaged = 3, .unknown = 3};
+    return code_of(codes, p);
 }
 
 meter_reading to_reading(meters::meter_report const& r) {
