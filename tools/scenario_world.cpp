@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <charconv>
 #include <iterator>
+#include <optional>
 #include <stdexcept>
 #include <type_traits>
 #include <variant>
@@ -75,11 +76,15 @@ struct setting {
     std::variant<listen_address C::*, std::string C::*, std::int64_t C::*, bool C::*> member;
 };
 
+/// Declares the platform `p` names in `slot`, on a loopback port the system picks, with the
+/// settings the scenario gives it.
 template <class C, std::size_t N>
-void apply_settings(platform_decl const& p, C& c, std::string_view vendor, setting<C> const (&table)[N]) {
+void apply_settings(platform_decl const& p, std::optional<C>& slot, setting<C> const (&table)[N]) {
+    auto& c = slot.emplace();
+    c.listen = {"127.0.0.1", 0};
     for (auto const& [k, v] : p.settings) {
         auto const* s = std::find_if(std::begin(table), std::end(table), [&k](auto const& e) { return e.key == k; });
-        if (s == std::end(table)) bad(p, k, fmt::format("not a {} setting", vendor));
+        if (s == std::end(table)) bad(p, k, fmt::format("not a {} setting", p.name));
         std::visit(
             [&](auto m) {
                 using T = std::remove_reference_t<decltype(c.*m)>;
@@ -92,30 +97,17 @@ void apply_settings(platform_decl const& p, C& c, std::string_view vendor, setti
     }
 }
 
-void apply(platform_decl const& p, cnmcsp_config& c) {
-    using C = cnmcsp_config;
-    static constexpr setting<C> table[] = {
-        {"listen", &C::listen}, {"app_token", &C::app_token}, {"app_secret", &C::app_secret},
-        {"auth_window_s", &C::auth_window_s}};
-    apply_settings(p, c, "cnmcsp", table);
-}
-
-void apply(platform_decl const& p, xianfeng_config& c) {
-    using C = xianfeng_config;
-    static constexpr setting<C> table[] = {
-        {"listen", &C::listen}, {"company_code", &C::company_code}, {"key", &C::key},
-        {"merchant_id", &C::merchant_id}, {"freshness_window_s", &C::freshness_window_s},
-        {"replay_check", &C::replay_check}, {"auto_provision", &C::auto_provision}};
-    apply_settings(p, c, "xianfeng", table);
-}
-
-void apply(platform_decl const& p, xintian_config& c) {
-    using C = xintian_config;
-    static constexpr setting<C> table[] = {
-        {"listen", &C::listen}, {"app_id", &C::app_id}, {"app_secret", &C::app_secret},
-        {"auth_window_s", &C::auth_window_s}};
-    apply_settings(p, c, "xintian", table);
-}
+constexpr setting<cnmcsp_config> cnmcsp_settings[] = {
+    {"listen", &cnmcsp_config::listen}, {"app_token", &cnmcsp_config::app_token},
+    {"app_secret", &cnmcsp_config::app_secret}, {"auth_window_s", &cnmcsp_config::auth_window_s}};
+constexpr setting<xianfeng_config> xianfeng_settings[] = {
+    {"listen", &xianfeng_config::listen}, {"company_code", &xianfeng_config::company_code},
+    {"key", &xianfeng_config::key}, {"merchant_id", &xianfeng_config::merchant_id},
+    {"freshness_window_s", &xianfeng_config::freshness_window_s}, {"replay_check", &xianfeng_config::replay_check},
+    {"auto_provision", &xianfeng_config::auto_provision}};
+constexpr setting<xintian_config> xintian_settings[] = {
+    {"listen", &xintian_config::listen}, {"app_id", &xintian_config::app_id},
+    {"app_secret", &xintian_config::app_secret}, {"auth_window_s", &xintian_config::auth_window_s}};
 
 std::string url_of(scenarios::named_texts const& urls, std::string_view kind) {
     std::string out;
@@ -156,21 +148,10 @@ config config_of(world_spec const& spec) {
     c.conformance = spec.conformance;
     c.admin.listen = listen_address{"127.0.0.1", 0};
     for (auto const& p : spec.platforms) {
-        if (p.name == "cnmcsp") {
-            auto& x = c.platforms.cnmcsp.emplace();
-            x.listen = {"127.0.0.1", 0};
-            apply(p, x);
-        } else if (p.name == "xianfeng") {
-            auto& x = c.platforms.xianfeng.emplace();
-            x.listen = {"127.0.0.1", 0};
-            apply(p, x);
-        } else if (p.name == "xintian") {
-            auto& x = c.platforms.xintian.emplace();
-            x.listen = {"127.0.0.1", 0};
-            apply(p, x);
-        } else {
-            throw std::runtime_error(fmt::format("platforms: unknown platform '{}'", p.name));
-        }
+        if (p.name == "cnmcsp") apply_settings(p, c.platforms.cnmcsp, cnmcsp_settings);
+        else if (p.name == "xianfeng") apply_settings(p, c.platforms.xianfeng, xianfeng_settings);
+        else if (p.name == "xintian") apply_settings(p, c.platforms.xintian, xintian_settings);
+        else throw std::runtime_error(fmt::format("platforms: unknown platform '{}'", p.name));
     }
     set_push_urls(c, spec.push_urls);
     return c;
