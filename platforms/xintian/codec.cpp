@@ -54,18 +54,24 @@ api_result<std::int64_t> coded_int(object_reader const& r, std::string_view name
     return invalid_field(bad_code, name, fmt::format("must be one of {}, got {}", list, **v));
 }
 
-}  // namespace
-
-api_result<lookup> parse_lookup(object_reader const& r) {
+/// UserCode and MeterAddr as given (either may be empty).
+api_result<lookup> read_lookup(object_reader const& r) {
     auto user = text(r, "UserCode");
     if (!user) return user.error();
     auto meter = text(r, "MeterAddr");
     if (!meter) return meter.error();
+    return lookup{std::move(*user), std::move(*meter)};
+}
+
+}  // namespace
+
+api_result<lookup> parse_lookup(object_reader const& r) {
+    auto who = read_lookup(r);
     // spec: xintian §3.1.1: 用户编号和表号不能都为空.
-    if (user->empty() && meter->empty())
+    if (who && who->user_code.empty() && who->meter_addr.empty())
         return make_api_error(codes::no_user_or_meter, "MeterAddr",
                               "UserCode and MeterAddr cannot both be empty");
-    return lookup{std::move(*user), std::move(*meter)};
+    return who;
 }
 
 api_result<remote_pay_request> parse_remote_pay(object_reader const& r, std::chrono::minutes zone) {
@@ -99,13 +105,11 @@ api_result<remote_pay_request> parse_remote_pay(object_reader const& r, std::chr
 api_result<pay_list_request> parse_pay_list(object_reader const& r, std::chrono::minutes zone) {
     note_unknown(r, {"UserCode", "MeterAddr", "TransId", "BeginDate", "EndDate"});
     pay_list_request q;
-    auto user = text(r, "UserCode");
-    if (!user) return user.error();
-    auto meter = text(r, "MeterAddr");
-    if (!meter) return meter.error();
+    auto who = read_lookup(r);
+    if (!who) return who.error();
     auto trans = r.optional_string_field(field{"TransId", codes::bad_format});
     if (!trans) return trans.error();
-    q.who = lookup{std::move(*user), std::move(*meter)};
+    q.who = std::move(*who);
     q.trans_id = trans->value_or(std::string{});
     if (!q.trans_id.empty()) return q;  // spec: xintian §3.3.1: the rest may then be empty
     bool const nobody = q.who.user_code.empty() && q.who.meter_addr.empty();
