@@ -174,5 +174,8 @@ std::string duration_text(meters::duration d);
 std::string step_label(step const& s, var_lookup const& lookup);
 /// Text cut to `limit` bytes ("..." appended when cut).
 std::string cut(std::string_view text, std::size_t limit);
+/// The POST /admin/faults body of a fault step, its path and error body already resolved.
+std::string fault_body(fault_step const& f, std::optional<std::string> const& path,
+                       std::optional<std::string> const& body);
 
 }  // namespace metersim::scenarios::detail

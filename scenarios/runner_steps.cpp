@@ -6,6 +6,7 @@
 #include "scenarios/matchers.hpp"
 #include "scenarios/runner_internal.hpp"
 #include "sim/http/client.hpp"
+#include "sim/json/text.hpp"
 #include "sim/text.hpp"
 
 namespace metersim::scenarios::detail {
@@ -222,6 +223,24 @@ step_end run_state::do_event(event_step const& e) {
     return settle();
 }
 
+std::string fault_body(fault_step const& f, std::optional<std::string> const& path,
+                       std::optional<std::string> const& body) {
+    std::string out;
+    sim::json::json_text w(out, sim::json::bad_utf8::per_byte);
+    w.begin_object();
+    w.field("target", f.target);
+    w.field("kind", f.kind);
+    if (path) w.field("path", *path);
+    if (f.kind == "error") w.number("status", f.status);
+    if (body) w.field("body", *body);
+    if (f.delay.count() != 0) w.number("delay_ms", f.delay.count());
+    if (f.for_) w.number("for_ms", f.for_->count());
+    if (f.count || !f.for_) w.number("count", static_cast<std::int64_t>(f.count.value_or(1)));
+    w.end_object();
+    w.finish();
+    return out;
+}
+
 step_end run_state::do_fault(fault_step const& f) {
     if (f.clear) {
         auto r = admin("DELETE", "/admin/faults");
@@ -230,22 +249,19 @@ step_end run_state::do_fault(fault_step const& f) {
         return passed();
     }
     auto look = lookup();
-    std::string body = "{\"target\":" + platforms::json_quote(f.target) + ",\"kind\":" + platforms::json_quote(f.kind);
+    std::optional<std::string> path;
     if (!f.path.empty()) {
         auto p = interpolate(f.path, look);
         if (!p) return errored(p.error());
-        body += ",\"path\":" + platforms::json_quote(p.value());
+        path = std::move(p).value();
     }
-    if (f.kind == "error") body += ",\"status\":" + std::to_string(f.status);
+    std::optional<std::string> error_body;
     if (f.body) {
         auto b = body_text(*f.body, look);
         if (!b) return errored(b.error());
-        body += ",\"body\":" + platforms::json_quote(b.value());
+        error_body = std::move(b).value();
     }
-    if (f.delay.count() != 0) body += ",\"delay_ms\":" + std::to_string(f.delay.count());
-    if (f.for_) body += ",\"for_ms\":" + std::to_string(f.for_->count());
-    if (f.count || !f.for_) body += ",\"count\":" + std::to_string(f.count.value_or(1));
-    body += "}";
+    auto const body = fault_body(f, path, error_body);
     auto r = admin("POST", "/admin/faults", body);
     if (r.status < 200 || r.status >= 300)
         return errored("POST /admin/faults answered " + std::to_string(r.status) + ": " + cut(r.body, 500));

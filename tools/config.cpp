@@ -246,16 +246,12 @@ private:
                                 "body_limit", "envelope", "alarm_map", "max_queued_trades", "trade_history",
                                 "trade_retention_s"})) {
             auto k = key_of(g);
-            if (read_store_bounds(g, k, "trades", x.trades)) continue;
-            if (k == "listen") read_listen(g, x.listen);
-            else if (k == "app_token") read(g, x.app_token);
-            else if (k == "app_secret") read(g, x.app_secret);
-            else if (k == "auth_window_s") read_int(g, x.auth_window_s, 0, 86'400 * 366);
+            if (read_store_bounds(g, k, "trades", x.trades) || read_platform_common(g, k, x)) continue;
+            if (k == "app_token") read(g, x.app_token);
             else if (k == "realtime_url") read_url(g, x.realtime_url);
             else if (k == "alarm_url") read_url(g, x.alarm_url);
             else if (k == "envelope") read_envelope(g, x.envelope);
-            else if (k == "alarm_map") read_alarm_map(g, x.alarm_map);
-            else read_int(g, x.body_limit, 1, 1LL << 30);
+            else read_alarm_map(g, x.alarm_map);
         }
         default_listen(p.path, p.where, x.listen);
     }
@@ -280,6 +276,22 @@ private:
         return true;
     }
 
+    /// The keys platform sections share: listen, body_limit and, where the vendor signs with an
+    /// app secret, app_secret and auth_window_s. True when `k` was one of them.
+    template <class X>
+    bool read_platform_common(field const& g, std::string_view k, X& x) {
+        if (k == "listen") read_listen(g, x.listen);
+        else if (k == "body_limit") read_int(g, x.body_limit, 1, 1LL << 30);
+        else if constexpr (requires { x.app_secret; x.auth_window_s; }) {
+            if (k == "app_secret") read(g, x.app_secret);
+            else if (k == "auth_window_s") read_int(g, x.auth_window_s, 0, 86'400 * 366);
+            else return false;
+        } else {
+            return false;
+        }
+        return true;
+    }
+
     void read_xianfeng(field const& p, xianfeng_config& x, http_config const& http) {
         x.body_limit = http.body_limit;
         for (auto& g : entries(p,
@@ -287,17 +299,15 @@ private:
                                 "freshness_window_s", "replay_check", "auto_provision", "body_limit",
                                 "max_queued_commands", "command_history", "command_retention_s"})) {
             auto k = key_of(g);
-            if (read_store_bounds(g, k, "commands", x.commands)) continue;
-            if (k == "listen") read_listen(g, x.listen);
-            else if (k == "company_code") read(g, x.company_code);
+            if (read_store_bounds(g, k, "commands", x.commands) || read_platform_common(g, k, x)) continue;
+            if (k == "company_code") read(g, x.company_code);
             else if (k == "key") read(g, x.key);
             else if (k == "merchant_id") read(g, x.merchant_id);
             else if (k == "report_url") read_url(g, x.report_url);
             else if (k == "response_url") read_url(g, x.response_url);
             else if (k == "freshness_window_s") read_int(g, x.freshness_window_s, 0, 86'400 * 366);
             else if (k == "replay_check") read_bool(g, x.replay_check);
-            else if (k == "auto_provision") read_bool(g, x.auto_provision);
-            else read_int(g, x.body_limit, 1, 1LL << 30);
+            else read_bool(g, x.auto_provision);
         }
         default_listen(p.path, p.where, x.listen);
     }
@@ -308,13 +318,9 @@ private:
                                {"listen", "app_id", "app_secret", "auth_window_s", "report_url", "body_limit",
                                 "max_queued_pays", "pay_history", "pay_retention_s"})) {
             auto k = key_of(g);
-            if (read_store_bounds(g, k, "pays", x.pays)) continue;
-            if (k == "listen") read_listen(g, x.listen);
-            else if (k == "app_id") read(g, x.app_id);
-            else if (k == "app_secret") read(g, x.app_secret);
-            else if (k == "auth_window_s") read_int(g, x.auth_window_s, 0, 86'400 * 366);
-            else if (k == "report_url") read_url(g, x.report_url);
-            else read_int(g, x.body_limit, 1, 1LL << 30);
+            if (read_store_bounds(g, k, "pays", x.pays) || read_platform_common(g, k, x)) continue;
+            if (k == "app_id") read(g, x.app_id);
+            else read_url(g, x.report_url);
         }
         default_listen(p.path, p.where, x.listen);
     }
@@ -375,11 +381,11 @@ private:
             for (std::size_t j = 0; j < i; ++j) {
                 auto const& a = listens_[j];
                 auto const& b = listens_[i];
-                if (a.addr.port == 0 || a.addr.port != b.addr.port) continue;
-                if (a.addr.host != b.addr.host && !wildcard(a.addr.host) && !wildcard(b.addr.host)) continue;
+                if (a.value.port == 0 || a.value.port != b.value.port) continue;
+                if (a.value.host != b.value.host && !wildcard(a.value.host) && !wildcard(b.value.host)) continue;
                 error_at(b.mark.is_null() ? a.mark : b.mark,
                          fmt::format("{}: found {}, expected a port not already used by {}", b.path,
-                                     b.addr.to_string(), a.path));
+                                     b.value.to_string(), a.path));
             }
     }
 
@@ -391,19 +397,17 @@ private:
         listens_.push_back({path, mark, a});
     }
 
-    struct listen_use {
+    /// A value read at `path` (`mark`), kept for the checks across sections.
+    template <class T>
+    struct placed {
         std::string path;
         YAML::Mark mark;
-        listen_address addr;
+        T value;
     };
-    struct fleet_platform_use {
-        std::string path;
-        YAML::Mark mark;
-        std::string name;
-    };
+    using listen_use = placed<listen_address>;
 
-    std::vector<listen_use> listens_;
-    std::vector<fleet_platform_use> fleet_platforms_;
+    std::vector<listen_use> listens_;                 ///< every listen address
+    std::vector<placed<std::string>> fleet_platforms_;  ///< every fleet group's platform name
     std::optional<field> outbox_cap_field_;
 };
 

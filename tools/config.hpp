@@ -147,7 +147,7 @@ struct journal_config {
 };
 
 struct config {
-    std::string state = "metersim.db";  ///< SQLite file; ":memory:" keeps nothing
+    std::string state = ":memory:";  ///< read, not used yet: persistence is not built (README "Not built yet")
     std::string timezone = "local";     ///< as written: "local", "UTC", "+08:00"
     meters::utc_offset zone{};          ///< timezone resolved ("local": the host's offset at clock.start)
     clock_config clock;

@@ -14,7 +14,7 @@ namespace {
 // struct defaults in config.hpp; config_test checks that it loads.
 constexpr std::string_view embedded_default = R"yaml(# metersim: the embedded default config (`metersim serve` without --config).
 # Every key has a default; `metersim serve --print-default-config > my.yaml` is a starting point.
-state: metersim.db                  # SQLite file; ":memory:" keeps nothing
+state: ":memory:"                   # nothing is saved yet: persistence is not built (README)
 timezone: local                     # vendor timestamps' zone: local, UTC or e.g. "+08:00"
 clock: { mode: accelerated, speed: 60, start: "2026-01-01 00:00:00" }   # a day in 24 minutes
 conformance: lenient                # or strict: reject the deviations the vendor docs make

@@ -4,8 +4,13 @@
 // and the admin API (called in process through the admin router).
 #include "tools/scenario_world.hpp"
 
+#include <algorithm>
 #include <charconv>
+#include <iterator>
+#include <optional>
 #include <stdexcept>
+#include <type_traits>
+#include <variant>
 
 #include <boost/asio/io_context.hpp>
 #include <fmt/format.h>
@@ -63,38 +68,46 @@ listen_address listen_of(platform_decl const& p, std::string const& key, scenari
     return listen_address{host, static_cast<std::uint16_t>(port)};
 }
 
-void apply(platform_decl const& p, cnmcsp_config& c) {
+/// One setting a scenario may give a platform: its key and the config member it sets (the
+/// member's type says how the value is read).
+template <class C>
+struct setting {
+    std::string_view key;
+    std::variant<listen_address C::*, std::string C::*, std::int64_t C::*, bool C::*> member;
+};
+
+/// Declares the platform `p` names in `slot`, on a loopback port the system picks, with the
+/// settings the scenario gives it.
+template <class C, std::size_t N>
+void apply_settings(platform_decl const& p, std::optional<C>& slot, setting<C> const (&table)[N]) {
+    auto& c = slot.emplace();
+    c.listen = {"127.0.0.1", 0};
     for (auto const& [k, v] : p.settings) {
-        if (k == "listen") c.listen = listen_of(p, k, v);
-        else if (k == "app_token") c.app_token = scalar(p, k, v);
-        else if (k == "app_secret") c.app_secret = scalar(p, k, v);
-        else if (k == "auth_window_s") c.auth_window_s = integer(p, k, v);
-        else bad(p, k, "not a cnmcsp setting");
+        auto const* s = std::find_if(std::begin(table), std::end(table), [&k](auto const& e) { return e.key == k; });
+        if (s == std::end(table)) bad(p, k, fmt::format("not a {} setting", p.name));
+        std::visit(
+            [&](auto m) {
+                using T = std::remove_reference_t<decltype(c.*m)>;
+                if constexpr (std::is_same_v<T, listen_address>) c.*m = listen_of(p, k, v);
+                else if constexpr (std::is_same_v<T, std::string>) c.*m = scalar(p, k, v);
+                else if constexpr (std::is_same_v<T, bool>) c.*m = boolean(p, k, v);
+                else c.*m = integer(p, k, v);
+            },
+            s->member);
     }
 }
 
-void apply(platform_decl const& p, xianfeng_config& c) {
-    for (auto const& [k, v] : p.settings) {
-        if (k == "listen") c.listen = listen_of(p, k, v);
-        else if (k == "company_code") c.company_code = scalar(p, k, v);
-        else if (k == "key") c.key = scalar(p, k, v);
-        else if (k == "merchant_id") c.merchant_id = scalar(p, k, v);
-        else if (k == "freshness_window_s") c.freshness_window_s = integer(p, k, v);
-        else if (k == "replay_check") c.replay_check = boolean(p, k, v);
-        else if (k == "auto_provision") c.auto_provision = boolean(p, k, v);
-        else bad(p, k, "not a xianfeng setting");
-    }
-}
-
-void apply(platform_decl const& p, xintian_config& c) {
-    for (auto const& [k, v] : p.settings) {
-        if (k == "listen") c.listen = listen_of(p, k, v);
-        else if (k == "app_id") c.app_id = scalar(p, k, v);
-        else if (k == "app_secret") c.app_secret = scalar(p, k, v);
-        else if (k == "auth_window_s") c.auth_window_s = integer(p, k, v);
-        else bad(p, k, "not a xintian setting");
-    }
-}
+constexpr setting<cnmcsp_config> cnmcsp_settings[] = {
+    {"listen", &cnmcsp_config::listen}, {"app_token", &cnmcsp_config::app_token},
+    {"app_secret", &cnmcsp_config::app_secret}, {"auth_window_s", &cnmcsp_config::auth_window_s}};
+constexpr setting<xianfeng_config> xianfeng_settings[] = {
+    {"listen", &xianfeng_config::listen}, {"company_code", &xianfeng_config::company_code},
+    {"key", &xianfeng_config::key}, {"merchant_id", &xianfeng_config::merchant_id},
+    {"freshness_window_s", &xianfeng_config::freshness_window_s}, {"replay_check", &xianfeng_config::replay_check},
+    {"auto_provision", &xianfeng_config::auto_provision}};
+constexpr setting<xintian_config> xintian_settings[] = {
+    {"listen", &xintian_config::listen}, {"app_id", &xintian_config::app_id},
+    {"app_secret", &xintian_config::app_secret}, {"auth_window_s", &xintian_config::auth_window_s}};
 
 std::string url_of(scenarios::named_texts const& urls, std::string_view kind) {
     std::string out;
@@ -135,21 +148,10 @@ config config_of(world_spec const& spec) {
     c.conformance = spec.conformance;
     c.admin.listen = listen_address{"127.0.0.1", 0};
     for (auto const& p : spec.platforms) {
-        if (p.name == "cnmcsp") {
-            auto& x = c.platforms.cnmcsp.emplace();
-            x.listen = {"127.0.0.1", 0};
-            apply(p, x);
-        } else if (p.name == "xianfeng") {
-            auto& x = c.platforms.xianfeng.emplace();
-            x.listen = {"127.0.0.1", 0};
-            apply(p, x);
-        } else if (p.name == "xintian") {
-            auto& x = c.platforms.xintian.emplace();
-            x.listen = {"127.0.0.1", 0};
-            apply(p, x);
-        } else {
-            throw std::runtime_error(fmt::format("platforms: unknown platform '{}'", p.name));
-        }
+        if (p.name == "cnmcsp") apply_settings(p, c.platforms.cnmcsp, cnmcsp_settings);
+        else if (p.name == "xianfeng") apply_settings(p, c.platforms.xianfeng, xianfeng_settings);
+        else if (p.name == "xintian") apply_settings(p, c.platforms.xintian, xintian_settings);
+        else throw std::runtime_error(fmt::format("platforms: unknown platform '{}'", p.name));
     }
     set_push_urls(c, spec.push_urls);
     return c;

@@ -52,6 +52,10 @@ public:
     void fail(api_error e) {
         if (!err_) err_ = std::move(e);
     }
+    /// A rule on a value already read: fails with `code` on `name` when `bad` holds.
+    void reject_if(bool bad, auto const& code, std::string_view name, std::string_view why) {
+        if (ok() && bad) fail(invalid_field(code, name, why));
+    }
     std::string path(std::string_view name) const {
         return b_.path().empty() ? std::string(name) : b_.path() + "." + std::string(name);
     }
@@ -199,6 +203,24 @@ api_result<T> finish(field_reader const& f, T value) {
     return value;
 }
 
+/// The frame of a body parser: `fill` reads the fields in order, DataFrom comes last, then the
+/// first error (if any) is the answer.
+template <class T, class Fill>
+api_result<T> parse_body(object_reader const& b, codec_context const& c, Fill fill) {
+    field_reader f(b, c);
+    T r;
+    fill(f, r);
+    r.data_from = data_from(f);
+    return finish(f, std::move(r));
+}
+
+/// An amount that must be greater than 0 (§5.3.8, §5.3.9, §5.3.13).
+meters::money positive_amount(field_reader& f, std::string_view name) {
+    auto const amount = meters::money::from_e4(f.e4(name, group::other));
+    f.reject_if(!amount.is_positive(), codes::bad_field, name, "must be greater than 0");
+    return amount;
+}
+
 api_result<std::vector<meter_key>> meters_of(object_reader const& b, codec_context const& c) {
     auto arr = b.array_field(field{"Meters", codes::bad_field}, c.max_batch);
     if (!arr) return classify(arr.error(), group::other);
@@ -221,53 +243,45 @@ api_result<std::vector<meter_key>> meters_of(object_reader const& b, codec_conte
 
 // spec: cnmcsp §5.3.1
 api_result<meter_add_request> parse_meter_add(object_reader const& b, codec_context const& c) {
-    field_reader f(b, c);
-    meter_add_request r;
-    r.key.user_id = f.text("UserID", group::user, varchar50);
-    r.user.user_name = f.text("UserName", group::user, varchar50);
-    r.user.user_type = user_type(f).value_or("");
-    r.user.phone = f.opt_text("Phone", group::user, 20).value_or("");
-    r.user.full_addr_detail = f.opt_text("FullAddrDetail", group::user, 200).value_or("");
-    r.user.addr_detail = f.opt_text("AddrDetail", group::user, 20).value_or("");
-    r.user.building_name = f.opt_text("BuildingName", group::user, 100).value_or("");
-    (void)f.opt_date("FireDate", group::user, &r.user.fire_date);
-    r.pre_saving = meters::money::from_e4(f.e4("PreSaving", group::other));
-    if (f.ok() && r.pre_saving.is_negative())
-        f.fail(invalid_field(codes::bad_field, "PreSaving", "must not be negative"));
-    r.key.meter_id = meter_id(f, "MeterID");
-    r.meter_no = f.text("MeterNo", group::meter, varchar50);
-    r.model = f.text("MeterParamModel", group::meter, varchar50);
-    r.protocol = f.text("MeterProtocol", group::meter, varchar50);
-    if (auto v = f.opt_e4("MeterReading", group::meter)) r.reading = meters::volume::from_e4(*v);
-    if (f.ok() && r.reading && r.reading->is_negative())
-        f.fail(invalid_field(codes::bad_meter, "MeterReading", "must not be negative"));
-    r.price = price_of(f);
-    r.data_from = data_from(f);
-    return finish(f, std::move(r));
+    return parse_body<meter_add_request>(b, c, [&](field_reader& f, meter_add_request& r) {
+        r.key.user_id = f.text("UserID", group::user, varchar50);
+        r.user.user_name = f.text("UserName", group::user, varchar50);
+        r.user.user_type = user_type(f).value_or("");
+        r.user.phone = f.opt_text("Phone", group::user, 20).value_or("");
+        r.user.full_addr_detail = f.opt_text("FullAddrDetail", group::user, 200).value_or("");
+        r.user.addr_detail = f.opt_text("AddrDetail", group::user, 20).value_or("");
+        r.user.building_name = f.opt_text("BuildingName", group::user, 100).value_or("");
+        (void)f.opt_date("FireDate", group::user, &r.user.fire_date);
+        r.pre_saving = meters::money::from_e4(f.e4("PreSaving", group::other));
+        f.reject_if(r.pre_saving.is_negative(), codes::bad_field, "PreSaving", "must not be negative");
+        r.key.meter_id = meter_id(f, "MeterID");
+        r.meter_no = f.text("MeterNo", group::meter, varchar50);
+        r.model = f.text("MeterParamModel", group::meter, varchar50);
+        r.protocol = f.text("MeterProtocol", group::meter, varchar50);
+        if (auto v = f.opt_e4("MeterReading", group::meter)) r.reading = meters::volume::from_e4(*v);
+        f.reject_if(r.reading && r.reading->is_negative(), codes::bad_meter, "MeterReading", "must not be negative");
+        r.price = price_of(f);
+    });
 }
 
 // spec: cnmcsp §5.3.2
 api_result<meter_modify_request> parse_meter_modify(object_reader const& b, codec_context const& c) {
-    field_reader f(b, c);
-    meter_modify_request r;
-    r.key = key_of(f);
-    r.user_name = f.opt_text("UserName", group::user, varchar50);
-    r.user_type = user_type(f);
-    r.phone = f.opt_text("Phone", group::user, 20);
-    r.full_addr_detail = f.opt_text("FullAddrDetail", group::user, 200);
-    r.addr_detail = f.opt_text("AddrDetail", group::user, 20);
-    r.building_name = f.opt_text("BuildingName", group::user, 100);
-    r.data_from = data_from(f);
-    return finish(f, std::move(r));
+    return parse_body<meter_modify_request>(b, c, [&](field_reader& f, meter_modify_request& r) {
+        r.key = key_of(f);
+        r.user_name = f.opt_text("UserName", group::user, varchar50);
+        r.user_type = user_type(f);
+        r.phone = f.opt_text("Phone", group::user, 20);
+        r.full_addr_detail = f.opt_text("FullAddrDetail", group::user, 200);
+        r.addr_detail = f.opt_text("AddrDetail", group::user, 20);
+        r.building_name = f.opt_text("BuildingName", group::user, 100);
+    });
 }
 
 // spec: cnmcsp §5.3.3, §5.3.4, §5.3.5
 api_result<meter_ref_request> parse_meter_ref(object_reader const& b, codec_context const& c) {
-    field_reader f(b, c);
-    meter_ref_request r;
-    r.key = key_of(f);
-    r.data_from = data_from(f);
-    return finish(f, std::move(r));
+    return parse_body<meter_ref_request>(b, c, [&](field_reader& f, meter_ref_request& r) {
+        r.key = key_of(f);
+    });
 }
 
 // spec: cnmcsp §5.3.6
@@ -285,11 +299,9 @@ api_result<meter_change_request> parse_meter_change(object_reader const& b, code
     r.change_time = f.date("ChangeTime", group::other);
     if (auto v = f.opt_e4("PreSaving", group::other)) r.pre_saving = meters::money::from_e4(*v);
     r.data_from = data_from(f);
-    if (f.ok() && (r.old_end_reading.is_negative() || r.new_reading.is_negative()))
-        f.fail(invalid_field(codes::bad_meter, r.new_reading.is_negative() ? "NewMeterReading" : "OldENDREADING",
-                             "must not be negative"));
-    if (f.ok() && r.pre_saving && r.pre_saving->is_negative())
-        f.fail(invalid_field(codes::bad_field, "PreSaving", "must not be negative"));
+    f.reject_if(r.old_end_reading.is_negative() || r.new_reading.is_negative(), codes::bad_meter,
+                r.new_reading.is_negative() ? "NewMeterReading" : "OldENDREADING", "must not be negative");
+    f.reject_if(r.pre_saving && r.pre_saving->is_negative(), codes::bad_field, "PreSaving", "must not be negative");
     return finish(f, std::move(r));
 }
 
@@ -304,16 +316,12 @@ namespace {
 api_result<recharge_request> parse_money_request(object_reader const& b, codec_context const& c,
                                                  std::string_view time_name,
                                                  std::string_view amount_name) {
-    field_reader f(b, c);
-    recharge_request r;
-    r.key = key_of(f);
-    r.trade_no = f.text("TradeNo", group::other, varchar50);
-    r.time = f.date(time_name, group::other, &r.time_text);
-    r.amount = meters::money::from_e4(f.e4(amount_name, group::other));
-    if (f.ok() && !r.amount.is_positive())
-        f.fail(invalid_field(codes::bad_field, amount_name, "must be greater than 0"));
-    r.data_from = data_from(f);
-    return finish(f, std::move(r));
+    return parse_body<recharge_request>(b, c, [&](field_reader& f, recharge_request& r) {
+        r.key = key_of(f);
+        r.trade_no = f.text("TradeNo", group::other, varchar50);
+        r.time = f.date(time_name, group::other, &r.time_text);
+        r.amount = positive_amount(f, amount_name);
+    });
 }
 }  // namespace
 
@@ -329,15 +337,13 @@ api_result<recharge_request> parse_cancel_recharge(object_reader const& b, codec
 
 // spec: cnmcsp §5.3.10
 api_result<change_price_request> parse_change_price(object_reader const& b, codec_context const& c) {
-    field_reader f(b, c);
-    change_price_request r;
-    r.meters.push_back(key_of(f));
-    r.price.change_time = f.date("ChangeTime", group::price);
-    auto const change = r.price.change_time;
-    r.price = price_of(f);
-    r.price.change_time = change;
-    r.data_from = data_from(f);
-    return finish(f, std::move(r));
+    return parse_body<change_price_request>(b, c, [&](field_reader& f, change_price_request& r) {
+        r.meters.push_back(key_of(f));
+        r.price.change_time = f.date("ChangeTime", group::price);
+        auto const change = r.price.change_time;
+        r.price = price_of(f);
+        r.price.change_time = change;
+    });
 }
 
 // spec: cnmcsp §5.3.11
@@ -345,43 +351,33 @@ api_result<change_price_request> parse_batch_change_price(object_reader const& b
                                                           codec_context const& c) {
     auto keys = meters_of(b, c);
     if (!keys) return keys.error();
-    field_reader f(b, c);
-    change_price_request r;
-    r.meters = std::move(keys.value());
-    auto const change = f.date("ChangeTime", group::price);
-    r.price = price_of(f);
-    r.price.change_time = change;
-    r.data_from = data_from(f);
-    return finish(f, std::move(r));
+    return parse_body<change_price_request>(b, c, [&](field_reader& f, change_price_request& r) {
+        r.meters = std::move(keys.value());
+        auto const change = f.date("ChangeTime", group::price);
+        r.price = price_of(f);
+        r.price.change_time = change;
+    });
 }
 
 // spec: cnmcsp §5.3.12
 api_result<control_valve_request> parse_control_valve(object_reader const& b, codec_context const& c) {
-    field_reader f(b, c);
-    control_valve_request r;
-    r.key = key_of(f);
-    r.control = f.integer("Control", group::other, int_range{});
-    if (f.ok() && r.control != 2010 && r.control != 1010)
-        f.fail(invalid_field(codes::bad_field, "Control", "must be 2010 (close) or 1010 (open)"));
-    r.data_from = data_from(f);
-    return finish(f, std::move(r));
+    return parse_body<control_valve_request>(b, c, [&](field_reader& f, control_valve_request& r) {
+        r.key = key_of(f);
+        r.control = f.integer("Control", group::other, int_range{});
+        f.reject_if(r.control != 2010 && r.control != 1010, codes::bad_field, "Control", "must be 2010 (close) or 1010 (open)");
+    });
 }
 
 // spec: cnmcsp §5.3.13
 api_result<remain_option_request> parse_remain_option(object_reader const& b, codec_context const& c) {
-    field_reader f(b, c);
-    remain_option_request r;
-    r.key = key_of(f);
-    r.trade_no = f.text("TradeNo", group::other, varchar50);
-    r.option = f.integer("CMDOption", group::other, int_range{});
-    if (f.ok() && r.option != 1000 && r.option != 2000)
-        f.fail(invalid_field(codes::bad_field, "CMDOption", "must be 1000 (返充) or 2000 (补扣)"));
-    r.time = f.date("OptionTime", group::other, &r.time_text);
-    r.amount = meters::money::from_e4(f.e4("OptionAmt", group::other));
-    if (f.ok() && !r.amount.is_positive())
-        f.fail(invalid_field(codes::bad_field, "OptionAmt", "must be greater than 0"));
-    r.data_from = data_from(f);
-    return finish(f, std::move(r));
+    return parse_body<remain_option_request>(b, c, [&](field_reader& f, remain_option_request& r) {
+        r.key = key_of(f);
+        r.trade_no = f.text("TradeNo", group::other, varchar50);
+        r.option = f.integer("CMDOption", group::other, int_range{});
+        f.reject_if(r.option != 1000 && r.option != 2000, codes::bad_field, "CMDOption", "must be 1000 (返充) or 2000 (补扣)");
+        r.time = f.date("OptionTime", group::other, &r.time_text);
+        r.amount = positive_amount(f, "OptionAmt");
+    });
 }
 
 }  // namespace metersim::platforms::cnmcsp

@@ -4,6 +4,7 @@
 
 #include "platforms/cnmcsp/codec.hpp"
 #include "platforms/common/timestamp.hpp"
+#include "platforms/common/valve_codes.hpp"
 
 namespace metersim::platforms::cnmcsp {
 
@@ -39,16 +40,10 @@ void head_members(json_text& w, upload_head const& h) {
 }  // namespace
 
 std::string_view valve_state_code(meters::valve_position p) noexcept {
-    switch (p) {
-        case meters::valve_position::closed: return "00";
-        case meters::valve_position::opening:
-        case meters::valve_position::closing: return "10";
-        case meters::valve_position::abnormal:
-        case meters::valve_position::damaged: return "11";
-        case meters::valve_position::open:
-        case meters::valve_position::none: break;
-    }
-    return "01";
+    static constexpr valve_codes<std::string_view> codes{.none = "01", .open = "01", .closed = "00", .opening = "10",
+                                                         .closing = "10", .abnormal = "11", .damaged = "11",
+                                                         .unknown = "01"};
+    return code_of(codes, p);
 }
 
 // spec: cnmcsp §5.3.7 ReadingData (the example's stray "Temperature” quote is not copied).

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "platforms/cnmcsp/accounts.hpp"
 #include "platforms/cnmcsp/auth.hpp"
@@ -72,6 +73,18 @@ struct platform_impl : platform_context, sim::fleet_listener {
     api_result<account*> account_of(exchange& ex, meter_key const& k, std::string const& field);
     /// account_of, then 80002023 unless the account is active (opened or in use).
     api_result<account*> active_account(exchange& ex, meter_key const& k, std::string const& field);
+    /// The opening of an endpoint on one account: parse the body, then find the account its
+    /// (UserID, MeterID) names, with active_account when `active`, else account_of.
+    template <class Request>
+    api_result<std::pair<Request, account*>> parsed_account(
+        exchange& ex, object_reader const& b, api_result<Request> (*parse)(object_reader const&, codec_context const&),
+        bool active) {
+        auto req = parse(b, codec);
+        if (!req) return req.error();
+        auto acc = active ? active_account(ex, req.value().key, "MeterID") : account_of(ex, req.value().key, "MeterID");
+        if (!acc) return acc.error();
+        return std::pair<Request, account*>{std::move(req.value()), acc.value()};
+    }
 
     // ---- endpoints (routes_meter.cpp, routes_fee.cpp)
     endpoint_result do_meter_add(exchange& ex, object_reader const& b);

@@ -59,23 +59,32 @@ api_result<account*> platform::impl::active_account(exchange& ex, meter_key cons
 void platform::add_routes(sim::http::router& r) {
     auto& p = *impl_;
     using I = platform::impl;
-    auto ep = [&p](std::string_view section, endpoint_result (I::*fn)(exchange&, object_reader const&)) {
-        return make_endpoint(p.pipeline, std::string(section), 0,
-                             with_object([&p, fn](exchange& ex, object_reader const& b) { return (p.*fn)(ex, b); }));
+    using handler = endpoint_result (I::*)(exchange&, object_reader const&);
+    struct route {
+        char const* path;
+        char const* section;
+        handler fn;
     };
-    r.post("/rest/Standard/meter/meteradd", ep("cnmcsp §5.3.1", &I::do_meter_add));
-    r.post("/rest/Standard/meter/metermodify", ep("cnmcsp §5.3.2", &I::do_meter_modify));
-    r.post("/rest/Standard/meter/meterDelete", ep("cnmcsp §5.3.3", &I::do_meter_delete));
-    r.post("/rest/Standard/meter/meterSuspend", ep("cnmcsp §5.3.4", &I::do_meter_suspend));
-    r.post("/rest/Standard/meter/meterResume", ep("cnmcsp §5.3.5", &I::do_meter_resume));
-    r.post("/rest/Standard/meter/meterChange", ep("cnmcsp §5.3.6", &I::do_meter_change));
-    r.post("/rest/Standard/reading/ReadCurrentData", ep("cnmcsp §5.3.7", &I::do_read_current));
-    r.post("/rest/Standard/fee/recharge", ep("cnmcsp §5.3.8", &I::do_recharge));
-    r.post("/rest/Standard/fee/cancelRecharge", ep("cnmcsp §5.3.9", &I::do_cancel_recharge));
-    r.post("/rest/Standard/price/changePrice", ep("cnmcsp §5.3.10", &I::do_change_price));
-    r.post("/rest/Standard/price/batchChangePrice", ep("cnmcsp §5.3.11", &I::do_batch_change_price));
-    r.post("/rest/Standard/valve/controlValve", ep("cnmcsp §5.3.12", &I::do_control_valve));
-    r.post("/rest/Standard/fee/remainOption", ep("cnmcsp §5.3.13", &I::do_remain_option));
+    static constexpr route routes[] = {
+        {"/rest/Standard/meter/meteradd", "cnmcsp §5.3.1", &I::do_meter_add},
+        {"/rest/Standard/meter/metermodify", "cnmcsp §5.3.2", &I::do_meter_modify},
+        {"/rest/Standard/meter/meterDelete", "cnmcsp §5.3.3", &I::do_meter_delete},
+        {"/rest/Standard/meter/meterSuspend", "cnmcsp §5.3.4", &I::do_meter_suspend},
+        {"/rest/Standard/meter/meterResume", "cnmcsp §5.3.5", &I::do_meter_resume},
+        {"/rest/Standard/meter/meterChange", "cnmcsp §5.3.6", &I::do_meter_change},
+        {"/rest/Standard/reading/ReadCurrentData", "cnmcsp §5.3.7", &I::do_read_current},
+        {"/rest/Standard/fee/recharge", "cnmcsp §5.3.8", &I::do_recharge},
+        {"/rest/Standard/fee/cancelRecharge", "cnmcsp §5.3.9", &I::do_cancel_recharge},
+        {"/rest/Standard/price/changePrice", "cnmcsp §5.3.10", &I::do_change_price},
+        {"/rest/Standard/price/batchChangePrice", "cnmcsp §5.3.11", &I::do_batch_change_price},
+        {"/rest/Standard/valve/controlValve", "cnmcsp §5.3.12", &I::do_control_valve},
+        {"/rest/Standard/fee/remainOption", "cnmcsp §5.3.13", &I::do_remain_option},
+    };
+    for (auto const& [path, section, fn] : routes)
+        r.post(path, make_endpoint(p.pipeline, std::string(section), 0,
+                                   with_object([&p, fn = fn](exchange& ex, object_reader const& b) {
+                                       return (p.*fn)(ex, b);
+                                   })));
     // Unknown paths and methods answer in the vendor's shape, with HTTP 404 / 405.
     r.set_fallback([](sim::http::request const& req, sim::http::route_miss why) {
         bool const wrong_method = why == sim::http::route_miss::method_not_allowed;

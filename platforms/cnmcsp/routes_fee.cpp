@@ -80,11 +80,9 @@ endpoint_result platform::impl::do_recharge(exchange& ex, object_reader const& b
 
 // spec: cnmcsp §5.3.9: succeeds only while the recharge has not reached the meter (未上远程表).
 endpoint_result platform::impl::do_cancel_recharge(exchange& ex, object_reader const& b) {
-    auto req = parse_cancel_recharge(b, codec);
-    if (!req) return req.error();
-    auto& r = req.value();
-    auto acc = account_of(ex, r.key, "MeterID");
-    if (!acc) return acc.error();
+    auto in = parsed_account(ex, b, parse_cancel_recharge, false);
+    if (!in) return in.error();  // the account must exist; only the trade matters then
+    auto& r = in.value().first;
     auto* t = reg.find_trade(r.trade_no);
     if (t == nullptr || t->kind != trade_kind::recharge)
         return make_api_error(codes::unknown_trade_no, "TradeNo", "TradeNo " + r.trade_no + " is not a recharge of the platform");

@@ -11,13 +11,12 @@ namespace {
 /// (80002013) and not cancelled (80002023, "the account of MeterID ... `cancelled`").
 api_result<account*> uncancelled_account(platform::impl& p, exchange& ex, object_reader const& b,
                                          std::string_view cancelled) {
-    auto req = parse_meter_ref(b, p.codec);
-    if (!req) return req.error();
-    auto acc = p.account_of(ex, req.value().key, "MeterID");
-    if (!acc) return acc.error();
-    if (acc.value()->status == meter_status::cancelled)
+    auto in = p.parsed_account(ex, b, parse_meter_ref, false);
+    if (!in) return in.error();
+    account* acc = in.value().second;
+    if (acc->status == meter_status::cancelled)
         return make_api_error(codes::account_inactive, "MeterID",
-                              "the account of MeterID " + acc.value()->meter_id + " " + std::string(cancelled));
+                              "the account of MeterID " + acc->meter_id + " " + std::string(cancelled));
     return acc;
 }
 

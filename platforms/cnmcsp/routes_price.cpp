@@ -70,12 +70,10 @@ endpoint_result platform::impl::do_batch_change_price(exchange& ex, object_reade
 // spec: cnmcsp §5.3.12: 2010 closes, 1010 opens. Both billing modes; a system-billed meter is
 // how the CIS cuts a customer off.
 endpoint_result platform::impl::do_control_valve(exchange& ex, object_reader const& b) {
-    auto req = parse_control_valve(b, codec);
-    if (!req) return req.error();
-    auto& r = req.value();
-    auto acc = active_account(ex, r.key, "MeterID");
-    if (!acc) return acc.error();
-    auto& a = *acc.value();
+    auto in = parsed_account(ex, b, parse_control_valve, true);
+    if (!in) return in.error();
+    auto& [r, acc] = in.value();
+    auto& a = *acc;
     auto* m = meter_of(a);
     if (m != nullptr && !m->meter.model().valve.has_valve)
         return make_api_error(codes::valve_failed, "MeterID", "meter " + a.meter_no + " has no valve");

@@ -93,6 +93,23 @@ std::string single_des_key(std::string_view k) {
     return k3;
 }
 
+// A digit alphabet as runs of consecutive characters: `first`..`last` stand for `value`, value+1, ...
+struct digit_run {
+    char first;
+    char last;
+    int value;
+};
+constexpr digit_run hex_ranges[] = {{'0', '9', 0}, {'a', 'f', 10}, {'A', 'F', 10}};
+constexpr digit_run base64_ranges[] = {{'A', 'Z', 0}, {'a', 'z', 26}, {'0', '9', 52}, {'+', '+', 62}, {'/', '/', 63}};
+
+/// The digit `c` stands for in `alphabet`, or -1.
+template <std::size_t N>
+int digit_value(char c, digit_run const (&alphabet)[N]) noexcept {
+    for (auto const& r : alphabet)
+        if (c >= r.first && c <= r.last) return r.value + (c - r.first);
+    return -1;
+}
+
 }  // namespace
 
 std::string to_hex(std::string_view b) {
@@ -106,12 +123,7 @@ std::string to_hex(std::string_view b) {
 }
 
 crypto_result<std::string> from_hex(std::string_view hex) {
-    auto nibble = [](char c) -> int {
-        if (c >= '0' && c <= '9') return c - '0';
-        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-        return -1;
-    };
+    auto nibble = [](char c) { return digit_value(c, hex_ranges); };
     if (hex.size() % 2 != 0) return crypto_error{"odd number of hex digits"};
     std::string out(hex.size() / 2, '\0');
     for (std::size_t i = 0; i < hex.size(); i += 2) {
@@ -124,22 +136,28 @@ crypto_result<std::string> from_hex(std::string_view hex) {
     return out;
 }
 
-std::string md5_hex(std::string_view data) {
-    MD5_CTX ctx;
-    std::array<unsigned char, MD5_DIGEST_LENGTH> out{};
-    MD5_Init(&ctx);
-    MD5_Update(&ctx, data.data(), data.size());
-    MD5_Final(out.data(), &ctx);
+namespace {
+
+// One low-level digest pass (see the note at the top: no EVP on this path).
+template <std::size_t N, class Ctx>
+std::string digest_hex(std::string_view data, int (*init)(Ctx*), int (*update)(Ctx*, void const*, std::size_t),
+                       int (*final)(unsigned char*, Ctx*)) {
+    Ctx ctx;
+    std::array<unsigned char, N> out{};
+    init(&ctx);
+    update(&ctx, data.data(), data.size());
+    final(out.data(), &ctx);
     return hex_of(out);
 }
 
+}  // namespace
+
+std::string md5_hex(std::string_view data) {
+    return digest_hex<MD5_DIGEST_LENGTH>(data, MD5_Init, MD5_Update, MD5_Final);
+}
+
 std::string sha256_hex(std::string_view data) {
-    SHA256_CTX ctx;
-    std::array<unsigned char, SHA256_DIGEST_LENGTH> out{};
-    SHA256_Init(&ctx);
-    SHA256_Update(&ctx, data.data(), data.size());
-    SHA256_Final(out.data(), &ctx);
-    return hex_of(out);
+    return digest_hex<SHA256_DIGEST_LENGTH>(data, SHA256_Init, SHA256_Update, SHA256_Final);
 }
 
 std::string base64_encode(std::string_view data) {
@@ -173,14 +191,7 @@ std::string base64_encode(std::string_view data) {
 }
 
 crypto_result<std::string> base64_decode(std::string_view text) {
-    auto value = [](char c) -> int {
-        if (c >= 'A' && c <= 'Z') return c - 'A';
-        if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-        if (c >= '0' && c <= '9') return c - '0' + 52;
-        if (c == '+') return 62;
-        if (c == '/') return 63;
-        return -1;
-    };
+    auto value = [](char c) { return digit_value(c, base64_ranges); };
     if (text.size() % 4 != 0)
         return crypto_error{"Base64 length " + std::to_string(text.size()) + " is not a multiple of 4"};
     std::size_t padding = 0;

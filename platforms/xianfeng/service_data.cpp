@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "meters/valve.hpp"
+#include "platforms/common/valve_codes.hpp"
 #include "sim/json/text.hpp"
 
 // Written as text, member by member, in the order the spec's examples give them (§3.1-§3.3);
@@ -27,16 +28,10 @@ bool held(meters::meter_report const& r, meters::close_cause c) {
 // spec: xianfeng §5.1 valveState: 0 无阀, 1 阀开, 2 阀关, 3 异常, 4 损坏. A valve in transit
 // reports where it still is (opening: closed, closing: open).
 std::string_view valve_state(meters::valve_position p) {
-    switch (p) {
-        case meters::valve_position::none: return "0";
-        case meters::valve_position::open:
-        case meters::valve_position::closing: return "1";
-        case meters::valve_position::closed:
-        case meters::valve_position::opening: return "2";
-        case meters::valve_position::abnormal: return "3";
-        case meters::valve_position::damaged: return "4";
-    }
-    return "3";
+    static constexpr valve_codes<std::string_view> codes{.none = "0", .open = "1", .closed = "2", .opening = "2",
+                                                         .closing = "1", .abnormal = "3", .damaged = "4",
+                                                         .unknown = "3"};
+    return code_of(codes, p);
 }
 
 /// Battery millivolts as volts with 2 decimals.

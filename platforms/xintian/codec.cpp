@@ -5,6 +5,7 @@
 #include "meters/fixed4_text.hpp"
 #include "platforms/common/field_check.hpp"
 #include "platforms/common/timestamp.hpp"
+#include "platforms/common/valve_codes.hpp"
 #include "platforms/xintian/errors.hpp"
 
 namespace metersim::platforms::xintian {
@@ -53,18 +54,24 @@ api_result<std::int64_t> coded_int(object_reader const& r, std::string_view name
     return invalid_field(bad_code, name, fmt::format("must be one of {}, got {}", list, **v));
 }
 
-}  // namespace
-
-api_result<lookup> parse_lookup(object_reader const& r) {
+/// UserCode and MeterAddr as given (either may be empty).
+api_result<lookup> read_lookup(object_reader const& r) {
     auto user = text(r, "UserCode");
     if (!user) return user.error();
     auto meter = text(r, "MeterAddr");
     if (!meter) return meter.error();
+    return lookup{std::move(*user), std::move(*meter)};
+}
+
+}  // namespace
+
+api_result<lookup> parse_lookup(object_reader const& r) {
+    auto who = read_lookup(r);
     // spec: xintian §3.1.1: 用户编号和表号不能都为空.
-    if (user->empty() && meter->empty())
+    if (who && who->user_code.empty() && who->meter_addr.empty())
         return make_api_error(codes::no_user_or_meter, "MeterAddr",
                               "UserCode and MeterAddr cannot both be empty");
-    return lookup{std::move(*user), std::move(*meter)};
+    return who;
 }
 
 api_result<remote_pay_request> parse_remote_pay(object_reader const& r, std::chrono::minutes zone) {
@@ -98,13 +105,11 @@ api_result<remote_pay_request> parse_remote_pay(object_reader const& r, std::chr
 api_result<pay_list_request> parse_pay_list(object_reader const& r, std::chrono::minutes zone) {
     note_unknown(r, {"UserCode", "MeterAddr", "TransId", "BeginDate", "EndDate"});
     pay_list_request q;
-    auto user = text(r, "UserCode");
-    if (!user) return user.error();
-    auto meter = text(r, "MeterAddr");
-    if (!meter) return meter.error();
+    auto who = read_lookup(r);
+    if (!who) return who.error();
     auto trans = r.optional_string_field(field{"TransId", codes::bad_format});
     if (!trans) return trans.error();
-    q.who = lookup{std::move(*user), std::move(*meter)};
+    q.who = std::move(*who);
     q.trans_id = trans->value_or(std::string{});
     if (!q.trans_id.empty()) return q;  // spec: xintian §3.3.1: the rest may then be empty
     bool const nobody = q.who.user_code.empty() && q.who.meter_addr.empty();
@@ -308,32 +313,25 @@ api_result<create_price_request> parse_create_price(object_reader const& r, std:
 // ---- answers ---------------------------------------------------------------------------------
 
 std::int32_t valve_state_of(meters::valve_position p) noexcept {
-    using vp = meters::valve_position;
-    switch (p) {
-        case vp::none:
-        case vp::open:
-        case vp::closing: return 1;
-        case vp::closed:
-        case vp::opening: return 2;
-        case vp::abnormal:
-        case vp::damaged: return 3;
-    }
-    return 3;
+    static constexpr valve_codes<std::int32_t> codes{.none = 1, .open = 1, .closed = 2, .opening = 2,
+                                                     .closing = 1, .abnormal = 3, .damaged = 3, .unknown = 3};
+    return code_of(codes, p);
 }
 
 meter_reading to_reading(meters::meter_report const& r) {
-    meter_reading m;
-    m.at = r.at;
-    m.reading = r.reading;
-    m.period_dosage = r.cycle_usage;
-    m.remnant = r.balance;
-    m.cur_price = r.current_price;
-    m.valve_state = valve_state_of(r.valve);
-    m.battery_mv = r.battery_mv;
-    m.csq = r.signal.csq;
-    m.rsrp = r.signal.rsrp;
-    m.snr = r.signal.snr;
-    m.cc = r.signal.ecl;
+    meter_reading m{.at = r.at,
+                    .reading = r.reading,
+                    .period_dosage = r.cycle_usage,
+                    .remnant = r.balance,
+                    .cur_price = r.current_price,
+                    .valve_state = valve_state_of(r.valve),
+                    .battery_mv = r.battery_mv,
+                    .battery_low = false,  // set from the alarms below
+                    .csq = r.signal.csq,
+                    .rsrp = r.signal.rsrp,
+                    .snr = r.signal.snr,
+                    .cc = r.signal.ecl,
+                    .meter_status = {}};
     for (auto code : r.active_alarms) {
         if (code == meters::alarm_code::battery_low || code == meters::alarm_code::battery_failure)
             m.battery_low = true;

@@ -25,16 +25,6 @@ std::string result_text(meters::command_result const& r) {
 
 }  // namespace
 
-std::string json_list(std::vector<std::string> const& items) {
-    std::string s = "[";
-    for (std::size_t i = 0; i < items.size(); ++i) {
-        if (i != 0) s += ',';
-        s += items[i];
-    }
-    s += ']';
-    return s;
-}
-
 platform_impl::platform_impl(options o, platform_context const& c)
     : platform_context(c), opts(std::move(o)), auth(make_auth_config(opts)),
       signer(opts.app_id, opts.app_secret, opts.utc_offset),

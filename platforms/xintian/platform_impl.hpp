@@ -10,6 +10,7 @@
 #include <string_view>
 #include <unordered_map>
 #include <unordered_set>
+#include <utility>
 #include <vector>
 
 #include "meters/commands.hpp"
@@ -89,6 +90,18 @@ struct platform_impl : platform_context, sim::fleet_listener {
     /// The meter MeterAddr names, still in the fleet (and, when `not_replaced`, not cancelled by
     /// ChangeMeter), else -1 (§3.8, §3.9).
     api_result<target> fleet_target(exchange& ex, std::string const& meter_addr, bool not_replaced);
+    /// The opening of an endpoint on one meter (§3.8, §3.9): parse the body, then fleet_target
+    /// on its MeterAddr.
+    template <class Request>
+    api_result<std::pair<Request, target>> parsed_target(exchange& ex, object_reader const& r,
+                                                         api_result<Request> (*parse)(object_reader const&),
+                                                         bool not_replaced) {
+        auto q = parse(r);
+        if (!q) return q.error();
+        auto t = fleet_target(ex, q->meter_addr, not_replaced);
+        if (!t) return t.error();
+        return std::pair<Request, target>{std::move(*q), std::move(*t)};
+    }
     /// The same, requiring exactly one meter.
     api_result<target> resolve_one(exchange& ex, lookup const& who);
 
@@ -103,8 +116,5 @@ struct platform_impl : platform_context, sim::fleet_listener {
     endpoint_result do_change_meter(exchange& ex, object_reader const& r);
     endpoint_result do_create_price(exchange& ex, object_reader const& r);
 };
-
-/// "[a,b,c]" from JSON texts.
-std::string json_list(std::vector<std::string> const& items);
 
 }  // namespace metersim::platforms::xintian

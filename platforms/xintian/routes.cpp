@@ -6,22 +6,32 @@
 
 #include "platforms/common/field_check.hpp"
 #include "platforms/xintian/platform_impl.hpp"
+#include "sim/json/text.hpp"
 #include "sim/scheduler.hpp"
 
 namespace metersim::platforms::xintian {
 
 namespace {
 
-/// GetUserInfo / GetData (§3.1, §3.5): the DataList of the meters a UserCode / MeterAddr names,
-/// one `entry(target)` each (none when it gives nullopt).
+/// A DataList: the JSON array of `entry(x)` for each x of `xs` (none where it gives nullopt).
+template <class Range, class Entry>
+std::string data_list(Range const& xs, Entry entry) {
+    std::string out;
+    sim::json::json_text w(out);
+    w.begin_array();
+    for (auto const& x : xs)
+        if (std::optional<std::string> e = entry(x)) w.raw(*e);
+    w.end_array();
+    w.finish();
+    return out;
+}
+
+/// GetUserInfo / GetData (§3.1, §3.5): the DataList of the meters a UserCode / MeterAddr names.
 template <class Entry>
 endpoint_result list_meters(platform::impl& p, exchange& ex, object_reader const& r, Entry entry) {
     auto all = p.resolve(ex, r);
     if (!all) return all.error();
-    std::vector<std::string> items;
-    for (auto const& t : *all)
-        if (auto e = entry(t)) items.push_back(std::move(*e));
-    return json_list(items);
+    return data_list(*all, entry);
 }
 
 }  // namespace
@@ -95,9 +105,7 @@ api_result<target> platform::impl::resolve_one(exchange& ex, lookup const& who) 
 // ---- §3.1 GetUserInfo ------------------------------------------------------------------------
 
 endpoint_result platform::impl::do_get_user_info(exchange& ex, object_reader const& r) {
-    return list_meters(*this, ex, r, [this](target const& t) {
-        return std::optional<std::string>(user_info_entry(t.archive, pay_type(t)));
-    });
+    return list_meters(*this, ex, r, [this](target const& t) { return user_info_entry(t.archive, pay_type(t)); });
 }
 
 // ---- §3.2 RemotePay --------------------------------------------------------------------------
@@ -169,10 +177,7 @@ endpoint_result platform::impl::do_get_pay_list(exchange& ex, object_reader cons
         }
         std::sort(found.begin(), found.end(), [](auto* a, auto* b) { return a->pay_id < b->pay_id; });
     }
-    std::vector<std::string> items;
-    items.reserve(found.size());
-    for (auto const* p : found) items.push_back(pay_entry(*p, opts.utc_offset));
-    return json_list(items);
+    return data_list(found, [this](pay_record const* p) { return pay_entry(*p, opts.utc_offset); });
 }
 
 // ---- §3.5 GetData ----------------------------------------------------------------------------
@@ -205,9 +210,14 @@ void platform::add_routes(sim::http::router& r) {
     r.set_fallback([](sim::http::request const& req, sim::http::route_miss why) {
         std::string msg = why == sim::http::route_miss::not_found ? "未知接口: no endpoint " : "未知接口: use POST for ";
         msg += std::string(req.path);
-        std::string body = "{\"ResultCode\":-999,\"Message\":";
-        append_json_quoted(body, msg);
-        body += '}';
+        std::string body;
+        {
+            sim::json::json_text w(body, sim::json::bad_utf8::per_byte);
+            w.begin_object();
+            w.number("ResultCode", -999);
+            w.field("Message", msg);
+            w.end_object();
+        }
         sim::http::response res;
         res.status = why == sim::http::route_miss::not_found ? 404 : 405;
         res.body = std::move(body);

@@ -98,47 +98,45 @@ endpoint_result platform::impl::do_create_meter(exchange& ex, object_reader cons
 // ---- §3.8 SetPrice ---------------------------------------------------------------------------
 
 endpoint_result platform::impl::do_set_price(exchange& ex, object_reader const& r) {
-    auto q = parse_set_price(r);
-    if (!q) return q.error();
-    auto t = fleet_target(ex, q->meter_addr, false);
-    if (!t) return t.error();
-    auto const* price = records.find_price(q->price_type_code);
+    auto in = parsed_target(ex, r, parse_set_price, false);
+    if (!in) return in.error();
+    auto& [q, t] = in.value();
+    auto const* price = records.find_price(q.price_type_code);
     if (price == nullptr)
-        return db_error("PriceTypeCode", "PriceTypeCode " + q->price_type_code + " does not exist");
-    if (is_thirdparty(*t->meter))
-        return db_error("MeterAddr", "meter " + q->meter_addr +
+        return db_error("PriceTypeCode", "PriceTypeCode " + q.price_type_code + " does not exist");
+    if (is_thirdparty(*t.meter))
+        return db_error("MeterAddr", "meter " + q.meter_addr +
                                          " is billed by the third party (PayType 6): its price comes "
                                          "from the billing answer");
-    if (auto* a = records.find_meter(q->meter_addr)) a->price_type_code = q->price_type_code;
+    if (auto* a = records.find_meter(q.meter_addr)) a->price_type_code = q.price_type_code;
     // An ExeDate in the future becomes the meter's pending tariff, active at that instant.
-    enqueue(q->meter_addr, meters::commands::set_tariff{tariff_of(*price)}, "SetPrice " + q->price_type_code);
+    enqueue(q.meter_addr, meters::commands::set_tariff{tariff_of(*price)}, "SetPrice " + q.price_type_code);
     return std::string{};
 }
 
 // ---- §3.9 ChangeMeter ------------------------------------------------------------------------
 
 endpoint_result platform::impl::do_change_meter(exchange& ex, object_reader const& r) {
-    auto q = parse_change_meter(r);
-    if (!q) return q.error();
-    auto old = fleet_target(ex, q->meter_addr, true);
-    if (!old) return old.error();
-    if (records.find_meter(q->new_meter_addr) != nullptr)
-        return db_error("NewMeterAddr", "NewMeterAddr " + q->new_meter_addr + " already has an archive");
-    auto* fresh = fleet.find(q->new_meter_addr);
-    bool const third = is_thirdparty(*old->meter);
+    auto in = parsed_target(ex, r, parse_change_meter, true);
+    if (!in) return in.error();
+    auto& [q, old] = in.value();
+    if (records.find_meter(q.new_meter_addr) != nullptr)
+        return db_error("NewMeterAddr", "NewMeterAddr " + q.new_meter_addr + " already has an archive");
+    auto* fresh = fleet.find(q.new_meter_addr);
+    bool const third = is_thirdparty(*old.meter);
     if (fresh != nullptr && (!is_ours(*fresh) || is_thirdparty(*fresh) != third))
-        return db_error("NewMeterAddr", "NewMeterAddr " + q->new_meter_addr +
+        return db_error("NewMeterAddr", "NewMeterAddr " + q.new_meter_addr +
                                             " is a meter of another kind (" + fresh->entry->key + ")");
-    meter_archive a = old->archive;
-    a.meter_addr = q->new_meter_addr;
-    if (!q->new_imei.empty()) a.imei = q->new_imei;
-    if (!q->new_comm_provider_id.empty()) a.comm_provider_id = q->new_comm_provider_id;
+    meter_archive a = old.archive;
+    a.meter_addr = q.new_meter_addr;
+    if (!q.new_imei.empty()) a.imei = q.new_imei;
+    if (!q.new_comm_provider_id.empty()) a.comm_provider_id = q.new_comm_provider_id;
     if (fresh == nullptr) {
         meters::meter_identity id;
         id.meter_no = a.meter_addr;
         id.user_no = a.user_code;
         id.imei = a.imei;
-        auto made = fleet.manufacture(sim::manufacture_request{old->meter->entry->key, id});
+        auto made = fleet.manufacture(sim::manufacture_request{old.meter->entry->key, id});
         if (!made) return db_error("NewMeterAddr", made.error());
         fresh = *made;
     }
@@ -146,21 +144,21 @@ endpoint_result platform::impl::do_change_meter(exchange& ex, object_reader cons
     // cycle usage the CIS gives (PeriodDosage); the old meter is cancelled at its next session.
     meters::commands::open_account open;
     if (!third) {
-        open.price = old->meter->meter.active_tariff();
-        if (auto it = last_reading.find(q->meter_addr); it != last_reading.end() && it->second.remnant.is_positive())
+        open.price = old.meter->meter.active_tariff();
+        if (auto it = last_reading.find(q.meter_addr); it != last_reading.end() && it->second.remnant.is_positive())
             open.opening_credit = it->second.remnant;
     }
     records.put_meter(a);
-    if (records.find_meter(q->meter_addr) != nullptr) {
-        meter_archive gone = old->archive;
+    if (records.find_meter(q.meter_addr) != nullptr) {
+        meter_archive gone = old.archive;
         gone.user_code.clear();
         records.put_meter(gone);
     }
-    cancelled.insert(q->meter_addr);
-    enqueue(q->meter_addr, meters::commands::cancel_account{}, "ChangeMeter (old meter)");
+    cancelled.insert(q.meter_addr);
+    enqueue(q.meter_addr, meters::commands::cancel_account{}, "ChangeMeter (old meter)");
     enqueue(a.meter_addr, open, "ChangeMeter (new meter)");
     if (!third)
-        enqueue(a.meter_addr, meters::commands::set_ladder_usage{q->period_dosage}, "ChangeMeter PeriodDosage");
+        enqueue(a.meter_addr, meters::commands::set_ladder_usage{q.period_dosage}, "ChangeMeter PeriodDosage");
     return std::string{};
 }
 

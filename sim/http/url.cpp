@@ -2,10 +2,11 @@
 // client.cpp: no Asio or Beast here.
 #include "sim/http/client.hpp"
 
-#include <cctype>
 #include <charconv>
 #include <string>
 #include <string_view>
+
+#include "sim/text.hpp"
 
 namespace metersim::sim::http {
 
@@ -15,7 +16,7 @@ meters::result<url, std::string> parse_url(std::string_view text) {
     if (sep == std::string_view::npos) return unexpected<std::string>{"missing scheme (expected http://host:port/path)"};
     url u;
     u.scheme = std::string(text.substr(0, sep));
-    for (auto& c : u.scheme) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (auto& c : u.scheme) c = ascii_lower(c);
     if (u.scheme == "https") return unexpected<std::string>{"https is not supported yet"};
     if (u.scheme != "http") return unexpected<std::string>{"unsupported scheme '" + u.scheme + "'"};
     auto rest = text.substr(sep + 3);

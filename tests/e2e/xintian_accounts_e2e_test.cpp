@@ -160,4 +160,19 @@ TEST_CASE_FIXTURE(xintian_fixture, "ChangeMeter moves the user to a new meter an
     CHECK(u.at("DataList")[0].at("MeterAddr") == "XT0002");
 }
 
+TEST_CASE_FIXTURE(xintian_fixture, "a DataList and the unknown-path answers are written byte for byte as always") {
+    create_price();
+    create_meter("XT0001", "U001");
+    create_meter("XT0002", "U001", "6", "");
+    CHECK(call("/api/Users/GetUserInfo", R"({"UserCode":"U001"})").body ==
+          R"({"ResultCode":1,"Message":"请求成功","DataList":[)"
+          R"({"UserCode":"U001","UserName":"张三","Doorplate":"1-101","Address":"幸福路1号","Phone":"13800000000","MeterAddr":"XT0001","PayType":1},)"
+          R"({"UserCode":"U001","UserName":"张三","Doorplate":"1-101","Address":"幸福路1号","Phone":"13800000000","MeterAddr":"XT0002","PayType":2}]})");
+    CHECK(call("/api/Users/GetPayList", R"({"TransId":"T-none"})").body ==
+          R"({"ResultCode":1,"Message":"请求成功","DataList":[]})");
+    CHECK(call("/api/Users/Nothing", "{}").body == R"({"ResultCode":-999,"Message":"未知接口: no endpoint /api/Users/Nothing"})");
+    CHECK(request("GET", "/api/Users/GetUserInfo", "", {}).body ==
+          R"({"ResultCode":-999,"Message":"未知接口: use POST for /api/Users/GetUserInfo"})");
+}
+
 }  // TEST_SUITE

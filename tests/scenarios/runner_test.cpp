@@ -5,6 +5,8 @@
 #include <chrono>
 #include <string>
 
+#include "platforms/common/json_reader.hpp"
+#include "scenarios/runner_internal.hpp"
 #include "tests/scenarios/runner_support.hpp"
 
 namespace sc = metersim::scenarios;
@@ -374,5 +376,55 @@ steps:
         CHECK(r.steps[1].virtual_end == r.steps[1].virtual_start);
         CHECK(r.steps[2].label == "advance 500ms");
         CHECK(r.steps[2].virtual_end - r.steps[2].virtual_start == std::chrono::milliseconds{500});
+    }
+}
+
+namespace {
+
+/// The fault rule as runner_steps.cpp wrote it by hand before json_text: the reference.
+std::string old_fault_body(sc::fault_step const& f, std::optional<std::string> const& path,
+                           std::optional<std::string> const& body) {
+    using metersim::platforms::json_quote;
+    std::string out = "{\"target\":" + json_quote(f.target) + ",\"kind\":" + json_quote(f.kind);
+    if (path) out += ",\"path\":" + json_quote(*path);
+    if (f.kind == "error") out += ",\"status\":" + std::to_string(f.status);
+    if (body) out += ",\"body\":" + json_quote(*body);
+    if (f.delay.count() != 0) out += ",\"delay_ms\":" + std::to_string(f.delay.count());
+    if (f.for_) out += ",\"for_ms\":" + std::to_string(f.for_->count());
+    if (f.count || !f.for_) out += ",\"count\":" + std::to_string(f.count.value_or(1));
+    return out + "}";
+}
+
+}  // namespace
+
+TEST_SUITE("scenarios/runner") {
+    TEST_CASE("a fault step's admin body is byte for byte the one written by hand before") {
+        using namespace std::chrono_literals;
+        auto fault = [](std::string target, std::string kind) {
+            sc::fault_step f;
+            f.target = std::move(target);
+            f.kind = std::move(kind);
+            return f;
+        };
+        std::vector<sc::fault_step> faults = {fault("cis", "unreachable"), fault("xianfeng", "error"),
+                                              fault("cnmcsp", "slow"), fault("xintian", "drop"),
+                                              fault("ci\"s\n", "error"), fault("cis", "unreachable")};
+        faults[0].for_ = 2h;
+        faults[1].status = 503;
+        faults[1].count = 3;
+        faults[2].delay = 1500ms;
+        faults[3].for_ = 24h;
+        faults[3].count = 1'000'000'000;
+        faults[4].status = 400;
+        std::vector<std::optional<std::string>> const texts = {
+            std::nullopt, "", "/iotcloud/app/cmd/v1.0.0/creatCmd", R"({"code":"500","msg":"忙"})",
+            std::string("bad \xff utf-8 \t\x01"),
+        };
+        for (auto const& f : faults)
+            for (auto const& path : texts)
+                for (auto const& body : texts) {
+                    CAPTURE(f.target);
+                    CHECK(sc::detail::fault_body(f, path, body) == old_fault_body(f, path, body));
+                }
     }
 }
