@@ -146,27 +146,36 @@ price_change_info switch_tariff(billing_state& s, tariff const& old_t, tariff co
     return info;
 }
 
+namespace {
+
+/// Credit bought or refunded, money or gas alike: the balance and its running total move together
+/// (a purchase also counts in buy_count).
+template <class T>
+void move_credit(T& balance, T& total_bought, T amount, bool refund) {
+    if (refund) {
+        balance -= amount;
+        total_bought -= amount;
+    } else {
+        balance += amount;
+        total_bought += amount;
+    }
+}
+
+}  // namespace
+
 void add_money(billing_state& s, money m) {
-    s.balance += m;
-    s.total_bought_money += m;
+    move_credit(s.balance, s.total_bought_money, m, false);
     ++s.buy_count;
 }
 
-void refund_money(billing_state& s, money m) {
-    s.balance -= m;
-    s.total_bought_money -= m;
-}
+void refund_money(billing_state& s, money m) { move_credit(s.balance, s.total_bought_money, m, true); }
 
 void add_gas(billing_state& s, volume v) {
-    s.gas_balance += v;
-    s.total_bought_gas += v;
+    move_credit(s.gas_balance, s.total_bought_gas, v, false);
     ++s.buy_count;
 }
 
-void refund_gas(billing_state& s, volume v) {
-    s.gas_balance -= v;
-    s.total_bought_gas -= v;
-}
+void refund_gas(billing_state& s, volume v) { move_credit(s.gas_balance, s.total_bought_gas, v, true); }
 
 void sync_backend(billing_state& s, backend_terms const& terms) {
     close_segment(s);

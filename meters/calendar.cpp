@@ -1,6 +1,7 @@
 #include "meters/calendar.hpp"
 
 #include <cstddef>
+#include "meters/floor_div.hpp"
 
 namespace metersim::meters {
 
@@ -19,11 +20,6 @@ instant from_local_ms(std::int64_t ms, utc_offset zone) {
     return instant_from_ms(ms - offset_ms(zone).count());
 }
 
-std::int64_t floor_div(std::int64_t a, std::int64_t b) {
-    std::int64_t q = a / b;
-    if ((a % b != 0) && ((a < 0) != (b < 0))) --q;
-    return q;
-}
 
 chr::year_month_day clamp_day(chr::year_month ym, unsigned day) {
     auto const last = static_cast<unsigned>((ym / chr::last).day());

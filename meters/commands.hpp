@@ -17,6 +17,7 @@
 #include <variant>
 
 #include "meters/billing.hpp"
+#include "meters/enum_names.hpp"
 #include "meters/errors.hpp"
 #include "meters/fixed4.hpp"
 #include "meters/instant.hpp"
@@ -33,16 +34,12 @@ enum class account_state : std::uint8_t {
     suspended,     ///< 停用: valve held closed, only resume or cancel pass
     cancelled,     ///< 注销: terminal, nothing passes
 };
-constexpr std::string_view to_string(account_state a) noexcept {
-    switch (a) {
-        case account_state::manufactured: return "manufactured";
-        case account_state::opened: return "opened";
-        case account_state::in_use: return "in_use";
-        case account_state::suspended: return "suspended";
-        case account_state::cancelled: return "cancelled";
-    }
-    return "unknown";
-}
+inline constexpr enum_name<account_state> account_state_names[] = {
+    {account_state::manufactured, "manufactured"}, {account_state::opened, "opened"},
+    {account_state::in_use, "in_use"},             {account_state::suspended, "suspended"},
+    {account_state::cancelled, "cancelled"},
+};
+constexpr std::string_view to_string(account_state a) noexcept { return name_of(account_state_names, a, "unknown"); }
 
 /// An amount of credit: money for money-prepaid (and backend) meters, gas for gas-prepaid ones
 /// (Xianfeng prepaidType 0/1). Sending the wrong kind is refused with wrong_prepaid_type.

@@ -2,8 +2,12 @@
 /// meter_errc: why the meter refused a command. Stable, greppable identities (STYLE.md §6.7):
 /// platforms map each to their spec's business error; tests assert on the enumerator.
 
+#include <cstddef>
 #include <cstdint>
+#include <iterator>
 #include <string_view>
+
+#include "meters/enum_names.hpp"
 
 namespace metersim::meters {
 
@@ -26,26 +30,28 @@ enum class meter_errc : std::uint8_t {
     battery_failure,         ///< the battery has failed: the meter cannot act
 };
 
-constexpr std::string_view to_string(meter_errc e) noexcept {
-    switch (e) {
-        case meter_errc::account_not_opened: return "account_not_opened";
-        case meter_errc::account_already_opened: return "account_already_opened";
-        case meter_errc::account_suspended: return "account_suspended";
-        case meter_errc::account_cancelled: return "account_cancelled";
-        case meter_errc::not_suspended: return "not_suspended";
-        case meter_errc::wrong_billing_mode: return "wrong_billing_mode";
-        case meter_errc::wrong_prepaid_type: return "wrong_prepaid_type";
-        case meter_errc::invalid_amount: return "invalid_amount";
-        case meter_errc::duplicate_bill_no: return "duplicate_bill_no";
-        case meter_errc::insufficient_balance: return "insufficient_balance";
-        case meter_errc::invalid_tariff: return "invalid_tariff";
-        case meter_errc::no_pending_tariff: return "no_pending_tariff";
-        case meter_errc::no_valve: return "no_valve";
-        case meter_errc::valve_fault: return "valve_fault";
-        case meter_errc::valve_locked: return "valve_locked";
-        case meter_errc::battery_failure: return "battery_failure";
-    }
-    return "unknown";
-}
+inline constexpr enum_name<meter_errc> meter_errc_names[] = {
+    {meter_errc::account_not_opened, "account_not_opened"},
+    {meter_errc::account_already_opened, "account_already_opened"},
+    {meter_errc::account_suspended, "account_suspended"},
+    {meter_errc::account_cancelled, "account_cancelled"},
+    {meter_errc::not_suspended, "not_suspended"},
+    {meter_errc::wrong_billing_mode, "wrong_billing_mode"},
+    {meter_errc::wrong_prepaid_type, "wrong_prepaid_type"},
+    {meter_errc::invalid_amount, "invalid_amount"},
+    {meter_errc::duplicate_bill_no, "duplicate_bill_no"},
+    {meter_errc::insufficient_balance, "insufficient_balance"},
+    {meter_errc::invalid_tariff, "invalid_tariff"},
+    {meter_errc::no_pending_tariff, "no_pending_tariff"},
+    {meter_errc::no_valve, "no_valve"},
+    {meter_errc::valve_fault, "valve_fault"},
+    {meter_errc::valve_locked, "valve_locked"},
+    {meter_errc::battery_failure, "battery_failure"},
+};
+
+static_assert(std::size(meter_errc_names) == static_cast<std::size_t>(meter_errc::battery_failure) + 1,
+              "every meter_errc has its name");
+
+constexpr std::string_view to_string(meter_errc e) noexcept { return name_of(meter_errc_names, e, "unknown"); }
 
 }  // namespace metersim::meters

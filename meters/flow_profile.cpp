@@ -4,6 +4,8 @@
 #include <utility>
 
 #include "meters/rng.hpp"
+#include "meters/enum_names.hpp"
+#include "meters/floor_div.hpp"
 
 namespace metersim::meters {
 
@@ -12,11 +14,6 @@ namespace {
 constexpr std::int64_t hour_ms = 3'600'000;
 constexpr std::int64_t day_ms = 24 * hour_ms;
 
-constexpr std::int64_t floor_div(std::int64_t a, std::int64_t b) noexcept {
-    std::int64_t q = a / b;
-    if ((a % b != 0) && ((a < 0) != (b < 0))) --q;
-    return q;
-}
 
 constexpr std::int64_t offset_ms(int utc_offset_min) noexcept {
     return static_cast<std::int64_t>(utc_offset_min) * 60'000;
@@ -65,19 +62,16 @@ bool operator==(hourly_rates const& a, hourly_rates const& b) noexcept {
 
 // ---- flow_profile -----------------------------------------------------------------------------
 
-std::string_view to_string(flow_kind k) noexcept {
-    switch (k) {
-    case flow_kind::constant: return "constant";
-    case flow_kind::daily_pattern: return "daily_pattern";
-    case flow_kind::seeded_random: return "seeded_random";
-    }
-    return "constant";
-}
+constexpr enum_name<flow_kind> flow_kind_names[] = {
+    {flow_kind::constant, "constant"},
+    {flow_kind::daily_pattern, "daily_pattern"},
+    {flow_kind::seeded_random, "seeded_random"},
+};
+
+std::string_view to_string(flow_kind k) noexcept { return name_of(flow_kind_names, k, "constant"); }
 
 std::optional<flow_kind> flow_kind_from_string(std::string_view text) noexcept {
-    for (flow_kind k : {flow_kind::constant, flow_kind::daily_pattern, flow_kind::seeded_random})
-        if (to_string(k) == text) return k;
-    return std::nullopt;
+    return value_of(flow_kind_names, text);
 }
 
 flow_profile flow_profile::constant(volume per_hour) {

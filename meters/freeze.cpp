@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <iterator>
+#include "meters/floor_div.hpp"
 
 namespace metersim::meters {
 
@@ -9,11 +10,6 @@ namespace {
 
 constexpr std::int64_t day_ms = 86'400'000;
 
-constexpr std::int64_t floor_div(std::int64_t a, std::int64_t b) noexcept {
-    std::int64_t q = a / b;
-    if ((a % b != 0) && ((a < 0) != (b < 0))) --q;
-    return q;
-}
 
 /// The day of the month (1..31) of a count of days since 1970-01-01 (H. Hinnant's
 /// civil_from_days, reduced to the day).

@@ -11,13 +11,11 @@ namespace {
 constexpr wide_int e4_ms_per_e4_hour = 3'600'000;  // a rate of 1e-4 m³/h for 1 ms
 
 radio_params radio_params_of(meter_model const& m, utc_offset zone) {
-    radio_params p;
-    p.comm = m.comm;
-    p.report_interval = m.report_interval;
-    p.report_time = m.report_time;
-    p.max_jitter = m.report_jitter;
-    p.utc_offset_min = zone.minutes;
-    return p;
+    return radio_params{.comm = m.comm,
+                        .report_interval = m.report_interval,
+                        .report_time = m.report_time,
+                        .max_jitter = m.report_jitter,
+                        .utc_offset_min = zone.minutes};
 }
 
 freeze_params freeze_params_of(meter_model const& m, utc_offset zone) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 
+#include "meters/floor_div.hpp"
 #include "meters/rng.hpp"
 
 namespace metersim::meters {
@@ -10,16 +11,6 @@ namespace metersim::meters {
 namespace {
 
 constexpr std::int64_t day_ms = 86'400'000;
-
-/// Floor division and its non-negative remainder (time before the epoch stays correct).
-constexpr std::int64_t floor_div(std::int64_t a, std::int64_t b) noexcept {
-    std::int64_t q = a / b;
-    if ((a % b != 0) && ((a < 0) != (b < 0))) --q;
-    return q;
-}
-constexpr std::int64_t floor_mod(std::int64_t a, std::int64_t b) noexcept {
-    return a - floor_div(a, b) * b;
-}
 
 }  // namespace
 

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <string_view>
+#include "meters/floor_div.hpp"
 
 namespace metersim::meters {
 
@@ -34,11 +35,6 @@ std::optional<periodic> periodic_of(billing_cycle const& c, utc_offset zone) {
     return std::nullopt;
 }
 
-std::int64_t floor_div(std::int64_t a, std::int64_t b) {
-    std::int64_t q = a / b;
-    if ((a % b != 0) && ((a < 0) != (b < 0))) --q;
-    return q;
-}
 
 instant boundary(periodic const& p, std::int64_t k, utc_offset zone) {
     return add_months(p.anchor, static_cast<std::int32_t>(k * p.months), zone);

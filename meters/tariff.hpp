@@ -17,6 +17,7 @@
 #include <string_view>
 
 #include "meters/calendar.hpp"
+#include "meters/enum_names.hpp"
 #include "meters/fixed4.hpp"
 #include "meters/instant.hpp"
 #include "meters/result.hpp"
@@ -35,6 +36,12 @@ enum class cycle_kind : std::uint8_t {
     quarterly,  ///< every 3 months on settle_day, in settle_month's quarter phase (StairType 2)
     yearly,     ///< every year on settle_month/settle_day (StairType 3)
 };
+/// The stable names (meter_json, the admin API).
+inline constexpr enum_name<cycle_kind> cycle_kind_names[] = {
+    {cycle_kind::none, "none"},           {cycle_kind::months, "months"}, {cycle_kind::monthly, "monthly"},
+    {cycle_kind::quarterly, "quarterly"}, {cycle_kind::yearly, "yearly"},
+};
+constexpr std::string_view to_string(cycle_kind k) noexcept { return name_of(cycle_kind_names, k, "unknown"); }
 
 struct billing_cycle {
     cycle_kind kind = cycle_kind::none;

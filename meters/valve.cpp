@@ -1,23 +1,19 @@
 #include "meters/valve.hpp"
 
-#include <array>
-#include <utility>
+#include "meters/enum_names.hpp"
 
 namespace metersim::meters {
 
 namespace {
 
-constexpr std::array<std::pair<valve_position, std::string_view>, 7> position_names{{
-    {valve_position::none, "none"},
-    {valve_position::open, "open"},
-    {valve_position::closed, "closed"},
-    {valve_position::opening, "opening"},
-    {valve_position::closing, "closing"},
-    {valve_position::abnormal, "abnormal"},
+constexpr enum_name<valve_position> position_names[] = {
+    {valve_position::none, "none"},         {valve_position::open, "open"},
+    {valve_position::closed, "closed"},     {valve_position::opening, "opening"},
+    {valve_position::closing, "closing"},   {valve_position::abnormal, "abnormal"},
     {valve_position::damaged, "damaged"},
-}};
+};
 
-constexpr std::array<std::pair<close_cause, std::string_view>, 9> cause_table{{
+constexpr enum_name<close_cause> cause_table[] = {
     {close_cause::remote, "remote"},
     {close_cause::warning_close, "warning_close"},
     {close_cause::zero_balance, "zero_balance"},
@@ -27,34 +23,22 @@ constexpr std::array<std::pair<close_cause, std::string_view>, 9> cause_table{{
     {close_cause::dead_meter, "dead_meter"},
     {close_cause::battery_failure, "battery_failure"},
     {close_cause::measurement_fault, "measurement_fault"},
-}};
+};
 
 constexpr std::uint16_t bit(close_cause c) noexcept { return static_cast<std::uint16_t>(c); }
 
 }  // namespace
 
-std::string_view to_string(valve_position p) noexcept {
-    for (auto const& [v, name] : position_names)
-        if (v == p) return name;
-    return "none";
-}
+std::string_view to_string(valve_position p) noexcept { return name_of(position_names, p, "none"); }
 
 std::optional<valve_position> valve_position_from_string(std::string_view text) noexcept {
-    for (auto const& [v, name] : position_names)
-        if (name == text) return v;
-    return std::nullopt;
+    return value_of(position_names, text);
 }
 
-std::string_view to_string(close_cause c) noexcept {
-    for (auto const& [v, name] : cause_table)
-        if (v == c) return name;
-    return "unknown";
-}
+std::string_view to_string(close_cause c) noexcept { return name_of(cause_table, c, "unknown"); }
 
 std::optional<close_cause> close_cause_from_string(std::string_view text) noexcept {
-    for (auto const& [v, name] : cause_table)
-        if (name == text) return v;
-    return std::nullopt;
+    return value_of(cause_table, text);
 }
 
 std::vector<std::string_view> cause_names(std::uint16_t mask) {

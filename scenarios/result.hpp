@@ -55,10 +55,10 @@ struct scenario_result {
     std::string name;
     std::string description;
     outcome result = outcome::passed;
-    std::string error;  ///< outcome::error: why the scenario could not run (world failed to start, ...)
-    std::vector<step_record> steps;
-    std::vector<timeline_entry> timeline;
-    std::vector<meter_sample> samples;
+    std::string error{};  ///< outcome::error: why the scenario could not run (world failed to start, ...)
+    std::vector<step_record> steps{};
+    std::vector<timeline_entry> timeline{};
+    std::vector<meter_sample> samples{};
     std::chrono::microseconds wall{0};
     meters::instant virtual_start{}, virtual_end{};
     meters::utc_offset zone{480};

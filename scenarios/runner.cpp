@@ -58,13 +58,9 @@ run_state::~run_state() {
 
 bool run_state::start() {
     world_spec spec;
+    static_cast<world_decl&>(spec) = sc;  // the world as the scenario declares it, but for:
     spec.seed = opt.seed.value_or(sc.seed);
-    spec.start = sc.start;
-    spec.zone = sc.zone;
-    spec.clock = sc.clock;
-    spec.conformance = sc.conformance;
     spec.platforms = platforms_of(sc);
-    spec.meters = sc.meters;
     spec.journal_capacity = 5'000;  // read as it fills (ingest): it only bridges one loop turn
 
     std::string cis_url = opt.cis_url.value_or(sc.cis.recorder ? std::string{} : sc.cis.url);
@@ -217,13 +213,12 @@ std::string cut(std::string_view text, std::size_t limit) {
 }  // namespace detail
 
 scenario_result run_scenario(scenario const& s, run_options const& options) {
-    scenario_result res;
-    res.file = s.file;
-    res.name = s.name;
-    res.description = s.description;
-    res.zone = s.zone;
-    res.virtual_start = s.start;
-    res.virtual_end = s.start;
+    scenario_result res{.file = s.file,
+                        .name = s.name,
+                        .description = s.description,
+                        .virtual_start = s.start,
+                        .virtual_end = s.start,
+                        .zone = s.zone};
     auto const t0 = std::chrono::steady_clock::now();
     try {
         if (!options.make_world) {

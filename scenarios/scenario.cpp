@@ -1,6 +1,7 @@
 // The scenario's small shared tables: step kind names, push kinds and outcome names.
 #include "scenarios/scenario.hpp"
 
+#include "meters/enum_names.hpp"
 #include "scenarios/result.hpp"
 
 namespace metersim::scenarios {
@@ -46,13 +47,10 @@ std::vector<push_kind_info> const& push_kinds() {
 }
 
 std::string_view to_string(outcome o) noexcept {
-    switch (o) {
-        case outcome::passed: return "passed";
-        case outcome::failed: return "failed";
-        case outcome::error: return "error";
-        case outcome::skipped: return "skipped";
-    }
-    return "?";
+    static constexpr meters::enum_name<outcome> names[] = {
+        {outcome::passed, "passed"}, {outcome::failed, "failed"},
+        {outcome::error, "error"},   {outcome::skipped, "skipped"}};
+    return meters::name_of(names, o, "?");
 }
 
 }  // namespace metersim::scenarios

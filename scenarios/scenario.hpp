@@ -190,18 +190,23 @@ struct clock_decl {
     double speed = 60;
 };
 
-struct scenario {
-    std::string file;
-    std::string name;
-    std::string description;
+/// What a scenario declares of the world it runs in; the runner hands it on to the world
+/// (world_spec) as it is, but for the seed and the platforms it settles.
+struct world_decl {
     std::uint64_t seed = 1;
-    std::string start_text = "2026-01-01 00:00:00";
     meters::instant start{};
     meters::utc_offset zone{480};
     clock_decl clock;
     metersim::platforms::conformance conformance = metersim::platforms::conformance::lenient;
     std::vector<platform_decl> platforms;
     std::vector<meter_decl> meters;
+};
+
+struct scenario : world_decl {
+    std::string file;
+    std::string name;
+    std::string description;
+    std::string start_text = "2026-01-01 00:00:00";
     cis_decl cis;
     named_texts vars;
     std::vector<step> steps;

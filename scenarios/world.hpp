@@ -34,14 +34,7 @@ class journal;
 namespace metersim::scenarios {
 
 /// What a world is built from: the scenario's header, with the push URLs decided by the runner.
-struct world_spec {
-    std::uint64_t seed = 1;
-    meters::instant start{};
-    meters::utc_offset zone{480};
-    clock_decl clock;
-    metersim::platforms::conformance conformance = metersim::platforms::conformance::lenient;
-    std::vector<platform_decl> platforms;
-    std::vector<meter_decl> meters;
+struct world_spec : world_decl {
     /// push kind ("xianfeng.report") -> URL; a kind left out is not pushed. xianfeng.alarm goes
     /// to xianfeng.report's URL (the platform has one report URL).
     named_texts push_urls;

@@ -33,52 +33,49 @@ meters::meter_model nb_diaphragm(std::string name, std::string protocol, billing
     return m;
 }
 
-catalogue_entry entry(std::string key, std::string platform, std::string vendor_model,
-                      std::string description, meters::meter_model model) {
-    catalogue_entry e;
-    e.key = std::move(key);
-    e.platform = std::move(platform);
-    e.vendor_model = std::move(vendor_model);
-    e.description = std::move(description);
-    e.model = std::move(model);
-    return e;
-}
-
 void add_cnmcsp(catalogue& c) {
     // spec: cnmcsp §5.3.1 example: MeterParamModel "CNMCPUJE", MeterProtocol "CNModbusV61".
-    c.add(entry("cn-nb-money", "cnmcsp", "CNMCPUJE",
-                "CNMCSP NB-IoT meter, money prepaid on the meter, CNModbusV61",
-                nb_diaphragm("cn-nb-money", "CNModbusV61", billing_mode::money_prepaid)));
+    c.add({.key = "cn-nb-money",
+           .platform = "cnmcsp",
+           .vendor_model = "CNMCPUJE",
+           .description = "CNMCSP NB-IoT meter, money prepaid on the meter, CNModbusV61",
+           .model = nb_diaphragm("cn-nb-money", "CNModbusV61", billing_mode::money_prepaid)});
     // System-side billing (§1: 系统计费): the CIS bills, the meter reports and obeys the valve.
     // The document names no model code for it; "CNMCNBXT" is metersim's catalogue code.
     auto sys = nb_diaphragm("cn-nb-system", "CNModbusV61", billing_mode::backend);
     sys.close_on = meters::credit_close::stays_open;
-    c.add(entry("cn-nb-system", "cnmcsp", "CNMCNBXT",
-                "CNMCSP NB-IoT meter, billed by the system (CIS), remote valve", std::move(sys)));
+    c.add({.key = "cn-nb-system",
+           .platform = "cnmcsp",
+           .vendor_model = "CNMCNBXT",
+           .description = "CNMCSP NB-IoT meter, billed by the system (CIS), remote valve",
+           .model = std::move(sys)});
 }
 
+/// A diaphragm model of a platform: its key (also the model's name), billing and description.
+struct diaphragm_kind {
+    char const* key;
+    billing_mode mode;
+    char const* description;
+};
+
 void add_xianfeng(catalogue& c) {
-    auto money_m = nb_diaphragm("xf-nb-money", "xianfeng-nb", billing_mode::money_prepaid);
-    auto e = entry("xf-nb-money", "xianfeng", "",
-                   "Xianfeng NB-IoT diaphragm meter, money prepaid on the meter (chargeType 2)",
-                   std::move(money_m));
-    e.xianfeng_meter_type = "0";
-    c.add(std::move(e));
-
-    auto gas_m = nb_diaphragm("xf-nb-gas", "xianfeng-nb", billing_mode::gas_prepaid);
-    gas_m.valve.recharge_needs_button = true;  // the gas meters want a button press after a top-up
-    e = entry("xf-nb-gas", "xianfeng", "",
-              "Xianfeng NB-IoT diaphragm meter, gas volume prepaid on the meter (chargeType 1)",
-              std::move(gas_m));
-    e.xianfeng_meter_type = "0";
-    c.add(std::move(e));
-
-    auto backend_m = nb_diaphragm("xf-nb-backend", "xianfeng-nb", billing_mode::backend);
-    e = entry("xf-nb-backend", "xianfeng", "",
-              "Xianfeng NB-IoT diaphragm meter, billed by the backend (chargeType 0)",
-              std::move(backend_m));
-    e.xianfeng_meter_type = "0";
-    c.add(std::move(e));
+    for (auto const& k : {
+             diaphragm_kind{"xf-nb-money", billing_mode::money_prepaid,
+                            "Xianfeng NB-IoT diaphragm meter, money prepaid on the meter (chargeType 2)"},
+             diaphragm_kind{"xf-nb-gas", billing_mode::gas_prepaid,
+                            "Xianfeng NB-IoT diaphragm meter, gas volume prepaid on the meter (chargeType 1)"},
+             diaphragm_kind{"xf-nb-backend", billing_mode::backend,
+                            "Xianfeng NB-IoT diaphragm meter, billed by the backend (chargeType 0)"},
+         }) {
+        auto m = nb_diaphragm(k.key, "xianfeng-nb", k.mode);
+        // the gas meters want a button press after a top-up
+        m.valve.recharge_needs_button = k.mode == billing_mode::gas_prepaid;
+        c.add({.key = k.key,
+               .platform = "xianfeng",
+               .description = k.description,
+               .xianfeng_meter_type = "0",
+               .model = std::move(m)});
+    }
 
     // A commercial flow meter: GPRS, no valve of its own, temperature and pressure (§5.4).
     auto flow_m = nb_diaphragm("xf-flow", "xianfeng-flow", billing_mode::backend);
@@ -90,39 +87,43 @@ void add_xianfeng(catalogue& c) {
     flow_m.report_time = 0h;
     flow_m.report_jitter = 2min;
     flow_m.idle_days = 0;
-    e = entry("xf-flow", "xianfeng", "",
-              "Xianfeng GPRS flow meter with temperature and pressure, backend billed",
-              std::move(flow_m));
-    e.xianfeng_meter_type = "1";
-    c.add(std::move(e));
+    c.add({.key = "xf-flow",
+           .platform = "xianfeng",
+           .description = "Xianfeng GPRS flow meter with temperature and pressure, backend billed",
+           .xianfeng_meter_type = "1",
+           .model = std::move(flow_m)});
 }
 
 void add_xintian(catalogue& c) {
-    auto meter_billed = nb_diaphragm("xt-nb-meter", "xintian-nb", billing_mode::money_prepaid);
-    auto e = entry("xt-nb-meter", "xintian", "51",
-                   "Xintian NB-IoT meter, billed on the meter (PayType 1, MeterTypeID 51)",
-                   std::move(meter_billed));
-    e.xintian_pay_type = 1;
-    c.add(std::move(e));
-
     // Postpaid (§3.7.1 CreateMeter PayType 1 后付费): the meter still bills at its ladder prices
     // (GetUserInfo calls it 表端计费) and takes RemotePay, but a balance below zero is owed, not
     // enforced: nothing on the meter closes the valve for lack of money.
-    auto postpaid = nb_diaphragm("xt-nb-postpaid", "xintian-nb", billing_mode::money_prepaid);
-    postpaid.close_on = meters::credit_close::stays_open;
-    e = entry("xt-nb-postpaid", "xintian", "51",
-              "Xintian NB-IoT meter, postpaid (CreateMeter PayType 1), MeterTypeID 51",
-              std::move(postpaid));
-    e.xintian_pay_type = 1;
-    c.add(std::move(e));
-
     // Third-party billing (§3.6): the CIS prices every report and sets balance and valve.
-    auto third = nb_diaphragm("xt-nb-thirdparty", "xintian-nb", billing_mode::backend);
-    e = entry("xt-nb-thirdparty", "xintian", "51",
-              "Xintian NB-IoT meter, billed by a third party (PayType 2, report per §3.6)",
-              std::move(third));
-    e.xintian_pay_type = 2;
-    c.add(std::move(e));
+    struct xintian_kind {
+        diaphragm_kind kind;
+        int pay_type;
+        bool postpaid;
+    };
+    for (auto const& [k, pay_type, postpaid] : {
+             xintian_kind{{"xt-nb-meter", billing_mode::money_prepaid,
+                           "Xintian NB-IoT meter, billed on the meter (PayType 1, MeterTypeID 51)"},
+                          1, false},
+             xintian_kind{{"xt-nb-postpaid", billing_mode::money_prepaid,
+                           "Xintian NB-IoT meter, postpaid (CreateMeter PayType 1), MeterTypeID 51"},
+                          1, true},
+             xintian_kind{{"xt-nb-thirdparty", billing_mode::backend,
+                           "Xintian NB-IoT meter, billed by a third party (PayType 2, report per §3.6)"},
+                          2, false},
+         }) {
+        auto m = nb_diaphragm(k.key, "xintian-nb", k.mode);
+        if (postpaid) m.close_on = meters::credit_close::stays_open;
+        c.add({.key = k.key,
+               .platform = "xintian",
+               .vendor_model = "51",
+               .description = k.description,
+               .xintian_pay_type = pay_type,
+               .model = std::move(m)});
+    }
 }
 
 }  // namespace

@@ -20,9 +20,9 @@ namespace metersim::sim {
 struct catalogue_entry {
     std::string key;           ///< catalogue key used in config and admin API, e.g. "xf-nb-money"
     std::string platform;      ///< "cnmcsp", "xianfeng" or "xintian"
-    std::string vendor_model;  ///< CNMCSP MeterParamModel; empty where the vendor has none
-    std::string description;
-    std::string xianfeng_meter_type;  ///< §3.1 meterType: "0" diaphragm, "1" flow meter
+    std::string vendor_model{};  ///< CNMCSP MeterParamModel; empty where the vendor has none
+    std::string description{};
+    std::string xianfeng_meter_type{};  ///< §3.1 meterType: "0" diaphragm, "1" flow meter
     int xintian_pay_type = 0;         ///< §3.1 PayType: 1 meter-side billing, 2 third party
     meters::meter_model model;
 };

@@ -4,6 +4,8 @@
 #include <cassert>
 #include <cmath>
 
+#include "meters/enum_names.hpp"
+
 namespace metersim::sim {
 
 namespace {
@@ -11,21 +13,18 @@ namespace {
 using steady = std::chrono::steady_clock;
 using nanos = std::chrono::nanoseconds;
 
+constexpr meters::enum_name<clock_mode> clock_mode_names[] = {
+    {clock_mode::realtime, "realtime"},
+    {clock_mode::accelerated, "accelerated"},
+    {clock_mode::stepped, "stepped"},
+};
+
 }  // namespace
 
-std::string_view to_string(clock_mode m) noexcept {
-    switch (m) {
-    case clock_mode::realtime: return "realtime";
-    case clock_mode::accelerated: return "accelerated";
-    case clock_mode::stepped: return "stepped";
-    }
-    return "?";
-}
+std::string_view to_string(clock_mode m) noexcept { return meters::name_of(clock_mode_names, m, "?"); }
 
 std::optional<clock_mode> parse_clock_mode(std::string_view text) noexcept {
-    for (auto m : {clock_mode::realtime, clock_mode::accelerated, clock_mode::stepped})
-        if (text == to_string(m)) return m;
-    return std::nullopt;
+    return meters::value_of(clock_mode_names, text);
 }
 
 clock::clock(clock_mode mode, double speed, meters::instant start, wall_source wall)

@@ -62,23 +62,11 @@ journal_entry journal::to_entry(slot const& s) {
 }
 
 std::uint64_t journal::append(journal_entry const& e) {
-    journal_view v;
-    v.wall_time = e.wall_time;
-    v.virtual_time = e.virtual_time;
-    v.dir = e.dir;
-    v.platform = e.platform;
-    v.kind = e.kind;
-    v.method = e.method;
-    v.target = e.target;
-    v.meter_no = e.meter_no;
-    v.request_body = e.request_body;
-    v.status = e.status;
-    v.response_body = e.response_body;
-    v.latency_us = e.latency_us;
-    v.verdict = e.verdict;
-    v.deviations = &e.deviations;
-    v.error = e.error;
-    return append(v);
+    return append(journal_view{
+        .wall_time = e.wall_time, .virtual_time = e.virtual_time, .dir = e.dir, .platform = e.platform,
+        .kind = e.kind, .method = e.method, .target = e.target, .meter_no = e.meter_no,
+        .request_body = e.request_body, .status = e.status, .response_body = e.response_body,
+        .latency_us = e.latency_us, .verdict = e.verdict, .deviations = &e.deviations, .error = e.error});
 }
 
 std::uint64_t journal::append(journal_view const& e) {

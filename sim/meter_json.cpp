@@ -33,7 +33,7 @@ ojson identity_dom(m::meter_identity const& id) {
 }
 
 ojson tariff_dom(m::tariff const& t) {
-    ojson cycle{{"kind", name_of(cycle_names, t.cycle.kind)},
+    ojson cycle{{"kind", m::to_string(t.cycle.kind)},
                 {"months", t.cycle.months},
                 {"start", ms(t.cycle.start)},
                 {"settle_month", t.cycle.settle_month},
@@ -161,7 +161,7 @@ nlohmann::ordered_json to_dom(m::meter_state const& s) {
     out["identity"] = identity_dom(s.identity);
     out["zone_minutes"] = s.zone.minutes;
     out["now"] = ms(s.now);
-    out["account"] = name_of(account_names, s.account);
+    out["account"] = m::to_string(s.account);
     out["active"] = tariff_dom(s.active);
     out["pending"] = s.pending ? tariff_dom(*s.pending) : ojson(nullptr);
     out["cycle_end"] = ms(s.cycle_end);

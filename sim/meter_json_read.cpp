@@ -40,14 +40,22 @@ public:
         if (v == nullptr) fail(path_of(key), "missing");
         return v;
     }
+    /// Whether `v` is of the wanted type; reports it when not.
+    bool expect(json_value const& v, std::string const& path, bool ok_type(json_value const&),
+                std::string_view want) const {
+        if (ok_type(v)) return true;
+        fail(path, "expected " + std::string(want) + ", found " + std::string(json::describe(v)));
+        return false;
+    }
     json_value const* typed(std::string_view key, bool ok_type(json_value const&), std::string_view want) const {
         json_value const* v = member(key);
-        if (v == nullptr) return nullptr;
-        if (!ok_type(*v)) {
-            fail(path_of(key), "expected " + std::string(want) + ", found " + std::string(json::describe(*v)));
-            return nullptr;
-        }
-        return v;
+        return v != nullptr && expect(*v, path_of(key), ok_type, want) ? v : nullptr;
+    }
+    /// A member read by `value_of(element, path)`; T{} when absent (reported as missing).
+    template <class T, class ValueOf>
+    T member_as(std::string_view key, ValueOf value_of) const {
+        json_value const* v = member(key);
+        return v ? value_of(*v, path_of(key)) : T{};
     }
 
     field_reader object(std::string_view key) const {
@@ -76,11 +84,8 @@ public:
         return out;
     }
     field_reader element_object(json_value const& v, std::string const& path) const {
-        if (!v.is_object()) {
-            fail(path, "expected an object, found " + std::string(json::describe(v)));
-            return field_reader(empty_object(), path, problem_);
-        }
-        return field_reader(v, path, problem_);
+        bool const ok = expect(v, path, [](json_value const& j) { return j.is_object(); }, "an object");
+        return field_reader(ok ? v : empty_object(), path, problem_);
     }
 
     std::string str(std::string_view key) const {
@@ -93,15 +98,11 @@ public:
     }
     template <class I>
     I integer(std::string_view key) const {
-        json_value const* v = member(key);
-        return v ? integer_value<I>(*v, path_of(key)) : I{};
+        return member_as<I>(key, [this](json_value const& v, std::string const& p) { return integer_value<I>(v, p); });
     }
     template <class I>
     I integer_value(json_value const& v, std::string const& path) const {
-        if (!v.is_integer()) {
-            fail(path, "expected an integer, found " + std::string(json::describe(v)));
-            return I{};
-        }
+        if (!expect(v, path, [](json_value const& j) { return j.is_integer(); }, "an integer")) return I{};
         I out{};
         auto const& t = v.text();
         auto const [end, ec] = std::from_chars(t.data(), t.data() + t.size(), out);
@@ -114,15 +115,11 @@ public:
 
     template <class T>
     T fixed(std::string_view key) const {
-        json_value const* v = member(key);
-        return v ? fixed_value<T>(*v, path_of(key)) : T{};
+        return member_as<T>(key, [this](json_value const& v, std::string const& p) { return fixed_value<T>(v, p); });
     }
     template <class T>
     T fixed_value(json_value const& v, std::string const& path) const {
-        if (!v.is_string()) {
-            fail(path, "expected a decimal string, found " + std::string(json::describe(v)));
-            return T{};
-        }
+        if (!expect(v, path, [](json_value const& j) { return j.is_string(); }, "a decimal string")) return T{};
         auto r = m::parse_as<T>(v.text());
         if (!r) {
             fail(path, "bad decimal \"" + v.text() + "\": " + r.error().reason + " at " +
@@ -176,7 +173,7 @@ m::tariff read_tariff(field_reader const& r) {
     t.prices = r.fixed_array<m::price, m::max_prices>("prices");
     t.thresholds = r.fixed_array<m::volume, m::max_thresholds>("thresholds");
     auto c = r.object("cycle");
-    t.cycle.kind = c.name<m::cycle_kind>("kind", [](std::string_view s) { return value_of(cycle_names, s); });
+    t.cycle.kind = c.name<m::cycle_kind>("kind", [](std::string_view s) { return m::value_of(m::cycle_kind_names, s); });
     t.cycle.months = c.integer<std::uint16_t>("months");
     t.cycle.start = c.at("start");
     t.cycle.settle_month = c.integer<std::uint8_t>("settle_month");
@@ -325,7 +322,7 @@ m::meter_state read_state(field_reader const& r) {
     s.identity = read_identity(r.object("identity"));
     s.zone = m::utc_offset{r.integer<std::int32_t>("zone_minutes")};
     s.now = r.at("now");
-    s.account = r.name<m::account_state>("account", [](std::string_view n) { return value_of(account_names, n); });
+    s.account = r.name<m::account_state>("account", [](std::string_view n) { return m::value_of(m::account_state_names, n); });
     s.active = read_tariff(r.object("active"));
     if (auto p = r.optional_object("pending")) s.pending = read_tariff(*p);
     s.cycle_end = r.at("cycle_end");

@@ -2,15 +2,24 @@
 
 #include <fmt/format.h>
 
-#include "meters/calendar.hpp"
-
 #include <ctime>
+
+#include "meters/calendar.hpp"
+#include "meters/enum_names.hpp"
+#include "meters/floor_div.hpp"
 
 namespace metersim::platforms {
 
 namespace {
 
+using meters::floor_div;
 using meters::parse_error;
+
+constexpr meters::enum_name<timestamp_format> patterns[] = {
+    {timestamp_format::compact, "yyyyMMddHHmmss"},
+    {timestamp_format::spaced, "yyyy-MM-dd HH:mm:ss"},
+    {timestamp_format::date_only, "yyyy-MM-dd"},
+};
 namespace chr = std::chrono;
 
 // One element of a pattern: a run of digits or a literal separator.
@@ -28,23 +37,10 @@ std::string describe(char c) {
     return fmt::format("'{}'", c);
 }
 
-// Floor division for negative epoch values.
-constexpr std::int64_t floor_div(std::int64_t a, std::int64_t b) noexcept {
-    std::int64_t q = a / b;
-    if ((a % b != 0) && ((a < 0) != (b < 0))) --q;
-    return q;
-}
 
 }  // namespace
 
-std::string_view pattern_of(timestamp_format f) noexcept {
-    switch (f) {
-    case timestamp_format::compact: return "yyyyMMddHHmmss";
-    case timestamp_format::spaced: return "yyyy-MM-dd HH:mm:ss";
-    case timestamp_format::date_only: return "yyyy-MM-dd";
-    }
-    return "";
-}
+std::string_view pattern_of(timestamp_format f) noexcept { return meters::name_of(patterns, f, ""); }
 
 time_parse_result parse_civil(std::string_view text, timestamp_format f) {
     civil_time t;

@@ -37,7 +37,7 @@ ojson tariff_view(meters::tariff const& t, meters::utc_offset zone) {
                  {"code", t.code},
                  {"prices", std::move(prices)},
                  {"thresholds", std::move(thresholds)},
-                 {"cycle", meter_json_detail::name_of(meter_json_detail::cycle_names, t.cycle.kind)},
+                 {"cycle", meters::to_string(t.cycle.kind)},
                  {"cycle_months", t.cycle.months},
                  {"effective_at", local_text(t.effective_at, zone)},
                  {"clear_ladder", t.clear_ladder}};

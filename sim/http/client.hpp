@@ -75,47 +75,36 @@ struct client_options {
     std::string user_agent = "metersim";
 };
 
-struct client_request {
-    std::string method = "POST";
-    std::string url;
-    std::vector<std::pair<std::string, std::string>> headers;
-    std::string body;
-    std::string content_type;  ///< empty: "application/json; charset=utf-8"
+/// A request, the same fields either way: owned (client_request, for send(client_request,
+/// completion)) or viewed (request_view, for the lean send: every view must stay valid and
+/// unchanged until the answer is given, which `keep` guarantees).
+template <class Text, class Headers>
+struct basic_request {
+    Text method = "POST";
+    Text url;
+    Headers headers;   ///< the lean send skips Host, Content-Length, Content-Type here
+    Text body;
+    Text content_type;  ///< empty: "application/json; charset=utf-8"
 };
+using client_request = basic_request<std::string, std::vector<std::pair<std::string, std::string>>>;
+using request_view = basic_request<std::string_view, std::span<std::pair<std::string, std::string> const>>;
 
-/// The outcome of one send(): an answer (any status) or a transport error.
-struct client_reply {
+/// The outcome of one send: an answer (any status) or a transport error. Owned (client_reply,
+/// given to a completion) or viewed (client_answer, views valid only during the answer_sink call).
+template <class Text>
+struct basic_reply {
     unsigned status = 0;  ///< 0 when no answer came
-    std::string body;
+    Text body;
     std::chrono::microseconds latency{0};  ///< from send() to completion, queueing included
-    std::string error;                     ///< empty when an answer came
+    Text error;                            ///< empty when an answer came
     bool reused_connection = false;        ///< the answer came on a pooled connection
 
     bool ok() const noexcept { return error.empty(); }
 };
+using client_reply = basic_reply<std::string>;
+using client_answer = basic_reply<std::string_view>;
 
 using completion = std::function<void(client_reply)>;
-
-/// A request whose bytes the caller keeps (see client::send with a request_view): every view must
-/// stay valid and unchanged until the answer is given, which `keep` guarantees.
-struct request_view {
-    std::string_view method = "POST";
-    std::string_view url;
-    std::span<std::pair<std::string, std::string> const> headers;  ///< Host, Content-Length, Content-Type skipped
-    std::string_view body;
-    std::string_view content_type;  ///< empty: "application/json; charset=utf-8"
-};
-
-/// The outcome of a lean send: views valid only during the answer_sink call.
-struct client_answer {
-    unsigned status = 0;                   ///< 0 when no answer came
-    std::string_view body;
-    std::chrono::microseconds latency{0};  ///< from send() to completion, queueing included
-    std::string_view error;                ///< empty when an answer came
-    bool reused_connection = false;
-
-    bool ok() const noexcept { return error.empty(); }
-};
 
 /// Receives the answers of lean sends, with the token given to send().
 class answer_sink {
