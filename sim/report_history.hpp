@@ -44,6 +44,7 @@ public:
 
 private:
     std::vector<report_entry> ring_;
+    std::size_t next_ = 0;  ///< the slot the next report goes to (no division per report)
     std::uint64_t appended_ = 0;
 };
 
