@@ -49,7 +49,7 @@ std::string fleet::iccid_of(fleet_meter const& m) {
 
 fleet::fleet(scheduler& sched, catalogue const& cat, fleet_options opts)
     : sched_(sched), catalogue_(cat), opts_(opts), by_no_(&fleet::meter_no_of, this),
-      by_device_(&fleet::device_id_of, this) {}
+      by_device_(&fleet::device_id_of, this), history_(opts.history_capacity) {}
 
 std::string_view fleet::meter_no_of(void const* self, std::uint32_t index) noexcept {
     return static_cast<fleet const*>(self)->meters_[index].meter.identity().meter_no;
@@ -203,6 +203,7 @@ void fleet::on_wake(std::uint32_t index) {
 
 void fleet::dispatch(fleet_meter& m, meters::effects const& e) {
     reports_ += e.reports.size();
+    for (auto const& r : e.reports) history_.append(m.index, r);
     auto* l = listener_for(m);
     if (l == nullptr) return;
     l->on_effects(m, e);

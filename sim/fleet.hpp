@@ -22,6 +22,7 @@
 #include "meters/result.hpp"
 #include "sim/block_store.hpp"
 #include "sim/catalogue.hpp"
+#include "sim/report_history.hpp"
 #include "sim/scheduler.hpp"
 #include "sim/string_index.hpp"
 
@@ -64,6 +65,7 @@ struct manufacture_request {
 struct fleet_options {
     std::uint64_t seed = 1;                ///< each meter's seed is seed_for(seed, meter_no)
     meters::utc_offset zone{480};          ///< the meters' local time
+    std::size_t history_capacity = 65'536;  ///< reports kept fleet-wide (fleet::history)
 };
 
 class fleet {
@@ -116,6 +118,8 @@ public:
     /// Wakes processed and reports produced since start (benchmarks, metrics).
     std::uint64_t wakes() const noexcept { return wakes_; }
     std::uint64_t reports() const noexcept { return reports_; }
+    /// The newest reports of every meter (their summaries), for the meters' history charts.
+    report_history const& history() const noexcept { return history_; }
 
 private:
     fleet_meter* add(catalogue_entry const& entry, meters::meter_state state);
@@ -138,6 +142,7 @@ private:
     std::uint32_t depth_ = 0;  ///< dispatch re-entrancy (a session applying commands)
     std::uint64_t wakes_ = 0;
     std::uint64_t reports_ = 0;
+    report_history history_;
 };
 
 }  // namespace metersim::sim

@@ -139,7 +139,7 @@ struct serve_app::parts {
         : signals(io, SIGINT, SIGTERM),
           catalogue(sim::catalogue::builtin()),
           journal(extras.journal_capacity != 0 ? extras.journal_capacity : cfg.journal.capacity),
-          fleet(sched, catalogue, sim::fleet_options{extras.seed, cfg.zone}),
+          fleet(sched, catalogue, sim::fleet_options{extras.seed, cfg.zone, cfg.admin.report_history}),
           client(io, push_client_options(cfg.outbox)),
           outbox(client, sched, outbox_store, &journal, push_outbox_options(cfg.outbox)),
           admin(fleet, sched, clk, journal) {

@@ -169,7 +169,10 @@ public:
                 if (auto m = platforms::parse_conformance(f.value.Scalar())) c.conformance = *m;
                 else wrong(f, "lenient or strict");
             } else if (f.path == "admin") {
-                for (auto& g : entries(f, {"listen"})) read_listen(g, c.admin.listen);
+                for (auto& g : entries(f, {"listen", "report_history"})) {
+                    if (g.path == "admin.listen") read_listen(g, c.admin.listen);
+                    else read_int(g, c.admin.report_history, 0, 10'000'000);
+                }
             } else if (f.path == "platforms") read_platforms(f, c);
             else if (f.path == "fleet") read_fleet(f, c);
             else if (f.path == "outbox") read_outbox(f, c.outbox);

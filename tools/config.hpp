@@ -41,6 +41,9 @@ struct clock_config {
 
 struct admin_config {
     listen_address listen{"127.0.0.1", 8800};
+    /// Reports kept fleet-wide for GET /admin/meters/{meterNo}/history (40 bytes each; 0 to
+    /// 10,000,000; 0 keeps none).
+    std::size_t report_history = 65'536;
 };
 
 /// CNMCSP §4.2 body envelope: 3DES-CBC + ISO 9797-1 MAC algorithm 3 (platforms/cnmcsp/README.md).

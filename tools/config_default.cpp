@@ -18,7 +18,7 @@ state: ":memory:"                   # nothing is saved yet: persistence is not b
 timezone: local                     # vendor timestamps' zone: local, UTC or e.g. "+08:00"
 clock: { mode: accelerated, speed: 60, start: "2026-01-01 00:00:00" }   # a day in 24 minutes
 conformance: lenient                # or strict: reject the deviations the vendor docs make
-admin: { listen: 127.0.0.1:8800 }
+admin: { listen: 127.0.0.1:8800, report_history: 65536 }  # reports kept fleet-wide for the meters' history
 platforms:
   cnmcsp:
     listen: 127.0.0.1:8801

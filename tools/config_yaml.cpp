@@ -72,7 +72,7 @@ std::string to_yaml(config const& c) {
                  {"clock", flow({{"mode", std::string{sim::to_string(c.clock.mode)}}, {"speed", number(c.clock.speed)},
                                  {"start", quoted(c.clock.start_text)}})},
                  {"conformance", std::string{to_string(c.conformance)}},
-                 {"admin", flow({{"listen", quoted(c.admin.listen)}})}});
+                 {"admin", flow({{"listen", quoted(c.admin.listen)}, {"report_history", number(c.admin.report_history)}})}});
     auto const& p = c.platforms;
     out += p.cnmcsp || p.xianfeng || p.xintian ? "platforms:\n" : "platforms: {}\n";
     if (auto const& x = p.cnmcsp) {

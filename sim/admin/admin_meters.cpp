@@ -1,4 +1,5 @@
-// GET /admin/meters, GET /admin/meters/{meterNo}, POST /admin/meters, and the meter views.
+// GET /admin/meters, GET /admin/meters/{meterNo}, its /history, POST /admin/meters, and the meter
+// views.
 #include "sim/admin/admin_internal.hpp"
 
 #include <algorithm>
@@ -123,6 +124,35 @@ http::response get_meter(admin_context& ctx, http::request const& req) {
     if (m == nullptr) return refuse({404, "meterNo", "no meter \"" + std::string(no) + "\""});
     ctx.fleet.touch(*m);
     return answer(meter_detail(ctx, *m));
+}
+
+/// GET /admin/meters/{meterNo}/history?limit=N: the meter's newest reports (fleet::history),
+/// oldest first.
+http::response meter_history(admin_context& ctx, http::request const& req) {
+    auto no = req.path_param("meterNo").value_or("");
+    auto* m = ctx.fleet.find(no);
+    if (m == nullptr) return refuse({404, "meterNo", "no meter \"" + std::string(no) + "\""});
+    auto limit = query_number(req, "limit", 1000, 100'000);
+    if (!limit) return refuse(limit.error());
+    ctx.fleet.touch(*m);
+    auto const zone = ctx.fleet.options().zone;
+    bool const gas = m->entry->model.billing == meters::billing_mode::gas_prepaid;
+    ojson reports = ojson::array();
+    for (auto const& e : ctx.fleet.history().of(m->index, limit.value())) {
+        ojson r{{"at", local_text(meters::instant_from_ms(e.at_ms), zone)},
+                {"at_ms", e.at_ms},
+                {"reason", meters::to_string(e.reason)},
+                {"reading", meters::to_string(meters::volume::from_e4(e.reading_e4))},
+                {"balance", meters::to_string(meters::money::from_e4(e.balance_e4))}};
+        if (gas) r["gas_balance"] = meters::to_string(meters::volume::from_e4(e.gas_balance_e4));
+        r["valve"] = meters::to_string(e.valve);
+        r["battery_v"] = meters::format_e4(std::int64_t{e.battery_mv} * 10);
+        reports.push_back(std::move(r));
+    }
+    return answer(ojson{{"meterNo", m->meter_no()},
+                        {"capacity", ctx.fleet.history().capacity()},
+                        {"count", reports.size()},
+                        {"reports", std::move(reports)}});
 }
 
 // ---- manufacture ------------------------------------------------------------------------------
@@ -263,6 +293,7 @@ void add_meter_routes(http::router& r, admin_context& ctx) {
     r.get("/admin/meters", guarded(ctx, list_meters));
     r.post("/admin/meters", guarded(ctx, manufacture));
     r.get("/admin/meters/{meterNo}", guarded(ctx, get_meter));
+    r.get("/admin/meters/{meterNo}/history", guarded(ctx, meter_history));
 }
 
 }  // namespace metersim::sim::admin

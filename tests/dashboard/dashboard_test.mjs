@@ -157,6 +157,12 @@ async function main() {
   });
   const after = await points();
   step(`reading chart: ${before.read} -> ${after.read} points, ${after.frozen} daily freezes, last ${after.lastY} m³`);
+  // The chart's line is the meter's report history: every report of the advance is a point.
+  const history = await (await page.request.get(`${base}/admin/meters/${flowing}/history`)).json();
+  const xs = await page.evaluate(() => window.dashboard.charts['chart-reading'].data.datasets[0].data.map((p) => p.x));
+  if (history.count < 2 || !history.reports.every((r) => xs.includes(r.at_ms)))
+    throw new Error(`the reading chart lacks history points: chart ${JSON.stringify(xs)}, history ${JSON.stringify(history)}`);
+  step(`history: ${history.count} reports, all on the reading chart`);
   await page.locator('#clock-now').getByText('2026-03-03 08:00:00').waitFor();
 
   await page.screenshot({ path: path.join(outDir, 'dashboard.png'), fullPage: true });

@@ -268,6 +268,36 @@ TEST_CASE_FIXTURE(admin_fixture, "one meter shows its full state, pending comman
     check_refused(get("/admin/meters/nope"), 404, "meterNo");
 }
 
+TEST_CASE_FIXTURE(admin_fixture, "a meter's history lists its reports, oldest first, as the meter stood") {
+    opened_meter("R1");
+    event("R1", R"({"type": "flow", "m3_per_hour": "0.1"})");
+    advance(4 * 86400);
+    event("R1", R"({"type": "wake"})");  // a report now: the history's last entry is the meter's state
+    auto const m = get_json("/admin/meters/R1");
+    auto const h = get_json("/admin/meters/R1/history");
+    CHECK(h["meterNo"] == "R1");
+    auto const& rs = h["reports"];
+    REQUIRE(rs.size() >= 4);  // a report a day, and the wake's
+    CHECK(h["count"] == rs.size());
+    for (std::size_t i = 1; i < rs.size(); ++i) {
+        CHECK(rs[i]["at_ms"].get<std::int64_t>() >= rs[i - 1]["at_ms"].get<std::int64_t>());
+        CHECK(std::stod(rs[i]["reading"].get<std::string>()) >= std::stod(rs[i - 1]["reading"].get<std::string>()));
+    }
+    auto const& last = rs.back();
+    CHECK(last["reason"] == "wake");
+    CHECK(last["at"] == m["now"]);
+    CHECK(last["reading"] == m["reading"]);
+    CHECK(last["balance"] == m["balance"]);
+    CHECK(last["valve"] == m["valve"]);
+    CHECK(last["battery_v"].get<std::string>().substr(0, 4) == m["battery_v"].get<std::string>().substr(0, 4));
+    auto const two = get_json("/admin/meters/R1/history?limit=2")["reports"];
+    REQUIRE(two.size() == 2);
+    CHECK(two[0] == rs[rs.size() - 2]);
+    CHECK(two[1] == last);
+    check_refused(get("/admin/meters/nope/history"), 404, "meterNo");
+    check_refused(get("/admin/meters/R1/history?limit=x"), 400, "limit");
+}
+
 TEST_CASE_FIXTURE(admin_fixture, "consume and flow raise the reading") {
     opened_meter("E1");
     auto s = event("E1", R"({"type": "consume", "m3": "1.5"})");

@@ -68,6 +68,7 @@ TEST_CASE("an empty document gives the default of every key and starts no platfo
                         .start = "2026-01-01 00:00:00", .conformance = metersim::platforms::conformance::lenient,
                         .admin = {"127.0.0.1", 8800}});
     CHECK(c.timezone == "local");
+    CHECK(c.admin.report_history == 65'536);
     CHECK_FALSE(c.platforms.cnmcsp.has_value());
     CHECK_FALSE(c.platforms.xianfeng.has_value());
     CHECK_FALSE(c.platforms.xintian.has_value());
@@ -132,7 +133,7 @@ clock:
   speed: 0.5
   start: "2030-06-15 12:30:00"
 conformance: strict
-admin: { listen: "0.0.0.0:9000" }
+admin: { listen: "0.0.0.0:9000", report_history: 1000 }
 platforms:
   cnmcsp: { listen: "[::1]:9001", app_token: t, app_secret: s, auth_window_s: 0, realtime_url: "http://cis/rt", alarm_url: "https://cis/al", body_limit: 2048,
             envelope: { enabled: true, des3_key_hex: 0123456789abcdeffedcba9876543210, mac_key_hex: 00112233445566778899aabbccddeeff },
@@ -163,6 +164,7 @@ journal: { capacity: 50 }
     check_core_keys(c, {.state = ":memory:", .mode = sim::clock_mode::realtime, .speed = 0.5,
                         .start = "2030-06-15 12:30:00", .conformance = metersim::platforms::conformance::strict,
                         .admin = {"0.0.0.0", 9000}});
+    CHECK(c.admin.report_history == 1000);
     CHECK(c.platforms.cnmcsp->listen == tools::listen_address{"::1", 9001});
     CHECK(c.platforms.cnmcsp->listen.to_string() == "[::1]:9001");
     CHECK(c.platforms.cnmcsp->realtime_url == "http://cis/rt");
@@ -246,6 +248,9 @@ TEST_CASE("each kind of bad input is reported at its line and column with what w
         {"admin:\n  listen: \"example.com:80\"\n", 2, "\"example", "admin.listen: found \"example.com:80\""},
         {"admin:\n  listen: \"127.0.0.1:\"\n", 2, "\"127", "admin.listen: found \"127.0.0.1:\""},
         {"admin:\n  listen: 127.0.0.1:\n", 2, "", "YAML syntax: illegal map value"},  // ": " ends a plain scalar
+        {"admin: { report_history: 10000001 }\n", 1, "10000001",
+         R"(admin.report_history: found "10000001", expected an integer from 0 to 10000000)"},
+        {"admin: { report_history: -1 }\n", 1, "-1", R"(admin.report_history: found "-1", expected an integer)"},
         {"platforms:\n  acme: {}\n", 2, "acme", R"(platforms: found unknown key "acme", expected one of: cnmcsp, xianfeng, xintian)"},
         {"platforms:\n  xianfeng:\n    secret: x\n", 3, "secret", R"(platforms.xianfeng: found unknown key "secret")"},
         {"platforms:\n  xianfeng:\n    replay_check: maybe\n", 3, "maybe",

@@ -6,7 +6,7 @@
 const $ = (id) => document.getElementById(id);
 const state = {
   zoneMinutes: 480, clockNowMs: 0, view: 'fleet', meterNo: '', fleetOffset: 0, fleetLimit: 50,
-  journalLast: 0, journalRows: [], verdicts: new Set(), samples: [], charts: {}, advancing: false,
+  journalLast: 0, journalRows: [], verdicts: new Set(), charts: {}, advancing: false,
 };
 window.dashboard = state;  // the browser test reads the charts' data here
 
@@ -169,14 +169,6 @@ function renderMeter(m, journal) {
   body.replaceChildren(...(rows.length ? rows : [el('tr', {}, el('td', { class: 'empty', colspan: '10' }, 'no entries'))]));
 }
 
-function sample(m) {
-  const at = m.state.now;
-  if (state.samples.length && state.samples[state.samples.length - 1].at === at) return;
-  state.samples.push({ at, reading: Number(m.reading), balance: Number(m.gas_balance ?? m.balance),
-    valve: m.valve === 'open' ? 1 : 0, battery: Number(m.battery_v) });
-  if (state.samples.length > 500) state.samples.shift();
-}
-
 function lineChart(id, datasets, stepped = false, y = {}, xText = zoneText) {
   const old = state.charts[id];
   if (old) { old.data.datasets = datasets; old.update('none'); return; }
@@ -193,25 +185,27 @@ function lineChart(id, datasets, stepped = false, y = {}, xText = zoneText) {
   });
 }
 
-function renderCharts(m) {
+/// The meter's charts: its reports (GET /admin/meters/{meterNo}/history, the fleet's bounded ring)
+/// and its daily frozen records. Either may be empty.
+function renderCharts(m, reports) {
   const daily = m.state.freezes.daily;
-  const pts = (key) => state.samples.map((p) => ({ x: p.at, y: p[key] }));
+  const pts = (f) => reports.map((r) => ({ x: r.at_ms, y: f(r) }));
   const frozen = (f) => daily.map((r) => ({ x: r.at, y: Number(f(r)) }));
-  lineChart('chart-reading', [{ label: 'read', data: pts('reading'), borderColor: '#1f5fbf' },
+  lineChart('chart-reading', [{ label: 'reported', data: pts((r) => Number(r.reading)), borderColor: '#1f5fbf' },
     { label: 'daily freeze', data: frozen((r) => r.values.reading), borderColor: '#8aa', showLine: false }]);
-  lineChart('chart-balance', [{ label: 'read', data: pts('balance'), borderColor: '#2e7d32' },
+  lineChart('chart-balance', [{ label: 'reported', data: pts((r) => Number(r.gas_balance ?? r.balance)), borderColor: '#2e7d32' },
     { label: 'daily freeze (surplus)', data: frozen((r) => r.values.surplus), borderColor: '#8a8', showLine: false }]);
-  lineChart('chart-valve', [{ label: 'open', data: pts('valve'), borderColor: '#b3261e' }], true,
+  lineChart('chart-valve', [{ label: 'open', data: pts((r) => (r.valve === 'open' ? 1 : 0)), borderColor: '#b3261e' }], true,
     { min: 0, max: 1, ticks: { stepSize: 1, callback: (v) => (v ? 'open' : 'not open') } });
-  lineChart('chart-battery', [{ label: 'V', data: pts('battery'), borderColor: '#8a5a00' }]);
+  lineChart('chart-battery', [{ label: 'V', data: pts((r) => Number(r.battery_v)), borderColor: '#8a5a00' }]);
 }
 
 async function refreshMeter() {
   const no = encodeURIComponent(state.meterNo);
-  const [m, j] = await Promise.all([api(`/admin/meters/${no}`), api(`/admin/journal?meter=${no}&limit=1000`)]);
-  sample(m);
+  const [m, j, h] = await Promise.all([api(`/admin/meters/${no}`), api(`/admin/journal?meter=${no}&limit=1000`),
+    api(`/admin/meters/${no}/history?limit=1000`)]);
   renderMeter(m, j.entries);
-  renderCharts(m);
+  renderCharts(m, h.reports);
 }
 
 async function postEvent(type) {
@@ -352,7 +346,7 @@ function route() {
   const h = decodeURIComponent(location.hash.slice(1));
   const meter = /^meter\/(.+)$/.exec(h);
   const view = meter ? 'meter' : (['journal', 'pushes'].includes(h) ? h : 'fleet');
-  if (meter && meter[1] !== state.meterNo) { state.meterNo = meter[1]; state.samples = []; }
+  if (meter) state.meterNo = meter[1];
   state.view = view;
   for (const v of ['fleet', 'meter', 'journal', 'pushes']) $(`view-${v}`).hidden = v !== view;
   for (const v of ['fleet', 'journal', 'pushes']) {
