@@ -12,7 +12,6 @@
 
 #include <future>
 #include <string>
-#include <thread>
 
 using namespace metersim;
 using namespace metersim::test;
@@ -105,7 +104,7 @@ TEST_CASE("an advance over HTTP lets pushes leave and come back while it runs, a
     advance_fixture f;
     f.fleet_of_meters(true);
     // Halfway, the loop waits until the CIS has pushes (sent during the first chunks) and has
-    // had time to answer them: their answers are then on the sockets, to be handled between the
+    // answered them: their answers are then on the sockets, to be handled between the
     // next chunks, and the pushes waiting for a slot go out.
     auto reached = std::make_shared<std::promise<void>>();
     std::promise<void> release;
@@ -114,7 +113,7 @@ TEST_CASE("an advance over HTTP lets pushes leave and come back while it runs, a
     c.write_raw(advance_fixture::raw_request("POST", "/admin/clock/advance", advance_fixture::advance_body()));
     REQUIRE(reached->get_future().wait_for(20s) == std::future_status::ready);
     CHECK(f.cis.wait_for_requests(1, 10s));
-    std::this_thread::sleep_for(100ms);
+    CHECK(f.cis.wait_for_answers(f.cis.request_count(), 10s));
     release.set_value();
     auto a = c.read_answer();
     REQUIRE_MESSAGE(a.status == 200, a.body);

@@ -37,6 +37,7 @@ struct cis_receiver::impl {
     std::deque<scripted_answer> queue;
     scripted_answer fallback;
     std::uint64_t connections = 0;
+    std::size_t answered = 0;  ///< answers written
 };
 
 void cis_receiver::impl::listen() {
@@ -100,6 +101,13 @@ net::awaitable<void> cis_receiver::impl::serve(std::shared_ptr<beast::tcp_stream
         res.keep_alive(req.keep_alive() && !answer.say_close);
         res.prepare_payload();
         auto [wec, wn] = co_await bhttp::async_write(*stream, res, nothrow_awaitable);
+        if (!wec) {
+            {
+                std::lock_guard lock(mutex);
+                ++answered;
+            }
+            arrived.notify_all();
+        }
         if (wec || answer.close_after || answer.say_close || !req.keep_alive()) break;
     }
     error_code ignored;
@@ -181,6 +189,11 @@ std::size_t cis_receiver::connection_count() const {
 bool cis_receiver::wait_for_requests(std::size_t n, std::chrono::milliseconds timeout) const {
     std::unique_lock lock(impl_->mutex);
     return impl_->arrived.wait_for(lock, timeout, [&] { return impl_->log.size() >= n; });
+}
+
+bool cis_receiver::wait_for_answers(std::size_t n, std::chrono::milliseconds timeout) const {
+    std::unique_lock lock(impl_->mutex);
+    return impl_->arrived.wait_for(lock, timeout, [&] { return impl_->answered >= n; });
 }
 
 std::string received_request::header(std::string_view name) const { return header_value(headers, name); }

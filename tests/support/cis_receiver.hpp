@@ -65,6 +65,9 @@ public:
     std::size_t connection_count() const;  ///< connections accepted so far
     /// Waits until at least `n` requests were received; false if not within `timeout`.
     bool wait_for_requests(std::size_t n, std::chrono::milliseconds timeout = std::chrono::seconds{5}) const;
+    /// Waits until at least `n` answers were written to their sockets; false if not within
+    /// `timeout`.
+    bool wait_for_answers(std::size_t n, std::chrono::milliseconds timeout = std::chrono::seconds{5}) const;
 
     struct impl;
 
