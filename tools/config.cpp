@@ -140,7 +140,9 @@ public:
             if (f.path == "http") read_http(f, c.http);
 
         std::optional<field> start_field;
-        std::optional<meters::utc_offset> zone;
+        // The default "+08:00": the three vendors are Chinese platforms, and a CIS in China signs
+        // and reads their timestamps in that zone whatever the host's zone (issue 16 item 5).
+        std::optional<meters::utc_offset> zone = meters::utc_offset{8 * 60};
         for (auto& f : top) {
             if (f.path == "state") read(f, c.state);
             else if (f.path == "timezone") {

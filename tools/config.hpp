@@ -151,7 +151,7 @@ struct journal_config {
 
 struct config {
     std::string state = ":memory:";  ///< read, not used yet: persistence is not built (README "Not built yet")
-    std::string timezone = "local";     ///< as written: "local", "UTC", "+08:00"
+    std::string timezone = "+08:00";    ///< as written: "local", "UTC", "+08:00" (the vendors' zone)
     meters::utc_offset zone{};          ///< timezone resolved ("local": the host's offset at clock.start)
     clock_config clock;
     metersim::platforms::conformance conformance = metersim::platforms::conformance::lenient;

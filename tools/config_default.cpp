@@ -15,7 +15,7 @@ namespace {
 constexpr std::string_view embedded_default = R"yaml(# metersim: the embedded default config (`metersim serve` without --config).
 # Every key has a default; `metersim serve --print-default-config > my.yaml` is a starting point.
 state: ":memory:"                   # nothing is saved yet: persistence is not built (README)
-timezone: local                     # vendor timestamps' zone: local, UTC or e.g. "+08:00"
+timezone: "+08:00"                  # vendor timestamps' zone (China's): or local (the host's), UTC, "-05:00"...
 clock: { mode: accelerated, speed: 60, start: "2026-01-01 00:00:00" }   # a day in 24 minutes
 conformance: lenient                # or strict: reject the deviations the vendor docs make
 admin: { listen: 127.0.0.1:8800, report_history: 65536 }  # reports kept fleet-wide for the meters' history

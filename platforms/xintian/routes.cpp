@@ -113,6 +113,13 @@ endpoint_result platform::impl::do_get_user_info(exchange& ex, object_reader con
 endpoint_result platform::impl::do_remote_pay(exchange& ex, object_reader const& r) {
     auto q = parse_remote_pay(r, opts.utc_offset);
     if (!q) return q.error();
+    // spec: xintian §3.2.3 -7: a cancelled meter answers -7 whichever identifier comes with its
+    // MeterAddr (ChangeMeter's old meter no longer has the user: UserCode would not match it).
+    if (!q->who.meter_addr.empty()) {
+        ex.meter_no = q->who.meter_addr;
+        if (auto old = find_target(q->who.meter_addr); old && is_gone(*old))
+            return make_api_error(codes::meter_cancelled, "MeterAddr", "meter " + q->who.meter_addr + " is cancelled");
+    }
     auto t = resolve_one(ex, q->who);
     if (!t) return t.error();
     auto const& no = t->archive.meter_addr;
@@ -124,9 +131,7 @@ endpoint_result platform::impl::do_remote_pay(exchange& ex, object_reader const&
                               "TransId " + q->trans_id + " was already used for another recharge");
     }
     // spec: xintian §3.2.3 -7: 表具状态为已销表.
-    bool const gone = t->meter == nullptr || cancelled.contains(no) ||
-                      t->meter->meter.account() == meters::account_state::cancelled;
-    if (gone)
+    if (is_gone(*t))
         return make_api_error(codes::meter_cancelled, "MeterAddr", "meter " + no + " is cancelled");
     if (auto e = check_pay_room(no)) return *e;
     pay_record p;

@@ -175,7 +175,8 @@ TEST_CASE_FIXTURE(cnmcsp_fixture, "meterChange to a meter already registered ans
     CHECK(post_code("meter/meterChange", body) == "80002015");
 }
 
-TEST_CASE_FIXTURE(cnmcsp_fixture, "meterChange without PreSaving moves the old meter's remaining money") {
+// Issue 16 item 2: "转移表内金额 (不输入默认为 0)" — absent PreSaving moved the old balance before.
+TEST_CASE_FIXTURE(cnmcsp_fixture, "meterChange without PreSaving opens the new meter at 0 and leaves the old balance on the old meter") {
     open_meter("U1", "M1", "CNMCPUJE", "80");
     inject("M1", meters::events::consume{meters::volume::from_units(10)});  // 10 m³ at 2.5
     auto body = std::string(ex::meter_change);
@@ -184,7 +185,8 @@ TEST_CASE_FIXTURE(cnmcsp_fixture, "meterChange without PreSaving moves the old m
     body.replace(body.find(R"(,"PreSaving":1500)"), 17, "");
     CHECK(post_code("meter/meterChange", body) == "0");
     wake("012345678919");
-    CHECK(with_meter("012345678919", [](auto& m) { return m.billing().balance; }) == meters::money::from_units(55));
+    CHECK(with_meter("012345678919", [](auto& m) { return m.billing().balance; }) == meters::money{});
+    CHECK(with_meter("M1", [](auto& m) { return m.billing().balance; }) == meters::money::from_units(55));
 }
 
 TEST_CASE_FIXTURE(cnmcsp_fixture, "meteradd of a meter already opened answers 80002010") {

@@ -119,6 +119,29 @@ TEST_CASE_FIXTURE(xintian_fixture, "RemotePay answers every code of §3.2.3") {
     CHECK(code(call_json("/api/Pay/RemotePay", with(base, {{"TransId", "T-10"}}))) == -7);
 }
 
+// Issue 16 item 3: the old meter of a ChangeMeter, paid with the user's UserCode beside its
+// MeterAddr, answered 0 ("UserCode is not the user of MeterAddr"): -7 is what §3.2.3 says.
+TEST_CASE_FIXTURE(xintian_fixture, "a RemotePay to a cancelled meter answers -7 whichever identifier is sent") {
+    create_price();
+    create_meter("XT0001", "U001");
+    REQUIRE(code(call_json("/api/Meters/ChangeMeter",
+                           R"({"MeterAddr":"XT0001","NewMeterAddr":"XT0002","PeriodDosage":0})")) == 1);
+    auto with_user = pay("XT0001", "T-11");
+    with_user["UserCode"] = "U001";
+    auto j = call_json("/api/Pay/RemotePay", with_user);
+    CHECK(code(j) == -7);
+    CHECK(j.at("Message").get<std::string>().find("MeterAddr") != std::string::npos);
+    // Another user's code on the cancelled meter: still -7 (the meter's state comes first).
+    with_user["UserCode"] = "U404";
+    with_user["TransId"] = "T-12";
+    CHECK(code(call_json("/api/Pay/RemotePay", with_user)) == -7);
+    // The user's code alone reaches the user's meter now, the new one.
+    auto by_user = pay("XT0001", "T-13");
+    by_user.erase("MeterAddr");
+    by_user["UserCode"] = "U001";
+    CHECK(code(call_json("/api/Pay/RemotePay", by_user)) == 1);
+}
+
 TEST_CASE_FIXTURE(xintian_fixture, "GetPayList answers every code of §3.3.3 and filters by date") {
     create_price();
     create_meter("XT0001", "U001");

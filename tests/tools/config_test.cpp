@@ -67,7 +67,9 @@ TEST_CASE("an empty document gives the default of every key and starts no platfo
     check_core_keys(c, {.state = ":memory:", .mode = sim::clock_mode::accelerated, .speed = 60.0,
                         .start = "2026-01-01 00:00:00", .conformance = metersim::platforms::conformance::lenient,
                         .admin = {"127.0.0.1", 8800}});
-    CHECK(c.timezone == "local");
+    // Issue 16 item 5: "+08:00" (the vendors' zone), no longer the host's.
+    CHECK(c.timezone == "+08:00");
+    CHECK(c.zone.minutes == 480);
     CHECK(c.admin.report_history == 65'536);
     CHECK_FALSE(c.platforms.cnmcsp.has_value());
     CHECK_FALSE(c.platforms.xianfeng.has_value());
