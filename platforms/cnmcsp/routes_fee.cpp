@@ -42,11 +42,8 @@ endpoint_result queue_money(platform::impl& p, exchange& ex, trade t, meters::co
     if (p.reg.find_trade(t.trade_no) != nullptr)
         return make_api_error(duplicate, "TradeNo", "TradeNo " + t.trade_no + " already exists");
     auto const& o = p.reg.sessions.ensure_owner(a.meter_id);
-    if (!p.reg.sessions.has_room(o))
-        return make_api_error(failed, "MeterID",
-                              "MeterID " + a.meter_id + " already has " + std::to_string(o.waiting) +
-                                  " recharges or remain options waiting for its next session (at most " +
-                                  std::to_string(p.reg.sessions.bounds().waiting) + ")");
+    if (auto why = p.reg.sessions.no_room(o, "recharges or remain options"))
+        return make_api_error(failed, "MeterID", "MeterID " + a.meter_id + " " + *why);
     p.enqueue(a, std::move(c), std::move(label), std::move(t));
     return std::string();
 }

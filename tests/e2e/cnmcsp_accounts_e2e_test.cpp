@@ -247,4 +247,25 @@ TEST_CASE_FIXTURE(cnmcsp_fixture, "ReadCurrentData of a meter that never reporte
     CHECK(post_code("reading/ReadCurrentData", read_body("U1", "M7")) == "80002013");
 }
 
+// Issue 16 item 7: one unknown or never-reported meter failed the whole batch.
+TEST_CASE_FIXTURE(cnmcsp_fixture, "ReadCurrentData answers the meters that can be read and leaves the others out") {
+    open_meter("U1", "M1");
+    open_meter("U3", "M3");
+    REQUIRE(post_code("meter/meteradd", meter_add_body("U2", "M2")) == "0");  // never reported
+    auto j = call_json("reading/ReadCurrentData",
+                       R"({"Meters":[{"UserID":"U1","MeterID":"M1"},{"UserID":"U2","MeterID":"M2"},)"
+                       R"({"UserID":"U9","MeterID":"M404"},{"UserID":"U1","MeterID":"M3"},)"
+                       R"({"UserID":"U3","MeterID":"M3"}]})");
+    REQUIRE(code(j) == "0");
+    CHECK(j.at("ReturnMessage") == "接口功能执行成功");
+    auto const& data = j.at("ReadingData");
+    REQUIRE(data.size() == 2);
+    CHECK(data[0].at("MeterID") == "M1");
+    CHECK(data[1].at("UserID") == "U3");
+    CHECK(data[1].at("MeterID") == "M3");
+    // None readable: the first meter's own error, as a one-meter request gets.
+    CHECK(post_code("reading/ReadCurrentData",
+                    R"({"Meters":[{"UserID":"U2","MeterID":"M2"},{"UserID":"U9","MeterID":"M404"}]})") == "80002014");
+}
+
 }  // TEST_SUITE
