@@ -91,7 +91,7 @@ TEST_CASE_FIXTURE(xianfeng_fixture, "a push refused by the CIS is retried with t
 }
 
 // Issue 16 item 1: a button press produced no report, and a wake reported reportType 1.
-TEST_CASE_FIXTURE(xianfeng_fixture, "a button press reports reportType 1 and delivers waiting commands; a wake reports 0") {
+TEST_CASE_FIXTURE(xianfeng_fixture, "a button press reports reportType 1 and delivers waiting commands, a wake reports 0") {
     std::string const no = "07602190100000308";
     auto id = registered_device(no);
     auto cmd = create_command(id, R"({"method":"VALVE_CONTROL","paras":{"controlFlag":1}})");

@@ -325,6 +325,20 @@ steps:
         CHECK(late.virtual_end - r.steps[5].virtual_start >= std::chrono::hours{2});
     }
 
+    // Issue 16: the push-side faults are set from a scenario like the others.
+    TEST_CASE("fault: a duplicate push fault makes the CIS receive one push twice") {
+        auto const steps = R"(
+  - event: { meter: "07602190000104", type: alarm, code: "0009H" }
+  - expect_push: { kind: xianfeng.alarm, meter: "07602190000104" }
+)";
+        auto once = run_yaml(with(steps));
+        auto twice = run_yaml(with(std::string("\n  - fault: { target: cis, kind: duplicate }") + steps));
+        INFO(steps_text(twice));
+        REQUIRE(once.result == sc::outcome::passed);
+        REQUIRE(twice.result == sc::outcome::passed);
+        CHECK(twice.pushes == once.pushes + 1);
+    }
+
     TEST_CASE("fault: a platform answers an error for a count of requests") {
         auto r = run_yaml(with(R"(
   - fault: { target: xianfeng, path: /iotcloud/app/cmd/v1.0.0/creatCmd, kind: error, status: 503, count: 1 }

@@ -543,7 +543,7 @@ TEST_CASE("the memory store loads its pending pushes in id order") {
 
 // Issue 16: a real platform delivers a meter's pushes in order; without meter_order two pushes
 // of one meter could overtake each other (a retry, or parallel connections).
-TEST_CASE("with meter_order a meter's pushes go one at a time, in order; other meters' in parallel") {
+TEST_CASE("with meter_order a meter's pushes go one at a time, in order, other meters' in parallel") {
     test::outbox_fixture f(64, {}, true);
     f.rx.enqueue({503, "{}"});  // the first push is refused once
     auto on = [&](std::string serial, std::string meter) {

@@ -249,7 +249,7 @@ TEST_CASE_FIXTURE(faults_serve, "a delay fault sends a push after its delay, the
     CHECK(journal_shows("fault 1: delay: sent 400 ms late"));
 }
 
-TEST_CASE_FIXTURE(faults_serve, "a bad_signature fault spoils one attempt's AccessToken; the retry is signed well") {
+TEST_CASE_FIXTURE(faults_serve, "a bad_signature fault spoils one attempt's AccessToken, the retry is signed well") {
     open_thirdparty_meter();
     REQUIRE(post_fault(R"({"target":"cis","kind":"bad_signature"})").status == 201);
     cis.enqueue({401, R"({"ResultCode":-202,"Message":"bad token"})"});  // a CIS that verifies
@@ -265,7 +265,7 @@ TEST_CASE_FIXTURE(faults_serve, "a bad_signature fault spoils one attempt's Acce
     CHECK(got[1].body == got[0].body);
 }
 
-TEST_CASE_FIXTURE(faults_serve, "a truncated fault sends half the body once; the retry sends it whole") {
+TEST_CASE_FIXTURE(faults_serve, "a truncated fault sends half the body once, the retry sends it whole") {
     open_thirdparty_meter();
     REQUIRE(post_fault(R"({"target":"cis","kind":"truncated"})").status == 201);
     cis.enqueue({400, R"({"ResultCode":-200,"Message":"bad JSON"})"});

@@ -131,7 +131,7 @@ TEST_SUITE("platforms/xintian/auth") {
     }
 
     // Issue 16 item 12: the window and the replay check were one switch.
-    TEST_CASE("a zero window turns the window off and keeps the replay check; replay_check turns it off") {
+    TEST_CASE("a zero window turns the window off and keeps the replay check, replay_check turns it off") {
         xt::authenticator a(config(std::chrono::seconds{0}));
         auto h = xt::make_headers("app01", "s3cret", "20200101000000");
         CHECK_FALSE(a.verify(as_request(h), noon()).has_value());
