@@ -71,7 +71,6 @@ struct outbox::state final : http::answer_sink, std::enable_shared_from_this<sta
         scheduler::event_id retry = 0;  ///< 0: no retry scheduled
         meters::instant retry_due{};
         meters::instant sent_at{};
-        bool held = false;          ///< meter_order: waits for the meter's earlier pushes
         bool out_of_order = false;  ///< a reorder or delay fault took it out of its meter's order
         bool reorder_hold = false;  ///< reorder: not sent until a later push of its meter is accepted
     };
@@ -176,10 +175,12 @@ void outbox::state::attempt(entry_map::iterator it) {
     auto const id = it->first;
     if (it->second.in_flight || it->second.reorder_hold) return;
     if (!may_go(id, *it->second.p)) {
-        it->second.held = true;
+        // meter_order: an earlier push of its meter is pending; release() tries this one again
+        // once that one is accepted (whatever called: enqueue, a slot freed, its retry's timer).
+        it->second.waiting = false;
+        it->second.retry = 0;
         return;
     }
-    it->second.held = false;
     if (counters.in_flight >= std::max<std::size_t>(options.max_in_flight, 1)) {
         if (!it->second.waiting) ready.push_back(id);
         it->second.waiting = true;

@@ -28,7 +28,7 @@ namespace {
 struct faulty_outbox : test::outbox_fixture {
     sim::fault_registry faults;
 
-    faulty_outbox() {
+    explicit faulty_outbox(bool meter_order = false) : outbox_fixture(sim::outbox_options{}.max_in_flight, {}, meter_order) {
         loop.call([&] {
             box->set_faults(&faults, [this](std::chrono::milliseconds wait, std::function<void()> fn) {
                 auto t = std::make_shared<boost::asio::steady_timer>(loop.io(), wait);
@@ -183,6 +183,25 @@ TEST_CASE_FIXTURE(faulty_outbox, "a bad_signature fault on a push with no signat
     auto const notes = loop.call([&] { return fault_notes(journal); });
     REQUIRE(notes.size() == 1);
     CHECK(notes[0].find("no signature header to spoil") != std::string::npos);
+}
+
+TEST_CASE("with meter_order a delayed push the CIS refused is retried before the meter's later one") {
+    faulty_outbox f(true);
+    f.fault(sim::fault_kind::delay, 1, std::nullopt, 200ms);
+    f.rx.enqueue({503, "{}"});  // the later push, first at the CIS
+    f.rx.enqueue({503, "{}"});  // the delayed one
+    f.enqueue(f.a_push("L-1"));  // 200 ms late
+    f.enqueue(f.a_push("L-2"));  // goes first: L-1 is out of order
+    f.settle();
+    REQUIRE(f.rx.request_count() == 2);
+    CHECK(f.rx.requests()[0].body == R"({"serialNo":"L-2"})");
+    // Both retries fall due; L-2's waits for L-1, back in its place, to be accepted.
+    f.advance(1s);
+    f.settle();
+    REQUIRE(f.rx.request_count() == 4);
+    CHECK(f.rx.requests()[2].body == R"({"serialNo":"L-1"})");
+    CHECK(f.rx.requests()[3].body == R"({"serialNo":"L-2"})");
+    CHECK(f.counters().pending == 0);
 }
 
 TEST_CASE_FIXTURE(faulty_outbox, "the outbox may be destroyed while a fault holds an attempt") {
