@@ -28,9 +28,11 @@ namespace metersim::meters {
 enum class report_reason : std::uint8_t {
     periodic,  ///< the scheduled report
     alarm,     ///< an alarm raised or cleared woke the meter
-    wake,      ///< an explicit wake (admin "wake", coming back online with a wake pending)
+    wake,      ///< an explicit wake (admin "wake": the meter's own schedule, forced; coming back
+               ///< online with a wake pending)
     after_command,  ///< a report the caller asks for after a command (meter::snapshot); the
                     ///< meter itself reports alarms, wakes and its schedule
+    button,    ///< the customer pressed the button (spec: xianfeng §3.1 reportType 1 按键数据上报)
 };
 constexpr std::string_view to_string(report_reason r) noexcept {
     switch (r) {
@@ -38,6 +40,7 @@ constexpr std::string_view to_string(report_reason r) noexcept {
         case report_reason::alarm: return "alarm";
         case report_reason::wake: return "wake";
         case report_reason::after_command: return "after_command";
+        case report_reason::button: return "button";
     }
     return "unknown";
 }

@@ -279,7 +279,10 @@ void meter::on(events::battery const& e, effects& fx) {
 
 void meter::on(events::battery_replaced const&, effects& fx) { take_battery(battery_.replace(core_.now), fx); }
 
+// A button press wakes the meter: it opens a session and reports (spec: xianfeng §3.1
+// reportType 1), and the platform delivers what waits for it, as in any session.
 void meter::on(events::button const&, effects& fx) {
+    request_session(report_reason::button);
     take_valve(valve_.press_button(core_.now), fx);
     clear_alarm(alarm_code::dead_meter, fx);
     idle_.reset(core_.now);

@@ -40,14 +40,18 @@ fault_step reader::read_fault(field const& f) {
     }
     auto got = entries(f, {"target", "kind", "path", "status", "body", "delay", "for", "count"}, shape);
     require(f, got, "target", "cis or a platform the scenario starts");
-    require(f, got, "kind", "unreachable, slow, error or drop");
+    require(f, got, "kind", "unreachable, slow, error, drop or a push fault");
     for (auto const& g : got) {
         auto const& k = g.key;
         if (k == "target") {
             if (g.value.IsScalar() && g.value.Scalar() == "cis") x.target = "cis";
             else if (g.value.IsScalar() && g.value.Scalar() != "cis") x.target = platform(g).value_or("");
             else wrong(g, "cis, cnmcsp, xianfeng or xintian");
-        } else if (k == "kind") x.kind = word(g, {"unreachable", "slow", "error", "drop"}).value_or("");
+        } else if (k == "kind") {
+            x.kind = word(g, {"unreachable", "slow", "error", "drop", "duplicate", "reorder", "delay", "bad_signature",
+                              "truncated"})
+                         .value_or("");
+        }
         else if (k == "path") {
             auto t = text(g, "a path starting with /");
             if (t && !t->starts_with("/")) wrong(g, "a path starting with /");
@@ -66,8 +70,9 @@ void reader::check_fault(field const& f, fault_step const& x, std::vector<field>
     auto const* kind = find_key(got, "kind");
     if (!x.target.empty() && !x.kind.empty() && kind) {
         bool const cis = x.target == "cis";
-        if (cis && x.kind != "unreachable" && x.kind != "slow") wrong(*kind, "unreachable or slow (target cis)");
-        if (!cis && x.kind == "unreachable")
+        if (cis && (x.kind == "error" || x.kind == "drop"))
+            wrong(*kind, "unreachable, slow, duplicate, reorder, delay, bad_signature or truncated (target cis)");
+        if (!cis && x.kind != "error" && x.kind != "drop" && x.kind != "slow")
             wrong(*kind, fmt::format("error, drop or slow (target {})", x.target));
     }
     if (auto const* p = find_key(got, "path"); p && x.target == "cis")
@@ -79,12 +84,13 @@ void reader::check_fault(field const& f, fault_step const& x, std::vector<field>
                                            x.kind, k));
     }
     auto const* delay = find_key(got, "delay");
-    if (delay && !x.kind.empty() && x.kind != "slow")
-        error_at(delay->where, fmt::format("{}: found delay with kind {}, expected delay only with kind slow", f.path,
-                                           x.kind));
-    if (!delay && x.kind == "slow")
-        error_at(f.mark(), fmt::format("{}: found no delay, expected delay: how long a slow answer waits, such as "
-                                       "3s", f.path));
+    bool const timed = x.kind == "slow" || x.kind == "delay";
+    if (delay && !x.kind.empty() && !timed)
+        error_at(delay->where, fmt::format("{}: found delay with kind {}, expected delay only with kinds slow and "
+                                           "delay", f.path, x.kind));
+    if (!delay && timed)
+        error_at(f.mark(), fmt::format("{}: found no delay, expected delay: how long a {} waits, such as 3s", f.path,
+                                       x.kind == "slow" ? "slow answer" : "delayed push"));
     if (auto const* c = find_key(got, "count"); c && find_key(got, "for"))
         error_at(c->where, fmt::format("{}: found both for and count, expected one of them (how long the fault "
                                        "lasts)", f.path));

@@ -14,12 +14,18 @@ std::string_view to_string(fault_kind k) noexcept {
         case fault_kind::slow: return "slow";
         case fault_kind::error: return "error";
         case fault_kind::drop: return "drop";
+        case fault_kind::duplicate: return "duplicate";
+        case fault_kind::reorder: return "reorder";
+        case fault_kind::delay: return "delay";
+        case fault_kind::bad_signature: return "bad_signature";
+        case fault_kind::truncated: return "truncated";
     }
     return "unknown";
 }
 
 std::optional<fault_kind> parse_fault_kind(std::string_view text) noexcept {
-    for (auto k : {fault_kind::unreachable, fault_kind::slow, fault_kind::error, fault_kind::drop})
+    for (auto k : {fault_kind::unreachable, fault_kind::slow, fault_kind::error, fault_kind::drop, fault_kind::duplicate,
+                   fault_kind::reorder, fault_kind::delay, fault_kind::bad_signature, fault_kind::truncated})
         if (to_string(k) == text) return k;
     return std::nullopt;
 }
@@ -36,7 +42,7 @@ meters::result<std::uint64_t, fault_error> refused(std::string field, std::strin
 
 /// The kinds a target accepts, as the admin API's message lists them.
 bool kind_fits(std::string_view target, fault_kind k) noexcept {
-    if (target == "cis") return k == fault_kind::unreachable || k == fault_kind::slow;
+    if (target == "cis") return k != fault_kind::error && k != fault_kind::drop;
     return k == fault_kind::error || k == fault_kind::drop || k == fault_kind::slow;
 }
 
@@ -48,17 +54,19 @@ meters::result<std::uint64_t, fault_error> fault_registry::add(fault_rule r, met
     bool const cis = r.target == "cis";
     if (!kind_fits(r.target, r.kind))
         return refused("kind", fmt::format("a {} fault is {}, not {}", cis ? "cis" : "platform",
-                                           cis ? "unreachable or slow" : "error, drop or slow", to_string(r.kind)));
+                                           cis ? "unreachable, slow, duplicate, reorder, delay, bad_signature or truncated"
+                                               : "error, drop or slow",
+                                           to_string(r.kind)));
     if (cis && !r.path.empty()) return refused("path", "applies to platform targets only");
     if (!r.path.empty() && r.path.front() != '/') return refused("path", "must start with '/'");
     bool const error = r.kind == fault_kind::error;
     if (error && (r.status < 100 || r.status > 599)) return refused("status", "must be between 100 and 599");
     if (!error && !r.body.empty()) return refused("body", "applies to kind error only");
-    if (r.kind == fault_kind::slow) {
+    if (r.kind == fault_kind::slow || r.kind == fault_kind::delay) {
         if (r.delay.count() <= 0 || r.delay > max_fault_delay)
             return refused("delay_ms", fmt::format("must be between 1 and {}", max_fault_delay.count()));
     } else if (r.delay.count() != 0) {
-        return refused("delay_ms", "applies to kind slow only");
+        return refused("delay_ms", "applies to kinds slow and delay only");
     }
     if (r.remaining && *r.remaining == 0) return refused("count", "must be at least 1");
     if (r.until && *r.until <= now) return refused("for_ms", "must end after now");
@@ -172,7 +180,12 @@ http::request_fault platform_fault(fault_registry& registry, std::string_view pl
             out.what = http::request_fault::action::delay;
             out.delay = hit->delay;
             break;
-        case fault_kind::unreachable: break;  // not a platform kind (add() refuses it)
+        case fault_kind::unreachable:  // the push-side kinds: not platform kinds (add() refuses them)
+        case fault_kind::duplicate:
+        case fault_kind::reorder:
+        case fault_kind::delay:
+        case fault_kind::bad_signature:
+        case fault_kind::truncated: break;
     }
     return out;
 }

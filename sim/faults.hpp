@@ -3,6 +3,12 @@
 /// `POST /admin/faults`): the CIS unreachable or slow for the pushes, a vendor platform answering
 /// errors, dropping connections or answering slowly.
 ///
+/// Push-side kinds (target cis, issue 16), each journaled by the outbox with what it did:
+/// duplicate (the push is sent twice, same body and serial), reorder (held until the same
+/// meter's next push has been delivered), delay (held `delay` of wall time while the meter's
+/// later pushes go ahead), bad_signature (this attempt's signature headers spoiled),
+/// truncated (this attempt's body cut in half).
+///
 /// A rule names a target ("cis", or a platform: "cnmcsp", "xianfeng", "xintian"), a kind, an
 /// optional exact path (platforms only; empty: every path) and how long it lasts: a count of
 /// requests (platforms) or push attempts (cis), an instant of virtual time, both (whichever runs
@@ -31,10 +37,12 @@ namespace metersim::sim {
 
 class journal;
 
-/// unreachable, slow (target cis); error, drop, slow (target a platform).
-enum class fault_kind { unreachable, slow, error, drop };
+/// unreachable, slow, duplicate, reorder, delay, bad_signature, truncated (target cis: the
+/// pushes, see sim/outbox.hpp); error, drop, slow (target a platform).
+enum class fault_kind { unreachable, slow, error, drop, duplicate, reorder, delay, bad_signature, truncated };
 
-/// "unreachable", "slow", "error", "drop".
+/// "unreachable", "slow", "error", "drop", "duplicate", "reorder", "delay", "bad_signature",
+/// "truncated".
 std::string_view to_string(fault_kind k) noexcept;
 /// The inverse of to_string; nullopt for anything else.
 std::optional<fault_kind> parse_fault_kind(std::string_view text) noexcept;
@@ -52,7 +60,7 @@ struct fault_rule {
     std::string path;             ///< platforms: the exact request path; empty: every path
     unsigned status = 500;        ///< error: the HTTP status answered (100-599)
     std::string body;             ///< error: the answer's body; empty: a JSON message naming the fault
-    std::chrono::milliseconds delay{0};     ///< slow: wall time added before the answer / the push
+    std::chrono::milliseconds delay{0};     ///< slow, delay: wall time added before the answer / the push
     std::optional<std::uint64_t> remaining;  ///< requests or pushes left; nullopt: no count limit
     std::optional<meters::instant> until;    ///< gone once virtual time reaches it; nullopt: no time limit
     std::uint64_t hits = 0;                  ///< requests or pushes it applied to so far

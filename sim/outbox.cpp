@@ -38,6 +38,24 @@ bool is_content_type(std::string_view name) noexcept {
 }
 }  // namespace
 
+namespace {
+/// The journal entry of a push going out at `at`, before its answer. Views: the journal copies
+/// the text once into its ring (a shared body: it keeps the pointer, not a copy).
+journal_view push_entry(push const& p, meters::instant at) {
+    journal_view j;
+    j.virtual_time = at;
+    j.dir = direction::out;
+    j.platform = p.platform;
+    j.kind = p.kind;
+    j.method = "POST";
+    j.target = p.url;
+    j.meter_no = p.meter_no;
+    j.request_body = p.body_view();
+    j.shared_request_body = &p.shared_body;
+    return j;
+}
+}  // namespace
+
 bool accept_2xx(unsigned status, std::string_view /*body*/) noexcept { return status >= 200 && status < 300; }
 
 struct outbox::state final : http::answer_sink, std::enable_shared_from_this<state> {
@@ -53,6 +71,8 @@ struct outbox::state final : http::answer_sink, std::enable_shared_from_this<sta
         scheduler::event_id retry = 0;  ///< 0: no retry scheduled
         meters::instant retry_due{};
         meters::instant sent_at{};
+        bool out_of_order = false;  ///< a reorder or delay fault took it out of its meter's order
+        bool reorder_hold = false;  ///< reorder: not sent until a later push of its meter is accepted
     };
 
     /// The hooks of one push kind.
@@ -81,6 +101,14 @@ struct outbox::state final : http::answer_sink, std::enable_shared_from_this<sta
     bool is_idle() const;
     void notify_idle();
     void report(std::string_view what) const noexcept;
+    // Per-meter order (meter_order) and the push-side faults (issue 16).
+    static std::string lane_of(push const& p);
+    void leave_lane(std::uint64_t id, push const& p);
+    bool may_go(std::uint64_t id, push const& p) const;
+    void release(std::string const& lane);
+    bool push_fault(std::uint64_t id, entry& e, fault_rule const& f);
+    void send_copy(std::uint64_t token, std::shared_ptr<push const> copy);
+    void note_fault(push const& p, std::string const& what, http::client_answer const* answer = nullptr);
 
     http::client& client;
     scheduler& sched;
@@ -97,7 +125,15 @@ struct outbox::state final : http::answer_sink, std::enable_shared_from_this<sta
     std::function<void(std::string_view)> error_hook;
     fault_registry* faults = nullptr;
     wall_timer timer;
+    /// Per platform and meter, the ids of its pending pushes in the order made.
+    std::unordered_map<std::string, std::deque<std::uint64_t>> lanes;
+    /// Second copies (duplicate fault) in flight, by token (the top bit set), with what the
+    /// journal says of their answer: journaled only, they judge nothing.
+    std::unordered_map<std::uint64_t, std::pair<std::shared_ptr<push const>, std::string>> extras;
+    std::uint64_t next_extra = 0;
 };
+
+constexpr std::uint64_t extra_bit = std::uint64_t{1} << 63;
 
 void outbox::state::report(std::string_view what) const noexcept {
     if (!error_hook) return;
@@ -137,7 +173,14 @@ void outbox::state::attempt(std::uint64_t id) {
 
 void outbox::state::attempt(entry_map::iterator it) {
     auto const id = it->first;
-    if (it->second.in_flight) return;
+    if (it->second.in_flight || it->second.reorder_hold) return;
+    if (!may_go(id, *it->second.p)) {
+        // meter_order: an earlier push of its meter is pending; release() tries this one again
+        // once that one is accepted (whatever called: enqueue, a slot freed, its retry's timer).
+        it->second.waiting = false;
+        it->second.retry = 0;
+        return;
+    }
     if (counters.in_flight >= std::max<std::size_t>(options.max_in_flight, 1)) {
         if (!it->second.waiting) ready.push_back(id);
         it->second.waiting = true;
@@ -183,6 +226,10 @@ bool outbox::state::divert(std::uint64_t id) {
     if (faults == nullptr || !timer || faults->none_for("cis")) return false;
     auto f = faults->take("cis", {}, sched.now());
     if (!f) return false;
+    if (f->kind != fault_kind::slow && f->kind != fault_kind::unreachable) {
+        auto it = pending.find(id);
+        return it != pending.end() && push_fault(id, it->second, *f);
+    }
     auto weak = weak_from_this();
     if (f->kind == fault_kind::slow) {
         timer(f->delay, [weak, id] {
@@ -200,12 +247,23 @@ bool outbox::state::divert(std::uint64_t id) {
 }
 
 void outbox::state::on_answer(std::uint64_t id, http::client_answer const& answer) {
+    if ((id & extra_bit) != 0) {  // the second copy of a duplicated push: journaled, judged by nothing
+        auto x = extras.find(id);
+        if (x == extras.end()) return;
+        auto [copy, what] = std::move(x->second);
+        extras.erase(x);
+        note_fault(*copy, what, &answer);
+        notify_idle();
+        return;
+    }
     auto it = pending.find(id);
     if (it == pending.end() || !it->second.in_flight) return;
     auto& e = it->second;
     e.in_flight = false;
+    e.out_of_order = e.reorder_hold;  // a delayed push is back in its meter's order
     --counters.in_flight;
     bool const ok = accepted(*e.p, answer);
+    std::string lane;
     // Taken now: the settle callback runs once the bookkeeping is done, with the push held
     // here, so it may enqueue, touch meters or replace the hooks without pulling the map from
     // under us.
@@ -221,6 +279,16 @@ void outbox::state::on_answer(std::uint64_t id, http::client_answer const& answe
         } catch (std::exception const& x) {
             report(std::string("outbox store failed to mark push delivered: ") + x.what());
         }
+        lane = lane_of(*e.p);
+        if (!lane.empty()) {
+            // A reorder fault held an earlier push of this meter until this one was accepted.
+            for (auto other : lanes[lane]) {
+                if (other == id) break;
+                if (auto o = pending.find(other); o != pending.end() && o->second.reorder_hold)
+                    o->second.reorder_hold = o->second.out_of_order = false;
+            }
+            leave_lane(id, *e.p);
+        }
         pending.erase(id);  // by key: a predicate that enqueued may have invalidated `it`
         ++counters.delivered;
     } else {
@@ -229,6 +297,7 @@ void outbox::state::on_answer(std::uint64_t id, http::client_answer const& answe
         auto const wait = schedule_retry(id, e);
         record(e, answer, false, "retry " + std::to_string(e.failures) + " in " + std::to_string(wait.count()) + " ms");
     }
+    if (!lane.empty()) release(lane);
     pump();
     if (settled) run_settled(settled, *settled_push, answer, ok);
     notify_idle();
@@ -277,18 +346,7 @@ meters::duration outbox::state::schedule_retry(std::uint64_t id, entry& e) {
 
 void outbox::state::record(entry const& e, http::client_answer const& answer, bool ok, std::string_view note) {
     if (jr == nullptr) return;
-    // Views: the journal copies the text once into its ring.
-    auto const& p = *e.p;
-    journal_view j;
-    j.virtual_time = e.sent_at;
-    j.dir = direction::out;
-    j.platform = p.platform;
-    j.kind = p.kind;
-    j.method = "POST";
-    j.target = p.url;
-    j.meter_no = p.meter_no;
-    j.request_body = p.body_view();
-    j.shared_request_body = &p.shared_body;  // the journal keeps the pointer, not a copy, when set
+    auto j = push_entry(*e.p, e.sent_at);
     j.status = answer.status;
     j.response_body = answer.body;
     j.latency_us = answer.latency.count();
@@ -310,7 +368,7 @@ void outbox::state::record(entry const& e, http::client_answer const& answer, bo
 }
 
 bool outbox::state::is_idle() const {
-    if (counters.in_flight != 0) return false;
+    if (counters.in_flight != 0 || !extras.empty()) return false;
     auto const now = sched.now();
     return std::none_of(pending.begin(), pending.end(),
                         [now](auto const& kv) { return kv.second.retry != 0 && kv.second.retry_due <= now; });
@@ -356,7 +414,9 @@ meters::result<std::uint64_t, std::string> outbox::enqueue(push p) {
     // Durable before anything is sent.
     s.store.save_shared(shared);
     s.next_id = std::max(s.next_id, id + 1);
+    auto lane = state::lane_of(*shared);
     auto [it, inserted] = s.pending.emplace(id, state::entry{std::move(shared)});
+    if (!lane.empty()) s.lanes[lane].push_back(id);
     s.attempt(it);
     return id;
 }
@@ -388,7 +448,9 @@ std::size_t outbox::resume() {
         if (s.pending.contains(p.id)) continue;
         auto const id = p.id;
         s.next_id = std::max(s.next_id, id + 1);
+        auto lane = state::lane_of(p);
         s.pending.emplace(id, state::entry{std::make_shared<push>(std::move(p))});
+        if (!lane.empty()) s.lanes[lane].push_back(id);  // loaded in id order: the order made
         s.attempt(id);
         ++started;
     }
@@ -417,6 +479,156 @@ void outbox::on_error(std::function<void(std::string_view)> hook) { state_->erro
 void outbox::set_faults(fault_registry* registry, wall_timer timer) {
     state_->faults = registry;
     state_->timer = std::move(timer);
+}
+
+// ---- per-meter order and the push-side faults (issue 16) -------------------------------------
+
+std::string outbox::state::lane_of(push const& p) {
+    if (p.meter_no.empty()) return {};
+    return p.platform + '\x1f' + p.meter_no;
+}
+
+void outbox::state::leave_lane(std::uint64_t id, push const& p) {
+    auto l = lanes.find(lane_of(p));
+    if (l == lanes.end()) return;
+    std::erase(l->second, id);
+    if (l->second.empty()) lanes.erase(l);
+}
+
+/// meter_order: a push goes once every earlier push of its meter is accepted (gone from the
+/// lane) or was put out of order by a fault.
+bool outbox::state::may_go(std::uint64_t id, push const& p) const {
+    if (!options.meter_order) return true;
+    auto l = lanes.find(lane_of(p));
+    if (l == lanes.end()) return true;
+    for (auto other : l->second) {
+        if (other == id) return true;
+        auto e = pending.find(other);
+        if (e != pending.end() && !e->second.out_of_order) return false;
+    }
+    return true;
+}
+
+/// After a push of `lane` was accepted or put out of order: its pushes that are neither in
+/// flight, nor waiting for a retry or a slot, nor held by a reorder fault are tried again
+/// (attempt() sends those that may go now).
+void outbox::state::release(std::string const& lane) {
+    auto l = lanes.find(lane);
+    if (l == lanes.end()) return;
+    std::vector<std::uint64_t> const ids(l->second.begin(), l->second.end());
+    for (auto id : ids) {
+        auto it = pending.find(id);
+        if (it == pending.end()) continue;
+        auto const& e = it->second;
+        if (e.in_flight || e.retry != 0 || e.waiting || e.reorder_hold) continue;
+        attempt(it);
+    }
+}
+
+/// A journal entry for what a push-side fault did (`what`), with the CIS's answer when given.
+void outbox::state::note_fault(push const& p, std::string const& what, http::client_answer const* answer) {
+    if (jr == nullptr) return;
+    auto j = push_entry(p, sched.now());
+    j.verdict = "fault";
+    std::string error = what;
+    if (answer != nullptr) {
+        j.status = answer->status;
+        j.response_body = answer->body;
+        j.latency_us = answer->latency.count();
+        if (!answer->error.empty()) error += "; " + std::string(answer->error);
+    }
+    j.error = error;
+    try {
+        jr->append(j);
+    } catch (std::exception const& x) {
+        report(std::string("journal append failed: ") + x.what());
+    }
+}
+
+void outbox::state::send_copy(std::uint64_t token, std::shared_ptr<push const> copy) {
+    http::request_view req;
+    req.method = "POST";
+    req.url = copy->url;
+    req.headers = copy->headers;
+    req.body = copy->body_view();
+    for (auto const& [name, value] : copy->headers)
+        if (is_content_type(name)) req.content_type = value;
+    client.send(req, std::move(copy), weak_from_this(), token);
+}
+
+/// A push-side fault takes attempt `id` over (it is counted in flight): true when it did.
+bool outbox::state::push_fault(std::uint64_t id, entry& e, fault_rule const& f) {
+    auto const& p = *e.p;
+    auto const serial = p.serial_no.empty() ? std::string() : " (serial " + p.serial_no + ")";
+    auto const lane = lane_of(p);
+    auto const head = "fault " + std::to_string(f.id) + ": " + std::string(to_string(f.kind)) + ": ";
+    auto const note = [&](std::string const& what) { note_fault(p, head + what + serial); };
+    auto weak = weak_from_this();
+    switch (f.kind) {
+        case fault_kind::duplicate: {
+            auto const token = extra_bit | ++next_extra;
+            std::shared_ptr<push const> copy = e.p;
+            extras.emplace(token, std::pair{copy, head + "the second copy's answer (it judges nothing)" + serial});
+            note("sent twice at once, the same body and headers");
+            send(id, e);
+            send_copy(token, std::move(copy));
+            return true;
+        }
+        case fault_kind::bad_signature:
+        case fault_kind::truncated: {
+            auto copy = std::make_shared<push>(p);
+            std::string what;
+            if (f.kind == fault_kind::truncated) {
+                auto const whole = p.body_view();
+                copy->shared_body.reset();
+                copy->body = std::string(whole.substr(0, whole.size() / 2));
+                what = "body cut to " + std::to_string(copy->body.size()) + " of " + std::to_string(whole.size()) +
+                       " bytes";
+            } else {
+                for (auto& [name, value] : copy->headers)
+                    if (name == "API_TOKEN" || name == "AccessToken") {  // the signatures, not the ids
+                        for (auto& ch : value) ch = ch == '0' ? '1' : '0';
+                        what += (what.empty() ? "" : ", ") + name;
+                    }
+                what = what.empty() ? "no signature header to spoil: sent as is" : what + " spoiled";
+            }
+            note(what + "; a retry sends the push as made");
+            // The copy goes under the push's own token: its answer judges this attempt.
+            send_copy(id, std::move(copy));
+            return true;
+        }
+        case fault_kind::reorder: {
+            if (lane.empty()) {  // no meter: nothing to reorder against
+                note("the push names no meter: sent as is");
+                return false;
+            }
+            e.in_flight = false;
+            --counters.in_flight;
+            --counters.attempts;
+            e.reorder_hold = e.out_of_order = true;
+            note("held until the meter's next push is accepted");
+            timer(max_fault_delay, [weak, id] {
+                auto self = weak.lock();
+                if (!self) return;
+                auto it = self->pending.find(id);
+                if (it == self->pending.end() || !it->second.reorder_hold) return;
+                it->second.reorder_hold = it->second.out_of_order = false;
+                self->attempt(it);
+            });
+            release(lane);
+            return true;
+        }
+        case fault_kind::delay: {
+            e.out_of_order = true;
+            note("sent " + std::to_string(f.delay.count()) + " ms late, the meter's later pushes first");
+            timer(f.delay, [weak, id] {
+                if (auto self = weak.lock()) self->send(id);
+            });
+            if (!lane.empty()) release(lane);
+            return true;
+        }
+        default: return false;
+    }
 }
 
 }  // namespace metersim::sim

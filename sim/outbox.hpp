@@ -11,7 +11,12 @@
 /// Guarantees: a push leaves the store only once accepted, so a crash or an outage loses nothing
 /// (at least once); once accepted it is never sent again; each push is in flight at most once at
 /// a time; the body (and so the vendor's request serial in it) is the same on every attempt.
-/// Order between pushes is not guaranteed.
+/// Order: with `meter_order` (serve's default, `outbox.meter_order`) the pushes of one meter (one
+/// platform's pushes with the same meter_no) go out one at a time in the order they were made,
+/// the next once the previous was accepted, as a real platform delivers them and a CIS expects
+/// (a retry holds the meter's later pushes back); pushes of different meters go out in
+/// parallel. Without it order between pushes is not guaranteed. Either way the reorder and
+/// delay faults put a push out of order on purpose.
 ///
 /// Per-kind hooks, all optional, all called on the io thread:
 ///   - acceptance (set_acceptance / set_push_acceptance): judges an answer; called while the
@@ -140,6 +145,9 @@ struct outbox_options {
     /// answer to free a slot. Keeps a burst (a clock step waking a whole fleet) in one copy
     /// in the outbox rather than a second one queued in the client. At least 1.
     std::size_t max_in_flight = 64;
+    /// A meter's pushes one at a time, in order (see the file comment). Off here; serve turns
+    /// it on (`outbox.meter_order`, default true).
+    bool meter_order = false;
 };
 
 struct outbox_counters {
@@ -203,8 +211,19 @@ public:
     /// Fault injection: before each attempt (retries included) the outbox takes a "cis" fault
     /// from `registry`. unreachable: the attempt fails at once as the transport error
     /// "fault: CIS unreachable" (journaled, retried with the usual backoff, nothing lost);
-    /// slow: it is sent after the fault's delay (in flight meanwhile). Null registry or empty
-    /// timer: no faults. The registry must outlive the outbox.
+    /// slow: it is sent after the fault's delay (in flight meanwhile). The push-side faults
+    /// (issue 16), each journaled (verdict "fault", what was done in `error`):
+    ///   duplicate: the attempt is sent twice at once, the same bytes and serial; the push is
+    ///     judged by the first answer, the second is journaled only;
+    ///   reorder: the push is held until the same meter's next push has been accepted, then
+    ///     sent (the CIS sees the newer first); held at most max_fault_delay of wall time;
+    ///   delay: the push is sent after the fault's delay while the meter's later pushes go ahead;
+    ///   bad_signature: this attempt goes out with its signature header (Xianfeng's API_TOKEN,
+    ///     CNMCSP's and Xintian's AccessToken) spoiled; the push keeps its own, so a retry is
+    ///     signed well;
+    ///   truncated: this attempt's body is cut in half (the rest is never sent; Content-Length
+    ///     says the cut length); a retry sends the whole body.
+    /// Null registry or empty timer: no faults. The registry must outlive the outbox.
     void set_faults(fault_registry* registry, wall_timer timer);
 
     struct state;

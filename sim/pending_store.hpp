@@ -5,7 +5,8 @@
 /// An owner (a meter or a device, by the platform's key for it) holds its items in arrival
 /// order; `seq` numbers them from 0 per owner. In its vendor's terms, an item is in one phase:
 ///   - waiting: accepted, waiting for the meter's next session; at most `bounds.waiting` per
-///     owner (has_room: the vendor answers its own error past it);
+///     owner and `bounds.waiting_total` over every owner (has_room, no_room: the vendor answers
+///     its own error past either);
 ///   - queued: waiting too, but neither counted nor kept once done (a plain command: a price,
 ///     a valve order);
 ///   - active: taken by a session, the meter's answer pending;
@@ -50,11 +51,15 @@
 namespace metersim::sim {
 
 /// A store's bounds (metersim's choices: the specs give none). Config keys, per platform:
-/// max_queued_* (waiting), *_history (history), *_retention_s (retention).
+/// max_queued_* (waiting), max_queued_*_total (waiting_total), *_history (history),
+/// *_retention_s (retention). The per-owner cap is high enough that realistic use (a batch job, a
+/// load test sending dozens to one meter) never meets it; the store's memory is bounded by the
+/// budget over every owner instead (issue 16).
 struct store_bounds {
-    std::size_t waiting = 16;  ///< items waiting per owner
+    std::size_t waiting = 256;  ///< items waiting per owner
     std::size_t history = 16;  ///< settled items kept per owner
     meters::duration retention = std::chrono::hours{24 * 7};  ///< after settling, virtual time
+    std::size_t waiting_total = 1'000'000;  ///< items waiting over every owner (the memory bound)
     bool operator==(store_bounds const&) const = default;
 };
 
@@ -116,7 +121,24 @@ public:
     std::deque<owner> const& owners() const noexcept { return owners_; }
 
     /// Whether the owner may take one more waiting item.
-    bool has_room(owner const& o) const noexcept { return o.waiting < bounds_.waiting; }
+    bool has_room(owner const& o) const noexcept {
+        return o.waiting < bounds_.waiting && waiting_total_ < bounds_.waiting_total;
+    }
+    /// Why the owner may not take one more waiting item (the text after its name, the items
+    /// called `what`: "already has 256 commands waiting for its next session (at most 256)"),
+    /// or nullopt when it may.
+    std::optional<std::string> no_room(owner const& o, std::string_view what) const {
+        auto const n = [](std::size_t v) { return std::to_string(v); };
+        if (o.waiting >= bounds_.waiting)
+            return "already has " + n(o.waiting) + " " + std::string(what) +
+                   " waiting for its next session (at most " + n(bounds_.waiting) + ")";
+        if (waiting_total_ >= bounds_.waiting_total)
+            return "cannot take more: the platform holds " + n(waiting_total_) + " " + std::string(what) +
+                   " waiting, all meters together (at most " + n(bounds_.waiting_total) + ")";
+        return std::nullopt;
+    }
+    /// Items waiting, over every owner.
+    std::size_t waiting_total() const noexcept { return waiting_total_; }
 
     // ---- items
 
@@ -257,9 +279,10 @@ private:
         }
         return o.settled;
     }
-    static void count(owner& o, pending_phase p, int by) noexcept {
+    void count(owner& o, pending_phase p, int by) noexcept {
         auto& c = counter(o, p);
         c = by > 0 ? c + 1 : c - 1;
+        if (p == pending_phase::waiting) waiting_total_ = by > 0 ? waiting_total_ + 1 : waiting_total_ - 1;
     }
 
     /// Lowers o.next_due to what `x` needs.
@@ -301,6 +324,7 @@ private:
     string_index index_;        ///< owner key -> slot
     std::unordered_map<std::string, pending_ref> keys_;  ///< item key -> where
     std::size_t size_ = 0;
+    std::size_t waiting_total_ = 0;  ///< o.waiting summed over the owners
 };
 
 }  // namespace metersim::sim

@@ -127,6 +127,7 @@ sim::outbox_options push_outbox_options(outbox_config const& o) {
     sim::outbox_options out;
     out.backoff = {std::chrono::milliseconds{o.backoff_base_ms}, std::chrono::milliseconds{o.backoff_cap_ms}};
     out.max_in_flight = o.connections * o.pipeline;
+    out.meter_order = o.meter_order;
     return out;
 }
 

@@ -140,7 +140,9 @@ public:
             if (f.path == "http") read_http(f, c.http);
 
         std::optional<field> start_field;
-        std::optional<meters::utc_offset> zone;
+        // The default "+08:00": the three vendors are Chinese platforms, and a CIS in China signs
+        // and reads their timestamps in that zone whatever the host's zone (issue 16 item 5).
+        std::optional<meters::utc_offset> zone = meters::utc_offset{8 * 60};
         for (auto& f : top) {
             if (f.path == "state") read(f, c.state);
             else if (f.path == "timezone") {
@@ -218,8 +220,9 @@ private:
 
     void read_outbox(field const& f, outbox_config& o) {
         for (auto& g : entries(f,
-                               {"backoff_base_ms", "backoff_cap_ms", "connections", "pipeline"})) {
+                               {"backoff_base_ms", "backoff_cap_ms", "connections", "pipeline", "meter_order"})) {
             if (g.path == "outbox.backoff_base_ms") read_int(g, o.backoff_base_ms, 1, 86'400'000);
+            else if (g.path == "outbox.meter_order") read_bool(g, o.meter_order);
             else if (g.path == "outbox.connections") read_int(g, o.connections, 1, 1024);
             else if (g.path == "outbox.pipeline") read_int(g, o.pipeline, 1, 64);
             else {
@@ -247,12 +250,13 @@ private:
         for (auto& g : entries(p,
                                {"listen", "app_token", "app_secret", "auth_window_s", "realtime_url", "alarm_url",
                                 "body_limit", "envelope", "alarm_map", "max_queued_trades", "trade_history",
-                                "trade_retention_s"})) {
+                                "trade_retention_s", "max_queued_trades_total", "sign_uploads"})) {
             auto k = key_of(g);
             if (read_store_bounds(g, k, "trades", x.trades) || read_platform_common(g, k, x)) continue;
             if (k == "app_token") read(g, x.app_token);
             else if (k == "realtime_url") read_url(g, x.realtime_url);
             else if (k == "alarm_url") read_url(g, x.alarm_url);
+            else if (k == "sign_uploads") read_bool(g, x.sign_uploads);
             else if (k == "envelope") read_envelope(g, x.envelope);
             else read_alarm_map(g, x.alarm_map);
         }
@@ -260,13 +264,16 @@ private:
     }
 
     /// A platform's store bounds (sim::store_bounds) under its key names: max_queued_<items>
-    /// waiting per meter (1..10^6), <item>_history settled records kept (0..10^6),
+    /// waiting per meter (1..10^6), max_queued_<items>_total waiting over all meters (1..10^8),
+    /// <item>_history settled records kept (0..10^6),
     /// <item>_retention_s virtual seconds they stay (1 s to a year), `items` being "trades",
     /// "commands" or "pays". True when `k` was one of them.
     bool read_store_bounds(field const& g, std::string_view k, std::string_view items, sim::store_bounds& b) {
         std::string const item(items.substr(0, items.size() - 1));  // "trades" -> "trade"
         if (k == "max_queued_" + std::string(items)) {
             read_int(g, b.waiting, 1, 1'000'000);
+        } else if (k == "max_queued_" + std::string(items) + "_total") {
+            read_int(g, b.waiting_total, 1, 100'000'000);
         } else if (k == item + "_history") {
             read_int(g, b.history, 0, 1'000'000);
         } else if (k == item + "_retention_s") {
@@ -300,7 +307,8 @@ private:
         for (auto& g : entries(p,
                                {"listen", "company_code", "key", "merchant_id", "report_url", "response_url",
                                 "freshness_window_s", "replay_check", "auto_provision", "body_limit",
-                                "max_queued_commands", "command_history", "command_retention_s"})) {
+                                "max_queued_commands", "command_history", "command_retention_s",
+                                "max_queued_commands_total"})) {
             auto k = key_of(g);
             if (read_store_bounds(g, k, "commands", x.commands) || read_platform_common(g, k, x)) continue;
             if (k == "company_code") read(g, x.company_code);
@@ -319,10 +327,12 @@ private:
         x.body_limit = http.body_limit;
         for (auto& g : entries(p,
                                {"listen", "app_id", "app_secret", "auth_window_s", "report_url", "body_limit",
-                                "max_queued_pays", "pay_history", "pay_retention_s"})) {
+                                "max_queued_pays", "pay_history", "pay_retention_s", "max_queued_pays_total",
+                                "replay_check"})) {
             auto k = key_of(g);
             if (read_store_bounds(g, k, "pays", x.pays) || read_platform_common(g, k, x)) continue;
             if (k == "app_id") read(g, x.app_id);
+            else if (k == "replay_check") read_bool(g, x.replay_check);
             else read_url(g, x.report_url);
         }
         default_listen(p.path, p.where, x.listen);

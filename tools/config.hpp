@@ -70,6 +70,7 @@ struct cnmcsp_config {
     std::int64_t auth_window_s = 300;  ///< |AccessToken timestamp - wall time|; 0 = unchecked
     std::string realtime_url;
     std::string alarm_url;
+    bool sign_uploads = true;  ///< §4.1 AccessToken + Authorization on the §6 uploads
     std::size_t body_limit = 0;  ///< bytes; 0 in the struct means "http.body_limit" (resolved by the loader)
     cnmcsp_envelope_config envelope;
     /// Canonical alarm code text ("0009H") -> AlarmType/AlarmMessage, over the default mapping
@@ -78,7 +79,7 @@ struct cnmcsp_config {
     /// Credit store bounds: recharges/remain options waiting per meter (80002030/80002038 past
     /// it), settled trades kept per meter (duplicate TradeNo check) and for how long (keys
     /// max_queued_trades, trade_history, trade_retention_s).
-    sim::store_bounds trades{16, 64, std::chrono::hours{24 * 31}};
+    sim::store_bounds trades{256, 64, std::chrono::hours{24 * 31}};
 };
 
 struct xianfeng_config {
@@ -95,19 +96,20 @@ struct xianfeng_config {
     /// Command store bounds: commands waiting per device (creatCmd answers 500014 past it),
     /// finished commands kept per device for queryCmd and for how long (keys
     /// max_queued_commands, command_history, command_retention_s).
-    sim::store_bounds commands{16, 16, std::chrono::hours{24 * 7}};
+    sim::store_bounds commands{256, 16, std::chrono::hours{24 * 7}};
 };
 
 struct xintian_config {
     listen_address listen{"127.0.0.1", 8803};
     std::string app_id = "demo-app-id";
     std::string app_secret = "demo-app-secret";
-    std::int64_t auth_window_s = 300;  ///< timestamp vs wall time and replay check; 0 = both off
+    std::int64_t auth_window_s = 300;  ///< timestamp vs wall time; 0 = off
+    bool replay_check = true;          ///< a repeated timestamp answers -201 (a switch of its own)
     std::string report_url;
     std::size_t body_limit = 0;
     /// RemotePay credits waiting per meter (-203 past it), settled recharges kept per meter
     /// (GetPayList) and for how long (keys max_queued_pays, pay_history, pay_retention_s).
-    sim::store_bounds pays{16, 64, std::chrono::hours{24 * 31}};
+    sim::store_bounds pays{256, 64, std::chrono::hours{24 * 31}};
 };
 
 /// A platform left out is not started.
@@ -141,6 +143,7 @@ struct outbox_config {
     std::int64_t backoff_cap_ms = 60'000;
     std::size_t connections = 32;  ///< 1 to 1024
     std::size_t pipeline = 8;      ///< 1 to 64 (sim::http::max_pipeline_depth)
+    bool meter_order = true;       ///< a meter's pushes one at a time, in order (sim::outbox_options)
 };
 
 /// The journal behind `GET /admin/journal`: a ring of the newest entries. Each entry holds its
@@ -151,7 +154,7 @@ struct journal_config {
 
 struct config {
     std::string state = ":memory:";  ///< read, not used yet: persistence is not built (README "Not built yet")
-    std::string timezone = "local";     ///< as written: "local", "UTC", "+08:00"
+    std::string timezone = "+08:00";    ///< as written: "local", "UTC", "+08:00" (the vendors' zone)
     meters::utc_offset zone{};          ///< timezone resolved ("local": the host's offset at clock.start)
     clock_config clock;
     metersim::platforms::conformance conformance = metersim::platforms::conformance::lenient;

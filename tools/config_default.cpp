@@ -15,7 +15,7 @@ namespace {
 constexpr std::string_view embedded_default = R"yaml(# metersim: the embedded default config (`metersim serve` without --config).
 # Every key has a default; `metersim serve --print-default-config > my.yaml` is a starting point.
 state: ":memory:"                   # nothing is saved yet: persistence is not built (README)
-timezone: local                     # vendor timestamps' zone: local, UTC or e.g. "+08:00"
+timezone: "+08:00"                  # vendor timestamps' zone (China's): or local (the host's), UTC, "-05:00"...
 clock: { mode: accelerated, speed: 60, start: "2026-01-01 00:00:00" }   # a day in 24 minutes
 conformance: lenient                # or strict: reject the deviations the vendor docs make
 admin: { listen: 127.0.0.1:8800, report_history: 65536 }  # reports kept fleet-wide for the meters' history
@@ -25,11 +25,13 @@ platforms:
     app_token: demo-app-token
     app_secret: demo-app-secret
     auth_window_s: 300              # |AccessToken timestamp - wall time|; 0 = unchecked
-    max_queued_trades: 16           # recharges/remain options waiting per meter (80002030/80002038 past it)
+    max_queued_trades: 256          # recharges/remain options waiting per meter (80002030/80002038 past it)
+    max_queued_trades_total: 1000000  # the same, all meters together (the memory bound)
     trade_history: 64               # settled trades kept per meter for the duplicate TradeNo check
     trade_retention_s: 2678400      # virtual seconds a settled trade stays known (31 days)
     # realtime_url: http://127.0.0.1:9000/cnmcsp/realtime   # no URL: that push is not sent
     # alarm_url: http://127.0.0.1:9000/cnmcsp/alarm
+    sign_uploads: true              # uploads carry AccessToken + Authorization (§4.1); false = unsigned
   xianfeng:
     listen: 127.0.0.1:8802
     company_code: "000000"
@@ -38,7 +40,8 @@ platforms:
     freshness_window_s: 300         # RandomCode time vs wall time; 0 = unchecked
     replay_check: true
     auto_provision: false
-    max_queued_commands: 16         # commands waiting per device; past it creatCmd answers 500014
+    max_queued_commands: 256        # commands waiting per device; past it creatCmd answers 500014
+    max_queued_commands_total: 1000000  # the same, all devices together (the memory bound)
     command_history: 16             # finished commands kept per device (queryCmd); the oldest go first
     command_retention_s: 604800     # virtual seconds a finished command stays queryable
     # report_url: http://127.0.0.1:9000/xianfeng/report
@@ -47,8 +50,10 @@ platforms:
     listen: 127.0.0.1:8803
     app_id: demo-app-id
     app_secret: demo-app-secret
-    auth_window_s: 300              # timestamp vs wall time, and the replay check; 0 = both off
-    max_queued_pays: 16             # RemotePay credits waiting per meter (-203 past it)
+    auth_window_s: 300              # |AccessToken timestamp - wall time|; 0 = unchecked
+    replay_check: true              # a timestamp already used answers -201; false = unchecked
+    max_queued_pays: 256            # RemotePay credits waiting per meter (-203 past it)
+    max_queued_pays_total: 1000000  # the same, all meters together (the memory bound)
     pay_history: 64                 # settled recharges kept per meter (GetPayList); the oldest go first
     pay_retention_s: 2678400        # virtual seconds a settled recharge stays listed (31 days)
     # report_url: http://127.0.0.1:9000/xintian/report
@@ -62,6 +67,7 @@ outbox:
   backoff_cap_ms: 60000             # the longest wait between retries
   connections: 32                   # kept-alive connections per CIS host
   pipeline: 8                       # pushes in flight per connection (HTTP/1.1 pipelining); 1 = off
+  meter_order: true                 # a meter's pushes one at a time, in the order made (as a real platform)
 journal: { capacity: 1000 }         # entries kept for /admin/journal (the oldest fall off)
 )yaml";
 

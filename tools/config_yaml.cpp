@@ -49,8 +49,9 @@ std::string flow(std::initializer_list<std::pair<std::string_view, std::string>>
 void put_limits(std::string& out, std::size_t body_limit, std::array<std::string_view, 3> names,
                 sim::store_bounds const& b) {
     auto const retention_s = std::chrono::duration_cast<std::chrono::seconds>(b.retention).count();
+    std::string const total = std::string(names[0]) + "_total";
     put(out, 4, {{"body_limit", number(body_limit)}, {names[0], number(b.waiting)}, {names[1], number(b.history)},
-                 {names[2], number(retention_s)}});
+                 {names[2], number(retention_s)}, {total, number(b.waiting_total)}});
 }
 
 }  // namespace
@@ -81,6 +82,7 @@ std::string to_yaml(config const& c) {
         put(out, 4, {{"listen", quoted(x->listen)}, {"app_token", quoted(x->app_token)},
                      {"app_secret", quoted(x->app_secret)}, {"auth_window_s", number(x->auth_window_s)},
                      {"realtime_url", quoted(x->realtime_url)}, {"alarm_url", quoted(x->alarm_url)},
+                     {"sign_uploads", number(x->sign_uploads)},
                      {"envelope", flow({{"enabled", number(v.enabled)}, {"des3_key_hex", quoted(v.des3_key_hex)},
                                         {"mac_key_hex", quoted(v.mac_key_hex)}, {"iv_hex", quoted(v.iv_hex)}})},
                      {"alarm_map", x->alarm_map.empty() ? "{}" : ""}});
@@ -100,7 +102,8 @@ std::string to_yaml(config const& c) {
     if (auto const& x = p.xintian) {
         out += "  xintian:\n";
         put(out, 4, {{"listen", quoted(x->listen)}, {"app_id", quoted(x->app_id)}, {"app_secret", quoted(x->app_secret)},
-                     {"auth_window_s", number(x->auth_window_s)}, {"report_url", quoted(x->report_url)}});
+                     {"auth_window_s", number(x->auth_window_s)}, {"replay_check", number(x->replay_check)},
+                     {"report_url", quoted(x->report_url)}});
         put_limits(out, x->body_limit, {"max_queued_pays", "pay_history", "pay_retention_s"}, x->pays);
     }
     out += c.fleet.empty() ? "fleet: []\n" : "fleet:\n";
@@ -113,7 +116,8 @@ std::string to_yaml(config const& c) {
                                 {"idle_timeout_ms", number(h.idle_timeout_ms)},
                                 {"max_connections", number(h.max_connections)}})},
                  {"outbox", flow({{"backoff_base_ms", number(o.backoff_base_ms)}, {"backoff_cap_ms", number(o.backoff_cap_ms)},
-                                  {"connections", number(o.connections)}, {"pipeline", number(o.pipeline)}})},
+                                  {"connections", number(o.connections)}, {"pipeline", number(o.pipeline)},
+                                  {"meter_order", number(o.meter_order)}})},
                  {"journal", flow({{"capacity", number(c.journal.capacity)}})}});
     return out;
 }

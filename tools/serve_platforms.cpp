@@ -30,6 +30,7 @@ platforms::cnmcsp::options cnmcsp_options(config const& cfg, cnmcsp_config const
     o.auth_window_s = c.auth_window_s;
     o.realtime_url = c.realtime_url;
     o.alarm_url = c.alarm_url;
+    o.sign_uploads = c.sign_uploads;
     o.trades = c.trades;
     o.envelope.enabled = c.envelope.enabled;
     o.envelope.des3_key_hex = c.envelope.des3_key_hex;
@@ -63,6 +64,7 @@ platforms::xintian::options xintian_options(config const& cfg, xintian_config co
     o.app_id = c.app_id;
     o.app_secret = c.app_secret;
     o.auth_window_s = c.auth_window_s;
+    o.replay_check = c.replay_check;
     o.report_url = c.report_url;
     o.pays = c.pays;
     return o;

@@ -37,7 +37,7 @@ platform::platform(options opts, platform_context engine)
     install_acceptance(*impl_);
 }
 
-platform::~platform() = default;
+platform::~platform() { remove_hooks(*impl_); }
 
 registry const& platform::records() const noexcept { return impl_->reg; }
 

@@ -48,6 +48,9 @@ struct options : platform_options {
     /// Overrides of default_alarm_mapping, by canonical code.
     std::map<meters::alarm_code, alarm_mapping> alarm_map;
     bool upload_cleared_alarms = false;     ///< also upload an alarm's clearing (message + "解除")
+    /// §4.1's AccessToken + Authorization on the §6 uploads too (the CIS is "请求 api" as well),
+    /// made with appToken/appSecret and wall time before every attempt; false: unsigned.
+    bool sign_uploads = true;
     /// meteradd of a MeterNo the fleet does not hold manufactures it from the catalogue model;
     /// off: such a meteradd answers 80002006.
     bool auto_provision = true;
@@ -58,7 +61,7 @@ struct options : platform_options {
     /// money movements (recharge, remainOption) waiting per meter, past it 80002030 / 80002038;
     /// settled trades (delivered, refused, cancelled) kept per meter, the oldest forgotten first,
     /// and for how long (checked when its meter's account is used).
-    sim::store_bounds trades{16, 64, std::chrono::hours{24 * 31}};
+    sim::store_bounds trades{256, 64, std::chrono::hours{24 * 31}};
 };
 
 class platform final : public platform_base<options, struct platform_impl> {

@@ -115,5 +115,7 @@ struct platform_impl : platform_context, sim::fleet_listener {
 
 /// Sets the outbox's acceptance predicate of the two upload kinds (push.cpp).
 void install_acceptance(platform::impl& p);
+/// Removes what install_acceptance set (the platform goes, the outbox stays).
+void remove_hooks(platform::impl& p);
 
 }  // namespace metersim::platforms::cnmcsp

@@ -100,6 +100,23 @@ void install_acceptance(platform::impl& p) {
     };
     p.outbox.set_acceptance("cnmcsp.realtime", pred);
     p.outbox.set_acceptance("cnmcsp.alarm", pred);
+    if (!p.opts.sign_uploads) return;
+    // spec: cnmcsp §4.1: every api request carries AccessToken + Authorization; the CIS's upload
+    // URLs (§6.1, §6.2) are api requests too, so the uploads are signed like the CIS's own
+    // requests: appToken/appSecret, a fresh wall-time timestamp on every attempt (retries too).
+    auto sign = [&p](sim::push& out) {
+        set_token_headers(out.headers, make_token_headers(p.opts.app_token, p.opts.app_secret,
+                                                          std::chrono::system_clock::now(), p.opts.utc_offset));
+    };
+    p.outbox.set_before_attempt("cnmcsp.realtime", sign);
+    p.outbox.set_before_attempt("cnmcsp.alarm", sign);
+}
+
+void remove_hooks(platform::impl& p) {
+    for (char const* kind : {"cnmcsp.realtime", "cnmcsp.alarm"}) {
+        p.outbox.set_acceptance(kind, {});
+        p.outbox.set_before_attempt(kind, {});
+    }
 }
 
 }  // namespace metersim::platforms::cnmcsp

@@ -42,11 +42,8 @@ endpoint_result queue_money(platform::impl& p, exchange& ex, trade t, meters::co
     if (p.reg.find_trade(t.trade_no) != nullptr)
         return make_api_error(duplicate, "TradeNo", "TradeNo " + t.trade_no + " already exists");
     auto const& o = p.reg.sessions.ensure_owner(a.meter_id);
-    if (!p.reg.sessions.has_room(o))
-        return make_api_error(failed, "MeterID",
-                              "MeterID " + a.meter_id + " already has " + std::to_string(o.waiting) +
-                                  " recharges or remain options waiting for its next session (at most " +
-                                  std::to_string(p.reg.sessions.bounds().waiting) + ")");
+    if (auto why = p.reg.sessions.no_room(o, "recharges or remain options"))
+        return make_api_error(failed, "MeterID", "MeterID " + a.meter_id + " " + *why);
     p.enqueue(a, std::move(c), std::move(label), std::move(t));
     return std::string();
 }
@@ -117,9 +114,10 @@ endpoint_result platform::impl::do_remain_option(exchange& ex, object_reader con
 
 // spec: cnmcsp §5.3.6: a new meter for the user. The old account is cancelled (the old meter at
 // once: it is in the fitter's hands), its end reading kept; the new meter is registered with
-// the user, the prices and the money: PreSaving when sent, else the old meter's remaining money;
-// recharges that had not reached the old meter follow to the new one. The new meter starts at
-// NewMeterReading and opens at its next session.
+// the user, the prices and PreSaving ("不输入默认为 0": absent is 0; the old meter's remaining
+// money stays on it, visible there, unless the CIS moves it); recharges that had not reached the
+// old meter follow to the new one. The new meter starts at NewMeterReading and opens at its next
+// session.
 endpoint_result platform::impl::do_meter_change(exchange& ex, object_reader const& b) {
     auto req = parse_meter_change(b, codec);
     if (!req) return req.error();
@@ -138,10 +136,8 @@ endpoint_result platform::impl::do_meter_change(exchange& ex, object_reader cons
     auto* old_meter = meter_of(old_acc);
     auto m = bind_meter(r.new_meter_no, r.user_id, *entry.value(), "NewMeterNo");
     if (!m) return m.error();
-    meters::money remaining;
     if (old_meter != nullptr) {
         fleet.touch(*old_meter);
-        remaining = old_meter->meter.billing().balance;
         fleet.apply(*old_meter, meters::commands::cancel_account{});
     }
     account n{.user_id = r.user_id, .meter_id = r.new_meter_id, .meter_no = r.new_meter_no,
@@ -151,7 +147,7 @@ endpoint_result platform::impl::do_meter_change(exchange& ex, object_reader cons
     meters::commands::open_account open;
     open.initial_reading = r.new_reading;
     if (n.meter_billed()) {
-        open.opening_credit = r.pre_saving.value_or(remaining.is_negative() ? meters::money{} : remaining);
+        open.opening_credit = r.pre_saving.value_or(meters::money{});  // spec: cnmcsp §5.3.6 PreSaving
         open.price = n.tariff;
     }
     old_acc.status = meter_status::cancelled;

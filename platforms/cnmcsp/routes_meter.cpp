@@ -177,23 +177,34 @@ endpoint_result platform::impl::do_meter_resume(exchange& ex, object_reader cons
     return std::string();
 }
 
-// spec: cnmcsp §5.3.7: each meter's last report, as the meter sent it.
+// spec: cnmcsp §5.3.7: each meter's last report, as the meter sent it. ReadingData is "返回的集合
+// 列表" with no per-entry error: a meter that cannot be read (unknown, another user's, never
+// reported) is left out and the others are answered; only when none can be read does the batch
+// fail, with the first meter's error (README "Ambiguities resolved").
 endpoint_result platform::impl::do_read_current(exchange& ex, object_reader const& b) {
     auto req = parse_read(b, codec);
     if (!req) return req.error();
     std::string items;
+    std::optional<api_error> first_problem;
     auto const& wanted = req.value().meters;
     for (std::size_t i = 0; i < wanted.size(); ++i) {
         std::string const field = "Meters[" + std::to_string(i) + "].MeterID";
         auto acc = account_of(ex, wanted[i], field);
-        if (!acc) return acc.error();
+        if (!acc) {
+            if (!first_problem) first_problem = acc.error();
+            continue;
+        }
         auto it = reg.readings.find(acc.value()->meter_no);
-        if (it == reg.readings.end())
-            return make_api_error(codes::reading_failed, field,
-                                  "meter " + acc.value()->meter_no + " has not reported yet");
+        if (it == reg.readings.end()) {
+            if (!first_problem)
+                first_problem = make_api_error(codes::reading_failed, field,
+                                               "meter " + acc.value()->meter_no + " has not reported yet");
+            continue;
+        }
         if (!items.empty()) items += ',';
         items += reading_item(wanted[i], it->second, acc.value()->meter_billed(), opts.utc_offset);
     }
+    if (items.empty() && first_problem) return *first_problem;
     if (wanted.size() > 1) ex.meter_no.clear();
     return ",\"ReadingData\":[" + items + "]";
 }

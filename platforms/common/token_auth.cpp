@@ -26,6 +26,19 @@ token_headers make_token_headers(std::string_view id, std::string_view secret, w
     return make_token_headers(id, secret, format_wall(at, timestamp_format::compact, utc_offset));
 }
 
+void set_token_headers(std::vector<std::pair<std::string, std::string>>& headers, token_headers const& h) {
+    auto set = [&headers](std::string_view name, std::string const& value) {
+        for (auto& [n, v] : headers)
+            if (n == name) {
+                v = value;
+                return;
+            }
+        headers.emplace_back(std::string(name), value);
+    };
+    set(header_access_token, h.access_token);
+    set(header_authorization, h.authorization);
+}
+
 token_config make_token_config(std::string id, std::string secret, std::int64_t window_s,
                                std::chrono::minutes utc_offset) {
     return token_config{std::move(id), std::move(secret), std::chrono::seconds{window_s < 0 ? 0 : window_s},

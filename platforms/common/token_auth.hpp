@@ -22,6 +22,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "platforms/common/api_error.hpp"
 #include "platforms/common/timestamp.hpp"
@@ -47,6 +49,10 @@ token_headers make_token_headers(std::string_view id, std::string_view secret, s
 /// The same with the timestamp of wall time `at` at `utc_offset`.
 token_headers make_token_headers(std::string_view id, std::string_view secret, wall_time at,
                                  std::chrono::minutes utc_offset);
+
+/// Sets AccessToken and Authorization in a request's header list (replacing them when there):
+/// the platform's own requests to the CIS (CNMCSP §6 uploads, Xintian §3.6 reports).
+void set_token_headers(std::vector<std::pair<std::string, std::string>>& headers, token_headers const& h);
 
 /// A vendor's spelling of the scheme.
 struct token_scheme {

@@ -146,6 +146,8 @@ public:
 
     /// Whether the device may take one more pending command (after refresh).
     bool has_room(device_commands const& d) const noexcept { return store_.has_room(d); }
+    /// Why it may not (sim::pending_store::no_room), or nullopt.
+    std::optional<std::string> no_room(device_commands const& d) const { return store_.no_room(d, "commands"); }
     /// Appends a pending command (seq assigned here); its reference.
     command_ref add(device_commands& d, command_record r) {
         r.state = command_state::pending;

@@ -130,8 +130,7 @@ void platform_impl::on_effects(sim::fleet_meter& m, meters::effects const& e) {
         if (opened) p.push_body(d, "xianfeng.alarm", d.last_alarm);
     }
     for (auto const& r : e.reports) {
-        auto const type = r.reason == meters::report_reason::wake ? report_type::button
-                                                                    : report_type::automatic;
+        auto const type = r.reason == meters::report_reason::button ? report_type::button : report_type::automatic;
         append_report_message(p.open_body(), src, r, type, now);
         d.last_report = p.close_body();
         if (opened) p.push_body(d, "xianfeng.report", d.last_report);

@@ -44,7 +44,7 @@ struct options : platform_options {
     /// a CIS queues commands for a meter that never wakes); finished commands kept per device
     /// for queryCmd, the oldest finished dropped first; and the virtual time a finished command
     /// stays queryable (then 500043, as unknown).
-    sim::store_bounds commands{16, 16, std::chrono::hours{24 * 7}};
+    sim::store_bounds commands{256, 16, std::chrono::hours{24 * 7}};
     /// Virtual time between sending a command (state 4) and the meter's answer (1/2).
     meters::duration answer_delay{std::chrono::seconds{2}};
     /// Virtual time between two ConcentratorDataInfo reports of a concentrator.

@@ -78,13 +78,10 @@ api_result<device_commands*> platform::impl::command_device(device_record& d) {
     auto& dc = known != nullptr ? *known : commands.ensure_device(d.device_id);
     d.command_slot = dc.slot;
     commands.refresh(dc, sched.now());
-    if (commands.has_room(dc)) return &dc;
-    // spec: appendix 7 500014 生成指令发生异常; the bound is metersim's (commands.hpp).
-    return make_api_error(
-        codes::command_create_failed, "deviceId",
-        "deviceId " + d.device_id + " already has " + std::to_string(dc.waiting) +
-            " commands waiting for its next session (at most " +
-            std::to_string(commands.limits().waiting) + ")");
+    auto why = commands.no_room(dc);
+    if (!why) return &dc;
+    // spec: appendix 7 500014 生成指令发生异常; the bounds are metersim's (commands.hpp).
+    return make_api_error(codes::command_create_failed, "deviceId", "deviceId " + d.device_id + " " + *why);
 }
 
 endpoint_result platform::impl::do_creat_cmd(exchange& ex) {

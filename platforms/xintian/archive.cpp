@@ -93,6 +93,12 @@ std::size_t archive::waiting_pays(std::string_view meter_addr) const noexcept {
     return o != nullptr ? o->waiting : 0;
 }
 
+std::optional<std::string> archive::no_pay_room(std::string_view meter_addr) const {
+    static decltype(sessions_)::owner const none{};
+    auto const* o = sessions_.find_owner(meter_addr);
+    return sessions_.no_room(o != nullptr ? *o : none, "recharges");
+}
+
 pay_record const* archive::find_pay(std::string_view trans_id) const noexcept {
     return sim::find_record(sessions_, trans_id);
 }

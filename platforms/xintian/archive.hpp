@@ -109,6 +109,8 @@ public:
     std::size_t queued(std::string_view meter_addr) const noexcept;
     /// Recharges waiting for the meter's next session.
     std::size_t waiting_pays(std::string_view meter_addr) const noexcept;
+    /// Why the meter may take no more RemotePay credits (sim::pending_store::no_room), or nullopt.
+    std::optional<std::string> no_pay_room(std::string_view meter_addr) const;
 
     pay_record const* find_pay(std::string_view trans_id) const noexcept;
     pay_record* find_pay(std::string_view trans_id) noexcept;
@@ -139,7 +141,7 @@ private:
     std::unordered_map<std::string, meter_archive> meters_;
     std::unordered_map<std::string, std::vector<std::string>> users_;  ///< user -> meter numbers
     std::unordered_map<std::string, price_archive> prices_;
-    sim::pending_store<session_item> sessions_{sim::store_bounds{16, 64, std::chrono::hours{24 * 31}}};
+    sim::pending_store<session_item> sessions_{sim::store_bounds{256, 64, std::chrono::hours{24 * 31}}};
     std::int64_t last_pay_id_ = 0;
 };
 

@@ -38,9 +38,11 @@ auth_headers push_signer::sign() { return sign(std::chrono::system_clock::now())
 authenticator::authenticator(auth_config config) : config_(std::move(config)) {}
 
 std::optional<api_error> authenticator::remember(std::string const& ts, wall_time now) {
-    if (config_.window.count() <= 0) return std::nullopt;
+    if (!config_.replay_check) return std::nullopt;
+    bool const windowed = config_.window.count() > 0;
     std::lock_guard lock(mutex_);
-    while (!order_.empty() && order_.front().forget_after < now) {
+    // Without a window a timestamp stays refused until the bounded cache pushes it out.
+    while (windowed && !order_.empty() && order_.front().forget_after < now) {
         timestamps_.erase(order_.front().timestamp);
         order_.pop_front();
     }
@@ -53,7 +55,7 @@ std::optional<api_error> authenticator::remember(std::string const& ts, wall_tim
     }
     if (config_.replay_capacity == 0) return std::nullopt;
     // Accepted now means within one window of now: it stays passable for at most two windows.
-    order_.push_back(seen{now + 2 * config_.window, ts});
+    order_.push_back(seen{windowed ? now + 2 * config_.window : wall_time::max(), ts});
     timestamps_.insert(ts);
     return std::nullopt;
 }

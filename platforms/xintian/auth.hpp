@@ -3,11 +3,13 @@
 /// the MD5 + Base64 scheme of platforms/common/token_auth.hpp with appId as the id. A header
 /// missing, malformed or not verifying answers -202 (鉴权信息验证错误); a timestamp malformed or
 /// further than `window` from wall time -201 (时间戳重复或错误), and so does one already used
-/// (the spec's 时间戳重复), the one check only Xintian makes. A zero window turns the window and
-/// the replay check off (benchmarks with fixed headers); the token is always verified.
+/// (the spec's 时间戳重复), the one check only Xintian makes. Two independent switches: a zero
+/// window turns the window off, `replay_check` false the replay check (benchmarks with fixed
+/// headers turn both off); the token is always verified.
 ///
 /// Replay cache: every accepted timestamp is remembered until it can no longer pass the window
-/// (two windows after it was seen), in at most `replay_capacity` entries; past that bound the
+/// (two windows after it was seen; without a window, until pushed out), in at most
+/// `replay_capacity` entries; past that bound the
 /// oldest is dropped (memory stays bounded under a flood, at the price of possibly accepting a
 /// replay of that oldest timestamp). Note what the spec implies: a CIS that sends two requests
 /// within the same second sends the same timestamp twice, and the second is refused with -201.
@@ -29,9 +31,10 @@
 
 namespace metersim::platforms::xintian {
 
-/// appId and appSecret as id and secret; a zero window turns the window and the replay off.
+/// appId and appSecret as id and secret; a zero window turns the window off, replay_check the replay.
 struct auth_config : token_config {
     std::size_t replay_capacity = 65536;
+    bool replay_check = true;  ///< a timestamp already used answers -201, window or not
 };
 
 /// The headers as received; std::nullopt when absent.

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <utility>
+
 #include "meters/fixed4_text.hpp"
 #include "platforms/common/field_check.hpp"
 #include "platforms/common/timestamp.hpp"
@@ -404,6 +406,25 @@ std::string data_entry(meter_archive const& a, meter_reading const& r, std::chro
     w.field("ReadDate", spaced(r.at, zone));
     w.decimal("PeriodDosage", r.period_dosage.e4());
     w.decimal("CurPrice", r.cur_price.e4(), 2);  // spec: xintian §3.10, prices with 2 decimals
+    w.end_object();
+    w.finish();
+    return s;
+}
+
+std::string no_data_entry(meter_archive const& a) {
+    std::string s;
+    json_text w(s, bad_utf8::per_byte);
+    w.begin_object();
+    // spec: xintian §3.5.2: who the meter is, then every reading field in its order, null:
+    // nothing read yet, so nothing made up either.
+    std::pair<std::string_view, std::string const*> const who[] = {
+        {"UserCode", &a.user_code}, {"UserName", &a.user_name}, {"MeterAddr", &a.meter_addr}};
+    for (auto const& [k, v] : who) w.field(k, *v);
+    for (std::string_view k : {"ReadNumber", "Voltage", "ValveState", "MeterCSQ", "RSRP", "SNR", "CC", "MeterStatus",
+                               "BatteryState", "Remnant", "ReadDate", "PeriodDosage", "CurPrice"}) {
+        w.key(k);
+        w.raw("null");
+    }
     w.end_object();
     w.finish();
     return s;

@@ -116,6 +116,9 @@ std::string user_info_entry(meter_archive const& a, int pay_type);
 std::string pay_entry(pay_record const& p, std::chrono::minutes zone);
 /// §3.5.2 DataList entry.
 std::string data_entry(meter_archive const& a, meter_reading const& r, std::chrono::minutes zone);
+/// The GetData entry of a meter that has not reported yet: its archive's UserCode, UserName and
+/// MeterAddr, every reading field of §3.5.2 present and null (README "Ambiguities resolved").
+std::string no_data_entry(meter_archive const& a);
 /// Opens a reading object and writes the fields §3.5.2 (GetData) and §3.6.1 (the billing report)
 /// share, UserCode to BatteryState; each caller adds its own tail and closes the object.
 void reading_fields(json_text& w, meter_archive const& a, meter_reading const& r);

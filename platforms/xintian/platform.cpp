@@ -13,7 +13,8 @@ namespace metersim::platforms::xintian {
 namespace {
 
 auth_config make_auth_config(options const& o) {
-    return auth_config{make_token_config(o.app_id, o.app_secret, o.auth_window_s, o.utc_offset), o.replay_capacity};
+    return auth_config{make_token_config(o.app_id, o.app_secret, o.auth_window_s, o.utc_offset), o.replay_capacity,
+                       o.replay_check};
 }
 
 std::string result_text(meters::command_result const& r) {

@@ -32,7 +32,8 @@ namespace metersim::platforms::xintian {
 struct options : platform_options {
     std::string app_id;                    ///< appId (spec: xintian §2), assigned by Xintian
     std::string app_secret;                ///< appSecret
-    std::int64_t auth_window_s = 300;      ///< timestamp vs wall time, seconds; 0 = window and replay off
+    std::int64_t auth_window_s = 300;      ///< timestamp vs wall time, seconds; 0 = off
+    bool replay_check = true;              ///< a timestamp already used answers -201 (§2 时间戳重复)
     std::string report_url;                ///< the CIS's §3.6 URL (…/api/Meters/GetData); empty: not sent
     std::size_t replay_capacity = 65536;   ///< timestamps remembered at most
     std::string postpaid_model = "xt-nb-postpaid";      ///< CreateMeter PayType 1 (后付费) manufactures this
@@ -41,7 +42,7 @@ struct options : platform_options {
     /// RemotePay recharges waiting for one meter's next session, one more answers -203; settled
     /// recharge records (PayResult 1/2, GetPayList) kept per meter, the oldest settled forgotten
     /// first, and for how long (the spec gives no bound: metersim's choices, README "Queue bound").
-    sim::store_bounds pays{16, 64, std::chrono::hours{24 * 31}};
+    sim::store_bounds pays{256, 64, std::chrono::hours{24 * 31}};
 };
 
 class platform final : public platform_base<options, struct platform_impl> {

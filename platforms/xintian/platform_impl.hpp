@@ -59,6 +59,11 @@ struct platform_impl : platform_context, sim::fleet_listener {
     sim::fleet_meter* meter(std::string_view meter_no);
     /// The archive of a meter number: CreateMeter's, or one synthesised for a fleet meter.
     std::optional<target> find_target(std::string_view meter_no);
+    /// No fleet meter, replaced by ChangeMeter, or its account cancelled on the meter (§3.2.3 -7).
+    bool is_gone(target const& t) const {
+        return t.meter == nullptr || cancelled.contains(t.archive.meter_addr) ||
+               t.meter->meter.account() == meters::account_state::cancelled;
+    }
     /// GetUserInfo PayType: 1 meter-side, 2 third party.
     int pay_type(target const& t) const;
     /// Queues a command for the meter's next session; `what` names it in the journal.

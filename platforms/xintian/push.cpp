@@ -36,17 +36,7 @@ void platform::impl::push_billing_report(sim::fleet_meter& m, meter_reading cons
 void platform::impl::sign(sim::push& p) {
     // spec: xintian §2: a timestamp the CIS has not seen yet, on every attempt; the body (and
     // so what the CIS bills) never changes.
-    auto const h = signer.sign();
-    auto set = [&p](std::string_view name, std::string const& value) {
-        for (auto& [n, v] : p.headers)
-            if (n == name) {
-                v = value;
-                return;
-            }
-        p.headers.emplace_back(std::string(name), value);
-    };
-    set(header_access_token, h.access_token);
-    set(header_authorization, h.authorization);
+    set_token_headers(p.headers, signer.sign());
 }
 
 bool platform::impl::is_billing_answer_for(sim::push const& p, unsigned status, std::string_view body) const {

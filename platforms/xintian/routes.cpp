@@ -113,6 +113,13 @@ endpoint_result platform::impl::do_get_user_info(exchange& ex, object_reader con
 endpoint_result platform::impl::do_remote_pay(exchange& ex, object_reader const& r) {
     auto q = parse_remote_pay(r, opts.utc_offset);
     if (!q) return q.error();
+    // spec: xintian §3.2.3 -7: a cancelled meter answers -7 whichever identifier comes with its
+    // MeterAddr (ChangeMeter's old meter no longer has the user: UserCode would not match it).
+    if (!q->who.meter_addr.empty()) {
+        ex.meter_no = q->who.meter_addr;
+        if (auto old = find_target(q->who.meter_addr); old && is_gone(*old))
+            return make_api_error(codes::meter_cancelled, "MeterAddr", "meter " + q->who.meter_addr + " is cancelled");
+    }
     auto t = resolve_one(ex, q->who);
     if (!t) return t.error();
     auto const& no = t->archive.meter_addr;
@@ -124,9 +131,7 @@ endpoint_result platform::impl::do_remote_pay(exchange& ex, object_reader const&
                               "TransId " + q->trans_id + " was already used for another recharge");
     }
     // spec: xintian §3.2.3 -7: 表具状态为已销表.
-    bool const gone = t->meter == nullptr || cancelled.contains(no) ||
-                      t->meter->meter.account() == meters::account_state::cancelled;
-    if (gone)
+    if (is_gone(*t))
         return make_api_error(codes::meter_cancelled, "MeterAddr", "meter " + no + " is cancelled");
     if (auto e = check_pay_room(no)) return *e;
     pay_record p;
@@ -142,13 +147,10 @@ endpoint_result platform::impl::do_remote_pay(exchange& ex, object_reader const&
 }
 
 std::optional<api_error> platform::impl::check_pay_room(std::string const& meter_no) const {
-    auto const waiting = records.waiting_pays(meter_no);
-    if (waiting < records.pay_bounds().waiting) return std::nullopt;
-    // -203 数据库操作错误: the nearest code the spec has; the bound is metersim's (README).
-    return make_api_error(codes::database_error, "MeterAddr",
-                          "MeterAddr " + meter_no + " already has " + std::to_string(waiting) +
-                              " recharges waiting for its next session (at most " +
-                              std::to_string(records.pay_bounds().waiting) + ")");
+    auto why = records.no_pay_room(meter_no);
+    if (!why) return std::nullopt;
+    // -203 数据库操作错误: the nearest code the spec has; the bounds are metersim's (README).
+    return make_api_error(codes::database_error, "MeterAddr", "MeterAddr " + meter_no + " " + *why);
 }
 
 // ---- §3.3 GetPayList -------------------------------------------------------------------------
@@ -183,10 +185,11 @@ endpoint_result platform::impl::do_get_pay_list(exchange& ex, object_reader cons
 // ---- §3.5 GetData ----------------------------------------------------------------------------
 
 endpoint_result platform::impl::do_get_data(exchange& ex, object_reader const& r) {
-    // The platform answers from the meter's last report; a meter that never reported has none.
+    // The platform answers from the meter's last report; a meter that never reported is listed
+    // with its identity and null readings (it exists; it has not been read: README).
     return list_meters(*this, ex, r, [this](target const& t) -> std::optional<std::string> {
         auto it = last_reading.find(t.archive.meter_addr);
-        if (it == last_reading.end()) return std::nullopt;
+        if (it == last_reading.end()) return no_data_entry(t.archive);
         return data_entry(t.archive, it->second, opts.utc_offset);
     });
 }

@@ -2,11 +2,12 @@
 // fault injection (issue #6; the scenario `fault` step posts here).
 //
 //   {"target": "cis"|"cnmcsp"|"xianfeng"|"xintian",
-//    "kind": "unreachable"|"slow" (cis) | "error"|"drop"|"slow" (platforms),
+//    "kind": "unreachable"|"slow"|"duplicate"|"reorder"|"delay"|"bad_signature"|"truncated" (cis)
+//            | "error"|"drop"|"slow" (platforms),
 //    "path": "/..."        platforms only: that exact path; absent: every path
 //    "status": 503         error only, 100-599 (default 500)
 //    "body": "..."         error only; absent: {"message": "fault injected: ..."}
-//    "delay_ms": N         slow only, required: wall-clock milliseconds added
+//    "delay_ms": N         slow and delay only, required: wall-clock milliseconds added
 //    "for_ms": N           virtual milliseconds the rule lasts
 //    "count": N}           requests (platforms) or push attempts (cis) it applies to; default 1
 //                          when neither for_ms nor count is given; with both, the first to run out
@@ -44,7 +45,7 @@ ojson rule_view(admin_context& ctx, fault_rule const& r) {
         v["status"] = r.status;
         v["body"] = r.body.empty() ? ojson(nullptr) : ojson(r.body);
     }
-    if (r.kind == fault_kind::slow) v["delay_ms"] = r.delay.count();
+    if (r.kind == fault_kind::slow || r.kind == fault_kind::delay) v["delay_ms"] = r.delay.count();
     v["count"] = r.remaining ? ojson(*r.remaining) : ojson(nullptr);
     if (r.until) {
         v["for_ms"] = std::max<std::int64_t>((*r.until - now).count(), 0);
@@ -87,10 +88,14 @@ meters::result<fault_rule, refusal> read_rule(json_value const& body, meters::in
     if (!in.ok()) return in.problem();
 
     auto kind = parse_fault_kind(*kind_text);
-    if (!kind) return refusal{400, "kind", "expected unreachable, slow, error or drop, found \"" + *kind_text + "\""};
+    if (!kind)
+        return refusal{400, "kind",
+                       "expected unreachable, slow, error, drop, duplicate, reorder, delay, bad_signature or truncated, "
+                       "found \"" + *kind_text + "\""};
     if (status && *kind != fault_kind::error) return refusal{400, "status", "applies to kind error only"};
     if (text && *kind != fault_kind::error) return refusal{400, "body", "applies to kind error only"};
-    if (*kind == fault_kind::slow && !delay) return refusal{400, "delay_ms", "missing (required for kind slow)"};
+    if ((*kind == fault_kind::slow || *kind == fault_kind::delay) && !delay)
+        return refusal{400, "delay_ms", "missing (required for kinds slow and delay)"};
 
     fault_rule r;
     r.target = *target;

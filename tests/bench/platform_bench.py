@@ -265,6 +265,7 @@ def config_yaml(a):
         ("app_secret", XT["secret"]),
         ("report_url", f"{sink}/xintian/report"),
         ("auth_window_s", 0 if a["xt_window_zero"] else None),
+        ("replay_check", "false" if a["xt_window_zero"] else None),  # a switch of its own (issue 16)
     ])
     lines += [
         "fleet:",

@@ -175,7 +175,8 @@ TEST_CASE_FIXTURE(cnmcsp_fixture, "meterChange to a meter already registered ans
     CHECK(post_code("meter/meterChange", body) == "80002015");
 }
 
-TEST_CASE_FIXTURE(cnmcsp_fixture, "meterChange without PreSaving moves the old meter's remaining money") {
+// Issue 16 item 2: "转移表内金额 (不输入默认为 0)" — absent PreSaving moved the old balance before.
+TEST_CASE_FIXTURE(cnmcsp_fixture, "meterChange without PreSaving opens the new meter at 0 and leaves the old balance on the old meter") {
     open_meter("U1", "M1", "CNMCPUJE", "80");
     inject("M1", meters::events::consume{meters::volume::from_units(10)});  // 10 m³ at 2.5
     auto body = std::string(ex::meter_change);
@@ -184,7 +185,8 @@ TEST_CASE_FIXTURE(cnmcsp_fixture, "meterChange without PreSaving moves the old m
     body.replace(body.find(R"(,"PreSaving":1500)"), 17, "");
     CHECK(post_code("meter/meterChange", body) == "0");
     wake("012345678919");
-    CHECK(with_meter("012345678919", [](auto& m) { return m.billing().balance; }) == meters::money::from_units(55));
+    CHECK(with_meter("012345678919", [](auto& m) { return m.billing().balance; }) == meters::money{});
+    CHECK(with_meter("M1", [](auto& m) { return m.billing().balance; }) == meters::money::from_units(55));
 }
 
 TEST_CASE_FIXTURE(cnmcsp_fixture, "meteradd of a meter already opened answers 80002010") {
@@ -243,6 +245,27 @@ TEST_CASE_FIXTURE(cnmcsp_fixture, "ReadCurrentData of a meter that never reporte
     auto j = call_json("reading/ReadCurrentData", read_body("U1", "M1"));
     CHECK(code(j) == "80002014");
     CHECK(post_code("reading/ReadCurrentData", read_body("U1", "M7")) == "80002013");
+}
+
+// Issue 16 item 7: one unknown or never-reported meter failed the whole batch.
+TEST_CASE_FIXTURE(cnmcsp_fixture, "ReadCurrentData answers the meters that can be read and leaves the others out") {
+    open_meter("U1", "M1");
+    open_meter("U3", "M3");
+    REQUIRE(post_code("meter/meteradd", meter_add_body("U2", "M2")) == "0");  // never reported
+    auto j = call_json("reading/ReadCurrentData",
+                       R"({"Meters":[{"UserID":"U1","MeterID":"M1"},{"UserID":"U2","MeterID":"M2"},)"
+                       R"({"UserID":"U9","MeterID":"M404"},{"UserID":"U1","MeterID":"M3"},)"
+                       R"({"UserID":"U3","MeterID":"M3"}]})");
+    REQUIRE(code(j) == "0");
+    CHECK(j.at("ReturnMessage") == "接口功能执行成功");
+    auto const& data = j.at("ReadingData");
+    REQUIRE(data.size() == 2);
+    CHECK(data[0].at("MeterID") == "M1");
+    CHECK(data[1].at("UserID") == "U3");
+    CHECK(data[1].at("MeterID") == "M3");
+    // None readable: the first meter's own error, as a one-meter request gets.
+    CHECK(post_code("reading/ReadCurrentData",
+                    R"({"Meters":[{"UserID":"U2","MeterID":"M2"},{"UserID":"U9","MeterID":"M404"}]})") == "80002014");
 }
 
 }  // TEST_SUITE

@@ -144,6 +144,35 @@ TEST_CASE("a meter takes max_queued_trades recharges waiting, then 80002030 nami
     CHECK(balance_of(f, meter) == meters::money::from_units(120));
 }
 
+// Issue 16 item 4: the default cap was 16 a meter, which no vendor document states: a batch of
+// 50 recharges to one meter was refused from the 17th.
+TEST_CASE_FIXTURE(cnmcsp_fixture, "50 distinct recharges to one meter in a burst are all accepted and all credited") {
+    open_meter(user, meter);
+    for (int i = 0; i < 50; ++i) {
+        CAPTURE(i);
+        CHECK(post_code("fee/recharge", recharge_body(user, meter, "B" + std::to_string(i), "1")) == "0");
+    }
+    wake(meter);
+    CHECK(balance_of(*this, meter) == meters::money::from_units(100 + 50));
+}
+
+TEST_CASE("the platform-wide budget max_queued_trades_total refuses past it, naming all meters together") {
+    auto o = cnmcsp_fixture::default_options();
+    o.trades.waiting_total = 3;
+    cnmcsp_fixture f{o};
+    f.open_meter("U1", "M1");
+    f.open_meter("U2", "M2");
+    CHECK(f.post_code("fee/recharge", cnmcsp_fixture::recharge_body("U1", "M1", "G1", "1")) == "0");
+    CHECK(f.post_code("fee/recharge", cnmcsp_fixture::recharge_body("U1", "M1", "G2", "1")) == "0");
+    CHECK(f.post_code("fee/recharge", cnmcsp_fixture::recharge_body("U2", "M2", "G3", "1")) == "0");
+    auto full = f.call_json("fee/recharge", cnmcsp_fixture::recharge_body("U2", "M2", "G4", "1"));
+    CHECK(cnmcsp_fixture::code(full) == "80002030");
+    CHECK(full.dump().find("MeterID M2") != std::string::npos);
+    CHECK(full.dump().find("all meters together (at most 3)") != std::string::npos);
+    f.wake("M1");  // two delivered: room again, for any meter
+    CHECK(f.post_code("fee/recharge", cnmcsp_fixture::recharge_body("U2", "M2", "G4", "1")) == "0");
+}
+
 TEST_CASE("settled trades are kept per meter up to trade_history and for trade_retention") {
     auto o = cnmcsp_fixture::default_options();
     o.trades.history = 2;

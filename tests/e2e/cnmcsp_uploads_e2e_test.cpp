@@ -4,6 +4,7 @@
 #include <set>
 
 #include "platforms/cnmcsp/envelope.hpp"
+#include "platforms/common/token_auth.hpp"
 #include "tests/e2e/cnmcsp_examples.hpp"
 #include "tests/e2e/cnmcsp_fixture.hpp"
 #include "tests/support/field_checks.hpp"
@@ -79,6 +80,37 @@ TEST_CASE("with upload_cleared_alarms an alarm's clearing is uploaded too") {
     CHECK(alarms[1].at("AlarmType") == "0013H");
     CHECK(alarms[1].at("AlarmMessage") == "小流量解除");
     CHECK(alarms[1].at("AlarmTime") == "2026-01-01 00:05:00");
+}
+
+// Issue 16 item 6: uploads carried no §4.1 headers, so a CIS could not verify them.
+TEST_CASE_FIXTURE(cnmcsp_fixture, "uploads carry §4.1 AccessToken and Authorization that verify with appToken and appSecret") {
+    open_meter("U1", "M1");
+    inject("M1", meters::events::alarm{meters::alarm_code::small_flow});
+    REQUIRE(!pushes("/cis/alarm").empty());
+    REQUIRE(!pushes("/cis/realtime").empty());
+    auto const cfg = platforms::make_token_config(cn_token, cn_secret, 300, std::chrono::minutes{480});
+    static constexpr platforms::token_scheme scheme{"appToken", "80003001", "80003001"};
+    for (auto const& r : cis.requests()) {
+        CAPTURE(r.target);
+        auto const token = r.header("AccessToken");
+        auto const auth = r.header("Authorization");
+        REQUIRE(!token.empty());
+        auto ok = platforms::verify_token(scheme, cfg, platforms::token_request{token, auth},
+                                          std::chrono::system_clock::now());
+        CHECK_MESSAGE(ok.has_value(), (ok.has_value() ? "" : ok.error().message));
+    }
+}
+
+TEST_CASE("sign_uploads false sends the uploads without the §4.1 headers") {
+    auto o = cnmcsp_fixture::default_options();
+    o.sign_uploads = false;
+    cnmcsp_fixture f{o};
+    f.open_meter("U1", "M1");
+    REQUIRE(f.cis.request_count() > 0);
+    for (auto const& r : f.cis.requests()) {
+        CHECK(r.header("AccessToken").empty());
+        CHECK(r.header("Authorization").empty());
+    }
 }
 
 TEST_CASE_FIXTURE(cnmcsp_fixture, "uploads are retried while the CIS is down, with the same serial, and none is lost") {

@@ -186,6 +186,28 @@ TEST_CASE("creatCmd answers 500014 once a device has max_queued_commands waiting
     f.create_command(id, close_valve);
 }
 
+// Issue 16 item 4: a burst of 50 commands to one device met the old default cap of 16.
+TEST_CASE_FIXTURE(commands_fixture, "50 commands to one device in a burst are all accepted by default") {
+    for (int i = 0; i < 50; ++i) {
+        CAPTURE(i);
+        auto j = call_json("POST", "/iotcloud/app/cmd/v1.0.0/creatCmd?deviceId=" + id,
+                           std::string(R"({"command":)") + (i % 2 == 0 ? close_valve : open_valve) + "}");
+        CHECK(code(j) == "100000");
+    }
+}
+
+TEST_CASE("max_queued_commands_total bounds the commands waiting over all devices: 500014 naming it") {
+    xianfeng_fixture f{command_bounds([](auto& c) { c.waiting_total = 2; })};
+    auto a = f.registered_device("07602190100000212");
+    auto b = f.registered_device("07602190100000213");
+    f.create_command(a, close_valve);
+    f.create_command(b, close_valve);
+    auto full = f.call_json("POST", "/iotcloud/app/cmd/v1.0.0/creatCmd?deviceId=" + a,
+                            std::string(R"({"command":)") + open_valve + "}");
+    REQUIRE(xianfeng_fixture::code(full) == "500014");
+    CHECK(full.at("message").get<std::string>().find("all meters together (at most 2)") != std::string::npos);
+}
+
 TEST_CASE("the 500014 answer names deviceId, the commands waiting and the limit") {
     xianfeng_fixture f{command_bounds([](auto& c) { c.waiting = 3; })};
     auto id = f.registered_device("07602190100000211");

@@ -90,6 +90,26 @@ TEST_CASE_FIXTURE(xianfeng_fixture, "a push refused by the CIS is retried with t
     CHECK(loop.call([&] { return outbox->counters().pending; }) == 0);
 }
 
+// Issue 16 item 1: a button press produced no report, and a wake reported reportType 1.
+TEST_CASE_FIXTURE(xianfeng_fixture, "a button press reports reportType 1 and delivers waiting commands, a wake reports 0") {
+    std::string const no = "07602190100000308";
+    auto id = registered_device(no);
+    auto cmd = create_command(id, R"({"method":"VALVE_CONTROL","paras":{"controlFlag":1}})");
+    CHECK(query_command(id, cmd).at("commandState") == 0);
+    inject(no, meters::events::button{});
+    REQUIRE(cis.wait_for_requests(1));
+    settle();
+    // The session the button opened delivered the command (4: sending) and reported.
+    CHECK(query_command(id, cmd).at("commandState") == 4);
+    auto reports = pushes("/deviceReportData");
+    REQUIRE(reports.size() == 1);
+    CHECK(reports[0][0].at("callbackData").at("reportType") == "1");
+    wake(no);  // the simulator forces a session: the meter's own schedule, 0 automatic
+    reports = pushes("/deviceReportData");
+    REQUIRE(reports.size() == 2);
+    CHECK(reports[1][0].at("callbackData").at("reportType") == "0");
+}
+
 TEST_CASE_FIXTURE(xianfeng_fixture, "an unregistered meter's reports are not pushed") {
     manufacture("07602190100000301");
     wake("07602190100000301");

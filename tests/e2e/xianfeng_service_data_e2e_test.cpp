@@ -121,8 +121,8 @@ TEST_CASE_FIXTURE(service_fixture, "a money meter reports GeneralDataInfo, Money
     check_fields(msg, {{"callbackType", "0"}, {"msgDeviceType", "0"}, {"deviceId", id}, {"receiveTime", now}});
     auto const& cb = msg.at("callbackData");
     CHECK(keys(cb) == std::set<std::string>{"meterNo", "commType", "chargeType", "meterType", "reportType", "data"});
-    // reportType 1: an explicit wake stands for the button.
-    check_fields(cb, {{"meterNo", no}, {"commType", "1"}, {"chargeType", "2"}, {"meterType", "0"}, {"reportType", "1"}});
+    // reportType 0: an explicit wake stands for the meter's own schedule (issue 16; the button is 1).
+    check_fields(cb, {{"meterNo", no}, {"commType", "1"}, {"chargeType", "2"}, {"meterType", "0"}, {"reportType", "0"}});
     CHECK(service_ids(msg) == std::vector<std::string>{"GeneralDataInfo", "MoneyMeterInfo", "SignalInfo"});
     CHECK(all_strings(cb));
 

@@ -28,6 +28,24 @@ TEST_CASE_FIXTURE(xintian_fixture, "a malformed or stale timestamp answers -201,
           -202);
 }
 
+// Issue 16 item 12: auth_window_s 0 turned the replay check off with the window.
+TEST_CASE("the window and the replay check are separate switches") {
+    auto o = xintian_fixture::default_options();
+    o.auth_window_s = 0;  // the window off: a stale timestamp passes, once
+    xintian_fixture f{o};
+    auto const old = f.headers_for("20200101000000");
+    CHECK(xintian_fixture::code(f.call_json("/api/Users/GetUserInfo", R"({"MeterAddr":"x"})", old)) == -1);
+    CHECK(xintian_fixture::code(f.call_json("/api/Users/GetUserInfo", R"({"MeterAddr":"x"})", old)) == -201);
+
+    auto p = xintian_fixture::default_options();
+    p.replay_check = false;  // the replay off: the window still holds
+    xintian_fixture g{p};
+    auto const ts = g.headers_for(g.fresh_timestamp());
+    CHECK(xintian_fixture::code(g.call_json("/api/Users/GetUserInfo", R"({"MeterAddr":"x"})", ts)) == -1);
+    CHECK(xintian_fixture::code(g.call_json("/api/Users/GetUserInfo", R"({"MeterAddr":"x"})", ts)) == -1);
+    CHECK(xintian_fixture::code(g.call_json("/api/Users/GetUserInfo", R"({"MeterAddr":"x"})", old)) == -201);
+}
+
 TEST_CASE_FIXTURE(xintian_fixture, "a body that is not JSON answers -200 and an unknown path -999") {
     CHECK(code(call_json("/api/Users/GetUserInfo", "{MeterAddr:1}")) == -200);
     auto a = call("/api/Users/Nothing", "{}");

@@ -71,6 +71,33 @@ TEST_CASE("a meter takes max_queued_pays RemotePays waiting, then -203 naming Me
     CHECK(xintian_fixture::code(f.call_json("/api/Pay/RemotePay", pay("XT0009", "Q-3"))) == 1);
 }
 
+// Issue 16 item 4: the old default (16 waiting a meter) refused a batch job's 17th recharge.
+TEST_CASE_FIXTURE(xintian_fixture, "50 RemotePays to one meter in a burst are all accepted and credited") {
+    create_price();
+    create_meter("XT0008", "U008");
+    for (int i = 0; i < 50; ++i) {
+        CAPTURE(i);
+        CHECK(code(call_json("/api/Pay/RemotePay", pay("XT0008", "B-" + std::to_string(i), 1))) == 1);
+    }
+    auto const before = with_meter("XT0008", [](auto& m) { return m.billing().balance; });
+    wake("XT0008");
+    CHECK(with_meter("XT0008", [](auto& m) { return m.billing().balance; }) - before == meters::money::from_units(50));
+}
+
+TEST_CASE("max_queued_pays_total bounds the recharges waiting over all meters: -203 naming it") {
+    xintian_fixture f{[] {
+        auto o = xintian_fixture::default_options();
+        o.pays.waiting_total = 1;
+        return o;
+    }()};
+    f.create_price();
+    for (std::string const no : {"XT0006", "XT0007"}) f.create_meter(no, "U" + no.substr(2));
+    REQUIRE(xintian_fixture::code(f.call_json("/api/Pay/RemotePay", pay("XT0006", "W-1"))) == 1);
+    auto full = f.call_json("/api/Pay/RemotePay", pay("XT0007", "W-2"));
+    CHECK(xintian_fixture::code(full) == -203);
+    CHECK(full.dump().find("all meters together (at most 1)") != std::string::npos);
+}
+
 TEST_CASE("GetPayList lists a settled recharge for pay_retention, then no longer") {
     auto o = xintian_fixture::default_options();
     o.pays.retention = std::chrono::hours{1};
@@ -117,6 +144,29 @@ TEST_CASE_FIXTURE(xintian_fixture, "RemotePay answers every code of §3.2.3") {
     REQUIRE(code(call_json("/api/Meters/ChangeMeter",
                            R"({"MeterAddr":"XT0001","NewMeterAddr":"XT0002","PeriodDosage":0})")) == 1);
     CHECK(code(call_json("/api/Pay/RemotePay", with(base, {{"TransId", "T-10"}}))) == -7);
+}
+
+// Issue 16 item 3: the old meter of a ChangeMeter, paid with the user's UserCode beside its
+// MeterAddr, answered 0 ("UserCode is not the user of MeterAddr"): -7 is what §3.2.3 says.
+TEST_CASE_FIXTURE(xintian_fixture, "a RemotePay to a cancelled meter answers -7 whichever identifier is sent") {
+    create_price();
+    create_meter("XT0001", "U001");
+    REQUIRE(code(call_json("/api/Meters/ChangeMeter",
+                           R"({"MeterAddr":"XT0001","NewMeterAddr":"XT0002","PeriodDosage":0})")) == 1);
+    auto with_user = pay("XT0001", "T-11");
+    with_user["UserCode"] = "U001";
+    auto j = call_json("/api/Pay/RemotePay", with_user);
+    CHECK(code(j) == -7);
+    CHECK(j.at("Message").get<std::string>().find("XT0001 is cancelled") != std::string::npos);
+    // Another user's code on the cancelled meter: still -7 (the meter's state comes first).
+    with_user["UserCode"] = "U404";
+    with_user["TransId"] = "T-12";
+    CHECK(code(call_json("/api/Pay/RemotePay", with_user)) == -7);
+    // The user's code alone reaches the user's meter now, the new one.
+    auto by_user = pay("XT0001", "T-13");
+    by_user.erase("MeterAddr");
+    by_user["UserCode"] = "U001";
+    CHECK(code(call_json("/api/Pay/RemotePay", by_user)) == 1);
 }
 
 TEST_CASE_FIXTURE(xintian_fixture, "GetPayList answers every code of §3.3.3 and filters by date") {
@@ -194,6 +244,24 @@ TEST_CASE_FIXTURE(xintian_fixture, "GetData answers from the meter's last report
     CHECK(code(call_json("/api/Meters/GetData", R"({"MeterAddr":"XT404"})")) == -1);
     CHECK(code(call_json("/api/Meters/GetData", R"({"UserCode":"U404"})")) == 0);
     CHECK(code(call_json("/api/Meters/GetData", R"({})")) == -2);
+}
+
+// Issue 16 item 12: a meter that never reported was silently left out of DataList.
+TEST_CASE_FIXTURE(xintian_fixture, "GetData lists a meter that has not reported yet with null readings") {
+    create_price();
+    REQUIRE(code(call_json("/api/Meters/CreateMeter", meter_body("XT0001", "U001", "1", "P1"))) == 1);  // no session yet
+    json expected{{"UserCode", "U001"}, {"UserName", "张三"}, {"MeterAddr", "XT0001"}};
+    for (auto k : {"ReadNumber", "Voltage", "ValveState", "MeterCSQ", "RSRP", "SNR", "CC", "MeterStatus",
+                   "BatteryState", "Remnant", "ReadDate", "PeriodDosage", "CurPrice"})
+        expected[k] = nullptr;
+    auto j = call_json("/api/Meters/GetData", R"({"MeterAddr":"XT0001"})");
+    CHECK(code(j) == 1);
+    CHECK(j.at("DataList") == json::array({expected}));
+    // Once it reports, the same entry carries the reading.
+    wake("XT0001");
+    auto after = call_json("/api/Meters/GetData", R"({"UserCode":"U001"})");
+    REQUIRE(after.at("DataList").size() == 1);
+    CHECK(after.at("DataList")[0].at("ReadDate").is_string());
 }
 
 }  // TEST_SUITE

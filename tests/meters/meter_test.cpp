@@ -519,6 +519,14 @@ TEST_CASE("the whole state survives a rebuild from it") {
     CHECK(copy.state() == m.state());
 }
 
+TEST_CASE("a button press wakes the meter: a session reported with reason button (issue 16)") {
+    meter m = opened_with_flow(money_model(), money::from_units(100), m3_whole(0));
+    effects const fx = m.inject(events::button{}, t0 + std::chrono::hours{1});
+    REQUIRE(fx.reports.size() == 1u);
+    CHECK(fx.reports[0].reason == report_reason::button);
+    CHECK(to_string(report_reason::button) == "button");
+}
+
 TEST_CASE("an offline meter skips its reports and reports lost contact when back") {
     meter m = opened_with_flow(money_model(), money::from_units(100), m3_whole(0));
     (void)m.inject(events::offline{}, t0);

@@ -391,9 +391,15 @@ TEST_CASE("fault: clear or a map, with the keys its target and kind allow") {
           "6:12: steps[0].fault: found \"all\", expected clear, or a map {target, kind, path, status, body, delay, for, "
           "count}");
     CHECK(only_error(with_steps("  - fault: { target: cis, kind: drop }\n")) ==
-          "6:33: steps[0].fault.kind: found \"drop\", expected unreachable or slow (target cis)");
+          "6:33: steps[0].fault.kind: found \"drop\", expected unreachable, slow, duplicate, reorder, delay, "
+          "bad_signature or truncated (target cis)");
     CHECK(only_error(with_steps("  - fault: { target: xianfeng, kind: slow }\n")) ==
           "6:12: steps[0].fault: found no delay, expected delay: how long a slow answer waits, such as 3s");
+    // Issue 16: the push-side kinds, for target cis only; delay needs its delay.
+    CHECK(only_error(with_steps("  - fault: { target: xianfeng, kind: duplicate }\n")) ==
+          "6:38: steps[0].fault.kind: found \"duplicate\", expected error, drop or slow (target xianfeng)");
+    CHECK(only_error(with_steps("  - fault: { target: cis, kind: delay }\n")) ==
+          "6:12: steps[0].fault: found no delay, expected delay: how long a delayed push waits, such as 3s");
     CHECK(only_error(with_steps("  - fault: { target: xianfeng, kind: drop, for: 1h, count: 2 }\n")) ==
           "6:53: steps[0].fault: found both for and count, expected one of them (how long the fault lasts)");
     CHECK(only_error(with_steps("  - fault: { target: cis, kind: unreachable, status: 503 }\n")) ==

@@ -2,6 +2,7 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <string>
 
@@ -323,6 +324,28 @@ steps:
         auto const& late = r.steps[7];
         CHECK(late.virtual_end - late.virtual_start <= std::chrono::hours{2});
         CHECK(late.virtual_end - r.steps[5].virtual_start >= std::chrono::hours{2});
+    }
+
+    // Issue 16: the push-side faults are set from a scenario like the others.
+    TEST_CASE("fault: a duplicate push fault makes the CIS receive one push twice") {
+        auto const steps = R"(
+  - event: { meter: "07602190000104", type: alarm, code: "0009H" }
+  - expect_push: { kind: xianfeng.alarm, meter: "07602190000104" }
+)";
+        auto once = run_yaml(with(steps));
+        auto twice = run_yaml(with(std::string("\n  - fault: { target: cis, kind: duplicate }") + steps));
+        INFO(steps_text(twice));
+        REQUIRE(once.result == sc::outcome::passed);
+        REQUIRE(twice.result == sc::outcome::passed);
+        // The CIS (the recorder) answered the alarm's second copy: the journal's fault entry.
+        auto copies_answered = [](sc::scenario_result const& r) {
+            return std::count_if(r.timeline.begin(), r.timeline.end(), [](sc::timeline_entry const& t) {
+                return t.k == sc::timeline_entry::kind::push && t.summary.starts_with("xianfeng.alarm") &&
+                       t.summary.find(" fault (200)") != std::string::npos;
+            });
+        };
+        CHECK(copies_answered(once) == 0);
+        CHECK(copies_answered(twice) == 1);
     }
 
     TEST_CASE("fault: a platform answers an error for a count of requests") {

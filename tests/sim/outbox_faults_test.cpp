@@ -28,7 +28,7 @@ namespace {
 struct faulty_outbox : test::outbox_fixture {
     sim::fault_registry faults;
 
-    faulty_outbox() {
+    explicit faulty_outbox(bool meter_order = false) : outbox_fixture(sim::outbox_options{}.max_in_flight, {}, meter_order) {
         loop.call([&] {
             box->set_faults(&faults, [this](std::chrono::milliseconds wait, std::function<void()> fn) {
                 auto t = std::make_shared<boost::asio::steady_timer>(loop.io(), wait);
@@ -134,6 +134,74 @@ TEST_CASE_FIXTURE(faulty_outbox, "a slow CIS fault sends the push after its wall
     enqueue(a_push("S-5"));
     settle();
     CHECK(rx.request_count() == 2);
+}
+
+// ---- the push-side faults (issue 16); the serve e2e tests cover them over HTTP too --------------
+
+/// The journal's fault entries, their `error` texts in order.
+std::vector<std::string> fault_notes(sim::journal const& j) {
+    std::vector<std::string> out;
+    for (auto const& e : j.query({}))
+        if (e.verdict == "fault") out.push_back(e.error);
+    return out;
+}
+
+TEST_CASE_FIXTURE(faulty_outbox, "a duplicate fault: the CIS gets both copies before the outbox is idle") {
+    fault(sim::fault_kind::duplicate, 1);
+    enqueue(a_push("D-1"));
+    settle();
+    REQUIRE(rx.request_count() == 2);
+    CHECK(rx.requests()[0].body == rx.requests()[1].body);
+    CHECK(counters().delivered == 1);
+    CHECK(counters().attempts == 1);
+    auto const notes = loop.call([&] { return fault_notes(journal); });
+    REQUIRE(notes.size() == 2);
+    CHECK(notes[0].find("fault 1: duplicate: sent twice at once") != std::string::npos);
+    CHECK(notes[1].find("the second copy's answer") != std::string::npos);
+}
+
+TEST_CASE_FIXTURE(faulty_outbox, "a reorder fault holds a push until the meter's next push is accepted, without meter_order too") {
+    fault(sim::fault_kind::reorder, 1);
+    enqueue(a_push("R-1"));
+    settle();
+    CHECK(rx.request_count() == 0);
+    CHECK(counters().pending == 1);
+    CHECK(counters().attempts == 0);  // held, not tried
+    enqueue(a_push("R-2"));
+    settle();
+    REQUIRE(rx.request_count() == 2);
+    CHECK(rx.requests()[0].body == R"({"serialNo":"R-2"})");
+    CHECK(rx.requests()[1].body == R"({"serialNo":"R-1"})");
+    CHECK(counters().delivered == 2);
+}
+
+TEST_CASE_FIXTURE(faulty_outbox, "a bad_signature fault on a push with no signature header says so and sends it as is") {
+    fault(sim::fault_kind::bad_signature, 1);
+    enqueue(a_push("B-1"));
+    settle();
+    CHECK(rx.request_count() == 1);
+    auto const notes = loop.call([&] { return fault_notes(journal); });
+    REQUIRE(notes.size() == 1);
+    CHECK(notes[0].find("no signature header to spoil") != std::string::npos);
+}
+
+TEST_CASE("with meter_order a delayed push the CIS refused is retried before the meter's later one") {
+    faulty_outbox f(true);
+    f.fault(sim::fault_kind::delay, 1, std::nullopt, 200ms);
+    f.rx.enqueue({503, "{}"});  // the later push, first at the CIS
+    f.rx.enqueue({503, "{}"});  // the delayed one
+    f.enqueue(f.a_push("L-1"));  // 200 ms late
+    f.enqueue(f.a_push("L-2"));  // goes first: L-1 is out of order
+    f.settle();
+    REQUIRE(f.rx.request_count() == 2);
+    CHECK(f.rx.requests()[0].body == R"({"serialNo":"L-2"})");
+    // Both retries fall due; L-2's waits for L-1, back in its place, to be accepted.
+    f.advance(1s);
+    f.settle();
+    REQUIRE(f.rx.request_count() == 4);
+    CHECK(f.rx.requests()[2].body == R"({"serialNo":"L-1"})");
+    CHECK(f.rx.requests()[3].body == R"({"serialNo":"L-2"})");
+    CHECK(f.counters().pending == 0);
 }
 
 TEST_CASE_FIXTURE(faulty_outbox, "the outbox may be destroyed while a fault holds an attempt") {

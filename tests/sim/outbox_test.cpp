@@ -8,6 +8,7 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <memory>
 #include <set>
 #include <stdexcept>
@@ -538,6 +539,53 @@ TEST_CASE("the memory store loads its pending pushes in id order") {
     CHECK(pending[0].id == 2);
     CHECK(pending[1].id == 9);
     CHECK(store.size() == 2);
+}
+
+// Issue 16: a real platform delivers a meter's pushes in order; without meter_order two pushes
+// of one meter could overtake each other (a retry, or parallel connections).
+TEST_CASE("with meter_order a meter's pushes go one at a time, in order, other meters' in parallel") {
+    test::outbox_fixture f(64, {}, true);
+    f.rx.enqueue({503, "{}"});  // the first push is refused once
+    auto on = [&](std::string serial, std::string meter) {
+        auto p = f.a_push(std::move(serial));
+        p.meter_no = std::move(meter);
+        return p;
+    };
+    f.enqueue(on("A-1", "M1"));
+    f.enqueue(on("A-2", "M1"));
+    f.enqueue(on("B-1", "M2"));
+    f.settle();
+    auto serials = [&] {
+        std::vector<std::string> out;
+        for (auto const& r : f.rx.requests()) out.push_back(r.header("API_TRANS_ID"));
+        return out;
+    };
+    // A-1 refused (a retry is due in 1 s); A-2 waits for it; B-1, another meter's, went.
+    auto seen = serials();
+    CHECK(std::count(seen.begin(), seen.end(), "A-2") == 0);
+    CHECK(std::count(seen.begin(), seen.end(), "B-1") == 1);
+    CHECK(f.counters().pending == 2);
+    f.advance(1s);
+    REQUIRE(f.rx.wait_for_requests(4));
+    f.settle();
+    seen = serials();
+    std::vector<std::string> m1;
+    for (auto const& s : seen)
+        if (s.starts_with("A-")) m1.push_back(s);
+    CHECK(m1 == std::vector<std::string>{"A-1", "A-1", "A-2"});
+    CHECK(f.counters().pending == 0);
+}
+
+TEST_CASE("without meter_order a meter's later push does not wait for a refused earlier one") {
+    test::outbox_fixture f;
+    f.rx.enqueue({503, "{}"});
+    f.enqueue(f.a_push("A-1"));
+    f.settle();
+    f.enqueue(f.a_push("A-2"));
+    f.settle();
+    auto const seen = f.rx.requests();
+    REQUIRE(seen.size() == 2);
+    CHECK(seen[1].header("API_TRANS_ID") == "A-2");  // ahead of A-1's retry
 }
 
 }  // TEST_SUITE

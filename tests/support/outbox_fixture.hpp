@@ -31,10 +31,11 @@ struct outbox_fixture {
     std::unique_ptr<sim::outbox> box;
 
     explicit outbox_fixture(std::size_t max_in_flight = sim::outbox_options{}.max_in_flight,
-                            sim::http::client_options client_options = {}) {
+                            sim::http::client_options client_options = {}, bool meter_order = false) {
         sim::outbox_options o;
         o.backoff = {std::chrono::seconds{1}, std::chrono::seconds{4}};
         o.max_in_flight = max_in_flight;
+        o.meter_order = meter_order;
         loop.call([&] {
             client = std::make_unique<sim::http::client>(loop.io(), client_options);
             box = std::make_unique<sim::outbox>(*client, sched, store, &journal, o);

@@ -67,7 +67,9 @@ TEST_CASE("an empty document gives the default of every key and starts no platfo
     check_core_keys(c, {.state = ":memory:", .mode = sim::clock_mode::accelerated, .speed = 60.0,
                         .start = "2026-01-01 00:00:00", .conformance = metersim::platforms::conformance::lenient,
                         .admin = {"127.0.0.1", 8800}});
-    CHECK(c.timezone == "local");
+    // Issue 16 item 5: "+08:00" (the vendors' zone), no longer the host's.
+    CHECK(c.timezone == "+08:00");
+    CHECK(c.zone.minutes == 480);
     CHECK(c.admin.report_history == 65'536);
     CHECK_FALSE(c.platforms.cnmcsp.has_value());
     CHECK_FALSE(c.platforms.xianfeng.has_value());
@@ -94,13 +96,19 @@ TEST_CASE("the embedded default config loads with loopback ports 8800-8803 and a
     CHECK(c.platforms.xianfeng->listen.to_string() == "127.0.0.1:8802");
     CHECK(c.platforms.xintian->listen.to_string() == "127.0.0.1:8803");
     CHECK(c.platforms.xianfeng->company_code == "000000");
-    CHECK(c.platforms.xianfeng->commands.waiting == 16);
+    // Issue 16 item 4: 256 waiting per meter (was 16), a million over all meters.
+    CHECK(c.platforms.xianfeng->commands.waiting == 256);
+    CHECK(c.platforms.xianfeng->commands.waiting_total == 1'000'000);
     CHECK(c.platforms.xianfeng->commands.history == 16);
     CHECK(c.platforms.xianfeng->commands.retention == std::chrono::seconds{7 * 86'400});
-    CHECK(c.platforms.cnmcsp->trades.waiting == 16);
+    CHECK(c.platforms.cnmcsp->trades.waiting == 256);
+    CHECK(c.platforms.cnmcsp->sign_uploads);
+    CHECK(c.platforms.xintian->replay_check);
+    CHECK(c.platforms.cnmcsp->trades.waiting_total == 1'000'000);
     CHECK(c.platforms.cnmcsp->trades.history == 64);
     CHECK(c.platforms.cnmcsp->trades.retention == std::chrono::seconds{31 * 86'400});
-    CHECK(c.platforms.xintian->pays.waiting == 16);
+    CHECK(c.platforms.xintian->pays.waiting == 256);
+    CHECK(c.platforms.xintian->pays.waiting_total == 1'000'000);
     CHECK(c.platforms.xintian->pays.history == 64);
     CHECK(c.platforms.xintian->pays.retention == std::chrono::seconds{31 * 86'400});
     CHECK(c.journal.capacity == 1'000);
@@ -138,7 +146,8 @@ platforms:
   cnmcsp: { listen: "[::1]:9001", app_token: t, app_secret: s, auth_window_s: 0, realtime_url: "http://cis/rt", alarm_url: "https://cis/al", body_limit: 2048,
             envelope: { enabled: true, des3_key_hex: 0123456789abcdeffedcba9876543210, mac_key_hex: 00112233445566778899aabbccddeeff },
             alarm_map: { "0009H": { type: "MAG", message: "磁干扰" } },
-            max_queued_trades: 2, trade_history: 0, trade_retention_s: 86400 }
+            max_queued_trades: 2, trade_history: 0, trade_retention_s: 86400, max_queued_trades_total: 7,
+            sign_uploads: false }
   xianfeng:
     listen: localhost:0
     company_code: "000123"
@@ -152,7 +161,8 @@ platforms:
     max_queued_commands: 3
     command_history: 0
     command_retention_s: 60
-  xintian: { app_id: a, app_secret: b, auth_window_s: 60, report_url: "http://cis/xt", max_queued_pays: 5, pay_history: 3, pay_retention_s: 600 }
+    max_queued_commands_total: 9
+  xintian: { app_id: a, app_secret: b, auth_window_s: 60, report_url: "http://cis/xt", max_queued_pays: 5, pay_history: 3, pay_retention_s: 600, max_queued_pays_total: 11, replay_check: false }
 fleet:
   - { platform: xianfeng, model: xf-nb-money, count: 100, id_prefix: "07602190" }
   - platform: xintian
@@ -175,6 +185,11 @@ journal: { capacity: 50 }
     CHECK(c.platforms.cnmcsp->alarm_map.at("0009H") == tools::cnmcsp_alarm_text{"MAG", "磁干扰"});
     CHECK(c.platforms.xintian->auth_window_s == 60);
     CHECK(c.platforms.xintian->pays.waiting == 5);
+    CHECK(c.platforms.xintian->pays.waiting_total == 11);
+    CHECK(c.platforms.cnmcsp->trades.waiting_total == 7);
+    CHECK_FALSE(c.platforms.cnmcsp->sign_uploads);
+    CHECK_FALSE(c.platforms.xintian->replay_check);
+    CHECK(c.platforms.xianfeng->commands.waiting_total == 9);
     CHECK(c.platforms.xintian->pays.history == 3);
     CHECK(c.platforms.xintian->pays.retention == std::chrono::seconds{600});
     CHECK(c.platforms.cnmcsp->trades.waiting == 2);
@@ -280,6 +295,8 @@ TEST_CASE("each kind of bad input is reported at its line and column with what w
          R"(platforms.cnmcsp.trade_retention_s: found "99999999", expected an integer from 1 to 31622400)"},
         {"platforms:\n  xintian:\n    max_queued_pays: -2\n", 3, "-2",
          R"(platforms.xintian.max_queued_pays: found "-2", expected an integer from 1 to 1000000)"},
+        {"platforms:\n  xintian:\n    max_queued_pays_total: 0\n", 3, "0",
+         R"(platforms.xintian.max_queued_pays_total: found "0", expected an integer from 1 to 100000000)"},
         {"platforms:\n  xintian:\n    pay_history: -1\n", 3, "-1",
          R"(platforms.xintian.pay_history: found "-1", expected an integer from 0 to 1000000)"},
         {"platforms:\n  xintian:\n    pay_retention_s: 0\n", 3, "0",

@@ -10,6 +10,7 @@
 #include <string>
 #include <thread>
 
+#include "platforms/cnmcsp/auth.hpp"
 #include "platforms/common/crypto.hpp"
 #include "tests/support/cis_receiver.hpp"
 #include "tests/support/eventually.hpp"
@@ -78,6 +79,28 @@ TEST_CASE("metersim serve answers its admin API and all three platforms on loopb
     auto xt = test::http_request("POST", "127.0.0.1", s.app.port_of("xintian"), "/api/Meters/GetData",
                                  {}, "{}");
     CHECK(xt.body.find("\"ResultCode\":-202") != std::string::npos);
+}
+
+// Issue 16 item 5: the default zone was the host's ("local"): on a UTC host a CIS signing with
+// China's time was refused as eight hours off. "+08:00" whatever the host.
+TEST_CASE("the default config reads CNMCSP's auth timestamps in +08:00 whatever the host's zone") {
+    running_serve s;
+    CHECK(s.app.settings().timezone == "+08:00");
+    auto const post = [&](std::chrono::minutes zone) {
+        auto h = platforms::cnmcsp::make_auth_headers(platforms::cnmcsp::credentials{"demo-app-token", "demo-app-secret"},
+                                                      std::chrono::system_clock::now(), zone);
+        return test::http_request("POST", "127.0.0.1", s.app.port_of("cnmcsp"), "/rest/Standard/reading/ReadCurrentData",
+                                  {{"Content-Type", "application/json"}, {"Accept", "application/json"},
+                                   {"AccessToken", h.access_token}, {"Authorization", h.authorization}},
+                                  R"({"Meters":[]})");
+    };
+    auto china = post(std::chrono::minutes{480});
+    CHECK(china.status == 200);
+    CHECK(china.body.find("80003001") == std::string::npos);
+    // Twelve hours away from +08:00 (whatever the host's own zone): outside the 300 s window.
+    auto far = post(std::chrono::minutes{-240});
+    CHECK(far.status == 401);
+    CHECK(far.body.find("80003001") != std::string::npos);
 }
 
 TEST_CASE("the admin API drives a meter of the default fleet through virtual time") {

@@ -6,6 +6,7 @@
 #include <string>
 #include <thread>
 
+#include "platforms/common/token_auth.hpp"
 #include "platforms/xintian/auth.hpp"
 #include "tests/support/cis_receiver.hpp"
 #include "tests/support/http_client.hpp"
@@ -71,6 +72,30 @@ struct faults_serve : with_cis, test::serve_thread {
     }
     test::http_answer wake() {
         return admin("POST", "/admin/meters/" + std::string(meter_no) + "/events", R"({"type":"wake"})");
+    }
+    /// The meter uses `m3` and reports (a wake): its next billing report reads that much more.
+    void consume_and_wake(std::string const& m3) {
+        REQUIRE(admin("POST", "/admin/meters/" + std::string(meter_no) + "/events",
+                      R"({"type":"consume","m3":")" + m3 + R"("})")
+                    .status == 200);
+        REQUIRE(wake().status == 200);
+    }
+    /// ReadNumber of a billing report the CIS received.
+    static std::string reading_of(test::received_request const& r) {
+        auto const at = r.body.find(R"("ReadNumber":)");
+        if (at == std::string::npos) return "?";
+        auto const from = at + 13;
+        return r.body.substr(from, r.body.find(',', from) - from);
+    }
+    /// Whether the request's AccessToken verifies with the platform's appId and appSecret (§2).
+    bool signed_well(test::received_request const& r) const {
+        auto const& xt = *app.settings().platforms.xintian;
+        auto const cfg = platforms::make_token_config(xt.app_id, xt.app_secret, 86400,
+                                                      std::chrono::minutes{app.settings().zone.minutes});
+        static constexpr platforms::token_scheme scheme{"appId", "-202", "-201"};
+        return platforms::verify_token(scheme, cfg, platforms::token_request{r.header("AccessToken"), r.header("Authorization")},
+                                       std::chrono::system_clock::now())
+            .has_value();
     }
 
     /// The journal's pushes to the CIS as one text, polled until it contains `text` (the
@@ -167,6 +192,94 @@ TEST_CASE_FIXTURE(faults_serve, "a CIS unreachable for a virtual time fails the 
     CHECK(admin("GET", "/admin/faults").body == R"({"faults":[]})");
 }
 
+// ---- the push side (issue 16) -----------------------------------------------------------------
+
+TEST_CASE_FIXTURE(faults_serve, "a meter's pushes reach the CIS in the order made: a refused one holds the later back") {
+    open_thirdparty_meter();
+    cis.enqueue({503, "{}"});
+    REQUIRE(wake().status == 200);  // report 1 (0.0000), refused
+    REQUIRE(journal_shows("retry 1 in 1000 ms"));
+    consume_and_wake("1");  // report 2 (1.0000): waits for report 1
+    CHECK_FALSE(cis.wait_for_requests(2, 300ms));
+    REQUIRE(advance(1).status == 200);  // report 1's retry, then report 2
+    REQUIRE(cis.wait_for_requests(3));
+    auto const got = cis.requests();
+    CHECK(got[1].body == got[0].body);
+    CHECK(reading_of(got[1]) == "0.0000");
+    CHECK(reading_of(got[2]) == "1.0000");
+}
+
+TEST_CASE_FIXTURE(faults_serve, "a duplicate fault sends a push twice with the same body and headers, and journals it") {
+    open_thirdparty_meter();
+    REQUIRE(post_fault(R"({"target":"cis","kind":"duplicate"})").status == 201);
+    REQUIRE(wake().status == 200);
+    REQUIRE(cis.wait_for_requests(2));
+    auto const got = cis.requests();
+    CHECK(got[0].body == got[1].body);
+    CHECK(got[0].header("Authorization") == got[1].header("Authorization"));
+    CHECK(journal_shows("fault 1: duplicate: sent twice at once"));
+    CHECK(journal_shows("the second copy's answer"));
+    REQUIRE(wake().status == 200);  // the count is used up: once again
+    REQUIRE(cis.wait_for_requests(3));
+    CHECK_FALSE(cis.wait_for_requests(4, 300ms));
+}
+
+TEST_CASE_FIXTURE(faults_serve, "a reorder fault holds a push until the meter's next one is accepted") {
+    open_thirdparty_meter();
+    REQUIRE(post_fault(R"({"target":"cis","kind":"reorder"})").status == 201);
+    REQUIRE(wake().status == 200);  // report 1 (0.0000): held
+    CHECK(journal_shows("fault 1: reorder: held until the meter's next push is accepted"));
+    CHECK_FALSE(cis.wait_for_requests(1, 300ms));
+    consume_and_wake("2");  // report 2 (2.0000) goes first, then report 1
+    REQUIRE(cis.wait_for_requests(2));
+    auto const got = cis.requests();
+    CHECK(reading_of(got[0]) == "2.0000");
+    CHECK(reading_of(got[1]) == "0.0000");
+}
+
+TEST_CASE_FIXTURE(faults_serve, "a delay fault sends a push after its delay, the meter's next one first") {
+    open_thirdparty_meter();
+    REQUIRE(post_fault(R"({"target":"cis","kind":"delay","delay_ms":400})").status == 201);
+    REQUIRE(wake().status == 200);  // report 1: 400 ms late
+    consume_and_wake("3");
+    REQUIRE(cis.wait_for_requests(2));
+    auto const got = cis.requests();
+    CHECK(reading_of(got[0]) == "3.0000");
+    CHECK(reading_of(got[1]) == "0.0000");
+    CHECK(journal_shows("fault 1: delay: sent 400 ms late"));
+}
+
+TEST_CASE_FIXTURE(faults_serve, "a bad_signature fault spoils one attempt's AccessToken, the retry is signed well") {
+    open_thirdparty_meter();
+    REQUIRE(post_fault(R"({"target":"cis","kind":"bad_signature"})").status == 201);
+    cis.enqueue({401, R"({"ResultCode":-202,"Message":"bad token"})"});  // a CIS that verifies
+    REQUIRE(wake().status == 200);
+    REQUIRE(cis.wait_for_requests(1));
+    CHECK_FALSE(signed_well(cis.requests()[0]));
+    CHECK(journal_shows("fault 1: bad_signature: AccessToken spoiled"));
+    REQUIRE(journal_shows("retry 1 in 1000 ms"));  // the refusal is settled: the retry is due in 1 s
+    REQUIRE(advance(1).status == 200);
+    REQUIRE(cis.wait_for_requests(2));
+    auto const got = cis.requests();
+    CHECK(signed_well(got[1]));
+    CHECK(got[1].body == got[0].body);
+}
+
+TEST_CASE_FIXTURE(faults_serve, "a truncated fault sends half the body once, the retry sends it whole") {
+    open_thirdparty_meter();
+    REQUIRE(post_fault(R"({"target":"cis","kind":"truncated"})").status == 201);
+    cis.enqueue({400, R"({"ResultCode":-200,"Message":"bad JSON"})"});
+    REQUIRE(wake().status == 200);
+    REQUIRE(journal_shows("retry 1 in 1000 ms"));
+    REQUIRE(advance(1).status == 200);
+    REQUIRE(cis.wait_for_requests(2));
+    auto const got = cis.requests();
+    CHECK(got[0].body.size() == got[1].body.size() / 2);
+    CHECK(got[1].body.starts_with(got[0].body));
+    CHECK(got[1].body.back() == '}');
+    CHECK(journal_shows("fault 1: truncated: body cut to"));
+}
+
 TEST_CASE_FIXTURE(faults_serve, "faults are listed, removed one by one or all at once") {
     REQUIRE(post_fault(R"({"target":"cis","kind":"slow","delay_ms":10,"count":3})").status == 201);
     REQUIRE(post_fault(R"({"target":"xianfeng","kind":"drop","path":"/a","for_ms":60000})").status == 201);
@@ -204,6 +317,9 @@ TEST_CASE_FIXTURE(faults_serve, "bad fault requests answer 400 naming the field 
                           bad{R"({"target":"xintian","kind":"drop","body":"x"})", "body"},
                           bad{R"({"target":"xintian","kind":"slow"})", "delay_ms"},
                           bad{R"({"target":"xintian","kind":"slow","delay_ms":0})", "delay_ms"},
+                          bad{R"({"target":"cis","kind":"delay"})", "delay_ms"},
+                          bad{R"({"target":"cis","kind":"reorder","delay_ms":5})", "delay_ms"},
+                          bad{R"({"target":"xintian","kind":"duplicate"})", "kind"},
                           bad{R"({"target":"cis","kind":"slow","delay_ms":1.5})", "delay_ms"},
                           bad{R"({"target":"xintian","kind":"error","for_ms":0})", "for_ms"},
                           bad{R"({"target":"xintian","kind":"error","count":0})", "count"},

@@ -326,7 +326,7 @@ async function addFault(ev) {
   const num = (id) => ($(id).value === '' ? undefined : Number($(id).value));
   if ($('fault-path').value) body.path = $('fault-path').value;
   if (body.kind === 'error') body.status = num('fault-status');
-  if (body.kind === 'slow') body.delay_ms = num('fault-delay');
+  if (body.kind === 'slow' || body.kind === 'delay') body.delay_ms = num('fault-delay');
   if (num('fault-for') !== undefined) body.for_ms = num('fault-for');
   if (num('fault-count') !== undefined) body.count = num('fault-count');
   try { const r = await api('/admin/faults', 'POST', body); $('fault-result').textContent = `added rule ${r.id ?? ''}`; }

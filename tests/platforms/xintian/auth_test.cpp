@@ -130,11 +130,19 @@ TEST_SUITE("platforms/xintian/auth") {
         CHECK_FALSE(a.verify(as_request(xt::make_headers("app01", "s3cret", noon(), zone)), noon()).has_value());
     }
 
-    TEST_CASE("a zero window turns the window and the replay check off") {
+    // Issue 16 item 12: the window and the replay check were one switch.
+    TEST_CASE("a zero window turns the window off and keeps the replay check, replay_check turns it off") {
         xt::authenticator a(config(std::chrono::seconds{0}));
         auto h = xt::make_headers("app01", "s3cret", "20200101000000");
         CHECK_FALSE(a.verify(as_request(h), noon()).has_value());
-        CHECK_FALSE(a.verify(as_request(h), noon()).has_value());
+        auto again = a.verify(as_request(h), noon() + std::chrono::hours{24 * 400});
+        REQUIRE(again.has_value());
+        CHECK(again->code == "-201");
+        auto c = config(std::chrono::seconds{0});
+        c.replay_check = false;
+        xt::authenticator open(c);
+        CHECK_FALSE(open.verify(as_request(h), noon()).has_value());
+        CHECK_FALSE(open.verify(as_request(h), noon()).has_value());
     }
 
     TEST_CASE("the replay cache is bounded") {
