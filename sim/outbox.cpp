@@ -81,6 +81,7 @@ struct outbox::state final : http::answer_sink, std::enable_shared_from_this<sta
     bool is_idle() const;
     void notify_idle();
     void report(std::string_view what) const noexcept;
+    void observe(push const& p, http::client_answer const& answer, bool ok, unsigned retry) const noexcept;
 
     http::client& client;
     scheduler& sched;
@@ -95,6 +96,7 @@ struct outbox::state final : http::answer_sink, std::enable_shared_from_this<sta
     std::uint64_t next_id = 1;
     std::vector<std::function<void()>> idle_waiters;
     std::function<void(std::string_view)> error_hook;
+    attempt_observer observer;
     fault_registry* faults = nullptr;
     wall_timer timer;
 };
@@ -104,6 +106,24 @@ void outbox::state::report(std::string_view what) const noexcept {
     try {
         error_hook(what);
     } catch (...) {  // NOLINT(bugprone-empty-catch): the error hook must not take the loop down
+    }
+}
+
+void outbox::state::observe(push const& p, http::client_answer const& answer, bool ok, unsigned retry) const noexcept {
+    attempt_report r;
+    r.platform = p.platform;
+    r.kind = p.kind;
+    r.status = answer.ok() ? answer.status : 0u;
+    r.body = answer.ok() ? answer.body : std::string_view{};
+    r.error = answer.error;
+    r.latency = answer.latency;
+    r.accepted = ok;
+    r.retry = retry;
+    try {
+        observer(r);
+    } catch (std::exception const& x) {
+        report(std::string("attempt observer threw: ") + x.what());
+    } catch (...) {  // NOLINT(bugprone-empty-catch): nothing escapes into the loop
     }
 }
 
@@ -206,6 +226,7 @@ void outbox::state::on_answer(std::uint64_t id, http::client_answer const& answe
     e.in_flight = false;
     --counters.in_flight;
     bool const ok = accepted(*e.p, answer);
+    if (observer) observe(*e.p, answer, ok, e.failures);
     // Taken now: the settle callback runs once the bookkeeping is done, with the push held
     // here, so it may enqueue, touch meters or replace the hooks without pulling the map from
     // under us.
@@ -380,6 +401,8 @@ void outbox::set_before_attempt(std::string kind, attempt_hook hook) {
 void outbox::on_settled(std::string kind, settle_callback callback) {
     state_->kinds[std::move(kind)].settled = std::move(callback);
 }
+
+void outbox::on_attempt(attempt_observer observer) { state_->observer = std::move(observer); }
 
 std::size_t outbox::resume() {
     auto& s = *state_;
