@@ -141,6 +141,8 @@ std::string prepare(load_options const& o, config& cfg, load::load_shape& shape,
     if (o.max_p99_ms && !(*o.max_p99_ms > 0)) return fmt::format("--max-p99 {}: expected milliseconds above 0", *o.max_p99_ms);
     if (o.max_error_rate_pct && !(*o.max_error_rate_pct >= 0 && *o.max_error_rate_pct <= 100))
         return fmt::format("--max-error-rate {}: expected a percentage from 0 to 100", *o.max_error_rate_pct);
+    if (o.reports_per_day && cfg.clock.mode == sim::clock_mode::stepped)
+        return "--reports-per-day: needs clock.mode accelerated or realtime in the config (it is stepped)";
     std::optional<sim::http::url> cis;
     if (!o.cis.empty()) {
         auto u = sim::http::parse_url(o.cis);
@@ -185,8 +187,6 @@ std::string prepare(load_options const& o, config& cfg, load::load_shape& shape,
         cfg.clock.mode = sim::clock_mode::realtime;
         shape.rate = *o.rate;
     } else {
-        if (cfg.clock.mode == sim::clock_mode::stepped)
-            return "--reports-per-day: needs clock.mode accelerated or realtime in the config (it is stepped)";
         double const speed = cfg.clock.mode == sim::clock_mode::accelerated ? cfg.clock.speed : 1.0;
         shape.rate = static_cast<double>(o.meters) * *o.reports_per_day / 86400.0 * speed;
     }
