@@ -273,6 +273,7 @@ private:
         if (!opts_.meters_csv.empty()) write_csv();
         started_ = steady::now();
         last_cpu_ = sim::read_process_usage().cpu_seconds;
+        start_cpu_ = last_cpu_;
         last_second_ = started_;
         driver_->start();
         stats_.measuring = true;
@@ -352,6 +353,7 @@ private:
             elapsed_s_ = since_start();
             running_ = false;
             close_interval(steady::now());
+            stats_.cpu_seconds = sim::read_process_usage().cpu_seconds - start_cpu_;
             if (tty_) fmt::print(stderr, "\n");
         }
         tick_.cancel();
@@ -407,6 +409,7 @@ private:
     steady::time_point last_second_{};
     steady::time_point drain_deadline_{};
     double last_cpu_ = 0;
+    double start_cpu_ = 0;
 };
 
 }  // namespace

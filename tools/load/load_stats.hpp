@@ -85,6 +85,7 @@ public:
     std::map<std::string, std::uint64_t> cis_by_code;     ///< vendor answer code, else "http_<status>"
     sim::hdr_histogram cis_answer_us;                     ///< metersim's own time to answer
     std::vector<interval_row> timeline;
+    double cpu_seconds = 0;  ///< metersim's CPU (user + system) over the load, --open excluded
 
 private:
     interval_row current_;

@@ -126,6 +126,8 @@ std::string summary_json(load_stats const& s, run_info const& r, std::vector<thr
             depth = std::max(depth, row.process.outbox_depth);
         }
         j.object("metersim");
+        number(j, "cpu_s", s.cpu_seconds);
+        number(j, "cpu_us_per_push", s.attempted == 0 ? 0.0 : s.cpu_seconds * 1e6 / static_cast<double>(s.attempted));
         number(j, "cpu_percent_max", cpu);
         number(j, "rss_mb_max", rss);
         count(j, "outbox_depth_max", depth);
