@@ -84,8 +84,7 @@ def bench(args, metersim, wrk, nginx, procs, tmp):
         s = json.load(f)
     with open(sink_log) as f:
         lines = f.read().splitlines()
-    # The sink also logged the pushes of the open phase? No: --open talks to the platform, not the
-    # sink; every line is a push attempt.
+    # --open talks to the platform, not to the sink: every line the sink logged is a push attempt.
     sizes = [int(x.split()[2]) for x in lines if len(x.split()) > 2]
     mean_len = int(sum(sizes) / len(sizes)) if sizes else 600
 
@@ -142,12 +141,7 @@ def main():
     ap.add_argument("--ramp", type=int, default=0, help="seconds of ramp (0: the rate compares with the goal as it is)")
     ap.add_argument("--keep-temp", action="store_true")
     args = ap.parse_args()
-    metersim = os.path.join(args.build_dir, "tools", "metersim")
-    if not os.access(metersim, os.X_OK):
-        sys.exit(f"load_bench: {metersim} not found (build the metersim target first)")
-    wrk, nginx = shutil.which("wrk"), shutil.which("nginx") or "/usr/sbin/nginx"
-    if not wrk or not os.access(nginx, os.X_OK):
-        sys.exit("load_bench: needs wrk and nginx (tools/bootstrap.sh installs them)")
+    metersim, wrk, nginx = pb.find_tools(args.build_dir, "load_bench")
     procs = pb.Procs()
     tmp = tempfile.mkdtemp(prefix="metersim-load-bench-")
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))

@@ -4,25 +4,13 @@
 //   node load_report_test.mjs METERSIM CONFIG OUT_DIR
 // Exit 0 passed, 1 failed, 77 skipped (no chromium). The screenshot lands in OUT_DIR.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { createRequire } from 'node:module';
 import path from 'node:path';
+import { chromium, chromiumPath } from './browser.mjs';
 import { pathToFileURL } from 'node:url';
 
 const [metersim, config, outDir] = process.argv.slice(2);
-const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
-if (!existsSync(chromiumPath)) {
-  console.log(`SKIP: no chromium at ${chromiumPath} (tools/bootstrap.sh installs Debian's chromium)`);
-  process.exit(77);
-}
-let chromium;
-try {
-  ({ chromium } = createRequire(import.meta.url)('playwright-core'));
-} catch (e) {
-  console.error('FAIL: playwright-core is not installed: run tools/bootstrap.sh (npm ci in tests/dashboard)');
-  process.exit(1);
-}
 
 function check(ok, what) {
   if (!ok) throw new Error(what);
