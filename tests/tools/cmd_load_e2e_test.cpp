@@ -3,6 +3,8 @@
 // or is slow (issue 14).
 
 #include <chrono>
+#include <csignal>
+#include <thread>
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
@@ -148,4 +150,24 @@ TEST_CASE("metersim load: without --open the meters are not opened and nothing i
     CHECK(rx.request_count() == 0);
     auto doc = json_doc(read_text(dir.path / "load.json"));
     CHECK(count_of(doc, "pushes", "attempted") == 0);
+}
+
+TEST_CASE("metersim load: SIGINT ends the run early and the summary is still written") {
+    cis_receiver rx;
+    temp_dir dir{"sigint"};
+    auto o = a_load(rx, dir.path, 20, 20, "1m");
+    o.report_file = (dir.path / "load.html").string();
+    int code = -1;
+    std::thread run{[&] { code = metersim::tools::run_load(o); }};
+    // The load has begun (its signal handlers are in place) once the first push arrived.
+    bool const started = rx.wait_for_requests(5, 10s);
+    std::raise(SIGINT);
+    run.join();
+    REQUIRE(started);
+    CHECK((code == metersim::tools::exit_code::ok || code == metersim::tools::exit_code::expectation_failed));
+    auto doc = json_doc(read_text(dir.path / "load.json"));
+    CHECK(doc.find("interrupted")->as_bool());
+    CHECK(std::stod(doc.find("duration_s")->text()) < 30.0);
+    CHECK(count_of(doc, "pushes", "attempted") == rx.request_count());
+    CHECK(read_text(dir.path / "load.html").find("<canvas id=\"throughput\">") != std::string::npos);
 }
