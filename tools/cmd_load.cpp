@@ -121,8 +121,8 @@ std::string id_prefix(std::string const& platform) {
     return "3301";
 }
 
-/// Checks the flags and builds the config the run uses; "" or the one error line.
-std::string prepare(load_options const& o, config& cfg, load::load_shape& shape, double& duration_s) {
+/// The flags' own checks (before the config is read); "" or the one error line.
+std::string check_flags(load_options const& o) {
     if (o.platform != "cnmcsp" && o.platform != "xianfeng" && o.platform != "xintian")
         return fmt::format("--platform {}: expected cnmcsp, xianfeng or xintian", o.platform);
     if (o.meters < 1 || o.meters > 999'999) return fmt::format("--meters {}: expected 1 to 999999", o.meters);
@@ -141,8 +141,11 @@ std::string prepare(load_options const& o, config& cfg, load::load_shape& shape,
     if (o.max_p99_ms && !(*o.max_p99_ms > 0)) return fmt::format("--max-p99 {}: expected milliseconds above 0", *o.max_p99_ms);
     if (o.max_error_rate_pct && !(*o.max_error_rate_pct >= 0 && *o.max_error_rate_pct <= 100))
         return fmt::format("--max-error-rate {}: expected a percentage from 0 to 100", *o.max_error_rate_pct);
-    if (o.reports_per_day && cfg.clock.mode == sim::clock_mode::stepped)
-        return "--reports-per-day: needs clock.mode accelerated or realtime in the config (it is stepped)";
+    return {};
+}
+
+/// Points the pushes at --cis and checks that the platform has a push URL; "" or the error line.
+std::string point_pushes(load_options const& o, config& cfg) {
     std::optional<sim::http::url> cis;
     if (!o.cis.empty()) {
         auto u = sim::http::parse_url(o.cis);
@@ -169,6 +172,17 @@ std::string prepare(load_options const& o, config& cfg, load::load_shape& shape,
     if (!std::any_of(mine.begin(), mine.end(), [](auto const& kv) { return !kv.second->empty(); }))
         return fmt::format("no push URL: set {} in --config (--cis replaces only the scheme, host and port of it)",
                            mine.front().first);
+    return {};
+}
+
+/// Checks the flags and builds the config the run uses; "" or the one error line.
+std::string prepare(load_options const& o, config& cfg, load::load_shape& shape, double& duration_s) {
+    if (auto err = check_flags(o); !err.empty()) return err;
+    if (o.reports_per_day && cfg.clock.mode == sim::clock_mode::stepped)
+        return "--reports-per-day: needs clock.mode accelerated or realtime in the config (it is stepped)";
+    if (auto err = point_pushes(o, cfg); !err.empty()) return err;
+    auto const duration_ms = scenarios::detail::parse_duration_ms(o.duration);
+    auto const ramp_ms = scenarios::detail::parse_duration_ms(o.ramp);
 
     // The fleet: only the load's meters.
     fleet_entry e;
