@@ -113,6 +113,7 @@ void outbox::state::observe(push const& p, http::client_answer const& answer, bo
     attempt_report r;
     r.platform = p.platform;
     r.kind = p.kind;
+    r.request_body = p.body_view();
     r.status = answer.ok() ? answer.status : 0u;
     r.body = answer.ok() ? answer.body : std::string_view{};
     r.error = answer.error;

@@ -139,6 +139,7 @@ using settle_callback = std::function<void(push const& p, unsigned status, std::
 struct attempt_report {
     std::string_view platform;
     std::string_view kind;
+    std::string_view request_body;        ///< the push's body as sent
     unsigned status = 0;                  ///< 0 when no answer came
     std::string_view body;                ///< the answer's body; empty when none
     std::string_view error;               ///< the transport error ("" when an answer came)

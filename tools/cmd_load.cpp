@@ -292,6 +292,7 @@ private:
         driver_->start();
         stats_.measuring = true;
         running_ = true;
+        if (opts_.on_begin) opts_.on_begin(app_.port_of(opts_.platform));
         arm_tick();
         arm_second(started_ + std::chrono::seconds{1});
     }
@@ -455,9 +456,16 @@ int run_load(load_options const& o) {
     load::load_stats stats;
     serve_extras extras;
     extras.seed = o.seed;
-    extras.on_platform_request = [&stats](std::string_view platform, sim::http::request const& req,
-                                          sim::http::response const& res, std::chrono::microseconds took) {
-        stats.on_cis_request(platform, req.path, res.status, res.body, took);
+    // Both clocks, for the round trips; the scheduler is set once the app exists.
+    sim::scheduler const* sched = nullptr;
+    auto const origin = steady::now();
+    auto moment_now = [&sched, origin] {
+        return load::moment{std::chrono::duration<double>(steady::now() - origin).count(),
+                            sched != nullptr ? meters::to_ms(sched->now()) : 0};
+    };
+    extras.on_platform_request = [&stats, &moment_now](std::string_view platform, sim::http::request const& req,
+                                                       sim::http::response const& res, std::chrono::microseconds took) {
+        stats.on_cis_request(platform, req.path, res.status, res.body, took, moment_now());
     };
     std::unique_ptr<serve_app> app;
     try {
@@ -465,7 +473,8 @@ int run_load(load_options const& o) {
     } catch (std::exception const& e) {
         return bad(e.what());  // a model the catalogue lacks, a port taken, ...
     }
-    app->outbox().on_attempt([&stats](sim::attempt_report const& r) { stats.on_attempt(r); });
+    sched = &app->scheduler();
+    app->outbox().on_attempt([&stats, &moment_now](sim::attempt_report const& r) { stats.on_attempt(r, moment_now()); });
     fmt::print(stderr, "{}\n", app->summary());
 
     load_run run{*app, o, shape, duration_s, stats};

@@ -8,6 +8,7 @@
 /// bad input. CLI11 and Asio stay out of this header.
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -36,6 +37,9 @@ struct load_options {
     std::string json_file;
     std::string report_file;
     std::string meters_csv;
+    /// Not a flag: called on the loop thread when the load begins, with the loaded platform's
+    /// bound port (in-process tests call the platform then, as the CIS would).
+    std::function<void(std::uint16_t platform_port)> on_begin;
 };
 
 /// Adds the `load` subcommand to `app` with its flags bound to `opts`; returns the subcommand.

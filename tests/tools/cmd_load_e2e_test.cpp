@@ -3,6 +3,7 @@
 // or is slow (issue 14).
 
 #include <chrono>
+#include <atomic>
 #include <csignal>
 #include <thread>
 #include <cstdint>
@@ -17,6 +18,8 @@
 #include <doctest/doctest.h>
 
 #include "tests/support/cis_receiver.hpp"
+#include "scenarios/cis_auth.hpp"
+#include "tests/support/http_client.hpp"
 #include "tests/support/json_doc.hpp"
 #include "tools/cmd_load.hpp"
 #include "tools/exit_codes.hpp"
@@ -170,4 +173,51 @@ TEST_CASE("metersim load: SIGINT ends the run early and the summary is still wri
     CHECK(std::stod(doc.find("duration_s")->text()) < 30.0);
     CHECK(count_of(doc, "pushes", "attempted") == rx.request_count());
     CHECK(read_text(dir.path / "load.html").find("<canvas id=\"throughput\">") != std::string::npos);
+}
+
+TEST_CASE("metersim load: a Xianfeng command the CIS creates is measured until the CIS accepts its response") {
+    cis_receiver rx;
+    temp_dir dir{"roundtrip"};
+    auto o = a_load(rx, dir.path, 5, 10, "5s");
+    o.meters_csv = (dir.path / "meters.csv").string();
+    std::atomic<std::uint16_t> port{0};
+    o.on_begin = [&port](std::uint16_t p) { port = p; };
+    int code = -1;
+    std::thread run{[&] { code = metersim::tools::run_load(o); }};
+    for (int i = 0; i < 500 && port == 0; ++i) std::this_thread::sleep_for(20ms);
+    REQUIRE(port != 0);
+
+    // The CIS closes the valve of the first meter (spec: xianfeng §2.1, appendix 1 VALVE_CONTROL).
+    auto csv = read_text(dir.path / "meters.csv");
+    auto const line = csv.substr(csv.find('\n') + 1);
+    auto const device = line.substr(26, 32);  // meterNo (14), userNo (10), commas: deviceId follows
+    metersim::scenarios::cis_signer signer(
+        [](std::string_view, std::string_view key) -> std::string {
+            if (key == "key") return "demo-key";
+            if (key == "merchant_id") return "demo-merchant";
+            return "000000";
+        },
+        std::chrono::minutes{480}, 7);
+    metersim::test::header_list headers;
+    for (auto& [k, v] : signer.headers_for("xianfeng")) headers.emplace_back(k, v);
+    auto answer = metersim::test::http_request("POST", "127.0.0.1", port,
+                                               "/iotcloud/app/cmd/v1.0.0/creatCmd?deviceId=" + device, headers,
+                                               R"({"command":{"method":"VALVE_CONTROL","paras":{"controlFlag":1}}})");
+    run.join();
+    INFO(answer.body);
+    CHECK(answer.status == 200);
+    CHECK(answer.body.find(R"("responseCode":"100000")") != std::string::npos);
+    CHECK((code == metersim::tools::exit_code::ok || code == metersim::tools::exit_code::expectation_failed));
+
+    auto doc = json_doc(read_text(dir.path / "load.json"));
+    CHECK(count_of(doc, "cis_requests", "count") == 1);
+    CHECK(doc.find("cis_requests")->find("by_path")->find("/iotcloud/app/cmd/v1.0.0/creatCmd")->as_int64() == 1);
+    CHECK(count_of(doc, "round_trips", "completed") == 1);
+    CHECK(count_of(doc, "round_trips", "open_at_end") == 0);
+    // The meter answers 2 virtual seconds after the command reaches it (realtime clock here).
+    CHECK(std::stod(doc.find("round_trips")->find("virtual_s")->find("p50")->text()) >= 2.0);
+    CHECK(std::stod(doc.find("round_trips")->find("wall_ms")->find("p50")->text()) >= 1900.0);
+    std::size_t responses = 0;
+    for (auto const& r : rx.requests()) if (r.target == "/xianfeng/response") ++responses;
+    CHECK(responses == 1);
 }

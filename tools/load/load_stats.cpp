@@ -47,8 +47,35 @@ std::string failure_cause(unsigned status, std::string_view body, std::string_vi
     return code.empty() ? "not_accepted" : "code_" + code;
 }
 
-void load_stats::on_attempt(sim::attempt_report const& r) {
+namespace {
+
+/// A string member of a JSON object (or of the first element of a JSON array); "" if none.
+std::string member_of(std::string_view body, std::string_view key) {
+    auto doc = sim::json::parse_json(body);
+    if (!doc) return {};
+    auto const* obj = &doc.value();
+    if (obj->is_array() && obj->size() > 0) obj = &obj->at(0);
+    auto const* v = obj->find(key);
+    return v != nullptr && v->is_string() ? v->text() : std::string{};
+}
+
+bool ends_with(std::string_view s, std::string_view tail) {
+    return s.size() >= tail.size() && s.substr(s.size() - tail.size()) == tail;
+}
+
+}  // namespace
+
+void load_stats::on_attempt(sim::attempt_report const& r, moment at) {
     if (!measuring) return;
+    if (r.accepted && r.kind == "xianfeng.response" && !commands_open.empty()) {
+        // spec: xianfeng §3.2: the command response names its commandId.
+        if (auto it = commands_open.find(member_of(r.request_body, "commandId")); it != commands_open.end()) {
+            ++round_trips;
+            round_trip_wall_us.record(static_cast<std::uint64_t>(std::max(0.0, (at.wall_s - it->second.wall_s) * 1e6)));
+            round_trip_virtual_ms.record(static_cast<std::uint64_t>(std::max<std::int64_t>(at.virtual_ms - it->second.virtual_ms, 0)));
+            commands_open.erase(it);
+        }
+    }
     ++attempted;
     ++current_.attempted;
     if (r.retry > 0) ++retried;
@@ -70,11 +97,13 @@ void load_stats::on_attempt(sim::attempt_report const& r) {
 }
 
 void load_stats::on_cis_request(std::string_view platform, std::string_view path, unsigned status,
-                                std::string_view body, std::chrono::microseconds took) {
+                                std::string_view body, std::chrono::microseconds took, moment at) {
     if (!measuring) return;
+    // spec: xianfeng §2.1: creatCmd answers the new commandId in `result`.
+    if (platform == "xianfeng" && ends_with(path, "/creatCmd") && answer_code(body) == "100000")
+        if (auto id = member_of(body, "result"); !id.empty()) commands_open.emplace(std::move(id), at);
     ++cis_requests;
     ++current_.cis_requests;
-    (void)platform;
     ++cis_by_path[std::string(path)];
     auto code = answer_code(body);
     ++cis_by_code[code.empty() ? "http_" + std::to_string(status) : std::move(code)];

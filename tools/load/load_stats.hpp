@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <cstddef>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -59,13 +60,19 @@ std::string failure_cause(unsigned status, std::string_view body, std::string_vi
 /// "" when it has none.
 std::string answer_code(std::string_view body);
 
+/// When something happened, in both times: wall seconds since any fixed origin, virtual ms.
+struct moment {
+    double wall_s = 0;
+    std::int64_t virtual_ms = 0;
+};
+
 class load_stats {
 public:
-    /// A settled push attempt.
-    void on_attempt(sim::attempt_report const& r);
-    /// A request the CIS made to `platform`, answered in `took` by metersim.
+    /// A settled push attempt, at `at`.
+    void on_attempt(sim::attempt_report const& r, moment at = {});
+    /// A request the CIS made to `platform`, answered in `took` by metersim, at `at`.
     void on_cis_request(std::string_view platform, std::string_view path, unsigned status,
-                        std::string_view body, std::chrono::microseconds took);
+                        std::string_view body, std::chrono::microseconds took, moment at = {});
 
     /// Ends the current interval at `t_s` with the shape's target and metersim's figures.
     void close_interval(double t_s, double target_rate, process_sample const& p);
@@ -85,6 +92,12 @@ public:
     std::map<std::string, std::uint64_t> cis_by_code;     ///< vendor answer code, else "http_<status>"
     sim::hdr_histogram cis_answer_us;                     ///< metersim's own time to answer
     std::vector<interval_row> timeline;
+    /// Round trips across both directions (xianfeng): a command the CIS created (creatCmd
+    /// accepted) until the CIS accepted its deviceResponseData push (spec: xianfeng §2.1, §3.2).
+    std::uint64_t round_trips = 0;
+    sim::hdr_histogram round_trip_wall_us;
+    sim::hdr_histogram round_trip_virtual_ms;
+    std::map<std::string, moment> commands_open;  ///< created, response not yet accepted
     double cpu_seconds = 0;  ///< metersim's CPU (user + system) over the load, --open excluded
 
 private:

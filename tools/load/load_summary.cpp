@@ -117,6 +117,12 @@ std::string summary_json(load_stats const& s, run_info const& r, std::vector<thr
         counts(j, "by_code", s.cis_by_code);
         latency(j, "answer_ms", percentiles_ms(s.cis_answer_us));
         j.end_object();
+        j.object("round_trips");
+        count(j, "completed", s.round_trips);
+        count(j, "open_at_end", s.commands_open.size());
+        latency(j, "wall_ms", percentiles_ms(s.round_trip_wall_us));
+        latency(j, "virtual_s", percentiles_ms(s.round_trip_virtual_ms));
+        j.end_object();
         double cpu = 0, rss = 0, lag = 0;
         std::size_t depth = 0;
         for (auto const& row : s.timeline) {
@@ -170,6 +176,12 @@ std::string summary_table(load_stats const& s, run_info const& r, std::vector<th
     out += fmt::format("  {:<24} {} ({})\n", "CIS requests", s.cis_requests, causes_text(s.cis_by_code));
     for (auto const& [path, n] : s.cis_by_path) out += fmt::format("  {:<24} {} {}\n", "", path, n);
     out += fmt::format("  {:<24} p50 {:.3f}  p99 {:.3f}  max {:.3f}\n", "metersim answer ms", a.p50, a.p99, a.max);
+    if (s.round_trips != 0 || !s.commands_open.empty()) {
+        auto const w = percentiles_ms(s.round_trip_wall_us);
+        auto const v = percentiles_ms(s.round_trip_virtual_ms);
+        out += fmt::format("  {:<24} {} completed, {} open; wall p50 {:.1f} ms p99 {:.1f} ms; virtual p50 {:.1f} s p99 {:.1f} s\n",
+                           "command round trips", s.round_trips, s.commands_open.size(), w.p50, w.p99, v.p50, v.p99);
+    }
     out += fmt::format("  {:<24} {:.4f}\n", "error rate", error_rate(s));
     for (auto const& x : t)
         out += fmt::format("  {} {:<22} limit {:.3f}  value {:.3f}\n", x.ok ? "ok  " : "MISS", x.name, x.limit, x.value);
