@@ -88,7 +88,7 @@ public:
     std::map<std::string, std::uint64_t> failed_by_cause;
     sim::hdr_histogram push_latency_us;
     std::uint64_t cis_requests = 0;
-    std::map<std::string, std::uint64_t> cis_by_path;     ///< "<platform> <path>" when several platforms
+    std::map<std::string, std::uint64_t> cis_by_path;     ///< request path (any platform's)
     std::map<std::string, std::uint64_t> cis_by_code;     ///< vendor answer code, else "http_<status>"
     sim::hdr_histogram cis_answer_us;                     ///< metersim's own time to answer
     std::vector<interval_row> timeline;
