@@ -109,6 +109,8 @@ struct outbox::state final : http::answer_sink, std::enable_shared_from_this<sta
     bool push_fault(std::uint64_t id, entry& e, fault_rule const& f);
     void send_copy(std::uint64_t token, std::shared_ptr<push const> copy);
     void note_fault(push const& p, std::string const& what, http::client_answer const* answer = nullptr);
+    // metersim load's view of every real attempt (a fault's extra copies are not attempts).
+    void observe(push const& p, http::client_answer const& answer, bool ok, unsigned retry) const noexcept;
 
     http::client& client;
     scheduler& sched;
@@ -123,6 +125,7 @@ struct outbox::state final : http::answer_sink, std::enable_shared_from_this<sta
     std::uint64_t next_id = 1;
     std::vector<std::function<void()>> idle_waiters;
     std::function<void(std::string_view)> error_hook;
+    attempt_observer observer;
     fault_registry* faults = nullptr;
     wall_timer timer;
     /// Per platform and meter, the ids of its pending pushes in the order made.
@@ -140,6 +143,25 @@ void outbox::state::report(std::string_view what) const noexcept {
     try {
         error_hook(what);
     } catch (...) {  // NOLINT(bugprone-empty-catch): the error hook must not take the loop down
+    }
+}
+
+void outbox::state::observe(push const& p, http::client_answer const& answer, bool ok, unsigned retry) const noexcept {
+    attempt_report r;
+    r.platform = p.platform;
+    r.kind = p.kind;
+    r.request_body = p.body_view();
+    r.status = answer.ok() ? answer.status : 0u;
+    r.body = answer.ok() ? answer.body : std::string_view{};
+    r.error = answer.error;
+    r.latency = answer.latency;
+    r.accepted = ok;
+    r.retry = retry;
+    try {
+        observer(r);
+    } catch (std::exception const& x) {
+        report(std::string("attempt observer threw: ") + x.what());
+    } catch (...) {  // NOLINT(bugprone-empty-catch): nothing escapes into the loop
     }
 }
 
@@ -263,6 +285,7 @@ void outbox::state::on_answer(std::uint64_t id, http::client_answer const& answe
     e.out_of_order = e.reorder_hold;  // a delayed push is back in its meter's order
     --counters.in_flight;
     bool const ok = accepted(*e.p, answer);
+    if (observer) observe(*e.p, answer, ok, e.failures);
     std::string lane;
     // Taken now: the settle callback runs once the bookkeeping is done, with the push held
     // here, so it may enqueue, touch meters or replace the hooks without pulling the map from
@@ -440,6 +463,8 @@ void outbox::set_before_attempt(std::string kind, attempt_hook hook) {
 void outbox::on_settled(std::string kind, settle_callback callback) {
     state_->kinds[std::move(kind)].settled = std::move(callback);
 }
+
+void outbox::on_attempt(attempt_observer observer) { state_->observer = std::move(observer); }
 
 std::size_t outbox::resume() {
     auto& s = *state_;

@@ -35,6 +35,7 @@
 #include "meters/result.hpp"
 #include "sim/scheduler.hpp"
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -139,6 +140,22 @@ using attempt_hook = std::function<void(push& p)>;
 /// again; false means a retry is already scheduled. `body` is valid only during the call.
 using settle_callback = std::function<void(push const& p, unsigned status, std::string_view body, bool accepted)>;
 
+/// One settled attempt of any push, as an attempt observer sees it (views valid during the call).
+struct attempt_report {
+    std::string_view platform;
+    std::string_view kind;
+    std::string_view request_body;        ///< the push's body as sent
+    unsigned status = 0;                  ///< 0 when no answer came
+    std::string_view body;                ///< the answer's body; empty when none
+    std::string_view error;               ///< the transport error ("" when an answer came)
+    std::chrono::microseconds latency{0}; ///< the client's: from send to answer, its queueing included
+    bool accepted = false;
+    unsigned retry = 0;                   ///< 0 for a push's first attempt, n for its n-th retry
+};
+
+/// Told of every settled attempt, every kind (measurement only: it must not touch the outbox).
+using attempt_observer = std::function<void(attempt_report const&)>;
+
 struct outbox_options {
     backoff_policy backoff;
     /// Attempts in flight at once; past it an attempt waits in the outbox (in order) for an
@@ -192,6 +209,10 @@ public:
     /// stands. Transport errors settle too (status 0). Answers that come after the outbox was
     /// destroyed are not reported.
     void on_settled(std::string kind, settle_callback callback);
+
+    /// Sets the one observer of every settled attempt (see attempt_observer); empty removes it.
+    /// Called before the kind's settle callback; an exception is reported through on_error.
+    void on_attempt(attempt_observer observer);
 
     /// After a restart: loads the store's pending pushes and sends them at once. Returns how many.
     std::size_t resume();

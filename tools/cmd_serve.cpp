@@ -211,12 +211,12 @@ serve_app::serve_app(config cfg, serve_extras extras)
       parts_(std::make_unique<parts>(*io_, scheduler_, clock_, cfg_, extras)) {
     scheduler_.attach(*io_);
     if (extras.before_listen) extras.before_listen(cfg_, *io_);
-    start_listeners();
+    start_listeners(extras);
 }
 
 serve_app::~serve_app() = default;
 
-void serve_app::start_listeners() {
+void serve_app::start_listeners(serve_extras const& extras) {
     // The one place where listeners start: the admin API on cfg_.admin.listen, then each platform
     // configured under cfg_.platforms (a platform left out is not started). Each listener is
     // owned by parts_ and closed by shutdown().
@@ -236,6 +236,13 @@ void serve_app::start_listeners() {
     for (auto& l : p.platforms->listeners()) {
         auto opts = listener_options(cfg_, l.at, l.body_limit);
         opts.on_journal = l.journal_hook;
+        if (extras.on_platform_request)
+            opts.on_journal = [hook = l.journal_hook, observe = extras.on_platform_request, name = l.name](
+                                  sim::http::request const& req, sim::http::response const& res,
+                                  std::chrono::microseconds took) {
+                if (hook) hook(req, res, took);
+                observe(name, req, res, took);
+            };
         opts.on_fault = [&p, &sched = scheduler_, name = l.name](sim::http::request const& req) {
             return sim::platform_fault(p.faults, name, req, sched.now(), &p.journal);
         };

@@ -7,6 +7,7 @@
 /// SIGINT/SIGTERM, then shuts down gracefully: listeners close, in-flight work finishes, run()
 /// returns. Asio and CLI11 stay out of this header (forward declarations only).
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <cstddef>
@@ -32,6 +33,8 @@ class journal;
 class outbox;
 namespace http {
 class router;
+struct request;
+struct response;
 }
 }  // namespace metersim::sim
 
@@ -58,6 +61,12 @@ struct serve_extras {
     /// Called once the loop exists, before any listener starts: may change the config (the
     /// scenario runner starts its recorder on the loop here and sets the push URLs to it).
     std::function<void(config&, boost::asio::io_context&)> before_listen;
+    /// Told of every request the CIS makes to a platform once its answer is ready: the
+    /// platform's name, the request and answer (valid during the call), metersim's time to
+    /// answer. Loop thread; `metersim load` measures the CIS's calls with it.
+    std::function<void(std::string_view platform, sim::http::request const&, sim::http::response const&,
+                       std::chrono::microseconds)>
+        on_platform_request;
 };
 
 class serve_app {
@@ -96,7 +105,7 @@ public:
 private:
     struct parts;
 
-    void start_listeners();
+    void start_listeners(serve_extras const& extras);
     void shutdown() noexcept;
 
     config cfg_;

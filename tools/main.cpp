@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "sim/version.hpp"
+#include "tools/cmd_load.hpp"
 #include "tools/cmd_run.hpp"
 #include "tools/cmd_serve.hpp"
 #include "tools/exit_codes.hpp"
@@ -28,6 +29,8 @@ int main(int argc, char** argv) {
         auto* run_cmd = tools::add_run_command(app, run);
         tools::validate_command_options validate;
         auto* validate_cmd = tools::add_validate_command(app, validate);
+        tools::load_options load;
+        auto* load_cmd = tools::add_load_command(app, load);
 
         try {
             app.parse(argc, argv);
@@ -39,6 +42,7 @@ int main(int argc, char** argv) {
         if (serve_cmd->parsed()) return tools::run_serve(serve);
         if (run_cmd->parsed()) return tools::run_run(run);
         if (validate_cmd->parsed()) return tools::run_validate(validate);
+        if (load_cmd->parsed()) return tools::run_load(load);
         return tools::exit_code::bad_input;
     } catch (std::exception const& e) {
         fmt::print(stderr, "metersim: error: {}\n", e.what());

@@ -20,6 +20,7 @@
 #include "sim/journal.hpp"
 #include "sim/outbox.hpp"
 #include "tools/cmd_serve.hpp"
+#include "tools/serve_platforms.hpp"
 
 namespace metersim::tools {
 
@@ -158,7 +159,7 @@ config config_of(world_spec const& spec) {
 }
 
 serve_extras extras_of(world_spec const& spec) {
-    serve_extras x{spec.seed, spec.journal_capacity, {}};
+    serve_extras x{spec.seed, spec.journal_capacity, {}, {}};
     if (spec.on_loop) {
         x.before_listen = [&spec](config& c, boost::asio::io_context& io) {
             auto urls = spec.push_urls;
@@ -240,20 +241,7 @@ public:
     }
 
     std::string setting(std::string_view platform, std::string_view key) const override {
-        auto const& ps = app_.settings().platforms;
-        if (platform == "cnmcsp" && ps.cnmcsp) {
-            if (key == "app_token") return ps.cnmcsp->app_token;
-            if (key == "app_secret") return ps.cnmcsp->app_secret;
-        } else if (platform == "xianfeng" && ps.xianfeng) {
-            if (key == "company_code") return ps.xianfeng->company_code;
-            if (key == "key") return ps.xianfeng->key;
-            if (key == "merchant_id") return ps.xianfeng->merchant_id;
-        } else if (platform == "xintian" && ps.xintian) {
-            if (key == "app_id") return ps.xintian->app_id;
-            if (key == "app_secret") return ps.xintian->app_secret;
-            if (key == "auth_window_s") return std::to_string(ps.xintian->auth_window_s);
-        }
-        return {};
+        return platform_setting(app_.settings(), platform, key);
     }
 
 private:

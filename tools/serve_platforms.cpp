@@ -72,6 +72,23 @@ platforms::xintian::options xintian_options(config const& cfg, xintian_config co
 
 }  // namespace
 
+std::string platform_setting(config const& cfg, std::string_view platform, std::string_view key) {
+    auto const& ps = cfg.platforms;
+    if (platform == "cnmcsp" && ps.cnmcsp) {
+        if (key == "app_token") return ps.cnmcsp->app_token;
+        if (key == "app_secret") return ps.cnmcsp->app_secret;
+    } else if (platform == "xianfeng" && ps.xianfeng) {
+        if (key == "company_code") return ps.xianfeng->company_code;
+        if (key == "key") return ps.xianfeng->key;
+        if (key == "merchant_id") return ps.xianfeng->merchant_id;
+    } else if (platform == "xintian" && ps.xintian) {
+        if (key == "app_id") return ps.xintian->app_id;
+        if (key == "app_secret") return ps.xintian->app_secret;
+        if (key == "auth_window_s") return std::to_string(ps.xintian->auth_window_s);
+    }
+    return {};
+}
+
 struct platform_set::impl {
     // Destroyed before the outbox and the fleet they hook into (platform_set dies first).
     std::unique_ptr<platforms::cnmcsp::platform> cnmcsp;

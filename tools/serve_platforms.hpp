@@ -6,6 +6,7 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "sim/http/routes.hpp"
@@ -21,6 +22,11 @@ struct admin_context;
 }  // namespace metersim::sim
 
 namespace metersim::tools {
+
+/// One credential a platform is configured with ("app_token", "app_secret", "company_code",
+/// "key", "merchant_id", "app_id", "auth_window_s"), as a CIS signing its requests needs it
+/// (scenarios::cis_signer); "" for a platform not configured or an unknown key.
+std::string platform_setting(config const& cfg, std::string_view platform, std::string_view key);
 
 /// What the platforms are built on; all of it outlives the platform_set.
 struct platform_parts {

@@ -4,9 +4,8 @@
 #include "sim/admin/admin_internal.hpp"
 #include "sim/http/client.hpp"
 #include "sim/outbox.hpp"
+#include "sim/process_usage.hpp"
 
-#include <sys/resource.h>
-#include <unistd.h>
 
 #include <fmt/format.h>
 
@@ -100,20 +99,10 @@ void push_metrics(exposition& x, sim::outbox const& box, sim::http::client const
 }
 
 void process_metrics(exposition& x, admin_context& ctx) {
-    long pages = 0;
-    long resident = 0;
-    if (std::FILE* f = std::fopen("/proc/self/statm", "r")) {
-        if (std::fscanf(f, "%ld %ld", &pages, &resident) != 2) resident = 0;
-        std::fclose(f);
-    }
-    x.single("process_resident_memory_bytes", "gauge", "Resident memory size in bytes.",
-             resident * ::sysconf(_SC_PAGESIZE));
-    rusage u{};
-    ::getrusage(RUSAGE_SELF, &u);
-    double const cpu = static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
-                       static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+    auto const usage = read_process_usage();
+    x.single("process_resident_memory_bytes", "gauge", "Resident memory size in bytes.", usage.resident_bytes);
     x.single("process_cpu_seconds_total", "counter", "User and system CPU time spent in seconds.",
-             fmt::format("{:.3f}", cpu));
+             fmt::format("{:.3f}", usage.cpu_seconds));
     x.single("process_start_time_seconds", "gauge", "Start time of the process since the Unix epoch in seconds.",
              std::chrono::duration_cast<std::chrono::seconds>(ctx.started_at.time_since_epoch()).count());
 }

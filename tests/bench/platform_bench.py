@@ -480,6 +480,17 @@ def run_wrk(wrk, args, url, script, duration, pids_fn, connections=None):
 # ---------------------------------------------------------------------------------------------
 # the benchmark
 
+def find_tools(build_dir, me):
+    """metersim in BUILD_DIR, wrk and nginx on this machine; exits naming what is missing."""
+    metersim = os.path.join(build_dir, "tools", "metersim")
+    if not os.access(metersim, os.X_OK):
+        sys.exit(f"{me}: {metersim} not found (build the metersim target first)")
+    wrk, nginx = shutil.which("wrk"), shutil.which("nginx") or "/usr/sbin/nginx"
+    if not wrk or not os.access(nginx, os.X_OK):
+        sys.exit(f"{me}: needs wrk and nginx (tools/bootstrap.sh installs them)")
+    return metersim, wrk, nginx
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -503,12 +514,7 @@ def main():
     if args.pipeline is not None and not 1 <= args.pipeline <= 64:
         ap.error("--pipeline takes 1 to 64")
 
-    metersim = os.path.join(args.build_dir, "tools", "metersim")
-    if not os.access(metersim, os.X_OK):
-        sys.exit(f"platform_bench: {metersim} not found (build the metersim target first)")
-    wrk, nginx = shutil.which("wrk"), shutil.which("nginx") or "/usr/sbin/nginx"
-    if not wrk or not os.access(nginx, os.X_OK):
-        sys.exit("platform_bench: needs wrk and nginx (tools/bootstrap.sh installs them)")
+    metersim, wrk, nginx = find_tools(args.build_dir, "platform_bench")
 
     procs = Procs()
     tmp = tempfile.mkdtemp(prefix="metersim-platform-bench-")

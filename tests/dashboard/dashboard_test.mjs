@@ -4,24 +4,12 @@
 // Exit 0 passed, 1 failed, 77 skipped (no chromium). Screenshots land in OUT_DIR.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { createRequire } from 'node:module';
 import path from 'node:path';
+import { chromium, chromiumPath } from './browser.mjs';
 
 const [metersim, configTemplate, outDir] = process.argv.slice(2);
-const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
-if (!existsSync(chromiumPath)) {
-  console.log(`SKIP: no chromium at ${chromiumPath} (tools/bootstrap.sh installs Debian's chromium)`);
-  process.exit(77);
-}
-let chromium;
-try {
-  ({ chromium } = createRequire(import.meta.url)('playwright-core'));
-} catch (e) {
-  console.error('FAIL: playwright-core is not installed: run tools/bootstrap.sh (npm ci in tests/dashboard)');
-  process.exit(1);
-}
 
 const step = (text) => console.log(`-- ${text}`);
 const cleanups = [];

@@ -12,6 +12,7 @@
 #include <memory>
 #include <set>
 #include <stdexcept>
+#include <tuple>
 #include <string>
 #include <vector>
 
@@ -589,3 +590,26 @@ TEST_CASE("without meter_order a meter's later push does not wait for a refused 
 }
 
 }  // TEST_SUITE
+
+TEST_CASE_FIXTURE(outbox_fixture, "the attempt observer sees every attempt with its status, latency and retry number (issue 14)") {
+    std::vector<std::tuple<unsigned, bool, unsigned, std::int64_t>> seen;  // status, accepted, retry, latency
+    loop.call([&] {
+        box->on_attempt([&](sim::attempt_report const& r) {
+            CHECK(r.platform == "xianfeng");
+            CHECK(r.kind == "report");
+            seen.emplace_back(r.status, r.accepted, r.retry, r.latency.count());
+        });
+    });
+    rx.enqueue({500, R"({"error":"busy"})"});
+    enqueue(a_push("S-OBS"));
+    settle();
+    advance(1s);
+    REQUIRE(seen.size() == 2);
+    CHECK(std::get<0>(seen[0]) == 500);
+    CHECK_FALSE(std::get<1>(seen[0]));
+    CHECK(std::get<2>(seen[0]) == 0);
+    CHECK(std::get<0>(seen[1]) == 200);
+    CHECK(std::get<1>(seen[1]));
+    CHECK(std::get<2>(seen[1]) == 1);
+    CHECK(std::get<3>(seen[1]) > 0);
+}
