@@ -16,6 +16,7 @@
 #include <utility>
 #include <vector>
 
+#include "meters/result.hpp"
 #include "sim/clock.hpp"
 #include "sim/scheduler.hpp"
 #include "tools/config.hpp"
@@ -32,6 +33,9 @@ class journal;
 class outbox;
 namespace http {
 class router;
+}
+namespace state {
+class store;
 }
 }  // namespace metersim::sim
 
@@ -58,7 +62,15 @@ struct serve_extras {
     /// Called once the loop exists, before any listener starts: may change the config (the
     /// scenario runner starts its recorder on the loop here and sets the push URLs to it).
     std::function<void(config&, boost::asio::io_context&)> before_listen;
+    /// The state file named by cfg.state, opened by open_state() (which also put its saved clock
+    /// into the config). Required when cfg.state is not ":memory:".
+    std::shared_ptr<sim::state::store> state;
 };
+
+/// Opens the state file `cfg.state` names (nothing for ":memory:") and, when it holds a saved
+/// clock, puts that clock (mode, speed, virtual now as the start) into `cfg`. The error is the one
+/// line to print before exiting 2 (the file named, the problem; the file is left as it was).
+meters::result<std::shared_ptr<sim::state::store>, std::string> open_state(config& cfg);
 
 class serve_app {
 public:
@@ -98,6 +110,8 @@ private:
 
     void start_listeners();
     void shutdown() noexcept;
+    void arm_checkpoint();
+    void save_state() noexcept;
 
     config cfg_;
     std::unique_ptr<boost::asio::io_context> io_;  ///< declared first among the runtime parts: destroyed last
@@ -106,7 +120,8 @@ private:
     std::unique_ptr<parts> parts_;
     std::uint16_t admin_port_ = 0;                              ///< bound ports, for summary()
     std::vector<std::pair<std::string, std::string>> ports_;  ///< platform name, bound host:port
-    std::vector<std::pair<std::string, std::uint16_t>> bound_;  ///< platform name, bound port  ///< signal_set now; fleet, store, outbox and listeners later
+    std::vector<std::pair<std::string, std::uint16_t>> bound_;  ///< platform name, bound port
+    std::string resumed_;  ///< what the state file gave back, for summary(); empty when nothing
 };
 
 }  // namespace metersim::tools

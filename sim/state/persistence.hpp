@@ -1,0 +1,68 @@
+#pragma once
+/// sim::state::persistence: what `metersim serve` keeps in its state file (sim/state/store.hpp)
+/// and how it comes back.
+///
+/// Saved: every meter (its JSON form, sim/meter_json.hpp), the virtual clock (mode, speed, now)
+/// and the outbox's pending pushes (sim/state/outbox_store.hpp). Meters are checkpointed
+/// incrementally: checkpoint() writes only the meters the fleet reports changed since the last
+/// one (fleet::take_changed), with the clock, in one transaction. The outbox's writes are
+/// committed at the end of the loop's turn that made them (group commit through the poster),
+/// or by the next checkpoint, whichever comes first.
+///
+/// A meter's row is keyed by a slot the persistence keeps per fleet index: the meters restored
+/// keep theirs, new meters take the next free one, a removed meter's row is deleted.
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "meters/result.hpp"
+#include "sim/state/outbox_store.hpp"
+#include "sim/state/store.hpp"
+
+namespace metersim::sim {
+class fleet;
+class clock;
+}  // namespace metersim::sim
+
+namespace metersim::sim::state {
+
+class persistence {
+public:
+    explicit persistence(std::shared_ptr<store> s);
+    ~persistence();
+    persistence(persistence const&) = delete;
+    persistence& operator=(persistence const&) = delete;
+
+    store& file() noexcept { return *store_; }
+    sqlite_outbox_store& pushes() noexcept { return pushes_; }
+
+    /// Puts the saved meters into `f` (which must hold none yet), in slot order. The error is one
+    /// line naming the file and the meter. Marks nothing changed.
+    meters::result<std::size_t, std::string> restore_meters(fleet& f);
+
+    /// Saves the meters changed since the last checkpoint and the clock, and commits. Returns
+    /// how many meter rows were written or deleted.
+    std::size_t checkpoint(fleet& f, clock const& c);
+
+    /// Group commit: `post(fn)` runs fn at the end of the current turn of the loop. The first
+    /// write of a turn posts one commit for everything written in it.
+    void set_poster(std::function<void(std::function<void()>)> post) { post_ = std::move(post); }
+    /// Commits what is written so far.
+    void commit();
+
+private:
+    void on_write();
+
+    std::shared_ptr<store> store_;
+    sqlite_outbox_store pushes_;
+    std::vector<std::int64_t> slot_of_;  ///< fleet index -> row slot
+    std::int64_t next_slot_ = 0;
+    bool commit_posted_ = false;
+    std::function<void(std::function<void()>)> post_;
+};
+
+}  // namespace metersim::sim::state
