@@ -1,5 +1,6 @@
 #include "sim/state/store.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <cstring>
@@ -161,7 +162,10 @@ meters::result<std::unique_ptr<store>, std::string> store::open(std::string cons
                                        version, schema_version));
         if (!one("PRAGMA quick_check(1)", text))
             return problem(fmt::format("is corrupt: {}", sqlite3_errmsg(s->db_)));
-        if (text != "ok") return problem(fmt::format("is corrupt: {}", text));
+        if (text != "ok") {
+            std::replace(text.begin(), text.end(), '\n', ' ');
+            return problem(fmt::format("is corrupt: {}", text));
+        }
     }
     try {
         s->exec("PRAGMA busy_timeout=0");
