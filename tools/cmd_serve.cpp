@@ -42,6 +42,9 @@ CLI::App* add_serve_command(CLI::App& app, serve_options& opts) {
                   "Print the config in effect (the file's values over the defaults) as YAML and exit");
     cmd->add_flag("--print-default-config", opts.print_default_config,
                   "Print the embedded default config and exit (a starting point for --config)");
+    cmd->footer("State: with `state: FILE` in the config, serve saves its meters, clock and pending pushes in\n"
+                "that SQLite file and resumes from it (the platforms' records are not saved yet); delete FILE,\n"
+                "FILE-wal and FILE-shm to start afresh. A state file that cannot be used exits 2.");
     return cmd;
 }
 

@@ -133,8 +133,8 @@ public:
     config load(YAML::Node const& root) {
         config c;
         auto top = entries(whole(root),
-                           {"state", "state_checkpoint_ms", "timezone", "clock", "conformance", "admin", "platforms", "fleet", "http", "outbox",
-                            "journal"});
+                           {"state", "timezone", "clock", "conformance", "admin", "platforms", "fleet", "http", "outbox",
+                            "journal", "state_checkpoint_ms"});
         // http first: platforms inherit its body_limit.
         for (auto& f : top)
             if (f.path == "http") read_http(f, c.http);
