@@ -292,13 +292,14 @@ void serve_app::start_listeners() {
     sim::add_admin_routes(admin_routes, p.admin);
     p.platforms->add_admin_routes(admin_routes);
     p.admin_routes = admin_routes;
-    p.servers.push_back(std::make_unique<sim::http::server>(
-        *io_, std::move(admin_routes), listener_options(cfg_, cfg_.admin.listen, 0)));
+    auto admin_options = listener_options(cfg_, cfg_.admin.listen, 0);
+    admin_options.on_journal = durable_before_answer({});
+    p.servers.push_back(std::make_unique<sim::http::server>(*io_, std::move(admin_routes), admin_options));
     admin_port_ = p.servers.back()->port();
 
     for (auto& l : p.platforms->listeners()) {
         auto opts = listener_options(cfg_, l.at, l.body_limit);
-        opts.on_journal = l.journal_hook;
+        opts.on_journal = durable_before_answer(l.journal_hook);
         opts.on_fault = [&p, &sched = scheduler_, name = l.name](sim::http::request const& req) {
             return sim::platform_fault(p.faults, name, req, sched.now(), &p.journal);
         };
@@ -318,6 +319,18 @@ void serve_app::start_listeners() {
         save_state();  // the config's new meters, at once
         arm_checkpoint();
     }
+}
+
+sim::http::journal_hook serve_app::durable_before_answer(sim::http::journal_hook then) {
+    if (!parts_->persistence) return then;
+    // The server calls its journal hook once the answer is final, just before writing it: a
+    // request that may have changed something (any method but GET and HEAD) commits the meters
+    // it changed, the clock and the pushes it made there, so what it answered survives a crash.
+    return [this, then = std::move(then)](sim::http::request const& req, sim::http::response const& res,
+                                          std::chrono::microseconds latency) {
+        if (then) then(req, res, latency);
+        if (req.method != "GET" && req.method != "HEAD") save_state();
+    };
 }
 
 void serve_app::arm_checkpoint() {

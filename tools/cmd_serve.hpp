@@ -7,6 +7,7 @@
 /// SIGINT/SIGTERM, then shuts down gracefully: listeners close, in-flight work finishes, run()
 /// returns. Asio and CLI11 stay out of this header (forward declarations only).
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <cstddef>
@@ -33,6 +34,8 @@ class journal;
 class outbox;
 namespace http {
 class router;
+struct request;
+struct response;
 }
 namespace state {
 class store;
@@ -111,6 +114,9 @@ private:
     void start_listeners();
     void shutdown() noexcept;
     void arm_checkpoint();
+    std::function<void(sim::http::request const&, sim::http::response const&, std::chrono::microseconds)>
+    durable_before_answer(
+        std::function<void(sim::http::request const&, sim::http::response const&, std::chrono::microseconds)> then);
     void save_state() noexcept;
 
     config cfg_;
