@@ -54,7 +54,11 @@ std::size_t persistence::checkpoint(fleet& f, clock const& c) {
         auto& m = f.at(index);
         store_->save_meter(slot, m.entry->key, to_json_text(m.meter.state()));
     }
-    store_->save_clock({std::string(to_string(c.mode())), c.speed(), c.now()});
+    clock_record now{std::string(to_string(c.mode())), c.speed(), c.now()};
+    if (now.mode != saved_clock_.mode || now.speed != saved_clock_.speed || now.now != saved_clock_.now) {
+        store_->save_clock(now);
+        saved_clock_ = std::move(now);
+    }
     commit();
     return changed.size();
 }

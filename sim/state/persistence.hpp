@@ -62,6 +62,7 @@ private:
     std::vector<std::int64_t> slot_of_;  ///< fleet index -> row slot
     std::int64_t next_slot_ = 0;
     bool commit_posted_ = false;
+    clock_record saved_clock_;  ///< the clock as last saved (not written again unchanged)
     std::function<void(std::function<void()>)> post_;
 };
 
