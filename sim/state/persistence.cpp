@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "sim/clock.hpp"
+#include "sim/faults.hpp"
 #include "sim/fleet.hpp"
 #include "sim/meter_json.hpp"
 
@@ -59,8 +60,47 @@ std::size_t persistence::checkpoint(fleet& f, clock const& c) {
         store_->save_clock(now);
         saved_clock_ = std::move(now);
     }
+    if (faults_ != nullptr && faults_->version() != faults_saved_) {
+        store_->begin();
+        store_->prepare("DELETE FROM faults").run();
+        auto& q = store_->prepare(
+            "INSERT INTO faults(id, target, kind, path, status, body, delay_ms, remaining, until_ms, hits)"
+            " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
+        for (auto const& r : faults_->rules()) {
+            q.bind(1, static_cast<std::int64_t>(r.id)).bind(2, r.target).bind(3, to_string(r.kind)).bind(4, r.path);
+            q.bind(5, std::int64_t{r.status}).bind(6, r.body).bind(7, static_cast<std::int64_t>(r.delay.count()));
+            if (r.remaining) q.bind(8, static_cast<std::int64_t>(*r.remaining));
+            if (r.until) q.bind(9, meters::to_ms(*r.until));
+            q.bind(10, static_cast<std::int64_t>(r.hits)).run();
+        }
+        faults_saved_ = faults_->version();
+    }
     commit();
     return changed.size();
+}
+
+void persistence::track_faults(fault_registry& r) {
+    auto& q = store_->prepare(
+        "SELECT id, target, kind, path, status, body, delay_ms, remaining, until_ms, hits FROM faults ORDER BY id");
+    while (q.step()) {
+        auto kind = parse_fault_kind(q.text_at(2));
+        if (!kind) continue;  // written by this code: a kind it does not know is not one it wrote
+        fault_rule f;
+        f.id = static_cast<std::uint64_t>(q.int_at(0));
+        f.target = q.text_at(1);
+        f.kind = *kind;
+        f.path = q.text_at(3);
+        f.status = static_cast<unsigned>(q.int_at(4));
+        f.body = q.text_at(5);
+        f.delay = std::chrono::milliseconds{q.int_at(6)};
+        if (!q.is_null(7)) f.remaining = static_cast<std::uint64_t>(q.int_at(7));
+        if (!q.is_null(8)) f.until = meters::instant_from_ms(q.int_at(8));
+        f.hits = static_cast<std::uint64_t>(q.int_at(9));
+        r.restore(std::move(f));
+    }
+    q.reset();
+    faults_ = &r;
+    faults_saved_ = r.version();
 }
 
 void persistence::commit() {

@@ -2,8 +2,8 @@
 /// sim::state::persistence: what `metersim serve` keeps in its state file (sim/state/store.hpp)
 /// and how it comes back.
 ///
-/// Saved: every meter (its JSON form, sim/meter_json.hpp), the virtual clock (mode, speed, now)
-/// and the outbox's pending pushes (sim/state/outbox_store.hpp). Meters are checkpointed
+/// Saved: every meter (its JSON form, sim/meter_json.hpp), the virtual clock (mode, speed, now),
+/// the outbox's pending pushes (sim/state/outbox_store.hpp) and the fault rules. Meters are checkpointed
 /// incrementally: checkpoint() writes only the meters the fleet reports changed since the last
 /// one (fleet::take_changed), with the clock, in one transaction. The outbox's writes are
 /// committed at the end of the loop's turn that made them (group commit through the poster),
@@ -26,6 +26,7 @@
 namespace metersim::sim {
 class fleet;
 class clock;
+class fault_registry;
 }  // namespace metersim::sim
 
 namespace metersim::sim::state {
@@ -44,9 +45,13 @@ public:
     /// line naming the file and the meter. Marks nothing changed.
     meters::result<std::size_t, std::string> restore_meters(fleet& f);
 
-    /// Saves the meters changed since the last checkpoint and the clock, and commits. Returns
-    /// how many meter rows were written or deleted.
+    /// Saves the meters changed since the last checkpoint, the clock and (when tracked) the
+    /// fault rules if they changed, and commits. Returns how many meter rows were written or
+    /// deleted.
     std::size_t checkpoint(fleet& f, clock const& c);
+
+    /// Puts the saved fault rules into `r` and saves its rules with every checkpoint from now on.
+    void track_faults(fault_registry& r);
 
     /// Group commit: `post(fn)` runs fn at the end of the current turn of the loop. The first
     /// write of a turn posts one commit for everything written in it.
@@ -63,6 +68,8 @@ private:
     std::int64_t next_slot_ = 0;
     bool commit_posted_ = false;
     clock_record saved_clock_;  ///< the clock as last saved (not written again unchanged)
+    fault_registry* faults_ = nullptr;
+    std::uint64_t faults_saved_ = 0;  ///< the registry's version() as last saved
     std::function<void(std::function<void()>)> post_;
 };
 

@@ -29,6 +29,10 @@ constexpr std::array<char const*, schema_version> migrations{
     " attempts INTEGER NOT NULL DEFAULT 0);"
     "CREATE TABLE push_headers(push_id INTEGER NOT NULL, seq INTEGER NOT NULL, name TEXT NOT NULL,"
     " value TEXT NOT NULL, PRIMARY KEY(push_id, seq)) WITHOUT ROWID;",
+    // 1 -> 2: the fault rules (sim/faults.hpp), as the admin API shows them.
+    "CREATE TABLE faults(id INTEGER PRIMARY KEY, target TEXT NOT NULL, kind TEXT NOT NULL, path TEXT NOT NULL,"
+    " status INTEGER NOT NULL, body TEXT NOT NULL, delay_ms INTEGER NOT NULL, remaining INTEGER,"
+    " until_ms INTEGER, hits INTEGER NOT NULL);",
 };
 
 std::uint32_t be32(unsigned char const* p) noexcept {
@@ -104,6 +108,7 @@ std::string_view statement::text_at(int col) const noexcept {
     auto const n = sqlite3_column_bytes(s_, col);
     return p == nullptr ? std::string_view{} : std::string_view(p, static_cast<std::size_t>(n));
 }
+bool statement::is_null(int col) const noexcept { return sqlite3_column_type(s_, col) == SQLITE_NULL; }
 void statement::reset() noexcept {
     sqlite3_reset(s_);
     sqlite3_clear_bindings(s_);

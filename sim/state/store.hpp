@@ -16,8 +16,9 @@
 /// mode: a commit survives the process being killed (kill -9); a power cut may lose the last
 /// commits, never corrupt the file.
 ///
-/// Tables (schema 1): meta (key/value: the clock), meters (slot, model, the meter JSON of
-/// sim/meter_json.hpp), pushes and push_headers (the outbox's pending pushes). SQLite stays in
+/// Tables: meta (key/value: the clock), meters (slot, model, the meter JSON of
+/// sim/meter_json.hpp), pushes and push_headers (the outbox's pending pushes) since schema 1;
+/// faults (the fault rules in force) since schema 2. SQLite stays in
 /// the .cpp. Not thread-safe: the loop's thread only. Errors from SQLite after open() throw
 /// std::runtime_error naming the file (a disk that fails mid-run is an edge, not a value).
 
@@ -37,7 +38,7 @@ struct sqlite3_stmt;
 namespace metersim::sim::state {
 
 /// The schema this metersim writes; open() migrates older files up to it.
-inline constexpr int schema_version = 1;
+inline constexpr int schema_version = 2;
 /// PRAGMA application_id of a metersim state file ("MSIM").
 inline constexpr std::int32_t application_id = 0x4d53494d;
 
@@ -120,6 +121,7 @@ public:
     std::int64_t int_at(int col) const noexcept;
     double double_at(int col) const noexcept;
     std::string_view text_at(int col) const noexcept;
+    bool is_null(int col) const noexcept;
     void reset() noexcept;
 
 private:

@@ -58,6 +58,7 @@ TEST_CASE("a serve on a state file resumes its meters and clock, and the config'
         REQUIRE(s->admin("POST", "/admin/meters/07602190000001/events", R"({"type":"consume","m3":"1.5"})").status == 200);
         REQUIRE(s->admin("POST", "/admin/meters", R"({"model":"xf-nb-money","count":2,"id_prefix":"0760300"})").status == 201);
         REQUIRE(s->admin("POST", "/admin/clock/advance", R"({"seconds": 86400})").status == 200);
+        REQUIRE(s->admin("POST", "/admin/faults", R"({"target":"xintian","kind":"error","status":503,"count":4})").status == 201);
         meter_before = s->admin("GET", "/admin/meters/07602190000001").body;
         REQUIRE(member(meter_before, "reading") == "1.5000");
     }
@@ -70,6 +71,9 @@ TEST_CASE("a serve on a state file resumes its meters and clock, and the config'
     CHECK(member(meter_after, "reading") == "1.5000");
     CHECK(member(meter_after, "balance") == member(meter_before, "balance"));
     CHECK(s->admin("GET", "/admin/meters/0760300000002").status == 200);
+    auto const faults = s->admin("GET", "/admin/faults").body;
+    CHECK_MESSAGE(faults.find("\"target\":\"xintian\"") != std::string::npos, faults);
+    CHECK(faults.find("\"status\":503") != std::string::npos);
 }
 
 TEST_CASE("a push the CIS had not accepted when serve stopped goes out again after the restart, byte for byte") {

@@ -6,6 +6,7 @@
 
 #include "sim/catalogue.hpp"
 #include "sim/clock.hpp"
+#include "sim/faults.hpp"
 #include "sim/fleet.hpp"
 #include "sim/meter_json.hpp"
 #include "sim/scheduler.hpp"
@@ -110,4 +111,57 @@ TEST_CASE("a meter row that does not read back is an error naming the file and t
     REQUIRE_FALSE(restored.has_value());
     CHECK(restored.error().find("state file " + path + ": meter row 4: ") == 0);
     CHECK(w.fleet.size() == 0);
+}
+
+TEST_CASE("fault rules are saved when they change and come back under their ids with what is left") {
+    metersim::test::temp_dir dir;
+    auto const path = dir.file("s.db");
+    {
+        world w(path);
+        sim::fault_registry faults;
+        w.p->track_faults(faults);
+        sim::fault_rule a;
+        a.target = "xianfeng";
+        a.kind = sim::fault_kind::error;
+        a.status = 503;
+        a.body = "{\"busy\":true}";
+        a.remaining = 3;
+        REQUIRE(faults.add(a, t0).has_value());
+        sim::fault_rule b;
+        b.target = "cis";
+        b.kind = sim::fault_kind::unreachable;
+        b.until = t0 + std::chrono::hours{2};
+        REQUIRE(faults.add(b, t0).has_value());
+        REQUIRE(faults.take("xianfeng", "/x", t0).has_value());  // 2 left
+        w.p->checkpoint(w.fleet, w.clk);
+    }
+    world w(path);
+    sim::fault_registry faults;
+    w.p->track_faults(faults);
+    auto rules = faults.active(t0);
+    REQUIRE(rules.size() == 2);
+    CHECK(rules[0].id == 1);
+    CHECK(rules[0].target == "xianfeng");
+    CHECK(rules[0].status == 503);
+    CHECK(rules[0].body == "{\"busy\":true}");
+    CHECK(rules[0].remaining == std::optional<std::uint64_t>{2});
+    CHECK(rules[0].hits == 1);
+    CHECK_FALSE(rules[0].until.has_value());
+    CHECK(rules[1].id == 2);
+    CHECK(rules[1].kind == sim::fault_kind::unreachable);
+    CHECK(rules[1].until == std::optional<meters::instant>{t0 + std::chrono::hours{2}});
+    CHECK_FALSE(rules[1].remaining.has_value());
+    // New rules take new ids; a removal is saved too.
+    sim::fault_rule c;
+    c.target = "cnmcsp";
+    c.kind = sim::fault_kind::drop;
+    auto id = faults.add(c, t0);
+    REQUIRE(id.has_value());
+    CHECK(id.value() == 3);
+    CHECK(faults.remove(1));
+    w.p->checkpoint(w.fleet, w.clk);
+    world again(dir.file("other.db"));  // (a second file: the first is locked by `w`)
+    sim::fault_registry none;
+    again.p->track_faults(none);
+    CHECK(none.rules().empty());
 }

@@ -131,7 +131,7 @@ TEST_CASE("a state file of a newer schema is refused, naming both versions") {
     temp_dir dir;
     auto const path = a_state_file(dir, 1);
     raw_sql(path, "PRAGMA user_version=99; PRAGMA wal_checkpoint(TRUNCATE);");
-    refused(path, "has schema version 99, newer than this metersim's 1");
+    refused(path, "has schema version 99, newer than this metersim's " + std::to_string(st::schema_version));
 }
 
 TEST_CASE("a truncated state file is refused") {
