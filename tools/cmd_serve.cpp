@@ -42,8 +42,8 @@ CLI::App* add_serve_command(CLI::App& app, serve_options& opts) {
                   "Print the config in effect (the file's values over the defaults) as YAML and exit");
     cmd->add_flag("--print-default-config", opts.print_default_config,
                   "Print the embedded default config and exit (a starting point for --config)");
-    cmd->footer("State: with `state: FILE` in the config, serve saves its meters, clock, pending pushes and\n"
-                "fault rules in that SQLite file and resumes from it (the platforms' records are not saved yet);\n"
+    cmd->footer("State: with `state: FILE` in the config, serve saves its meters, clock, pending pushes,\n"
+                "fault rules and journal in that SQLite file and resumes from it (the platforms' records are not saved yet);\n"
                 "delete FILE, FILE-wal and FILE-shm to start afresh. A state file that cannot be used exits 2.");
     return cmd;
 }
@@ -280,6 +280,7 @@ void serve_app::start_listeners() {
         auto restored = p.persistence->restore_meters(p.fleet);
         if (!restored) throw std::runtime_error(restored.error());
         p.persistence->track_faults(p.faults);
+        p.persistence->track_journal(p.journal);
         if (!p.persistence->file().created())
             resumed_ = fmt::format("{} meters", restored.value());
         // Group commit: what a turn of the loop wrote is committed at its end.

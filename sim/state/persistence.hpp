@@ -3,7 +3,8 @@
 /// and how it comes back.
 ///
 /// Saved: every meter (its JSON form, sim/meter_json.hpp), the virtual clock (mode, speed, now),
-/// the outbox's pending pushes (sim/state/outbox_store.hpp) and the fault rules. Meters are checkpointed
+/// the outbox's pending pushes (sim/state/outbox_store.hpp), the fault rules and the journal's
+/// newest entries (as many as it keeps). Meters are checkpointed
 /// incrementally: checkpoint() writes only the meters the fleet reports changed since the last
 /// one (fleet::take_changed), with the clock, in one transaction. The outbox's writes are
 /// committed at the end of the loop's turn that made them (group commit through the poster),
@@ -27,6 +28,7 @@ namespace metersim::sim {
 class fleet;
 class clock;
 class fault_registry;
+class journal;
 }  // namespace metersim::sim
 
 namespace metersim::sim::state {
@@ -52,6 +54,9 @@ public:
 
     /// Puts the saved fault rules into `r` and saves its rules with every checkpoint from now on.
     void track_faults(fault_registry& r);
+    /// Puts the saved journal entries into `j` (empty) and saves its new entries with every
+    /// checkpoint from now on, keeping as many rows as it keeps entries.
+    void track_journal(journal& j);
 
     /// Group commit: `post(fn)` runs fn at the end of the current turn of the loop. The first
     /// write of a turn posts one commit for everything written in it.
@@ -61,6 +66,8 @@ public:
 
 private:
     void on_write();
+    void save_faults();
+    void save_journal();
 
     std::shared_ptr<store> store_;
     sqlite_outbox_store pushes_;
@@ -70,6 +77,8 @@ private:
     clock_record saved_clock_;  ///< the clock as last saved (not written again unchanged)
     fault_registry* faults_ = nullptr;
     std::uint64_t faults_saved_ = 0;  ///< the registry's version() as last saved
+    journal* journal_ = nullptr;
+    std::uint64_t journal_saved_ = 0;  ///< the id of the newest entry saved
     std::function<void(std::function<void()>)> post_;
 };
 

@@ -32,7 +32,14 @@ constexpr std::array<char const*, schema_version> migrations{
     // 1 -> 2: the fault rules (sim/faults.hpp), as the admin API shows them.
     "CREATE TABLE faults(id INTEGER PRIMARY KEY, target TEXT NOT NULL, kind TEXT NOT NULL, path TEXT NOT NULL,"
     " status INTEGER NOT NULL, body TEXT NOT NULL, delay_ms INTEGER NOT NULL, remaining INTEGER,"
-    " until_ms INTEGER, hits INTEGER NOT NULL);",
+    " until_ms INTEGER, hits INTEGER NOT NULL);"
+    // ... and the newest journal entries (sim/journal.hpp), as many as the journal keeps.
+    "CREATE TABLE journal(id INTEGER PRIMARY KEY, wall_ms INTEGER NOT NULL, virtual_ms INTEGER NOT NULL,"
+    " dir TEXT NOT NULL, platform TEXT NOT NULL, kind TEXT NOT NULL, method TEXT NOT NULL, target TEXT NOT NULL,"
+    " meter_no TEXT NOT NULL, request_body BLOB NOT NULL, status INTEGER NOT NULL, response_body BLOB NOT NULL,"
+    " latency_us INTEGER NOT NULL, verdict TEXT NOT NULL, error TEXT NOT NULL);"
+    "CREATE TABLE journal_deviations(entry_id INTEGER NOT NULL, seq INTEGER NOT NULL, field TEXT NOT NULL,"
+    " rule TEXT NOT NULL, section TEXT NOT NULL, PRIMARY KEY(entry_id, seq)) WITHOUT ROWID;",
 };
 
 std::uint32_t be32(unsigned char const* p) noexcept {

@@ -18,7 +18,8 @@
 ///
 /// Tables: meta (key/value: the clock), meters (slot, model, the meter JSON of
 /// sim/meter_json.hpp), pushes and push_headers (the outbox's pending pushes) since schema 1;
-/// faults (the fault rules in force) since schema 2. SQLite stays in
+/// faults (the fault rules in force), journal and journal_deviations (the journal's newest
+/// entries) since schema 2. SQLite stays in
 /// the .cpp. Not thread-safe: the loop's thread only. Errors from SQLite after open() throw
 /// std::runtime_error naming the file (a disk that fails mid-run is an edge, not a value).
 

@@ -108,6 +108,9 @@ TEST_CASE("a push the CIS had not accepted when serve stopped goes out again aft
     CHECK(again.body == first.body);
     CHECK(again.target == first.target);
     CHECK(again.header("API_TRANS_ID") == first.header("API_TRANS_ID"));
+    // The journal goes on from where it was: the registration and the refused attempt are there.
+    auto const journal = s->admin("GET", "/admin/journal?platform=xianfeng&limit=100").body;
+    CHECK_MESSAGE(journal.find("/iotcloud/app/devices/v1.0.0/register") != std::string::npos, journal);
 }
 
 TEST_CASE("a second serve on a state file in use exits 2 naming the file, and leaves it as it was") {

@@ -7,6 +7,7 @@
 #include "sim/catalogue.hpp"
 #include "sim/clock.hpp"
 #include "sim/faults.hpp"
+#include "sim/journal.hpp"
 #include "sim/fleet.hpp"
 #include "sim/meter_json.hpp"
 #include "sim/scheduler.hpp"
@@ -164,4 +165,50 @@ TEST_CASE("fault rules are saved when they change and come back under their ids 
     sim::fault_registry none;
     again.p->track_faults(none);
     CHECK(none.rules().empty());
+}
+
+TEST_CASE("the journal's newest entries come back under their ids, bounded as the journal is, and ids go on") {
+    metersim::test::temp_dir dir;
+    auto const path = dir.file("s.db");
+    auto entry = [](int i) {
+        sim::journal_entry e;
+        e.virtual_time = t0 + std::chrono::seconds{i};
+        e.dir = i % 2 == 0 ? sim::direction::in : sim::direction::out;
+        e.platform = "xianfeng";
+        e.method = "POST";
+        e.target = "/x/" + std::to_string(i);
+        e.request_body = "{\"i\":" + std::to_string(i) + "}";
+        e.status = 200;
+        e.verdict = "deviations";
+        e.deviations = {{"meterNo", "required", "xianfeng §2.1"}, {"userNo", "length <= 20", "xianfeng §3.1"}};
+        return e;
+    };
+    {
+        world w(path);
+        sim::journal j{5};
+        w.p->track_journal(j);
+        for (int i = 1; i <= 4; ++i) j.append(entry(i));
+        w.p->checkpoint(w.fleet, w.clk);
+        for (int i = 5; i <= 8; ++i) j.append(entry(i));
+        w.p->checkpoint(w.fleet, w.clk);
+    }
+    world w(path);
+    sim::journal j{5};
+    w.p->track_journal(j);
+    CHECK(j.size() == 5);
+    CHECK(j.last_id() == 8);
+    sim::journal_query all;
+    all.limit = 100;
+    auto back = j.query(all);
+    REQUIRE(back.size() == 5);
+    CHECK(back.front().id == 4);
+    CHECK(back.front().target == "/x/4");
+    CHECK(back.front().request_body == "{\"i\":4}");
+    CHECK(back.front().dir == sim::direction::in);
+    CHECK(back[1].dir == sim::direction::out);  // entry 5
+    CHECK(back.front().virtual_time == t0 + std::chrono::seconds{4});
+    REQUIRE(back.front().deviations.size() == 2);
+    CHECK(back.front().deviations[1].rule == "length <= 20");
+    CHECK(back.front().deviations[1].section == "xianfeng §3.1");
+    CHECK(j.append(entry(9)) == 9);
 }
