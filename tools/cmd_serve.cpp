@@ -43,8 +43,9 @@ CLI::App* add_serve_command(CLI::App& app, serve_options& opts) {
     cmd->add_flag("--print-default-config", opts.print_default_config,
                   "Print the embedded default config and exit (a starting point for --config)");
     cmd->footer("State: with `state: FILE` in the config, serve saves its meters, clock, pending pushes,\n"
-                "fault rules and journal in that SQLite file and resumes from it (the platforms' records are not saved yet);\n"
-                "delete FILE, FILE-wal and FILE-shm to start afresh. A state file that cannot be used exits 2.");
+                "fault rules and journal in that SQLite file and resumes from it (the platforms' records are\n"
+                "not saved yet); delete FILE, FILE-wal and FILE-shm to start afresh. A state file that cannot\n"
+                "be used exits 2.");
     return cmd;
 }
 

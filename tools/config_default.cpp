@@ -15,8 +15,8 @@ namespace {
 constexpr std::string_view embedded_default = R"yaml(# metersim: the embedded default config (`metersim serve` without --config).
 # Every key has a default; `metersim serve --print-default-config > my.yaml` is a starting point.
 state: ":memory:"                   # or a SQLite file (metersim.db): meters, clock, pending pushes, fault
-                                    # rules and journal are saved, not yet the platforms' records (README "State"); delete
-                                    # FILE, FILE-wal and FILE-shm to start afresh
+                                    # rules and journal are saved, not yet the platforms' records (README
+                                    # "State"); delete FILE, FILE-wal and FILE-shm to start afresh
 state_checkpoint_ms: 1000           # wall ms between checkpoints of the meters that changed
 timezone: local                     # vendor timestamps' zone: local, UTC or e.g. "+08:00"
 clock: { mode: accelerated, speed: 60, start: "2026-01-01 00:00:00" }   # a day in 24 minutes
