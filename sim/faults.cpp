@@ -73,13 +73,22 @@ meters::result<std::uint64_t, fault_error> fault_registry::add(fault_rule r, met
     r.id = next_id_++;
     r.hits = 0;
     rules_.push_back(std::move(r));
+    ++version_;
     return rules_.back().id;
 }
 
+void fault_registry::restore(fault_rule r) {
+    next_id_ = std::max(next_id_, r.id + 1);
+    auto const at = std::find_if(rules_.begin(), rules_.end(), [&](fault_rule const& x) { return x.id > r.id; });
+    rules_.insert(at, std::move(r));
+    ++version_;
+}
+
 void fault_registry::expire(meters::instant now) {
-    std::erase_if(rules_, [now](fault_rule const& r) {
+    auto const gone = std::erase_if(rules_, [now](fault_rule const& r) {
         return (r.until && *r.until <= now) || (r.remaining && *r.remaining == 0);
     });
+    if (gone != 0) ++version_;
 }
 
 bool fault_registry::none_for(std::string_view target) const noexcept {
@@ -100,6 +109,7 @@ std::optional<fault_rule> fault_registry::take(std::string_view target, std::str
         it = std::find_if(rules_.begin(), rules_.end(), [&](fault_rule const& r) { return matches(r, false); });
     if (it == rules_.end()) return std::nullopt;
     ++it->hits;
+    ++version_;
     if (it->remaining) --*it->remaining;
     fault_rule hit = *it;
     if (it->remaining && *it->remaining == 0) rules_.erase(it);
@@ -112,12 +122,15 @@ std::vector<fault_rule> fault_registry::active(meters::instant now) {
 }
 
 bool fault_registry::remove(std::uint64_t id) {
-    return std::erase_if(rules_, [id](fault_rule const& r) { return r.id == id; }) != 0;
+    bool const removed = std::erase_if(rules_, [id](fault_rule const& r) { return r.id == id; }) != 0;
+    if (removed) ++version_;
+    return removed;
 }
 
 std::size_t fault_registry::clear() noexcept {
     auto const n = rules_.size();
     rules_.clear();
+    ++version_;
     return n;
 }
 

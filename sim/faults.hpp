@@ -98,11 +98,19 @@ public:
     /// True when no rule for `target` is stored: the hot path's early exit.
     bool none_for(std::string_view target) const noexcept;
 
+    /// Persistence (sim/state/): the rules stored, by id (expired ones included until the next
+    /// take() or active()), and a number that moves whenever they change.
+    std::vector<fault_rule> const& rules() const noexcept { return rules_; }
+    std::uint64_t version() const noexcept { return version_; }
+    /// Puts a saved rule back under its own id, unchecked (after a restart; ids stay unique).
+    void restore(fault_rule r);
+
 private:
     void expire(meters::instant now);
 
     std::vector<fault_rule> rules_;  ///< by id (ascending)
     std::uint64_t next_id_ = 1;
+    std::uint64_t version_ = 0;
 };
 
 /// The server hook of a platform listener (sim::http::server_options::on_request): consults

@@ -90,6 +90,7 @@ fleet_meter* fleet::add(catalogue_entry const& entry, meters::meter_state state)
     auto& m = meters_.emplace_back(fleet_meter{&entry, index, 0, meters::instant::max(),
                                                meters::meter(entry.model, std::move(state))});
     removed_.push_back(false);
+    changed_.push_back(false);
     by_no_.assign(m.meter_no(), index);
     if (auto const& device = m.meter.identity().device_id; !device.empty()) by_device_.assign(device, index);
     reschedule(m);
@@ -99,6 +100,7 @@ fleet_meter* fleet::add(catalogue_entry const& entry, meters::meter_state state)
 void fleet::remove(fleet_meter& m) {
     if (removed_[m.index]) return;
     removed_[m.index] = true;
+    mark_changed(m);
     if (m.wake_event != 0) sched_.cancel(m.wake_event);
     m.wake_event = 0;
     m.wake_at = meters::instant::max();
@@ -122,6 +124,7 @@ void fleet::bind_device(fleet_meter& m, std::string device_id) {
     if (!id.device_id.empty()) by_device_.erase(id.device_id);
     id.device_id = std::move(device_id);
     m.meter.set_identity(std::move(id));
+    mark_changed(m);
     if (auto const& bound = m.meter.identity().device_id; !bound.empty()) by_device_.assign(bound, m.index);
 }
 
@@ -132,6 +135,7 @@ bool fleet::rename(fleet_meter& m, std::string new_meter_no) {
     id.meter_no = std::move(new_meter_no);
     m.meter.set_identity(std::move(id));
     by_no_.assign(m.meter_no(), m.index);
+    mark_changed(m);
     return true;
 }
 
@@ -220,8 +224,20 @@ void fleet::prefetch_heap_of(void const* m) noexcept {
     static_cast<fleet_meter const*>(m)->meter.prefetch_heap();
 }
 
+void fleet::mark_changed(fleet_meter const& m) {
+    if (changed_[m.index]) return;
+    changed_[m.index] = true;
+    changed_list_.push_back(m.index);
+}
+
+std::vector<std::uint32_t> fleet::take_changed() {
+    for (auto const i : changed_list_) changed_[i] = false;
+    return std::exchange(changed_list_, {});
+}
+
 void fleet::reschedule(fleet_meter& m) {
     if (removed_[m.index]) return;
+    mark_changed(m);
     auto const next = m.meter.next_wake();
     if (next == m.wake_at && m.wake_event != 0) return;
     if (m.wake_event != 0) sched_.cancel(m.wake_event);

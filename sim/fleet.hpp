@@ -115,6 +115,16 @@ public:
     catalogue const& models() const noexcept { return catalogue_; }
     fleet_options const& options() const noexcept { return opts_; }
 
+    /// Persistence (sim/state/): the indexes of the meters added, changed (woken, commanded,
+    /// renumbered, rebound) or removed since the last call, each once, in no order.
+    std::vector<std::uint32_t> take_changed();
+    /// Marks a meter changed (for a change made to it outside the fleet's own calls).
+    void mark_changed(fleet_meter const& m);
+    /// Every slot ever filled, removed meters included (is_removed): a meter's index is its slot.
+    std::size_t slots() const noexcept { return meters_.size(); }
+    fleet_meter& at(std::uint32_t index) noexcept { return meters_[index]; }
+    bool is_removed(std::uint32_t index) const noexcept { return removed_[index]; }
+
     /// Wakes processed and reports produced since start (benchmarks, metrics).
     std::uint64_t wakes() const noexcept { return wakes_; }
     std::uint64_t reports() const noexcept { return reports_; }
@@ -136,6 +146,8 @@ private:
     fleet_options opts_;
     block_store<fleet_meter> meters_;  // stable addresses, huge pages where the kernel allows
     std::vector<bool> removed_;
+    std::vector<bool> changed_;               ///< by index: in changed_list_
+    std::vector<std::uint32_t> changed_list_;  ///< for take_changed()
     string_index by_no_;      ///< meter number -> index
     string_index by_device_;  ///< platform device id -> index
     std::unordered_map<std::string, fleet_listener*> listeners_;

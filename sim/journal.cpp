@@ -87,6 +87,16 @@ std::uint64_t journal::append(journal_view const& e) {
     return s->id;
 }
 
+bool journal::restore(journal_entry const& e) {
+    {
+        std::lock_guard lock(mutex_);
+        if (e.id == 0 || (!ring_.empty() && e.id != next_id_)) return false;
+        next_id_ = e.id;
+    }
+    append(e);  // takes next_id_, which is e.id
+    return true;
+}
+
 std::vector<journal_entry> journal::query(journal_query const& q) const {
     std::vector<journal_entry> out;
     if (q.limit == 0) return out;

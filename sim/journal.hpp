@@ -97,6 +97,11 @@ public:
     /// shared request body is kept by pointer, not copied.
     std::uint64_t append(journal_view const& e);
 
+    /// Persistence (sim/state/): puts back a saved entry under its own id and wall time. The ids
+    /// stay consecutive: into an empty journal any id goes (the next append follows it), after
+    /// that only last_id() + 1; false (nothing stored) otherwise.
+    bool restore(journal_entry const& e);
+
     /// The matching entries with the smallest ids above since_id, up to limit, oldest first.
     std::vector<journal_entry> query(journal_query const& q) const;
 

@@ -1,6 +1,10 @@
 // The writer half of meter_json (the reader is meter_json_read.cpp).
 #include "sim/meter_json.hpp"
 
+#include <string>
+#include <type_traits>
+
+#include "sim/json/text.hpp"
 #include "sim/meter_json_dom.hpp"
 
 namespace metersim::sim {
@@ -185,8 +189,224 @@ nlohmann::ordered_json to_dom(m::meter_state const& s) {
 
 }  // namespace meter_json_detail
 
-std::string to_json_text(m::meter_state const& state) {
-    return meter_json_detail::to_dom(state).dump(-1, ' ', false, ojson::error_handler_t::replace);
+// The text straight from the state (the state file writes one per changed meter): the same
+// members in the same order as to_dom(), written by json::json_text, whose output is byte for
+// byte that of the DOM's dump (meter_json_test checks the two agree).
+namespace {
+
+using w_t = json::json_text;
+
+template <std::size_t N, class V>
+void put(w_t& w, char const (&k)[N], V const& v) {
+    w.key(k);
+    if constexpr (std::is_same_v<V, bool>) w.raw(v ? "true" : "false");
+    else if constexpr (std::is_integral_v<V>) w.raw(std::to_string(v));
+    else if constexpr (std::is_same_v<V, m::instant>) w.raw(std::to_string(ms(v)));
+    else if constexpr (requires { v.e4(); }) w.string(dec(v));
+    else w.string(v);
+}
+
+template <std::size_t N, class Range>
+void put_decs(w_t& w, char const (&k)[N], Range const& a) {
+    w.array(k);
+    for (auto const& x : a) w.string(dec(x));
+    w.end_array();
+}
+
+void put_tariff(w_t& w, m::tariff const& t) {
+    w.begin_object();
+    put(w, "version", t.version);
+    put(w, "code", t.code);
+    put(w, "price_count", t.price_count);
+    put_decs(w, "prices", t.prices);
+    put_decs(w, "thresholds", t.thresholds);
+    w.object("cycle");
+    put(w, "kind", m::to_string(t.cycle.kind));
+    put(w, "months", t.cycle.months);
+    put(w, "start", t.cycle.start);
+    put(w, "settle_month", t.cycle.settle_month);
+    put(w, "settle_day", t.cycle.settle_day);
+    w.end_object();
+    put(w, "effective_at", t.effective_at);
+    put(w, "clear_ladder", t.clear_ladder);
+    put(w, "gas_type", t.gas_type);
+    w.end_object();
+}
+
+void put_billing(w_t& w, m::billing_state const& b) {
+    w.object("billing");
+    put(w, "reading", b.reading);
+    put(w, "cycle_usage", b.cycle_usage);
+    put(w, "cycle_start", b.cycle_start);
+    put(w, "segment_start", b.segment_start);
+    put(w, "segment_charged", b.segment_charged);
+    put(w, "balance", b.balance);
+    put(w, "gas_balance", b.gas_balance);
+    put(w, "total_bought_money", b.total_bought_money);
+    put(w, "total_used_money", b.total_used_money);
+    put(w, "total_bought_gas", b.total_bought_gas);
+    put(w, "total_used_gas", b.total_used_gas);
+    put(w, "buy_count", b.buy_count);
+    put(w, "last_bill_no", b.last_bill_no);
+    w.object("backend");
+    put(w, "prepaid", b.backend.prepaid);
+    put(w, "surplus", b.backend.surplus);
+    put(w, "unit_price", b.backend.unit_price);
+    put(w, "ladder_no", b.backend.ladder_no);
+    put(w, "account_date", b.backend.account_date);
+    w.end_object();
+    w.end_object();
+}
+
+void put_price_change(w_t& w, std::optional<m::price_change_info> const& p) {
+    w.key("price_change");
+    if (!p) return w.raw("null");
+    w.begin_object();
+    put(w, "last_version", p->last_version);
+    put(w, "last_price_count", p->last_price_count);
+    put_decs(w, "last_prices", p->last_prices);
+    put_decs(w, "last_ladder_usage", p->last_ladder_usage);
+    put(w, "last_cycle_usage", p->last_cycle_usage);
+    put(w, "total_use", p->total_use);
+    put(w, "total_use_money", p->total_use_money);
+    put(w, "surplus_money", p->surplus_money);
+    put(w, "at", p->at);
+    w.end_object();
+}
+
+void put_devices(w_t& w, m::meter_state const& s) {
+    w.object("valve");
+    put(w, "position", m::to_string(s.valve.position));
+    w.array("causes");
+    for (auto name : m::cause_names(s.valve.causes)) w.string(name);
+    w.end_array();
+    put(w, "awaiting_button", s.valve.awaiting_button);
+    put(w, "transit_done", s.valve.transit_done);
+    put(w, "actions", s.valve.actions);
+    put(w, "fail_next_open", s.valve.fail_next_open);
+    put(w, "fail_next_close", s.valve.fail_next_close);
+    w.end_object();
+    auto const& b = s.battery;
+    w.object("battery");
+    put(w, "voltage_uv", b.voltage_uv);
+    put(w, "drain_carry", b.drain_carry);
+    put(w, "updated_at", b.updated_at);
+    put(w, "low", b.low);
+    put(w, "failed", b.failed);
+    put(w, "sessions", b.sessions);
+    put(w, "valve_actions", b.valve_actions);
+    put(w, "replacements", b.replacements);
+    w.end_object();
+    auto const& r = s.radio;
+    w.object("radio");
+    put(w, "seed", r.seed);
+    w.object("signal");
+    put(w, "csq", r.signal.csq);
+    put(w, "rsrp", r.signal.rsrp);
+    put(w, "snr", r.signal.snr);
+    put(w, "ecl", r.signal.ecl);
+    put(w, "cell_id", r.signal.cell_id);
+    put(w, "fcn", r.signal.fcn);
+    w.end_object();
+    put(w, "online", r.online);
+    put(w, "wake_requested", r.wake_requested);
+    put(w, "wake_requested_at", r.wake_requested_at);
+    put(w, "last_session", r.last_session);
+    put(w, "sessions", r.sessions);
+    w.end_object();
+}
+
+template <std::size_t N>
+void put_records(w_t& w, char const (&k)[N], decltype(m::freeze_state::daily) const& records) {
+    w.array(k);
+    for (auto const& r : records) {
+        w.begin_object();
+        put(w, "kind", m::to_string(r.kind));
+        put(w, "at", r.at);
+        w.object("values");
+        put(w, "reading", r.values.reading);
+        put(w, "total_buy", r.values.total_buy);
+        put(w, "total_use", r.values.total_use);
+        put(w, "surplus", r.values.surplus);
+        w.end_object();
+        put(w, "period_use", r.period_use);
+        w.end_object();
+    }
+    w.end_array();
+}
+
+void put_flow(w_t& w, m::flow_profile_state const& f) {
+    w.object("flow");
+    put(w, "kind", m::to_string(f.kind));
+    put(w, "constant_rate", f.constant_rate);
+    put_decs(w, "hourly", f.hourly);
+    put(w, "random_min", f.random_min);
+    put(w, "random_max", f.random_max);
+    put(w, "idle_percent", f.idle_percent);
+    put(w, "seed", f.seed);
+    put(w, "utc_offset_min", f.utc_offset_min);
+    put(w, "has_override", f.has_override);
+    put(w, "override_rate", f.override_rate);
+    w.end_object();
+}
+
+}  // namespace
+
+std::string to_json_text(m::meter_state const& s) {
+    std::string out;
+    out.reserve(4096);
+    w_t w(out, json::bad_utf8::as_nlohmann);
+    w.begin_object();
+    put(w, "format", meter_json_format);
+    w.object("identity");
+    put(w, "meter_no", s.identity.meter_no);
+    put(w, "user_no", s.identity.user_no);
+    put(w, "device_id", s.identity.device_id);
+    put(w, "imei", s.identity.imei);
+    put(w, "iccid", s.identity.iccid);
+    put(w, "card_no", s.identity.card_no);
+    w.end_object();
+    put(w, "zone_minutes", s.zone.minutes);
+    put(w, "now", s.now);
+    put(w, "account", m::to_string(s.account));
+    w.key("active");
+    put_tariff(w, s.active);
+    w.key("pending");
+    if (s.pending) put_tariff(w, *s.pending);
+    else w.raw("null");
+    put(w, "cycle_end", s.cycle_end);
+    put_billing(w, s.billing);
+    put_price_change(w, s.price_change);
+    put_devices(w, s);
+    w.object("alarms");
+    w.array("active");
+    for (auto const& x : s.alarms.active) {
+        w.begin_object();
+        put(w, "code", m::to_string(x.code));
+        put(w, "raised_at", x.raised_at);
+        w.end_object();
+    }
+    w.end_array();
+    w.end_object();
+    w.object("idle");
+    put(w, "last_flow", s.idle.last_flow);
+    put(w, "raised", s.idle.raised);
+    w.end_object();
+    w.object("freezes");
+    put_records(w, "daily", s.freezes.daily);
+    put_records(w, "monthly", s.freezes.monthly);
+    put(w, "reported_until", s.freezes.reported_until);
+    w.end_object();
+    put_flow(w, s.flow);
+    w.object("flow_carry");
+    put(w, "e4_ms", s.flow_carry.e4_ms);
+    w.end_object();
+    put(w, "temperature_c", s.temperature_c);
+    put(w, "pressure_kpa", s.pressure_kpa);
+    put(w, "lost_contact", s.lost_contact);
+    w.end_object();
+    w.finish();
+    return out;
 }
 
 }  // namespace metersim::sim

@@ -317,6 +317,11 @@ void outbox::state::on_answer(std::uint64_t id, http::client_answer const& answe
     } else {
         ++counters.failures;
         ++e.failures;
+        try {
+            store.save_failures(id, e.failures);
+        } catch (std::exception const& x) {
+            report(std::string("outbox store failed to save a push's failures: ") + x.what());
+        }
         auto const wait = schedule_retry(id, e);
         record(e, answer, false, "retry " + std::to_string(e.failures) + " in " + std::to_string(wait.count()) + " ms");
     }
@@ -474,7 +479,9 @@ std::size_t outbox::resume() {
         auto const id = p.id;
         s.next_id = std::max(s.next_id, id + 1);
         auto lane = state::lane_of(p);
-        s.pending.emplace(id, state::entry{std::make_shared<push>(std::move(p))});
+        auto const failures = p.failures;
+        auto [it, inserted] = s.pending.emplace(id, state::entry{std::make_shared<push>(std::move(p))});
+        it->second.failures = failures;
         if (!lane.empty()) s.lanes[lane].push_back(id);  // loaded in id order: the order made
         s.attempt(id);
         ++started;

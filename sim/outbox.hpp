@@ -67,6 +67,9 @@ struct push {
     /// report): when set it IS the body and `body` is not read. Never changed once enqueued.
     std::shared_ptr<std::string const> shared_body;
     std::string serial_no;  ///< the vendor's request serial (stable across retries), for the journal
+    /// Attempts the CIS did not accept so far (the backoff's count); a store that persists
+    /// pushes keeps it (outbox_store::save_failures), resume() starts from it.
+    unsigned failures = 0;
 
     /// The bytes sent: *shared_body when set, else body. Read the body through this.
     std::string_view body_view() const noexcept { return shared_body ? std::string_view(*shared_body) : std::string_view(body); }
@@ -87,6 +90,8 @@ public:
     virtual void mark_delivered(std::uint64_t id) = 0;
     /// Every push saved and not marked delivered, in id order.
     virtual std::vector<push> load_pending() = 0;
+    /// Push `id` has now failed `failures` attempts (a durable store keeps the count).
+    virtual void save_failures(std::uint64_t /*id*/, unsigned /*failures*/) {}
 };
 
 /// Pending pushes in memory, shared with the outbox that saved them (no second copy): survives

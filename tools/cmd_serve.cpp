@@ -12,6 +12,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <fmt/format.h>
 
+#include "meters/calendar.hpp"
 #include "sim/admin/admin_api.hpp"
 #include "sim/catalogue.hpp"
 #include "sim/faults.hpp"
@@ -20,6 +21,7 @@
 #include "sim/http/server.hpp"
 #include "sim/journal.hpp"
 #include "sim/outbox.hpp"
+#include "sim/state/persistence.hpp"
 #include "tools/exit_codes.hpp"
 #include "tools/serve_platforms.hpp"
 
@@ -40,6 +42,10 @@ CLI::App* add_serve_command(CLI::App& app, serve_options& opts) {
                   "Print the config in effect (the file's values over the defaults) as YAML and exit");
     cmd->add_flag("--print-default-config", opts.print_default_config,
                   "Print the embedded default config and exit (a starting point for --config)");
+    cmd->footer("State: with `state: FILE` in the config, serve saves its meters, clock, pending pushes,\n"
+                "fault rules and journal in that SQLite file and resumes from it (the platforms' records are\n"
+                "not saved yet); delete FILE, FILE-wal and FILE-shm to start afresh. A state file that cannot\n"
+                "be used exits 2.");
     return cmd;
 }
 
@@ -61,11 +67,46 @@ int run_serve(serve_options const& opts) {
         return exit_code::ok;
     }
 
-    serve_app app{std::move(loaded).value()};
-    fmt::print("{}\n", app.summary());
+    auto cfg = std::move(loaded).value();
+    auto state = open_state(cfg);
+    if (!state) {
+        fmt::print(stderr, "metersim: {}\n", state.error());
+        return exit_code::bad_input;
+    }
+    serve_extras extras;
+    extras.state = std::move(state).value();
+    std::unique_ptr<serve_app> app;
+    try {
+        app = std::make_unique<serve_app>(std::move(cfg), std::move(extras));
+    } catch (std::exception const& e) {
+        fmt::print(stderr, "metersim: {}\n", e.what());
+        return exit_code::bad_input;
+    }
+    fmt::print("{}\n", app->summary());
     std::fflush(stdout);
-    app.run();
+    app->run();
     return exit_code::ok;
+}
+
+meters::result<std::shared_ptr<sim::state::store>, std::string> open_state(config& cfg) {
+    if (cfg.state == ":memory:") return std::shared_ptr<sim::state::store>{};
+    auto opened = sim::state::store::open(cfg.state);
+    if (!opened) return opened.error();
+    std::shared_ptr<sim::state::store> s = std::move(opened).value();
+    try {
+        if (auto c = s->load_clock()) {
+            auto const mode = sim::parse_clock_mode(c->mode);
+            if (!mode || !sim::clock::is_valid_speed(c->speed))
+                return fmt::format("state file {}: the saved clock is not valid (mode '{}', speed {})", cfg.state,
+                                   c->mode, c->speed);
+            cfg.clock.mode = *mode;
+            cfg.clock.speed = c->speed;
+            cfg.clock.start = c->now;
+        }
+    } catch (std::exception const& e) {
+        return std::string(e.what());
+    }
+    return s;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -133,6 +174,13 @@ sim::outbox_options push_outbox_options(outbox_config const& o) {
 
 }  // namespace
 
+namespace {
+std::unique_ptr<sim::state::persistence> make_persistence(serve_extras const& extras) {
+    if (!extras.state) return nullptr;
+    return std::make_unique<sim::state::persistence>(extras.state);
+}
+}  // namespace
+
 /// The parts that need Asio types, kept out of the header.
 struct serve_app::parts {
     parts(net::io_context& io, sim::scheduler& sched, sim::clock& clk, config const& cfg,
@@ -142,7 +190,10 @@ struct serve_app::parts {
           journal(extras.journal_capacity != 0 ? extras.journal_capacity : cfg.journal.capacity),
           fleet(sched, catalogue, sim::fleet_options{extras.seed, cfg.zone, cfg.admin.report_history}),
           client(io, push_client_options(cfg.outbox)),
-          outbox(client, sched, outbox_store, &journal, push_outbox_options(cfg.outbox)),
+          persistence(make_persistence(extras)),
+          outbox(client, sched, persistence ? static_cast<sim::outbox_store&>(persistence->pushes()) : outbox_store,
+                 &journal, push_outbox_options(cfg.outbox)),
+          checkpoint_timer(io),
           admin(fleet, sched, clk, journal) {
         // Fault injection: the outbox takes "cis" faults, the admin API edits the rules.
         outbox.set_faults(&faults, timers.make(io));
@@ -159,8 +210,10 @@ struct serve_app::parts {
     fault_timers timers;
     sim::fleet fleet;
     sim::http::client client;
-    sim::memory_outbox_store outbox_store;  // SQLite-backed once persistence lands
+    sim::memory_outbox_store outbox_store;  ///< without a state file
+    std::unique_ptr<sim::state::persistence> persistence;  ///< with one (cfg.state)
     sim::outbox outbox;
+    net::steady_timer checkpoint_timer;
     sim::admin_context admin;
     std::unique_ptr<platform_set> platforms;
     std::vector<std::unique_ptr<sim::http::server>> servers;
@@ -184,7 +237,8 @@ sim::http::server_options listener_options(config const& cfg, listen_address con
 }
 
 /// Manufactures the config's fleet: `count` meters numbered id_prefix + a 6-digit sequence
-/// (the admin API's template numbering). Throws on a model the catalogue does not know.
+/// (the admin API's template numbering); a meter that exists (resumed from the state file) is
+/// not made again. Throws on a model the catalogue does not know.
 void build_fleet(config const& cfg, sim::fleet& fleet) {
     for (auto const& e : cfg.fleet) {
         auto const* model = fleet.models().find(e.model);
@@ -195,6 +249,7 @@ void build_fleet(config const& cfg, sim::fleet& fleet) {
             sim::manufacture_request req;
             req.model = e.model;
             req.identity.meter_no = fmt::format("{}{:06}", e.id_prefix, i);
+            if (fleet.find(req.identity.meter_no) != nullptr) continue;
             auto made = fleet.manufacture(req);
             if (!made) throw std::runtime_error("fleet: " + made.error());
         }
@@ -209,6 +264,8 @@ serve_app::serve_app(config cfg, serve_extras extras)
       clock_(cfg_.clock.mode, cfg_.clock.speed, cfg_.clock.start),
       scheduler_(clock_),
       parts_(std::make_unique<parts>(*io_, scheduler_, clock_, cfg_, extras)) {
+    if (cfg_.state != ":memory:" && !parts_->persistence)
+        throw std::runtime_error("state file " + cfg_.state + ": not opened (tools::open_state)");
     scheduler_.attach(*io_);
     if (extras.before_listen) extras.before_listen(cfg_, *io_);
     start_listeners(extras);
@@ -221,6 +278,16 @@ void serve_app::start_listeners(serve_extras const& extras) {
     // configured under cfg_.platforms (a platform left out is not started). Each listener is
     // owned by parts_ and closed by shutdown().
     auto& p = *parts_;
+    if (p.persistence) {
+        auto restored = p.persistence->restore_meters(p.fleet);
+        if (!restored) throw std::runtime_error(restored.error());
+        p.persistence->track_faults(p.faults);
+        p.persistence->track_journal(p.journal);
+        if (!p.persistence->file().created())
+            resumed_ = fmt::format("{} meters", restored.value());
+        // Group commit: what a turn of the loop wrote is committed at its end.
+        p.persistence->set_poster([&io = *io_](std::function<void()> fn) { net::post(io, std::move(fn)); });
+    }
     build_fleet(cfg_, p.fleet);
     p.platforms = std::make_unique<platform_set>(
         cfg_, platform_parts{p.fleet, scheduler_, p.outbox, p.journal, p.admin});
@@ -229,26 +296,72 @@ void serve_app::start_listeners(serve_extras const& extras) {
     sim::add_admin_routes(admin_routes, p.admin);
     p.platforms->add_admin_routes(admin_routes);
     p.admin_routes = admin_routes;
-    p.servers.push_back(std::make_unique<sim::http::server>(
-        *io_, std::move(admin_routes), listener_options(cfg_, cfg_.admin.listen, 0)));
+    auto admin_options = listener_options(cfg_, cfg_.admin.listen, 0);
+    admin_options.on_journal = durable_before_answer({});
+    p.servers.push_back(std::make_unique<sim::http::server>(*io_, std::move(admin_routes), admin_options));
     admin_port_ = p.servers.back()->port();
 
     for (auto& l : p.platforms->listeners()) {
         auto opts = listener_options(cfg_, l.at, l.body_limit);
-        opts.on_journal = l.journal_hook;
+        sim::http::journal_hook hook = l.journal_hook;
         if (extras.on_platform_request)
-            opts.on_journal = [hook = l.journal_hook, observe = extras.on_platform_request, name = l.name](
-                                  sim::http::request const& req, sim::http::response const& res,
-                                  std::chrono::microseconds took) {
+            hook = [hook = l.journal_hook, observe = extras.on_platform_request, name = l.name](
+                       sim::http::request const& req, sim::http::response const& res,
+                       std::chrono::microseconds took) {
                 if (hook) hook(req, res, took);
                 observe(name, req, res, took);
             };
+        opts.on_journal = durable_before_answer(std::move(hook));
         opts.on_fault = [&p, &sched = scheduler_, name = l.name](sim::http::request const& req) {
             return sim::platform_fault(p.faults, name, req, sched.now(), &p.journal);
         };
         p.servers.push_back(std::make_unique<sim::http::server>(*io_, std::move(l.routes), opts));
         ports_.emplace_back(l.name, fmt::format("{}:{}", l.at.host, p.servers.back()->port()));
         bound_.emplace_back(l.name, p.servers.back()->port());
+    }
+    if (p.persistence) {
+        // The pushes pending when the state was saved go out again, each under its own serial,
+        // once the platforms have set their hooks.
+        auto const resent = p.outbox.resume();
+        if (!resumed_.empty()) {
+            auto const c = meters::to_civil(clock_.now(), cfg_.zone);
+            resumed_ = fmt::format("resumed {}: {}, virtual now {:04}-{:02}-{:02} {:02}:{:02}:{:02}, {} pushes pending",
+                                   cfg_.state, resumed_, c.year, c.month, c.day, c.hour, c.minute, c.second, resent);
+        }
+        save_state();  // the config's new meters, at once
+        arm_checkpoint();
+    }
+}
+
+sim::http::journal_hook serve_app::durable_before_answer(sim::http::journal_hook then) {
+    if (!parts_->persistence) return then;
+    // The server calls its journal hook once the answer is final, just before writing it: a
+    // request that may have changed something (any method but GET and HEAD) commits the meters
+    // it changed, the clock and the pushes it made there, so what it answered survives a crash.
+    return [this, then = std::move(then)](sim::http::request const& req, sim::http::response const& res,
+                                          std::chrono::microseconds latency) {
+        if (then) then(req, res, latency);
+        if (req.method != "GET" && req.method != "HEAD") save_state();
+    };
+}
+
+void serve_app::arm_checkpoint() {
+    auto& p = *parts_;
+    p.checkpoint_timer.expires_after(std::chrono::milliseconds{cfg_.state_checkpoint_ms});
+    p.checkpoint_timer.async_wait([this](boost::system::error_code ec) {
+        if (ec || parts_->shutting_down) return;
+        save_state();
+        arm_checkpoint();
+    });
+}
+
+void serve_app::save_state() noexcept {
+    auto& p = *parts_;
+    if (!p.persistence) return;
+    try {
+        p.persistence->checkpoint(p.fleet, clock_);
+    } catch (std::exception const& e) {
+        fmt::print(stderr, "metersim: {}\n", e.what());
     }
 }
 
@@ -271,11 +384,15 @@ std::string serve_app::summary() const {
     std::string clock = cfg_.clock.mode == sim::clock_mode::accelerated
                             ? fmt::format("accelerated x{}", cfg_.clock.speed)
                             : std::string{sim::to_string(cfg_.clock.mode)};
-    if (cfg_.clock.mode != sim::clock_mode::realtime)
+    if (cfg_.clock.mode != sim::clock_mode::realtime && resumed_.empty())
         clock += fmt::format(" from {} ({})", cfg_.clock.start_text, cfg_.timezone);
 
-    return fmt::format("metersim serve: listening on {}; clock {}; {} meters", listeners, clock,
-                       parts_->fleet.size());
+    auto line = fmt::format("metersim serve: listening on {}; clock {}; {} meters", listeners, clock,
+                            parts_->fleet.size());
+    if (!resumed_.empty()) line = fmt::format("metersim serve: {}; listening on {}; clock {}; {} meters", resumed_,
+                                              listeners, clock, parts_->fleet.size());
+    else if (parts_->persistence) line += fmt::format("; state {} (new)", cfg_.state);
+    return line;
 }
 
 void serve_app::run() {
@@ -284,6 +401,7 @@ void serve_app::run() {
         if (!ec) shutdown();
     });
     io_->run();
+    save_state();  // everything, once the in-flight work has finished
 }
 
 void serve_app::stop() {
@@ -298,6 +416,11 @@ void serve_app::shutdown() noexcept {
     // loop. In-flight handlers finish and run() returns when nothing is left.
     for (auto& s : p.servers) s->stop();
     p.timers.cancel();
+    try {
+        p.checkpoint_timer.cancel();
+    } catch (...) {  // NOLINT(bugprone-empty-catch): shutting down regardless
+    }
+    save_state();
     scheduler_.detach();
     boost::system::error_code ignored;
     p.signals.cancel(ignored);

@@ -17,6 +17,7 @@
 #include <utility>
 #include <vector>
 
+#include "meters/result.hpp"
 #include "sim/clock.hpp"
 #include "sim/scheduler.hpp"
 #include "tools/config.hpp"
@@ -35,6 +36,9 @@ namespace http {
 class router;
 struct request;
 struct response;
+}
+namespace state {
+class store;
 }
 }  // namespace metersim::sim
 
@@ -67,7 +71,15 @@ struct serve_extras {
     std::function<void(std::string_view platform, sim::http::request const&, sim::http::response const&,
                        std::chrono::microseconds)>
         on_platform_request;
+    /// The state file named by cfg.state, opened by open_state() (which also put its saved clock
+    /// into the config). Required when cfg.state is not ":memory:".
+    std::shared_ptr<sim::state::store> state;
 };
+
+/// Opens the state file `cfg.state` names (nothing for ":memory:") and, when it holds a saved
+/// clock, puts that clock (mode, speed, virtual now as the start) into `cfg`. The error is the one
+/// line to print before exiting 2 (the file named, the problem; the file is left as it was).
+meters::result<std::shared_ptr<sim::state::store>, std::string> open_state(config& cfg);
 
 class serve_app {
 public:
@@ -107,6 +119,11 @@ private:
 
     void start_listeners(serve_extras const& extras);
     void shutdown() noexcept;
+    void arm_checkpoint();
+    std::function<void(sim::http::request const&, sim::http::response const&, std::chrono::microseconds)>
+    durable_before_answer(
+        std::function<void(sim::http::request const&, sim::http::response const&, std::chrono::microseconds)> then);
+    void save_state() noexcept;
 
     config cfg_;
     std::unique_ptr<boost::asio::io_context> io_;  ///< declared first among the runtime parts: destroyed last
@@ -115,7 +132,8 @@ private:
     std::unique_ptr<parts> parts_;
     std::uint16_t admin_port_ = 0;                              ///< bound ports, for summary()
     std::vector<std::pair<std::string, std::string>> ports_;  ///< platform name, bound host:port
-    std::vector<std::pair<std::string, std::uint16_t>> bound_;  ///< platform name, bound port  ///< signal_set now; fleet, store, outbox and listeners later
+    std::vector<std::pair<std::string, std::uint16_t>> bound_;  ///< platform name, bound port
+    std::string resumed_;  ///< what the state file gave back, for summary(); empty when nothing
 };
 
 }  // namespace metersim::tools

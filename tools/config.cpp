@@ -134,7 +134,7 @@ public:
         config c;
         auto top = entries(whole(root),
                            {"state", "timezone", "clock", "conformance", "admin", "platforms", "fleet", "http", "outbox",
-                            "journal"});
+                            "journal", "state_checkpoint_ms"});
         // http first: platforms inherit its body_limit.
         for (auto& f : top)
             if (f.path == "http") read_http(f, c.http);
@@ -145,6 +145,7 @@ public:
         std::optional<meters::utc_offset> zone = meters::utc_offset{8 * 60};
         for (auto& f : top) {
             if (f.path == "state") read(f, c.state);
+            else if (f.path == "state_checkpoint_ms") read_int(f, c.state_checkpoint_ms, 1, 3'600'000);
             else if (f.path == "timezone") {
                 if (!scalar(f, "local, UTC or an offset like +08:00")) continue;
                 auto z = parse_zone(f.value.Scalar());

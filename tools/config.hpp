@@ -153,7 +153,8 @@ struct journal_config {
 };
 
 struct config {
-    std::string state = ":memory:";  ///< read, not used yet: persistence is not built (README "Not built yet")
+    std::string state = ":memory:";  ///< the SQLite state file (sim/state/); ":memory:" keeps nothing
+    std::int64_t state_checkpoint_ms = 1'000;  ///< wall ms between checkpoints of the changed meters (1 to 3,600,000)
     std::string timezone = "+08:00";    ///< as written: "local", "UTC", "+08:00" (the vendors' zone)
     meters::utc_offset zone{};          ///< timezone resolved ("local": the host's offset at clock.start)
     clock_config clock;

@@ -14,7 +14,10 @@ namespace {
 // struct defaults in config.hpp; config_test checks that it loads.
 constexpr std::string_view embedded_default = R"yaml(# metersim: the embedded default config (`metersim serve` without --config).
 # Every key has a default; `metersim serve --print-default-config > my.yaml` is a starting point.
-state: ":memory:"                   # nothing is saved yet: persistence is not built (README)
+state: ":memory:"                   # or a SQLite file (metersim.db): meters, clock, pending pushes, fault
+                                    # rules and journal are saved, not yet the platforms' records (README
+                                    # "State"); delete FILE, FILE-wal and FILE-shm to start afresh
+state_checkpoint_ms: 1000           # wall ms between checkpoints of the meters that changed
 timezone: "+08:00"                  # vendor timestamps' zone (China's): or local (the host's), UTC, "-05:00"...
 clock: { mode: accelerated, speed: 60, start: "2026-01-01 00:00:00" }   # a day in 24 minutes
 conformance: lenient                # or strict: reject the deviations the vendor docs make

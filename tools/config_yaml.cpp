@@ -69,7 +69,7 @@ std::string to_string(config_error const& e) {
 // that is text goes through yaml-cpp's emitter.
 std::string to_yaml(config const& c) {
     std::string out;
-    put(out, 0, {{"state", quoted(c.state)}, {"timezone", quoted(c.timezone)},
+    put(out, 0, {{"state", quoted(c.state)}, {"state_checkpoint_ms", number(c.state_checkpoint_ms)}, {"timezone", quoted(c.timezone)},
                  {"clock", flow({{"mode", std::string{sim::to_string(c.clock.mode)}}, {"speed", number(c.clock.speed)},
                                  {"start", quoted(c.clock.start_text)}})},
                  {"conformance", std::string{to_string(c.conformance)}},

@@ -16,6 +16,8 @@ run() {
 
 run "$bench/fleet_bench" "$@"
 run "$bench/scheduler_bench"
+run "$bench/state_bench"
+run "$(dirname "$0")/state_crash_test.py" --exe "$build/tools/metersim" --trials 20
 run "$(dirname "$0")/platform_bench.py" "$build"
 run "$(dirname "$0")/scenario_bench.sh" "$build"
 run "$(dirname "$0")/load_bench.py" "$build"

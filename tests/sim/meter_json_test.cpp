@@ -9,6 +9,7 @@
 
 #include "meters/calendar.hpp"
 #include "sim/catalogue.hpp"
+#include "sim/meter_json_dom.hpp"
 
 using namespace metersim;
 using namespace metersim::meters;
@@ -156,6 +157,25 @@ TEST_CASE("a meter rebuilt from its JSON continues exactly as the original") {
     same([](meter& x) { return x.inject(events::consume{volume::from_units(7)}, at(2026, 2, 13)); });
     same([](meter& x) { return x.advance_to(at(2026, 7, 3)); });  // the pending tariff activates
     CHECK(a.active_tariff().version == "3");
+}
+
+TEST_CASE("the JSON text is byte for byte the DOM's dump, for a lived meter and a fresh one of every model") {
+    auto const dump = [](meter_state const& st) {
+        return sim::meter_json_detail::to_dom(st).dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+    };
+    meter_state lived = lived_meter().state();
+    CHECK(sim::to_json_text(lived) == dump(lived));
+    lived.identity.user_no = "用户 \"quoted\" \x01 \xff";  // escapes, UTF-8 and an invalid byte
+    CHECK(sim::to_json_text(lived) == dump(lived));
+    lived.radio.seed = 18'000'000'000'000'000'000ULL;  // past int64
+    CHECK(sim::to_json_text(lived) == dump(lived));
+    for (auto const* e : models().entries()) {
+        CAPTURE(e->key);
+        meter_identity id;
+        id.meter_no = "M-" + e->key;
+        auto s = meter::manufacture(e->model, id, 7, cst, at(2026, 3, 1));
+        CHECK(sim::to_json_text(s) == dump(s));
+    }
 }
 
 TEST_CASE("a fresh meter of every catalogue model round-trips") {

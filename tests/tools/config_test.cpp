@@ -135,6 +135,7 @@ TEST_CASE("a fixed timezone places the start instant in that zone") {
 
 TEST_CASE("every key is read from block and flow style alike") {
     auto c = loaded(R"(state: ":memory:"
+state_checkpoint_ms: 250
 timezone: "+08:00"
 clock:
   mode: realtime
@@ -175,6 +176,7 @@ journal: { capacity: 50 }
                         .start = "2030-06-15 12:30:00", .conformance = metersim::platforms::conformance::strict,
                         .admin = {"0.0.0.0", 9000}});
     CHECK(c.admin.report_history == 1000);
+    CHECK(c.state_checkpoint_ms == 250);
     CHECK(c.platforms.cnmcsp->listen == tools::listen_address{"::1", 9001});
     CHECK(c.platforms.cnmcsp->listen.to_string() == "[::1]:9001");
     CHECK(c.platforms.cnmcsp->realtime_url == "http://cis/rt");
@@ -266,6 +268,8 @@ TEST_CASE("each kind of bad input is reported at its line and column with what w
         {"admin: { report_history: 10000001 }\n", 1, "10000001",
          R"(admin.report_history: found "10000001", expected an integer from 0 to 10000000)"},
         {"admin: { report_history: -1 }\n", 1, "-1", R"(admin.report_history: found "-1", expected an integer)"},
+        {"state_checkpoint_ms: 0\n", 1, "0", R"(state_checkpoint_ms: found "0", expected an integer from 1 to 3600000)"},
+        {"state_checkpoint_ms: soon\n", 1, "soon", R"(state_checkpoint_ms: found "soon", expected an integer)"},
         {"platforms:\n  acme: {}\n", 2, "acme", R"(platforms: found unknown key "acme", expected one of: cnmcsp, xianfeng, xintian)"},
         {"platforms:\n  xianfeng:\n    secret: x\n", 3, "secret", R"(platforms.xianfeng: found unknown key "secret")"},
         {"platforms:\n  xianfeng:\n    replay_check: maybe\n", 3, "maybe",

@@ -27,7 +27,8 @@ inline tools::config loopback_serve_config() {
 }
 
 struct serve_thread {
-    explicit serve_thread(tools::config c) : app(std::move(c)), thread([this] { app.run(); }) {}
+    explicit serve_thread(tools::config c, tools::serve_extras x = {})
+        : app(std::move(c), std::move(x)), thread([this] { app.run(); }) {}
     ~serve_thread() {
         app.stop();
         thread.join();
