@@ -159,7 +159,7 @@ config config_of(world_spec const& spec) {
 }
 
 serve_extras extras_of(world_spec const& spec) {
-    serve_extras x{spec.seed, spec.journal_capacity, {}, {}};
+    serve_extras x{spec.seed, spec.journal_capacity, {}, {}, {}};
     if (spec.on_loop) {
         x.before_listen = [&spec](config& c, boost::asio::io_context& io) {
             auto urls = spec.push_urls;
