@@ -187,12 +187,12 @@ endpoint_result platform::impl::do_read_current(exchange& ex, object_reader cons
         std::string const field = "Meters[" + std::to_string(i) + "].MeterID";
         auto acc = account_of(ex, wanted[i], field);
         if (!acc) return acc.error();
-        auto it = reg.readings.find(acc.value()->meter_no);
-        if (it == reg.readings.end())
+        auto const last = reading_of(*acc.value());
+        if (!last)
             return make_api_error(codes::reading_failed, field,
                                   "meter " + acc.value()->meter_no + " has not reported yet");
         if (!items.empty()) items += ',';
-        items += reading_item(wanted[i], it->second, acc.value()->meter_billed(), opts.utc_offset);
+        items += reading_item(wanted[i], *last, acc.value()->meter_billed(), opts.utc_offset);
     }
     if (wanted.size() > 1) ex.meter_no.clear();
     return ",\"ReadingData\":[" + items + "]";

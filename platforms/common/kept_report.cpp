@@ -70,8 +70,7 @@ void kept_report::store(meters::meter_report const& r) {
     std::memset(text_, 0, sizeof text_);
     std::memcpy(text_, r.signal.cell_id.data(), r.signal.cell_id.size());
     std::memcpy(text_ + r.signal.cell_id.size() + 1, r.signal.fcn.data(), r.signal.fcn.size());
-    if (r.frozen.empty()) frozen_ = meters::packed_records{};
-    else frozen_ = meters::packed_records(r.frozen);
+    frozen_.assign(r.frozen);  // in the block of the previous report's records
 }
 
 meters::meter_report kept_report::load() const {

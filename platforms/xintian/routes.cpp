@@ -185,9 +185,9 @@ endpoint_result platform::impl::do_get_pay_list(exchange& ex, object_reader cons
 endpoint_result platform::impl::do_get_data(exchange& ex, object_reader const& r) {
     // The platform answers from the meter's last report; a meter that never reported has none.
     return list_meters(*this, ex, r, [this](target const& t) -> std::optional<std::string> {
-        auto it = last_reading.find(t.archive.meter_addr);
-        if (it == last_reading.end()) return std::nullopt;
-        return data_entry(t.archive, it->second, opts.utc_offset);
+        auto const* last = last_of(t.meter);
+        if (last == nullptr) return std::nullopt;
+        return data_entry(t.archive, *last, opts.utc_offset);
     });
 }
 
