@@ -157,11 +157,16 @@ def fleet_bench(build, model, meters, days):
     return figures
 
 
-def run_year(args, metersim, tmp):
+def start_serve(args, metersim, tmp, name, clock):
+    """metersim serve on a bench config with `clock`: (process, start time, admin port)."""
     a_port, p_port = free_port(), free_port()
-    text = config_yaml(args.platform, p_port, a_port, args.meters,
-                       '{ mode: stepped, start: "2026-01-01 00:00:00" }')
-    p, t0 = start(metersim, tmp, "year", text)
+    text = config_yaml(args.platform, p_port, a_port, args.meters, clock)
+    p, t0 = start(metersim, tmp, name, text)
+    return p, t0, a_port
+
+
+def run_year(args, metersim, tmp):
+    p, t0, a_port = start_serve(args, metersim, tmp, "year", '{ mode: stepped, start: "2026-01-01 00:00:00" }')
     res = {}
     try:
         res["startup"], _ = wait_health(p, a_port, t0)
@@ -199,10 +204,8 @@ def run_year(args, metersim, tmp):
 
 
 def run_accelerated(args, metersim, tmp):
-    a_port, p_port = free_port(), free_port()
-    text = config_yaml(args.platform, p_port, a_port, args.meters,
-                       '{ mode: accelerated, speed: 3600, start: "2026-01-01 00:00:00" }')
-    p, t0 = start(metersim, tmp, "accel", text)
+    p, t0, a_port = start_serve(args, metersim, tmp, "accel",
+                                '{ mode: accelerated, speed: 3600, start: "2026-01-01 00:00:00" }')
     try:
         wait_health(p, a_port, t0)
         worst = 0.0
