@@ -78,6 +78,7 @@ struct meter_report {
     std::optional<decimal> temperature_c;
     std::optional<decimal> pressure_kpa;
     std::optional<volume> flow_per_hour;          ///< instantaneous flow (m³/h)
+    bool operator==(meter_report const&) const = default;
 };
 
 struct effects {

@@ -151,7 +151,10 @@ bool operator==(packed_bytes const& a, packed_bytes const& b) noexcept {
            (a.size() == 0 || std::memcmp(a.data(), b.data(), a.size()) == 0);
 }
 
-packed_records::packed_records(std::vector<frozen_record> const& oldest_first) {
+packed_records::packed_records(std::vector<frozen_record> const& oldest_first) { assign(oldest_first); }
+
+void packed_records::assign(std::vector<frozen_record> const& oldest_first) {
+    bytes_.resize(0);  // keeps the block: a re-assign of as many bytes allocates nothing
     // Newest first; each record relative to its newer neighbour, its period to its older one.
     auto const n = oldest_first.size();
     for (std::size_t k = n; k-- > 0;) {

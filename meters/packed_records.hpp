@@ -75,6 +75,9 @@ public:
     packed_records() = default;
     /// Packs `oldest_first` as it is (no keep applied).
     explicit packed_records(std::vector<frozen_record> const& oldest_first);
+    /// Replaces the records by `oldest_first` (no keep applied), reusing the block when it is
+    /// large enough: a holder of one report's records re-packs them without allocating.
+    void assign(std::vector<frozen_record> const& oldest_first);
 
     std::size_t size() const noexcept { return bytes_.count(); }
     bool empty() const noexcept { return bytes_.count() == 0; }

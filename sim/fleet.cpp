@@ -162,6 +162,20 @@ std::size_t fleet::count(std::string_view platform) const {
     return n;
 }
 
+std::uint64_t fleet::state_checksum() const {
+    std::uint64_t h = 0;
+    for (std::size_t i = 0; i < meters_.size(); ++i) {
+        if (removed_[i]) continue;
+        auto const& m = meters_[i].meter;
+        auto const& b = m.billing();
+        for (std::int64_t x : {b.reading.e4(), b.balance.e4(), b.gas_balance.e4(), b.cycle_usage.e4(),
+                               static_cast<std::int64_t>(m.battery_mv()),
+                               static_cast<std::int64_t>(m.valve_causes())})
+            h = meters::mix64(h ^ static_cast<std::uint64_t>(x));
+    }
+    return h;
+}
+
 void fleet::set_listener(std::string const& platform, fleet_listener* l) {
     if (l == nullptr) listeners_.erase(platform);
     else listeners_[platform] = l;

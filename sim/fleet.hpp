@@ -128,6 +128,10 @@ public:
     /// Wakes processed and reports produced since start (benchmarks, metrics).
     std::uint64_t wakes() const noexcept { return wakes_; }
     std::uint64_t reports() const noexcept { return reports_; }
+    /// A checksum of every meter's reading, balances, cycle usage, battery and valve causes, as
+    /// of its last wake (no meter is advanced): equal for equal fleets run over the same
+    /// period, whatever drives them (fleet_bench, `metersim serve`: GET /admin/fleet/checksum).
+    std::uint64_t state_checksum() const;
     /// The newest reports of every meter (their summaries), for the meters' history charts.
     report_history const& history() const noexcept { return history_; }
 

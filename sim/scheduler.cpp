@@ -41,6 +41,14 @@ struct scheduler::timer_state {
 };
 
 
+meters::duration scheduler::lag() {
+    if (clock_.mode() == clock_mode::stepped) return meters::duration{0};
+    auto const head = next_due();
+    auto const now_ms = meters::to_ms(clock_.now());
+    if (!head || meters::to_ms(*head) >= now_ms) return meters::duration{0};
+    return meters::duration{now_ms - meters::to_ms(*head)};
+}
+
 // ---------------------------------------------------------------------------------------------
 // The queue.
 
@@ -460,6 +468,7 @@ void scheduler::rearm() {
 void scheduler::on_timer(std::int64_t armed_due_ms) {
     timer_->armed_due_ms.reset();
     auto limit = meters::to_ms(clock_.now());
+    max_lag_ms_ = std::max(max_lag_ms_, limit - armed_due_ms);
     // The wall deadline for armed_due_ms has passed; rounding must not leave it undone.
     if (clock_.mode() != clock_mode::stepped) limit = std::max(limit, armed_due_ms);
     std::size_t ran = 0;

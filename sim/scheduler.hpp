@@ -112,6 +112,14 @@ public:
     /// The due instant of the earliest pending event.
     std::optional<meters::instant> next_due();
 
+    /// How far the events run lag behind the clock (issue 13): the clock's now() minus the due
+    /// instant of the earliest event due and not yet run, in virtual time; zero when none is
+    /// due (always in stepped mode, where time waits for the events). Divided by the clock's
+    /// rate it is the wall time the simulation is behind.
+    meters::duration lag();
+    /// The largest lag found when the timer fired (realtime/accelerated), in virtual time.
+    meters::duration max_lag() const noexcept { return meters::duration{max_lag_ms_}; }
+
     /// Realtime/accelerated: runs the due events from `io` (one timer for the queue head). In
     /// stepped mode with io attached, events already due run on the next loop turn. Re-arms when
     /// the clock changes mode or speed (it registers as the clock's change listener).
@@ -189,6 +197,7 @@ private:
     std::uint64_t next_seq_ = 1;
     std::size_t live_ = 0;
     std::size_t stale_ = 0;                 ///< keys in queue_ whose event was cancelled
+    std::int64_t max_lag_ms_ = 0;           ///< max_lag()
     mutable std::int64_t watermark_ms_;     ///< latest instant now() returned or an event ran at
     bool dispatching_ = false;
     std::shared_ptr<timer_state> timer_;

@@ -99,7 +99,6 @@ struct registry {
     std::unordered_map<std::string, std::string> meter_of_no;  ///< MeterNo -> MeterID
     std::unordered_map<std::string, std::string> meter_of_user;  ///< UserID -> MeterID (not cancelled)
     session_store sessions;                                   ///< by MeterID; trades by TradeNo
-    std::unordered_map<std::string, last_reading> readings;   ///< by MeterNo
 
     account* find(std::string_view meter_id);
     account* find_no(std::string_view meter_no);

@@ -55,8 +55,17 @@ sim::fleet_meter* platform::impl::meter_of(account const& a) {
     return m != nullptr && is_ours(*m) ? m : nullptr;
 }
 
+std::optional<last_reading> platform::impl::reading_of(account const& a) {
+    auto* m = meter_of(a);
+    auto const* kept = m != nullptr ? readings.find(m->index) : nullptr;
+    if (kept == nullptr || kept->report.empty()) return std::nullopt;
+    return last_reading{kept->report.load(), kept->received_at};
+}
+
 void platform::impl::take_report(sim::fleet_meter& m, meters::meter_report const& r) {
-    reg.readings[m.meter_no()] = last_reading{r, sched.now()};
+    auto& kept = readings.at(m.index);
+    kept.report.store(r);
+    kept.received_at = sched.now();
     auto* a = reg.find_no(m.meter_no());
     if (a == nullptr || a->status == meter_status::cancelled) return;
     // spec: cnmcsp §8 气表状态: an opened account becomes 用气 once gas has flowed.

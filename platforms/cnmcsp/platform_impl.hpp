@@ -15,6 +15,8 @@
 #include "platforms/cnmcsp/errors.hpp"
 #include "platforms/cnmcsp/platform.hpp"
 #include "platforms/common/endpoint.hpp"
+#include "platforms/common/kept_report.hpp"
+#include "platforms/common/meter_table.hpp"
 #include "sim/journal.hpp"
 #include "sim/outbox.hpp"
 
@@ -37,6 +39,15 @@ struct platform_impl : platform_context, sim::fleet_listener {
     std::optional<envelope_keys> keys;  ///< set when the envelope is enabled
     codec_context codec;
     registry reg;
+    /// Each meter's last report as compact data, by the meter's fleet index (issue 13), read
+    /// back into a last_reading when ReadCurrentData asks.
+    struct kept_reading {
+        kept_report report;
+        meters::instant received_at{};
+    };
+    meter_table<kept_reading> readings;
+    /// The last report of the account's meter (nullopt: none yet).
+    std::optional<last_reading> reading_of(account const& a);
     std::string serial_prefix;
     std::uint64_t serial_seq = 0;
     /// The request pipeline's CNMCSP parts (routes.cpp); an endpoint's result is further

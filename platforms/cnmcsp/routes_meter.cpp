@@ -194,15 +194,15 @@ endpoint_result platform::impl::do_read_current(exchange& ex, object_reader cons
             if (!first_problem) first_problem = acc.error();
             continue;
         }
-        auto it = reg.readings.find(acc.value()->meter_no);
-        if (it == reg.readings.end()) {
+        auto const last = reading_of(*acc.value());
+        if (!last) {
             if (!first_problem)
                 first_problem = make_api_error(codes::reading_failed, field,
                                                "meter " + acc.value()->meter_no + " has not reported yet");
             continue;
         }
         if (!items.empty()) items += ',';
-        items += reading_item(wanted[i], it->second, acc.value()->meter_billed(), opts.utc_offset);
+        items += reading_item(wanted[i], *last, acc.value()->meter_billed(), opts.utc_offset);
     }
     if (items.empty() && first_problem) return *first_problem;
     if (wanted.size() > 1) ex.meter_no.clear();

@@ -50,8 +50,10 @@ struct device_record {
     std::string user_address;
     std::int64_t sync_flag = 0; ///< syncFlag: backend-prepaid meters, 0 or 1
     meters::instant product_time{};  ///< when the platform first knew the device (productTime)
-    shared_body last_report;    ///< the last business report (queryReportData msgType 0), or null
-    shared_body last_alarm;     ///< the last alarm report (msgType 1), or null
+    /// A concentrator's last business report (queryReportData msgType 0) and alarm report
+    /// (msgType 1), or null. A meter's are kept as data in the platform's meter_slot (issue 13).
+    shared_body last_report;
+    shared_body last_alarm;
     /// The device's slot in the platform's command store, once it has one (a device's slot and
     /// its deviceId never change): saves a lookup by deviceId per command request.
     std::uint32_t command_slot = no_command_slot;

@@ -64,13 +64,38 @@ bool platform::impl::is_ours(sim::fleet_meter const& m) const {
     return m.platform() == platform_name;
 }
 
+meter_slot& platform::impl::slot_of(sim::fleet_meter& m) {
+    auto& s = meter_slots.at(m.index);
+    if (s.seen) return s;
+    s.seen = true;
+    s.first_seen = sched.now();
+    // The deviceId the record would get, findable from now on (as when a wake made the record).
+    if (m.meter.identity().device_id.empty()) fleet.bind_device(m, derive_device_id(m.meter_no()));
+    return s;
+}
+
 device_record& platform::impl::device_of(sim::fleet_meter& m) {
+    auto& s = slot_of(m);
+    if (s.device != nullptr) return *s.device;
     auto const& no = m.meter_no();
-    if (auto* d = devices.find_no(no)) return *d;
-    auto const& preset = m.meter.identity().device_id;
-    auto& d = devices.ensure(no, device_kind::meter, sched.now(), preset);
-    if (preset.empty()) fleet.bind_device(m, d.device_id);
-    return d;
+    if (auto* d = devices.find_no(no)) return *(s.device = d);
+    s.device = &devices.ensure(no, device_kind::meter, s.first_seen, m.meter.identity().device_id);
+    return *s.device;
+}
+
+bool platform::impl::last_message(device_record const& d, bool alarm, std::string& out) {
+    auto* m = d.kind == device_kind::meter ? meter_of(d) : nullptr;
+    auto const* s = m != nullptr ? meter_slots.find(m->index) : nullptr;
+    if (s == nullptr) return false;
+    auto const src = source_of(d, m);
+    if (alarm) {
+        if (!s->alarm) return false;
+        append_alarm_message(out, src, s->alarm->alarms, s->alarm->received);
+    } else {
+        if (s->report.empty()) return false;
+        append_report_message(out, src, s->report.load(), s->last_type, s->report_received);
+    }
+    return true;
 }
 
 sim::fleet_meter* platform::impl::meter_of(device_record const& d) {
@@ -117,31 +142,39 @@ std::optional<api_error> platform::impl::check_concentrator(std::string const& m
 void platform_impl::on_effects(sim::fleet_meter& m, meters::effects const& e) {
     auto& p = *this;
     if (!p.is_ours(m) || (e.reports.empty() && e.alarms.empty())) return;
-    auto& d = p.device_of(m);
-    auto const src = p.source_of(d, &m);
+    auto& s = p.slot_of(m);
     auto const now = p.sched.now();
-    bool const opened = d.state == device_state::opened;
-    // Each message is written once, as its push body ("[" msg "]"), which the push, the journal
-    // and the device's last message (queryReportData) share.
+    // Kept as data, rendered when queryReportData asks; written as text only for a push: a
+    // report nobody receives is not rendered (issue 13).
+    auto* d = s.device != nullptr && s.device->state == device_state::opened ? s.device : nullptr;
     // Alarms go out at once, as their own report (spec: xianfeng §3.1 reportType 99).
     if (!e.alarms.empty()) {
-        append_alarm_message(p.open_body(), src, e.alarms, now);
-        d.last_alarm = p.close_body();
-        if (opened) p.push_body(d, "xianfeng.alarm", d.last_alarm);
+        if (!s.alarm) s.alarm = std::make_unique<meter_slot::alarm_message>();
+        s.alarm->alarms = e.alarms;
+        s.alarm->received = now;
+        if (d != nullptr) {
+            append_alarm_message(p.open_body(), p.source_of(*d, &m), e.alarms, now);
+            p.push_body(*d, "xianfeng.alarm", p.close_body());
+        }
     }
     for (auto const& r : e.reports) {
         auto const type = r.reason == meters::report_reason::button ? report_type::button : report_type::automatic;
-        append_report_message(p.open_body(), src, r, type, now);
-        d.last_report = p.close_body();
-        if (opened) p.push_body(d, "xianfeng.report", d.last_report);
+        s.last_type = type;
+        s.report_received = now;
+        s.report.store(r);
+        if (d != nullptr) {
+            append_report_message(p.open_body(), p.source_of(*d, &m), r, type, now);
+            p.push_body(*d, "xianfeng.report", p.close_body());
+        }
     }
 }
 
 void platform_impl::on_session(sim::fleet_meter& m, meters::instant) {
     auto& p = *this;
     if (!p.is_ours(m)) return;
-    auto& d = p.device_of(m);
-    if (d.state == device_state::opened) p.send_next(d.device_id);
+    auto const* s = p.meter_slots.find(m.index);
+    if (s != nullptr && s->device != nullptr && s->device->state == device_state::opened)
+        p.send_next(s->device->device_id);
 }
 
 }  // namespace metersim::platforms::xianfeng

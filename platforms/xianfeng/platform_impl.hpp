@@ -13,6 +13,8 @@
 #include <vector>
 
 #include "platforms/common/endpoint.hpp"
+#include "platforms/common/kept_report.hpp"
+#include "platforms/common/meter_table.hpp"
 #include "platforms/xianfeng/auth.hpp"
 #include "platforms/xianfeng/commands.hpp"
 #include "platforms/xianfeng/devices.hpp"
@@ -31,6 +33,24 @@ struct concentrator {
     concentrator_spec spec;
     concentrator_status status;
     sim::scheduler::event_id report_event = 0;
+};
+
+/// What the platform keeps of one of its fleet meters, found by the meter's fleet index (issue
+/// 13): its device record once the platform has one (a wake does not make one: a device the CIS
+/// never touched costs this slot only) and its last messages as data, rendered when
+/// queryReportData asks (byte for byte the push body's msgDTO of that report).
+struct meter_slot {
+    struct alarm_message {
+        std::vector<meters::alarm_change> alarms;
+        meters::instant received{};
+    };
+    device_record* device = nullptr;  ///< null until the platform knows the device
+    meters::instant first_seen{};     ///< the first wake: the device's productTime
+    bool seen = false;
+    report_type last_type = report_type::automatic;
+    meters::instant report_received{};
+    kept_report report;                    ///< the last business report (msgType 0)
+    std::unique_ptr<alarm_message> alarm;  ///< the last alarm report (msgType 1)
 };
 
 /// A device that passed the checks every endpoint makes, and its meter (null for concentrators).
@@ -65,6 +85,12 @@ struct platform_impl : platform_context, sim::fleet_listener {
     void on_session(sim::fleet_meter& m, meters::instant now) override;
     /// The device record of a meter of ours (created on first sight).
     device_record& device_of(sim::fleet_meter& m);
+    /// The meter's slot; on the meter's first sight, binds its derived deviceId in the fleet.
+    meter_slot& slot_of(sim::fleet_meter& m);
+    /// The last business (`alarm` false) or alarm message of a meter device as queryReportData
+    /// returns it, appended to `out`; false when it has none.
+    bool last_message(device_record const& d, bool alarm, std::string& out);
+    meter_table<meter_slot> meter_slots;
     sim::fleet_meter* meter_of(device_record const& d);
     message_source source_of(device_record const& d, sim::fleet_meter const* m) const;
     /// A meter behind an unknown (or cancelled) concentrator: 500045.

@@ -195,11 +195,15 @@ endpoint_result platform::impl::do_query_report_data(exchange& ex) {
         return make_api_error(codes::msg_type_invalid, "msgType",
                               "msgType must be 0 (business) or 1 (alarm)");
     auto const& dev = *ref.value().device;
-    auto const& body = *type == "0" ? dev.last_report : dev.last_alarm;
-    if (!body)
-        return make_api_error(codes::report_not_found, "deviceId",
-                              "no report from device " + dev.device_no + " yet");
-    return std::string(message_in(body));
+    bool const alarm = *type == "1";
+    std::string out;
+    if (dev.kind == device_kind::meter) {
+        if (last_message(dev, alarm, out)) return out;
+    } else if (auto const& body = alarm ? dev.last_alarm : dev.last_report) {
+        return std::string(message_in(body));  // a concentrator's own reports
+    }
+    return make_api_error(codes::report_not_found, "deviceId",
+                          "no report from device " + dev.device_no + " yet");
 }
 
 }  // namespace metersim::platforms::xianfeng

@@ -70,6 +70,11 @@ sim::fleet_meter* platform::impl::meter(std::string_view meter_no) {
     return m != nullptr && is_ours(*m) ? m : nullptr;
 }
 
+meter_reading const* platform::impl::last_of(sim::fleet_meter const* m) const {
+    auto const* r = m != nullptr ? last_reading.find(m->index) : nullptr;
+    return r != nullptr && *r ? &**r : nullptr;
+}
+
 std::optional<target> platform::impl::find_target(std::string_view meter_no) {
     if (meter_no.empty()) return std::nullopt;
     auto* m = meter(meter_no);
@@ -113,8 +118,7 @@ void platform::impl::note(std::string const& meter_no, std::string verdict, std:
 void platform_impl::on_effects(sim::fleet_meter& m, meters::effects const& e) {
     auto& p = *this;
     if (!p.is_ours(m) || e.reports.empty()) return;
-    auto reading = to_reading(e.reports.back());
-    p.last_reading[m.meter_no()] = reading;
+    p.last_reading.at(m.index) = to_reading(e.reports.back());
     if (!p.is_thirdparty(m) || p.opts.report_url.empty()) return;
     // spec: xintian §3.6: every report of a third-party meter goes to the CIS, for each session.
     for (auto const& r : e.reports) p.push_billing_report(m, to_reading(r));

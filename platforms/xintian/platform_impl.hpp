@@ -15,6 +15,7 @@
 
 #include "meters/commands.hpp"
 #include "platforms/common/endpoint.hpp"
+#include "platforms/common/meter_table.hpp"
 #include "platforms/xintian/archive.hpp"
 #include "platforms/xintian/auth.hpp"
 #include "platforms/xintian/billing_report.hpp"
@@ -43,7 +44,11 @@ struct platform_impl : platform_context, sim::fleet_listener {
     authenticator auth;
     push_signer signer;  ///< signs every attempt of every billing report
     xintian::archive records;
-    std::unordered_map<std::string, meter_reading> last_reading;         ///< by meter number
+    /// Each meter's last report, by the meter's fleet index (issue 13: no string hashing on the
+    /// wake path, no node per meter).
+    meter_table<std::optional<meter_reading>> last_reading;
+    /// The last report of `m` (null: none, or no meter).
+    meter_reading const* last_of(sim::fleet_meter const* m) const;
     std::unordered_set<std::string> cancelled;  ///< meters the platform cancelled (ChangeMeter)
     std::uint64_t report_serial = 0;
     /// The request pipeline's Xintian parts (routes.cpp); an endpoint's result is the DataList

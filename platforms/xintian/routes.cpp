@@ -188,9 +188,9 @@ endpoint_result platform::impl::do_get_data(exchange& ex, object_reader const& r
     // The platform answers from the meter's last report; a meter that never reported is listed
     // with its identity and null readings (it exists; it has not been read: README).
     return list_meters(*this, ex, r, [this](target const& t) -> std::optional<std::string> {
-        auto it = last_reading.find(t.archive.meter_addr);
-        if (it == last_reading.end()) return no_data_entry(t.archive);
-        return data_entry(t.archive, it->second, opts.utc_offset);
+        auto const* last = last_of(t.meter);
+        if (last == nullptr) return no_data_entry(t.archive);
+        return data_entry(t.archive, *last, opts.utc_offset);
     });
 }
 

@@ -145,8 +145,8 @@ endpoint_result platform::impl::do_change_meter(exchange& ex, object_reader cons
     meters::commands::open_account open;
     if (!third) {
         open.price = old.meter->meter.active_tariff();
-        if (auto it = last_reading.find(q.meter_addr); it != last_reading.end() && it->second.remnant.is_positive())
-            open.opening_credit = it->second.remnant;
+        if (auto const* last = last_of(old.meter); last != nullptr && last->remnant.is_positive())
+            open.opening_credit = last->remnant;
     }
     records.put_meter(a);
     if (records.find_meter(q.meter_addr) != nullptr) {

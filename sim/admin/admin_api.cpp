@@ -4,6 +4,7 @@
 #include "sim/admin/admin_api.hpp"
 
 #include <charconv>
+#include <cmath>
 #include <limits>
 #include <utility>
 #include <cstdlib>
@@ -62,6 +63,13 @@ std::string_view billing_name(meters::billing_mode m) noexcept {
     return "unknown";
 }
 
+clock_lag_figures clock_lag(admin_context& ctx) {
+    double const rate = ctx.clk.rate();
+    if (rate <= 0) return {};
+    auto const wall_s = [rate](meters::duration d) { return static_cast<double>(d.count()) / rate / 1000.0; };
+    return {wall_s(ctx.sched.lag()), wall_s(ctx.sched.max_lag())};
+}
+
 namespace {
 
 // ---- health, models, journal ------------------------------------------------------------------
@@ -96,8 +104,18 @@ http::response health(admin_context& ctx, http::request const&) {
                {"clock", to_string(ctx.clk.mode())},
                {"now", local_text(ctx.sched.now(), ctx.fleet.options().zone)},
                {"pending_events", ctx.sched.pending()}};
+    auto const lag = clock_lag(ctx);
+    body["clock_lag"] = ojson{{"virtual_ms", ctx.sched.lag().count()},
+                              {"wall_s", std::round(lag.now_s * 1000) / 1000},
+                              {"max_wall_s", std::round(lag.max_s * 1000) / 1000}};
     if (ctx.outbox != nullptr) body["pushes"] = pushes_view(*ctx.outbox, ctx.push_client);
     return answer(body);
+}
+
+http::response fleet_checksum(admin_context& ctx, http::request const&) {
+    return answer(ojson{{"checksum", fmt::format("{:016x}", ctx.fleet.state_checksum())},
+                        {"meters", ctx.fleet.size()},
+                        {"now", local_text(ctx.sched.now(), ctx.fleet.options().zone)}});
 }
 
 http::response models(admin_context& ctx, http::request const&) {
@@ -173,6 +191,7 @@ http::response journal_page(admin_context& ctx, http::request const& req) {
 void add_admin_routes(http::router& r, admin_context& ctx) {
     r.get("/admin/health", admin::guarded(ctx, admin::health));
     r.get("/admin/models", admin::guarded(ctx, admin::models));
+    r.get("/admin/fleet/checksum", admin::guarded(ctx, admin::fleet_checksum));
     r.get("/admin/journal", admin::guarded(ctx, admin::journal_page));
     admin::add_clock_routes(r, ctx);
     admin::add_meter_routes(r, ctx);

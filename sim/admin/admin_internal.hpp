@@ -44,6 +44,13 @@ ojson meter_summary(admin_context& ctx, fleet_meter& m);
 ojson meter_detail(admin_context& ctx, fleet_meter& m);
 /// The clock as GET /admin/clock shows it.
 ojson clock_view(admin_context& ctx);
+/// The wall seconds the simulation is behind its clock, now and at worst (scheduler::lag over
+/// the clock's rate; 0 in stepped mode): /admin/health's clock_lag and /metrics (issue 13).
+struct clock_lag_figures {
+    double now_s = 0;
+    double max_s = 0;
+};
+clock_lag_figures clock_lag(admin_context& ctx);
 
 /// GET /admin/meters with a search or state filter or counts (admin_meter_search.cpp).
 bool is_meter_search(http::request const& req);

@@ -68,6 +68,11 @@ void meter_metrics(exposition& x, admin_context& ctx) {
              fmt::format("{:.3f}", static_cast<double>(meters::to_ms(ctx.sched.now())) / 1000.0));
     x.single("metersim_clock_speed", "gauge", "Virtual seconds per wall second (accelerated clock).",
              ctx.clk.speed());
+    auto const lag = clock_lag(ctx);
+    x.single("metersim_clock_lag_seconds", "gauge",
+             "Wall seconds the simulation is behind its clock (0 in stepped mode).", fmt::format("{:.3f}", lag.now_s));
+    x.single("metersim_clock_lag_max_seconds", "gauge", "The largest clock lag seen, in wall seconds.",
+             fmt::format("{:.3f}", lag.max_s));
     x.single("metersim_scheduler_pending_events", "gauge", "Events waiting in the scheduler.", ctx.sched.pending());
     x.single("metersim_journal_entries_total", "counter", "Requests and pushes journaled.", ctx.journal.last_id());
 }

@@ -19,6 +19,9 @@
 //   - daily-each: the base shape scaled per meter by a factor drawn from its seed (every meter
 //     its own table: the memory worst case);
 //   - random: seeded random hourly rates, 0-0.25 m³/h, idle 70 % of the hours.
+// With --serve-model MODEL the fleet is N meters of that model as `metersim serve` builds
+// a config's fleet (numbered 0760000001..., not opened, the model's own flow), for
+// tests/bench/serve_bench.py's checksum comparison.
 // The scheduler then runs the simulated days in one stepped run_until. The checksum folds every
 // meter's reading, balance, battery and session count: the same flags must print the same
 // checksum before and after a performance change (behaviour unchanged).
@@ -63,11 +66,12 @@ struct options {
     int days = 365;
     profile flow = profile::daily;
     std::uint64_t seed = 1;
+    std::string serve_model;  ///< --serve-model: the fleet as `metersim serve` builds it
 };
 
 [[noreturn]] void usage(char const* why) {
     std::fprintf(stderr, "fleet_bench: %s\nusage: fleet_bench [--meters N] [--days D] "
-                         "[--profile daily|daily-each|random] [--seed S]\n", why);
+                         "[--profile daily|daily-each|random] [--seed S] [--serve-model MODEL]\n", why);
     std::exit(2);
 }
 
@@ -89,6 +93,7 @@ options parse(int argc, char** argv) {
         if (a == "--meters") o.meters = parse_int<std::size_t>(v);
         else if (a == "--days") o.days = parse_int<int>(v);
         else if (a == "--seed") o.seed = parse_int<std::uint64_t>(v);
+        else if (a == "--serve-model") o.serve_model = v;
         else if (a == "--profile") {
             std::string_view const name = v;
             if (name == "daily") o.flow = profile::daily;
@@ -201,18 +206,6 @@ std::pair<std::size_t, std::size_t> frozen_figures(sim::fleet& f) {
     return {records, bytes};
 }
 
-std::uint64_t checksum(sim::fleet& f) {
-    std::uint64_t h = 0;
-    for (sim::fleet_meter* m : f.list("", 0, f.size())) {
-        auto const& b = m->meter.billing();
-        for (std::int64_t x : {b.reading.e4(), b.balance.e4(), b.gas_balance.e4(), b.cycle_usage.e4(),
-                               static_cast<std::int64_t>(m->meter.battery_mv()),
-                               static_cast<std::int64_t>(m->meter.valve_causes())})
-            h = meters::mix64(h ^ static_cast<std::uint64_t>(x));
-    }
-    return h;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -232,7 +225,21 @@ int main(int argc, char** argv) {
     long const rss_before = rss_kib();
     double const cpu_build0 = cpu_seconds();
     sim::fleet fleet{sched, cat, sim::fleet_options{opt.seed, zone}};
-    for (std::size_t i = 0; i < opt.meters; ++i) {
+    // --serve-model: `count` meters of one model numbered "0760" + 6 digits, fresh from the
+    // factory, as `metersim serve` builds a config's fleet (tools/cmd_serve.cpp build_fleet):
+    // serve_bench.py compares the checksums of the two runs.
+    for (std::size_t i = 0; i < opt.meters && !opt.serve_model.empty(); ++i) {
+        sim::manufacture_request req;
+        req.model = opt.serve_model;
+        std::string seq = std::to_string(i + 1);  // fmt's {:06}: at least 6 digits
+        if (seq.size() < 6) seq.insert(0, 6 - seq.size(), '0');
+        req.identity.meter_no = "0760" + seq;
+        if (auto made = fleet.manufacture(req); !made) {
+            std::fprintf(stderr, "fleet_bench: %s\n", made.error().c_str());
+            return 1;
+        }
+    }
+    for (std::size_t i = 0; i < opt.meters && opt.serve_model.empty(); ++i) {
         auto const& entry = *models[i % models.size()];
         auto const n = static_cast<std::uint32_t>(i);
         meters::meter_identity id;
@@ -275,9 +282,13 @@ int main(int argc, char** argv) {
     double const meter_days = n * opt.days;
     double const rate = meter_days / cpu;
     double const per_meter = static_cast<double>(rss_fleet - rss_before) * 1024.0 / n;
-    std::printf("fleet_bench: %zu meters over %zu models, %d days, %s profile, seed %llu\n",
-                opt.meters, models.size(), opt.days, profile_names[static_cast<int>(opt.flow)],
-                static_cast<unsigned long long>(opt.seed));
+    if (opt.serve_model.empty())
+        std::printf("fleet_bench: %zu meters over %zu models, %d days, %s profile, seed %llu\n",
+                    opt.meters, models.size(), opt.days, profile_names[static_cast<int>(opt.flow)],
+                    static_cast<unsigned long long>(opt.seed));
+    else
+        std::printf("fleet_bench: %zu %s meters as serve builds them, %d days, seed %llu\n",
+                    opt.meters, opt.serve_model.c_str(), opt.days, static_cast<unsigned long long>(opt.seed));
     std::printf("  sizeof(meter)              %zu B (fleet_meter %zu B)\n", sizeof(meters::meter),
                 sizeof(sim::fleet_meter));
     std::printf("  RSS before fleet           %.1f MB\n", static_cast<double>(rss_before) / 1024.0);
@@ -300,6 +311,6 @@ int main(int argc, char** argv) {
     std::printf("  run CPU                    %.2f s\n", cpu);
     std::printf("  meter-days per CPU-second  %.0f\n", rate);
     std::printf("  projected year, 100,000    %.1f s  (goal < 30 s)\n", 1e5 * 365.0 / rate);
-    std::printf("  checksum                   %016llx\n", static_cast<unsigned long long>(checksum(fleet)));
+    std::printf("  checksum                   %016llx\n", static_cast<unsigned long long>(fleet.state_checksum()));
     return 0;
 }

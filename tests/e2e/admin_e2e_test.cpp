@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstdio>
 #include <memory>
 #include <string>
 
@@ -116,6 +117,39 @@ TEST_CASE_FIXTURE(admin_fixture, "health answers ok with the version and the clo
     CHECK(b["meters"] == 0);
     CHECK(b["clock"] == "stepped");
     CHECK(b["now"] == "2026-01-01 00:00:00");
+}
+
+TEST_CASE_FIXTURE(admin_fixture, "health and metrics give the clock lag, zero on a stepped clock") {
+    manufacture(R"({"model": "xf-nb-money", "count": 2, "id_prefix": "0760219"})");
+    advance(86400);
+    auto const h = get_json("/admin/health");
+    REQUIRE(h.contains("clock_lag"));
+    CHECK(h["clock_lag"]["wall_s"] == 0);
+    CHECK(h["clock_lag"]["max_wall_s"] == 0);
+    CHECK(h["clock_lag"]["virtual_ms"] == 0);
+    auto const m = get("/metrics");
+    CHECK(m.body.find("metersim_clock_lag_seconds 0.000\n") != std::string::npos);
+    CHECK(m.body.find("metersim_clock_lag_max_seconds 0.000\n") != std::string::npos);
+}
+
+TEST_CASE_FIXTURE(admin_fixture, "the fleet checksum is the fleet's and moves with its state") {
+    manufacture(R"({"model": "xf-nb-money", "count": 3, "id_prefix": "0760219"})");
+    auto const a = get_json("/admin/fleet/checksum");
+    CHECK(a["meters"] == 3);
+    REQUIRE(a["checksum"].is_string());
+    auto const hex = [this] {
+        char text[17];
+        std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(fleet.state_checksum()));
+        return std::string(text);
+    };
+    auto const first = a["checksum"].get<std::string>();
+    CHECK(first.size() == 16);
+    CHECK(first == hex());
+    CHECK(get_json("/admin/fleet/checksum")["checksum"] == first);  // reading changes nothing
+    REQUIRE(post("/admin/meters/0760219000001/events", R"({"type": "consume", "m3": "1.5"})").status == 200);
+    auto const after = get_json("/admin/fleet/checksum")["checksum"].get<std::string>();
+    CHECK(after != first);
+    CHECK(after == hex());
 }
 
 TEST_CASE_FIXTURE(admin_fixture, "metrics count the meters and their wakes, without an outbox no push metrics") {

@@ -362,6 +362,26 @@ TEST_CASE_FIXTURE(stepped_fixture, "an event years ahead waits and runs at its i
     CHECK(seen == std::vector<instant>{t0 + 24h * 60, t0 + 24h * 365 * 3});
 }
 
+TEST_CASE("the lag is how far the clock is past the oldest event due and not yet run") {
+    // A hand-moved wall (tests move wall time instead of waiting for it), 3600 times accelerated.
+    auto steady = std::chrono::steady_clock::time_point{std::chrono::hours{1000}};
+    sim::wall_source wall{[&steady] { return steady; }, [] { return std::chrono::system_clock::now(); }};
+    sim::clock clk{sim::clock_mode::accelerated, 3600, t0, wall};
+    sim::scheduler sched{clk};
+    CHECK(sched.lag().count() == 0);        // nothing pending
+    sched.at(t0 + 1h, [] {});
+    CHECK(sched.lag().count() == 0);        // pending, not yet due
+    steady += std::chrono::seconds{3};      // 3 wall s = 3 virtual hours: due 2 h ago
+    CHECK(sched.lag() == std::chrono::milliseconds{2h});
+    CHECK(sched.run_until(t0 + 3h) == 1);   // the late event runs
+    CHECK(sched.lag().count() == 0);        // nothing due is left
+    sched.at(t0 + 2h, [] {});               // due (an hour ago) again
+    CHECK(sched.lag() == std::chrono::milliseconds{1h});
+    clk.set_mode(sim::clock_mode::stepped);
+    CHECK(sched.lag().count() == 0);        // stepped: time waits for the events
+    CHECK(sched.max_lag().count() == 0);    // no timer fired
+}
+
 TEST_CASE_FIXTURE(stepped_fixture, "run_until does not move time in accelerated mode") {
     clk.set_mode(sim::clock_mode::accelerated);
     auto before = sched.now();
