@@ -37,7 +37,8 @@ CLI::App* add_serve_command(CLI::App& app, serve_options& opts) {
                     "YAML config file (default: the embedded default config, see --print-default-config)")
         ->type_name("FILE");
     cmd->add_flag("--print-config", opts.print_config,
-                  "Print the config in effect (the file's values over the defaults) as YAML and exit");
+                  "Print the config in effect (the file's values over the defaults) as YAML and exit; "
+                  "secrets (app_secret, key, envelope keys) are masked as \"********\"");
     cmd->add_flag("--print-default-config", opts.print_default_config,
                   "Print the embedded default config and exit (a starting point for --config)");
     return cmd;
@@ -57,7 +58,7 @@ int run_serve(serve_options const& opts) {
         return exit_code::bad_input;
     }
     if (opts.print_config) {
-        fmt::print("{}", to_yaml(loaded.value()));
+        fmt::print("{}", to_yaml(loaded.value(), secrets::masked));
         return exit_code::ok;
     }
 

@@ -60,6 +60,20 @@ public:
         if (scalar(f, "a string")) out = f.value.Scalar();
     }
 
+    /// A secret (app_secret, key, the envelope keys): never echoed in an error (issue #18), and
+    /// the mask --print-config writes in its place is refused rather than taken as the secret.
+    bool secret_text(field const& f, std::string_view expected) {
+        if (!scalar(f, expected)) return false;
+        if (f.value.Scalar() != masked_secret) return true;
+        error_at(f.mark(), fmt::format("{}: found the mask \"{}\" that --print-config writes, expected the secret "
+                                       "itself",
+                                       f.path, masked_secret));
+        return false;
+    }
+    void read_secret(field const& f, std::string& out) {
+        if (secret_text(f, "a string")) out = f.value.Scalar();
+    }
+
     void read_url(field const& f, std::string& out) {
         if (!scalar(f, "an http:// or https:// URL")) return;
         auto const& s = f.value.Scalar();
@@ -89,14 +103,18 @@ public:
     void read_hex(field const& f, std::string& out, std::initializer_list<std::size_t> lengths) {
         std::string expected = "hex digits, ";
         for (auto n : lengths) expected += fmt::format("{}{}", expected.back() == ' ' ? "" : " or ", n);
-        if (!scalar(f, expected)) return;
+        if (!secret_text(f, expected)) return;
         auto const& s = f.value.Scalar();
         if (s.empty()) {  // "" is "not set" (what --print-config writes for an unset key)
             out.clear();
             return;
         }
         bool const hex = std::all_of(s.begin(), s.end(), [](char ch) { return std::isxdigit(static_cast<unsigned char>(ch)) != 0; });
-        if (!hex || std::find(lengths.begin(), lengths.end(), s.size()) == lengths.end()) return wrong(f, expected);
+        if (!hex || std::find(lengths.begin(), lengths.end(), s.size()) == lengths.end()) {
+            // The value is a key: its length is told, not its text.
+            return error_at(f.mark(), fmt::format("{}: found {} characters{} (a secret: not shown), expected {}", f.path,
+                                                  s.size(), hex ? "" : " not all hex digits", expected));
+        }
         out = s;
     }
 
@@ -286,7 +304,7 @@ private:
         if (k == "listen") read_listen(g, x.listen);
         else if (k == "body_limit") read_int(g, x.body_limit, 1, 1LL << 30);
         else if constexpr (requires { x.app_secret; x.auth_window_s; }) {
-            if (k == "app_secret") read(g, x.app_secret);
+            if (k == "app_secret") read_secret(g, x.app_secret);
             else if (k == "auth_window_s") read_int(g, x.auth_window_s, 0, 86'400 * 366);
             else return false;
         } else {
@@ -304,7 +322,7 @@ private:
             auto k = key_of(g);
             if (read_store_bounds(g, k, "commands", x.commands) || read_platform_common(g, k, x)) continue;
             if (k == "company_code") read(g, x.company_code);
-            else if (k == "key") read(g, x.key);
+            else if (k == "key") read_secret(g, x.key);
             else if (k == "merchant_id") read(g, x.merchant_id);
             else if (k == "report_url") read_url(g, x.report_url);
             else if (k == "response_url") read_url(g, x.response_url);

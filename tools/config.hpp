@@ -186,7 +186,14 @@ std::string_view default_config_yaml() noexcept;
 /// default_config_yaml() parsed (it always parses: a test checks it).
 config default_config();
 
-/// The config as YAML that parse_config reads back to the same config.
-std::string to_yaml(config const& c);
+/// Whether to_yaml writes the secrets (CNMCSP app_secret and envelope keys, Xianfeng key,
+/// Xintian app_secret) or "********" in their place (`--print-config`: issue #18, no secret on
+/// a terminal or in a log; an unset secret stays "").
+enum class secrets { shown, masked };
+/// What a masked secret reads; the loader refuses it as a secret's value.
+inline constexpr std::string_view masked_secret = "********";
+
+/// The config as YAML that parse_config reads back to the same config (with secrets shown).
+std::string to_yaml(config const& c, secrets s = secrets::shown);
 
 }  // namespace metersim::tools

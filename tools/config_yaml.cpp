@@ -66,7 +66,9 @@ std::string to_string(config_error const& e) {
 
 // The layout is written here (flow maps on one line, as in the embedded default); every scalar
 // that is text goes through yaml-cpp's emitter.
-std::string to_yaml(config const& c) {
+std::string to_yaml(config const& c, secrets s) {
+    // A secret is written as itself, or masked; an unset one stays "" either way.
+    auto const secret = [s](std::string_view v) { return quoted(s == secrets::masked && !v.empty() ? masked_secret : v); };
     std::string out;
     put(out, 0, {{"state", quoted(c.state)}, {"timezone", quoted(c.timezone)},
                  {"clock", flow({{"mode", std::string{sim::to_string(c.clock.mode)}}, {"speed", number(c.clock.speed)},
@@ -79,10 +81,10 @@ std::string to_yaml(config const& c) {
         auto const& v = x->envelope;
         out += "  cnmcsp:\n";
         put(out, 4, {{"listen", quoted(x->listen)}, {"app_token", quoted(x->app_token)},
-                     {"app_secret", quoted(x->app_secret)}, {"auth_window_s", number(x->auth_window_s)},
+                     {"app_secret", secret(x->app_secret)}, {"auth_window_s", number(x->auth_window_s)},
                      {"realtime_url", quoted(x->realtime_url)}, {"alarm_url", quoted(x->alarm_url)},
-                     {"envelope", flow({{"enabled", number(v.enabled)}, {"des3_key_hex", quoted(v.des3_key_hex)},
-                                        {"mac_key_hex", quoted(v.mac_key_hex)}, {"iv_hex", quoted(v.iv_hex)}})},
+                     {"envelope", flow({{"enabled", number(v.enabled)}, {"des3_key_hex", secret(v.des3_key_hex)},
+                                        {"mac_key_hex", secret(v.mac_key_hex)}, {"iv_hex", quoted(v.iv_hex)}})},
                      {"alarm_map", x->alarm_map.empty() ? "{}" : ""}});
         for (auto const& [code, text] : x->alarm_map)
             put(out, 6, {{quoted(code), flow({{"type", quoted(text.type)}, {"message", quoted(text.message)}})}});
@@ -90,7 +92,7 @@ std::string to_yaml(config const& c) {
     }
     if (auto const& x = p.xianfeng) {
         out += "  xianfeng:\n";
-        put(out, 4, {{"listen", quoted(x->listen)}, {"company_code", quoted(x->company_code)}, {"key", quoted(x->key)},
+        put(out, 4, {{"listen", quoted(x->listen)}, {"company_code", quoted(x->company_code)}, {"key", secret(x->key)},
                      {"merchant_id", quoted(x->merchant_id)}, {"report_url", quoted(x->report_url)},
                      {"response_url", quoted(x->response_url)}, {"freshness_window_s", number(x->freshness_window_s)},
                      {"replay_check", number(x->replay_check)}, {"auto_provision", number(x->auto_provision)}});
@@ -99,7 +101,7 @@ std::string to_yaml(config const& c) {
     }
     if (auto const& x = p.xintian) {
         out += "  xintian:\n";
-        put(out, 4, {{"listen", quoted(x->listen)}, {"app_id", quoted(x->app_id)}, {"app_secret", quoted(x->app_secret)},
+        put(out, 4, {{"listen", quoted(x->listen)}, {"app_id", quoted(x->app_id)}, {"app_secret", secret(x->app_secret)},
                      {"auth_window_s", number(x->auth_window_s)}, {"report_url", quoted(x->report_url)}});
         put_limits(out, x->body_limit, {"max_queued_pays", "pay_history", "pay_retention_s"}, x->pays);
     }

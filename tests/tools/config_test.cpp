@@ -211,6 +211,39 @@ TEST_CASE("the config printed as YAML reads back to the same config") {
     CHECK(again.platforms.cnmcsp->realtime_url == original.platforms.cnmcsp->realtime_url);
 }
 
+TEST_CASE("the config printed with secrets masked shows no secret and keeps an unset one empty") {
+    auto c = tools::default_config();
+    c.platforms.cnmcsp->app_secret = "cn-secret-value";
+    c.platforms.cnmcsp->envelope.des3_key_hex = "0123456789abcdef0123456789abcdef";
+    c.platforms.cnmcsp->envelope.mac_key_hex = "fedcba9876543210fedcba9876543210";
+    c.platforms.xianfeng->key = "xf-key-value";
+    c.platforms.xintian->app_secret = "";
+    auto const printed = tools::to_yaml(c, tools::secrets::masked);
+    for (auto const* secret : {"cn-secret-value", "0123456789abcdef0123456789abcdef",
+                               "fedcba9876543210fedcba9876543210", "xf-key-value"}) {
+        CAPTURE(secret);
+        CHECK(printed.find(secret) == std::string::npos);
+    }
+    CHECK(printed.find("app_token: \"" + c.platforms.cnmcsp->app_token) != std::string::npos);  // sent in the clear anyway
+    CHECK(printed.find("app_secret: \"\"") != std::string::npos);  // unset stays visible as unset
+    CHECK(tools::to_yaml(c).find("xf-key-value") != std::string::npos);  // the round-trip form keeps them
+
+    // The masked print read back as a config: each mask is refused where it stands, by name.
+    auto errors = errors_of(printed);
+    REQUIRE(errors.size() == 4);
+    for (auto const& e : errors) CHECK(e.message.find("found the mask \"********\"") != std::string::npos);
+    CHECK(errors[0].message.rfind("platforms.cnmcsp.app_secret:", 0) == 0);
+    CHECK(errors[3].message.rfind("platforms.xianfeng.key:", 0) == 0);
+}
+
+TEST_CASE("a malformed envelope key is reported by its length, never echoed") {
+    auto errors = errors_of("platforms:\n  cnmcsp:\n    envelope: { des3_key_hex: \"not-hex-secret-text\" }\n");
+    REQUIRE(errors.size() == 1);
+    CHECK(errors[0].line == 3);
+    CHECK(errors[0].message.find("not-hex-secret-text") == std::string::npos);
+    CHECK(errors[0].message.find("found 19 characters not all hex digits (a secret: not shown)") != std::string::npos);
+}
+
 TEST_CASE("text with control characters is printed escaped and reads back as itself") {
     auto original = tools::default_config();
     original.platforms.xianfeng->key = "k\x01\ty\n\"z\\";
@@ -269,7 +302,8 @@ TEST_CASE("each kind of bad input is reported at its line and column with what w
         {"platforms:\n  cnmcsp:\n    alarm_map: { \"9999H\": { type: x } }\n", 3, "\"9999H",
          "platforms.cnmcsp.alarm_map: found \"9999H\", expected an alarm code"},
         {"platforms:\n  cnmcsp:\n    envelope: { mac_key_hex: abc }\n", 3, "abc",
-         "platforms.cnmcsp.envelope.mac_key_hex: found \"abc\", expected hex digits, 32"},
+         // A key is not echoed (issue #18: no secret in a log): its length is told instead.
+         "platforms.cnmcsp.envelope.mac_key_hex: found 3 characters (a secret: not shown), expected hex digits, 32"},
         {"platforms:\n  cnmcsp:\n    envelope: { enabled: true }\n", 3, "{",
          "expected both keys when the envelope is on"},
         {"platforms:\n  cnmcsp:\n    max_queued_trades: 0\n", 3, "0",
