@@ -119,6 +119,9 @@ sim::http::client_options push_client_options(outbox_config const& o) {
     c.max_connections_per_host = o.connections;
     c.max_idle_per_host = o.connections;
     c.pipeline_depth = o.pipeline;
+    c.connect_timeout = std::chrono::milliseconds{o.connect_timeout_ms};
+    c.request_timeout = std::chrono::milliseconds{o.request_timeout_ms};
+    c.body_limit = o.answer_limit;
     return c;
 }
 
@@ -177,7 +180,10 @@ sim::http::server_options listener_options(config const& cfg, listen_address con
     o.port = at.port;
     o.body_limit = body_limit != 0 ? body_limit : cfg.http.body_limit;
     o.max_connections = cfg.http.max_connections;
+    o.header_limit = cfg.http.header_limit;
     o.header_timeout = std::chrono::milliseconds{cfg.http.header_timeout_ms};
+    o.body_timeout = std::chrono::milliseconds{cfg.http.body_timeout_ms};
+    o.write_timeout = std::chrono::milliseconds{cfg.http.write_timeout_ms};
     o.idle_timeout = std::chrono::milliseconds{cfg.http.idle_timeout_ms};
     o.on_error = [](std::string_view what) { fmt::print(stderr, "metersim: {}\n", what); };
     return o;

@@ -226,9 +226,13 @@ public:
 private:
     void read_http(field const& f, http_config& h) {
         for (auto& g : entries(f,
-                               {"body_limit", "header_timeout_ms", "idle_timeout_ms", "max_connections"})) {
+                               {"body_limit", "header_limit", "header_timeout_ms", "body_timeout_ms",
+                                "write_timeout_ms", "idle_timeout_ms", "max_connections"})) {
             if (g.path == "http.body_limit") read_int(g, h.body_limit, 1, 1LL << 30);
+            else if (g.path == "http.header_limit") read_int(g, h.header_limit, 1024, 1 << 20);
             else if (g.path == "http.header_timeout_ms") read_int(g, h.header_timeout_ms, 1, 3'600'000);
+            else if (g.path == "http.body_timeout_ms") read_int(g, h.body_timeout_ms, 1, 3'600'000);
+            else if (g.path == "http.write_timeout_ms") read_int(g, h.write_timeout_ms, 1, 3'600'000);
             else if (g.path == "http.idle_timeout_ms") read_int(g, h.idle_timeout_ms, 1, 86'400'000);
             else if (g.path == "http.max_connections") read_int(g, h.max_connections, 1, 1'000'000);
         }
@@ -236,8 +240,12 @@ private:
 
     void read_outbox(field const& f, outbox_config& o) {
         for (auto& g : entries(f,
-                               {"backoff_base_ms", "backoff_cap_ms", "connections", "pipeline"})) {
+                               {"backoff_base_ms", "backoff_cap_ms", "connections", "pipeline", "connect_timeout_ms",
+                                "request_timeout_ms", "answer_limit"})) {
             if (g.path == "outbox.backoff_base_ms") read_int(g, o.backoff_base_ms, 1, 86'400'000);
+            else if (g.path == "outbox.connect_timeout_ms") read_int(g, o.connect_timeout_ms, 1, 3'600'000);
+            else if (g.path == "outbox.request_timeout_ms") read_int(g, o.request_timeout_ms, 1, 3'600'000);
+            else if (g.path == "outbox.answer_limit") read_int(g, o.answer_limit, 1024, 1LL << 30);
             else if (g.path == "outbox.connections") read_int(g, o.connections, 1, 1024);
             else if (g.path == "outbox.pipeline") read_int(g, o.pipeline, 1, 64);
             else {

@@ -127,9 +127,13 @@ struct fleet_entry {
     auto operator<=>(fleet_entry const&) const = default;
 };
 
+/// Every listener's bounds (sim::http::server_options).
 struct http_config {
     std::size_t body_limit = 1024 * 1024;  ///< bytes, for every listener unless a platform says
-    std::int64_t header_timeout_ms = 10'000;
+    std::size_t header_limit = 16 * 1024;  ///< bytes of request line + headers; past it 431
+    std::int64_t header_timeout_ms = 10'000;  ///< first byte of a request to the end of its headers
+    std::int64_t body_timeout_ms = 30'000;    ///< reading a body, once the headers are in
+    std::int64_t write_timeout_ms = 30'000;   ///< writing one answer to a client that does not read
     std::int64_t idle_timeout_ms = 60'000;
     std::uint32_t max_connections = 1024;
 };
@@ -141,6 +145,9 @@ struct outbox_config {
     std::int64_t backoff_cap_ms = 60'000;
     std::size_t connections = 32;  ///< 1 to 1024
     std::size_t pipeline = 8;      ///< 1 to 64 (sim::http::max_pipeline_depth)
+    std::int64_t connect_timeout_ms = 5'000;   ///< connecting to a CIS host
+    std::int64_t request_timeout_ms = 10'000;  ///< a CIS's answer, from when it is due
+    std::size_t answer_limit = 8 * 1024 * 1024;  ///< bytes of a CIS's answer body; past it the push fails
 };
 
 /// The journal behind `GET /admin/journal`: a ring of the newest entries. Each entry holds its

@@ -111,11 +111,17 @@ std::string to_yaml(config const& c, secrets s) {
                                              {"count", number(e.count)}, {"id_prefix", quoted(e.id_prefix)}}));
     auto const& h = c.http;
     auto const& o = c.outbox;
-    put(out, 0, {{"http", flow({{"body_limit", number(h.body_limit)}, {"header_timeout_ms", number(h.header_timeout_ms)},
+    put(out, 0, {{"http", flow({{"body_limit", number(h.body_limit)}, {"header_limit", number(h.header_limit)},
+                                {"header_timeout_ms", number(h.header_timeout_ms)},
+                                {"body_timeout_ms", number(h.body_timeout_ms)},
+                                {"write_timeout_ms", number(h.write_timeout_ms)},
                                 {"idle_timeout_ms", number(h.idle_timeout_ms)},
                                 {"max_connections", number(h.max_connections)}})},
                  {"outbox", flow({{"backoff_base_ms", number(o.backoff_base_ms)}, {"backoff_cap_ms", number(o.backoff_cap_ms)},
-                                  {"connections", number(o.connections)}, {"pipeline", number(o.pipeline)}})},
+                                  {"connections", number(o.connections)}, {"pipeline", number(o.pipeline)},
+                                  {"connect_timeout_ms", number(o.connect_timeout_ms)},
+                                  {"request_timeout_ms", number(o.request_timeout_ms)},
+                                  {"answer_limit", number(o.answer_limit)}})},
                  {"journal", flow({{"capacity", number(c.journal.capacity)}})}});
     return out;
 }

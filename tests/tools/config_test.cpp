@@ -81,6 +81,12 @@ TEST_CASE("an empty document gives the default of every key and starts no platfo
     CHECK(c.outbox.backoff_cap_ms == 60'000);
     CHECK(c.outbox.connections == 32);
     CHECK(c.outbox.pipeline == 8);
+    CHECK(c.http.header_limit == 16 * 1024);
+    CHECK(c.http.body_timeout_ms == 30'000);
+    CHECK(c.http.write_timeout_ms == 30'000);
+    CHECK(c.outbox.connect_timeout_ms == 5'000);
+    CHECK(c.outbox.request_timeout_ms == 10'000);
+    CHECK(c.outbox.answer_limit == 8 * 1024 * 1024);
     CHECK(c.journal.capacity == 1'000);
 }
 
@@ -157,8 +163,10 @@ fleet:
   - { platform: xianfeng, model: xf-nb-money, count: 100, id_prefix: "07602190" }
   - platform: xintian
     model: xt-nb
-http: { body_limit: 4096, header_timeout_ms: 5000, idle_timeout_ms: 7000, max_connections: 10 }
-outbox: { backoff_base_ms: 100, backoff_cap_ms: 1000, connections: 4, pipeline: 1 }
+http: { body_limit: 4096, header_timeout_ms: 5000, idle_timeout_ms: 7000, max_connections: 10, header_limit: 2048,
+        body_timeout_ms: 3000, write_timeout_ms: 4000 }
+outbox: { backoff_base_ms: 100, backoff_cap_ms: 1000, connections: 4, pipeline: 1, connect_timeout_ms: 250,
+          request_timeout_ms: 750, answer_limit: 65536 }
 journal: { capacity: 50 }
 )");
     check_core_keys(c, {.state = ":memory:", .mode = sim::clock_mode::realtime, .speed = 0.5,
@@ -197,6 +205,12 @@ journal: { capacity: 50 }
     CHECK(c.outbox.backoff_cap_ms == 1000);
     CHECK(c.outbox.connections == 4);
     CHECK(c.outbox.pipeline == 1);  // 1: no pipelining
+    CHECK(c.http.header_limit == 2048);
+    CHECK(c.http.body_timeout_ms == 3000);
+    CHECK(c.http.write_timeout_ms == 4000);
+    CHECK(c.outbox.connect_timeout_ms == 250);
+    CHECK(c.outbox.request_timeout_ms == 750);
+    CHECK(c.outbox.answer_limit == 65536);
     CHECK(c.journal.capacity == 50);
 }
 
@@ -345,6 +359,13 @@ TEST_CASE("each kind of bad input is reported at its line and column with what w
          R"(outbox.connections: found "many", expected an integer from 1 to 1024)"},
         {"outbox: { pipeline: 65 }\n", 1, "65", R"(outbox.pipeline: found "65", expected an integer from 1 to 64)"},
         {"outbox: { pipeline: 0 }\n", 1, "0 }", R"(outbox.pipeline: found "0", expected an integer from 1 to 64)"},
+        {"http: { header_limit: 100 }\n", 1, "100", R"(http.header_limit: found "100", expected an integer from 1024 to)"},
+        {"http: { body_timeout_ms: 0 }\n", 1, "0 }", R"(http.body_timeout_ms: found "0", expected an integer from 1 to)"},
+        {"http:\n  write_timeout_ms: -5\n", 2, "-5", R"(http.write_timeout_ms: found "-5", expected an integer from 1 to)"},
+        {"outbox: { request_timeout_ms: soon }\n", 1, "soon",
+         R"(outbox.request_timeout_ms: found "soon", expected an integer from 1 to)"},
+        {"outbox: { connect_timeout_ms: 0 }\n", 1, "0 }", R"(outbox.connect_timeout_ms: found "0", expected an integer from 1 to)"},
+        {"outbox: { answer_limit: 10 }\n", 1, "10 }", R"(outbox.answer_limit: found "10", expected an integer from 1024 to)"},
         {"outbox: { pipelining: 4 }\n", 1, "pipelining",
          R"(outbox: found unknown key "pipelining", expected one of: backoff_base_ms, backoff_cap_ms, connections, pipeline)"},
         {"journal: { capacity: 0 }\n", 1, "0 }",
