@@ -174,8 +174,9 @@ namespace {
 
 /// The HTTP settings every listener shares, with its address and body limit.
 sim::http::server_options listener_options(config const& cfg, listen_address const& at,
-                                           std::size_t body_limit) {
+                                           std::size_t body_limit, sim::http::tls_files const& tls) {
     sim::http::server_options o;
+    o.tls = tls;
     o.address = at.host;
     o.port = at.port;
     o.body_limit = body_limit != 0 ? body_limit : cfg.http.body_limit;
@@ -236,17 +237,18 @@ void serve_app::start_listeners() {
     p.platforms->add_admin_routes(admin_routes);
     p.admin_routes = admin_routes;
     p.servers.push_back(std::make_unique<sim::http::server>(
-        *io_, std::move(admin_routes), listener_options(cfg_, cfg_.admin.listen, 0)));
+        *io_, std::move(admin_routes), listener_options(cfg_, cfg_.admin.listen, 0, cfg_.admin.tls)));
     admin_port_ = p.servers.back()->port();
 
     for (auto& l : p.platforms->listeners()) {
-        auto opts = listener_options(cfg_, l.at, l.body_limit);
+        auto opts = listener_options(cfg_, l.at, l.body_limit, l.tls);
         opts.on_journal = l.journal_hook;
         opts.on_fault = [&p, &sched = scheduler_, name = l.name](sim::http::request const& req) {
             return sim::platform_fault(p.faults, name, req, sched.now(), &p.journal);
         };
         p.servers.push_back(std::make_unique<sim::http::server>(*io_, std::move(l.routes), opts));
-        ports_.emplace_back(l.name, fmt::format("{}:{}", l.at.host, p.servers.back()->port()));
+        ports_.emplace_back(l.name, fmt::format("{}:{}{}", l.at.host, p.servers.back()->port(),
+                                                l.tls.enabled() ? " (https)" : ""));
         bound_.emplace_back(l.name, p.servers.back()->port());
     }
 }
@@ -264,7 +266,7 @@ sim::http::router const& serve_app::admin_router() const noexcept { return parts
 
 std::string serve_app::summary() const {
     auto const host = cfg_.admin.listen.host;
-    std::string listeners = fmt::format("admin {}:{}", host, admin_port_);
+    std::string listeners = fmt::format("admin {}:{}{}", host, admin_port_, cfg_.admin.tls.enabled() ? " (https)" : "");
     for (auto const& [name, at] : ports_) listeners += fmt::format(", {} {}", name, at);
 
     std::string clock = cfg_.clock.mode == sim::clock_mode::accelerated

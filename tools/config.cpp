@@ -74,6 +74,16 @@ public:
         if (secret_text(f, "a string")) out = f.value.Scalar();
     }
 
+    /// tls: { cert: FILE, key: FILE }, both or neither; the files must load as a certificate
+    /// chain and its key (checked here, so that serve does not fail later at start-up).
+    void read_tls(field const& f, sim::http::tls_files& out) {
+        for (auto& g : entries(f, {"cert", "key"})) read(g, key_of(g) == "cert" ? out.cert : out.key);
+        if (!out.enabled()) return;
+        if (auto bad = sim::http::check_tls_files(out))
+            error_at(f.mark(), fmt::format("{}: found {}, expected a PEM certificate chain (cert) and its private key (key)",
+                                           f.path, *bad));
+    }
+
     void read_url(field const& f, std::string& out) {
         if (!scalar(f, "an http:// or https:// URL")) return;
         auto const& s = f.value.Scalar();
@@ -187,8 +197,9 @@ public:
                 if (auto m = platforms::parse_conformance(f.value.Scalar())) c.conformance = *m;
                 else wrong(f, "lenient or strict");
             } else if (f.path == "admin") {
-                for (auto& g : entries(f, {"listen", "report_history"})) {
+                for (auto& g : entries(f, {"listen", "report_history", "tls"})) {
                     if (g.path == "admin.listen") read_listen(g, c.admin.listen);
+                    else if (g.path == "admin.tls") read_tls(g, c.admin.tls);
                     else read_int(g, c.admin.report_history, 0, 10'000'000);
                 }
             } else if (f.path == "platforms") read_platforms(f, c);
@@ -271,7 +282,7 @@ private:
     void read_cnmcsp(field const& p, cnmcsp_config& x, http_config const& http) {
         x.body_limit = http.body_limit;
         for (auto& g : entries(p,
-                               {"listen", "app_token", "app_secret", "auth_window_s", "realtime_url", "alarm_url",
+                               {"listen", "tls", "app_token", "app_secret", "auth_window_s", "realtime_url", "alarm_url",
                                 "body_limit", "envelope", "alarm_map", "max_queued_trades", "trade_history",
                                 "trade_retention_s"})) {
             auto k = key_of(g);
@@ -310,6 +321,7 @@ private:
     template <class X>
     bool read_platform_common(field const& g, std::string_view k, X& x) {
         if (k == "listen") read_listen(g, x.listen);
+        else if (k == "tls") read_tls(g, x.tls);
         else if (k == "body_limit") read_int(g, x.body_limit, 1, 1LL << 30);
         else if constexpr (requires { x.app_secret; x.auth_window_s; }) {
             if (k == "app_secret") read_secret(g, x.app_secret);
@@ -324,7 +336,7 @@ private:
     void read_xianfeng(field const& p, xianfeng_config& x, http_config const& http) {
         x.body_limit = http.body_limit;
         for (auto& g : entries(p,
-                               {"listen", "company_code", "key", "merchant_id", "report_url", "response_url",
+                               {"listen", "tls", "company_code", "key", "merchant_id", "report_url", "response_url",
                                 "freshness_window_s", "replay_check", "auto_provision", "body_limit",
                                 "max_queued_commands", "command_history", "command_retention_s"})) {
             auto k = key_of(g);
@@ -344,7 +356,7 @@ private:
     void read_xintian(field const& p, xintian_config& x, http_config const& http) {
         x.body_limit = http.body_limit;
         for (auto& g : entries(p,
-                               {"listen", "app_id", "app_secret", "auth_window_s", "report_url", "body_limit",
+                               {"listen", "tls", "app_id", "app_secret", "auth_window_s", "report_url", "body_limit",
                                 "max_queued_pays", "pay_history", "pay_retention_s"})) {
             auto k = key_of(g);
             if (read_store_bounds(g, k, "pays", x.pays) || read_platform_common(g, k, x)) continue;

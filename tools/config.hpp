@@ -20,6 +20,7 @@
 #include "meters/result.hpp"
 #include "platforms/common/api_error.hpp"
 #include "sim/clock.hpp"
+#include "sim/http/tls.hpp"
 #include "sim/pending_store.hpp"
 
 namespace metersim::tools {
@@ -44,6 +45,7 @@ struct admin_config {
     /// Reports kept fleet-wide for GET /admin/meters/{meterNo}/history (40 bytes each; 0 to
     /// 10,000,000; 0 keeps none).
     std::size_t report_history = 65'536;
+    sim::http::tls_files tls;  ///< admin.tls { cert, key }: HTTPS on the admin port
 };
 
 /// CNMCSP §4.2 body envelope: 3DES-CBC + ISO 9797-1 MAC algorithm 3 (platforms/cnmcsp/README.md).
@@ -71,6 +73,7 @@ struct cnmcsp_config {
     std::string realtime_url;
     std::string alarm_url;
     std::size_t body_limit = 0;  ///< bytes; 0 in the struct means "http.body_limit" (resolved by the loader)
+    sim::http::tls_files tls;    ///< tls { cert, key }: HTTPS on the platform's port (each platform alike)
     cnmcsp_envelope_config envelope;
     /// Canonical alarm code text ("0009H") -> AlarmType/AlarmMessage, over the default mapping
     /// (AlarmType = the code, AlarmMessage = its Chinese name).
@@ -92,6 +95,7 @@ struct xianfeng_config {
     bool replay_check = true;               ///< a repeated RandomCode is refused
     bool auto_provision = false;            ///< unknown deviceIds are created on first use
     std::size_t body_limit = 0;
+    sim::http::tls_files tls;
     /// Command store bounds: commands waiting per device (creatCmd answers 500014 past it),
     /// finished commands kept per device for queryCmd and for how long (keys
     /// max_queued_commands, command_history, command_retention_s).
@@ -105,6 +109,7 @@ struct xintian_config {
     std::int64_t auth_window_s = 300;  ///< timestamp vs wall time and replay check; 0 = both off
     std::string report_url;
     std::size_t body_limit = 0;
+    sim::http::tls_files tls;
     /// RemotePay credits waiting per meter (-203 past it), settled recharges kept per meter
     /// (GetPayList) and for how long (keys max_queued_pays, pay_history, pay_retention_s).
     sim::store_bounds pays{16, 64, std::chrono::hours{24 * 31}};

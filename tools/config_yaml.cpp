@@ -25,6 +25,11 @@ std::string quoted(std::string_view s) {
 
 std::string quoted(listen_address const& a) { return quoted(a.to_string()); }
 
+/// " tls: { cert: ..., key: ... }" (a listener's HTTPS files), or nothing when plain.
+std::string tls_of(sim::http::tls_files const& t) {
+    return t.enabled() ? fmt::format("{{ cert: {}, key: {} }}", quoted(t.cert), quoted(t.key)) : std::string{};
+}
+
 template <class Number>
 std::string number(Number n) {
     return fmt::format("{}", n);
@@ -47,7 +52,8 @@ std::string flow(std::initializer_list<std::pair<std::string_view, std::string>>
 /// What every platform ends with: its body limit and its store bounds (waiting, history,
 /// retention) under the platform's own key names.
 void put_limits(std::string& out, std::size_t body_limit, std::array<std::string_view, 3> names,
-                sim::store_bounds const& b) {
+                sim::store_bounds const& b, sim::http::tls_files const& tls) {
+    if (tls.enabled()) put(out, 4, {{"tls", tls_of(tls)}});
     auto const retention_s = std::chrono::duration_cast<std::chrono::seconds>(b.retention).count();
     put(out, 4, {{"body_limit", number(body_limit)}, {names[0], number(b.waiting)}, {names[1], number(b.history)},
                  {names[2], number(retention_s)}});
@@ -74,7 +80,10 @@ std::string to_yaml(config const& c, secrets s) {
                  {"clock", flow({{"mode", std::string{sim::to_string(c.clock.mode)}}, {"speed", number(c.clock.speed)},
                                  {"start", quoted(c.clock.start_text)}})},
                  {"conformance", std::string{to_string(c.conformance)}},
-                 {"admin", flow({{"listen", quoted(c.admin.listen)}, {"report_history", number(c.admin.report_history)}})}});
+                 {"admin", c.admin.tls.enabled()
+                               ? flow({{"listen", quoted(c.admin.listen)}, {"report_history", number(c.admin.report_history)},
+                                       {"tls", tls_of(c.admin.tls)}})
+                               : flow({{"listen", quoted(c.admin.listen)}, {"report_history", number(c.admin.report_history)}})}});
     auto const& p = c.platforms;
     out += p.cnmcsp || p.xianfeng || p.xintian ? "platforms:\n" : "platforms: {}\n";
     if (auto const& x = p.cnmcsp) {
@@ -88,7 +97,7 @@ std::string to_yaml(config const& c, secrets s) {
                      {"alarm_map", x->alarm_map.empty() ? "{}" : ""}});
         for (auto const& [code, text] : x->alarm_map)
             put(out, 6, {{quoted(code), flow({{"type", quoted(text.type)}, {"message", quoted(text.message)}})}});
-        put_limits(out, x->body_limit, {"max_queued_trades", "trade_history", "trade_retention_s"}, x->trades);
+        put_limits(out, x->body_limit, {"max_queued_trades", "trade_history", "trade_retention_s"}, x->trades, x->tls);
     }
     if (auto const& x = p.xianfeng) {
         out += "  xianfeng:\n";
@@ -97,13 +106,13 @@ std::string to_yaml(config const& c, secrets s) {
                      {"response_url", quoted(x->response_url)}, {"freshness_window_s", number(x->freshness_window_s)},
                      {"replay_check", number(x->replay_check)}, {"auto_provision", number(x->auto_provision)}});
         put_limits(out, x->body_limit, {"max_queued_commands", "command_history", "command_retention_s"},
-                   x->commands);
+                   x->commands, x->tls);
     }
     if (auto const& x = p.xintian) {
         out += "  xintian:\n";
         put(out, 4, {{"listen", quoted(x->listen)}, {"app_id", quoted(x->app_id)}, {"app_secret", secret(x->app_secret)},
                      {"auth_window_s", number(x->auth_window_s)}, {"report_url", quoted(x->report_url)}});
-        put_limits(out, x->body_limit, {"max_queued_pays", "pay_history", "pay_retention_s"}, x->pays);
+        put_limits(out, x->body_limit, {"max_queued_pays", "pay_history", "pay_retention_s"}, x->pays, x->tls);
     }
     out += c.fleet.empty() ? "fleet: []\n" : "fleet:\n";
     for (auto const& e : c.fleet)

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "sim/version.hpp"
+#include "tools/cmd_cert.hpp"
 #include "tools/cmd_run.hpp"
 #include "tools/cmd_serve.hpp"
 #include "tools/exit_codes.hpp"
@@ -28,6 +29,8 @@ int main(int argc, char** argv) {
         auto* run_cmd = tools::add_run_command(app, run);
         tools::validate_command_options validate;
         auto* validate_cmd = tools::add_validate_command(app, validate);
+        tools::cert_command_options cert;
+        auto* cert_cmd = tools::add_cert_command(app, cert);
 
         try {
             app.parse(argc, argv);
@@ -39,6 +42,7 @@ int main(int argc, char** argv) {
         if (serve_cmd->parsed()) return tools::run_serve(serve);
         if (run_cmd->parsed()) return tools::run_run(run);
         if (validate_cmd->parsed()) return tools::run_validate(validate);
+        if (cert_cmd->parsed()) return tools::run_cert(cert);
         return tools::exit_code::bad_input;
     } catch (std::exception const& e) {
         fmt::print(stderr, "metersim: error: {}\n", e.what());

@@ -10,6 +10,7 @@
 
 #include <boost/asio/ip/address.hpp>
 
+#include <fstream>
 #include <memory>
 
 namespace metersim::sim::http {
@@ -122,6 +123,8 @@ meters::result<pem_pair, std::string> make_self_signed(std::vector<std::string> 
 std::optional<std::string> check_tls_files(tls_files const& files) {
     if (files.cert.empty()) return std::string("tls.cert is missing (tls.key is set)");
     if (files.key.empty()) return std::string("tls.key is missing (tls.cert is set)");
+    for (auto const* file : {&files.cert, &files.key})
+        if (!std::ifstream(*file)) return *file + ": cannot read the file";
     ctx_ptr ctx(SSL_CTX_new(TLS_server_method()));
     if (!ctx) return openssl_reason("making a TLS context");
     if (SSL_CTX_use_certificate_chain_file(ctx.get(), files.cert.c_str()) != 1)

@@ -1,5 +1,7 @@
 #include "tools/config.hpp"
 
+#include "tests/support/tls_client.hpp"
+
 #include <doctest/doctest.h>
 
 #include <string>
@@ -248,6 +250,35 @@ TEST_CASE("the config printed with secrets masked shows no secret and keeps an u
     for (auto const& e : errors) CHECK(e.message.find("found the mask \"********\"") != std::string::npos);
     CHECK(errors[0].message.rfind("platforms.cnmcsp.app_secret:", 0) == 0);
     CHECK(errors[3].message.rfind("platforms.xianfeng.key:", 0) == 0);
+}
+
+TEST_CASE("tls under admin and each platform is read, checked and printed back") {
+    test::temp_cert pair;
+    auto const yaml = "admin: { listen: 127.0.0.1:0, tls: { cert: \"" + pair.cert + "\", key: \"" + pair.key +
+                      "\" } }\nplatforms:\n  xintian:\n    tls: { cert: \"" + pair.cert + "\", key: \"" + pair.key + "\" }\n";
+    auto c = loaded(yaml);
+    CHECK(c.admin.tls == sim::http::tls_files{pair.cert, pair.key});
+    CHECK(c.platforms.xintian->tls == sim::http::tls_files{pair.cert, pair.key});
+    auto again = loaded(tools::to_yaml(c));
+    CHECK(again.admin.tls == c.admin.tls);
+    CHECK(again.platforms.xintian->tls == c.platforms.xintian->tls);
+    CHECK_FALSE(tools::default_config().admin.tls.enabled());  // plain unless asked
+    CHECK(tools::to_yaml(tools::default_config()).find("tls") == std::string::npos);
+
+    auto missing_key = errors_of("admin:\n  tls: { cert: \"" + pair.cert + "\" }\n");
+    REQUIRE(missing_key.size() == 1);
+    CHECK(missing_key[0].line == 2);
+    CHECK(missing_key[0].message.find("admin.tls: found tls.key is missing") == 0);
+
+    auto not_pem = errors_of("platforms:\n  cnmcsp:\n    tls: { cert: \"" + pair.key + "\", key: \"" + pair.key + "\" }\n");
+    REQUIRE(not_pem.size() == 1);
+    CHECK(not_pem[0].line == 3);
+    CHECK(not_pem[0].message.find(pair.key + ": not a PEM certificate chain") != std::string::npos);
+
+    auto unknown = errors_of("admin: { tls: { cert: a, key: b, ca: c } }\n");
+    REQUIRE(unknown.size() == 2);
+    CHECK(unknown[0].message.find("admin.tls: found a: cannot read the file") == 0);
+    CHECK(unknown[1].message.find("admin.tls: found unknown key \"ca\"") == 0);
 }
 
 TEST_CASE("a malformed envelope key is reported by its length, never echoed") {
