@@ -1,5 +1,6 @@
 // TLS on the listeners (issue #18): sim::http::server with options.tls serves HTTPS, verified
 // by a real TLS client against the self-signed certificate make_self_signed wrote.
+#include "sim/http/client.hpp"
 #include "sim/http/server.hpp"
 #include "sim/http/tls.hpp"
 
@@ -11,6 +12,8 @@
 #include <doctest/doctest.h>
 
 #include <fstream>
+#include <future>
+#include <vector>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -27,7 +30,11 @@ struct tls_fixture {
     std::unique_ptr<http::server> srv;
 
     ~tls_fixture() {
-        loop.call([&] { srv.reset(); });
+        loop.call([&] {
+            client.reset();
+            others.clear();
+            srv.reset();
+        });
         loop.stop();
     }
 
@@ -42,6 +49,46 @@ struct tls_fixture {
         loop.call([&] { srv = std::make_unique<http::server>(loop.io(), std::move(r), std::move(o)); });
     }
     std::uint16_t port() { return loop.call([&] { return srv->port(); }); }
+
+    /// The same listener with another certificate.
+    void start_with(test::temp_cert const& other) {
+        http::server_options o;
+        o.tls = {other.cert, other.key};
+        http::router r;
+        r.post("/echo", [](http::request const& req) {
+            http::response res;
+            res.body = std::string(req.body);
+            return res;
+        });
+        loop.call([&] { srv = std::make_unique<http::server>(loop.io(), std::move(r), std::move(o)); });
+    }
+
+    // The push client, on the fixture's loop.
+    std::unique_ptr<http::client> client;
+    std::vector<std::unique_ptr<http::client>> others;
+
+    http::client& make_client(http::client_options o) {
+        return *loop.call([&] { return others.emplace_back(std::make_unique<http::client>(loop.io(), o)).get(); });
+    }
+    /// A client trusting the fixture's certificate (kept in `client`).
+    http::client& ca_client() {
+        http::client_options o;
+        o.ca_file = pair.cert;
+        loop.call([&] { client = std::make_unique<http::client>(loop.io(), o); });
+        return *client;
+    }
+    http::client_reply push(http::client& c, std::string url, std::string body) {
+        auto done = std::make_shared<std::promise<http::client_reply>>();
+        auto reply = done->get_future();
+        loop.call([&] {
+            http::client_request req;
+            req.url = std::move(url);
+            req.body = std::move(body);
+            c.send(std::move(req), [done](http::client_reply r) { done->set_value(std::move(r)); });
+        });
+        REQUIRE(reply.wait_for(std::chrono::seconds{10}) == std::future_status::ready);
+        return reply.get();
+    }
 };
 
 void write(std::string const& path, std::string const& text) {
@@ -128,6 +175,46 @@ TEST_CASE_FIXTURE(tls_fixture, "a client that never finishes its handshake is cu
     CHECK(stalled.closed_by_peer(10s));
     CHECK(std::chrono::steady_clock::now() - began < 9s);
     CHECK(loop.call([&] { return srv->stats().open_connections; }) == 0);
+}
+
+TEST_CASE_FIXTURE(tls_fixture, "pushes to an https CIS verify it against ca_file and keep the connection alive") {
+    start();
+    auto a = push(ca_client(), "https://localhost:" + std::to_string(port()) + "/echo", R"({"n":1})");
+    CHECK(a.error == "");
+    CHECK(a.status == 200);
+    CHECK(a.body == R"({"n":1})");
+    auto b = push(*client, "https://127.0.0.1:" + std::to_string(port()) + "/echo", R"({"n":2})");  // by address too
+    CHECK(b.status == 200);
+    auto again = push(*client, "https://localhost:" + std::to_string(port()) + "/echo", R"({"n":3})");
+    CHECK(again.status == 200);
+    CHECK(again.reused_connection);
+}
+
+TEST_CASE_FIXTURE(tls_fixture, "a CIS certificate the client does not trust, or for another name, fails the push; insecure skips the check") {
+    start();
+    test::temp_cert stranger;
+    auto const url = "https://localhost:" + std::to_string(port()) + "/echo";
+    http::client_options system_store;  // the system's CAs: a self-signed certificate is not among them
+    auto untrusted = push(make_client(system_store), url, "{}");
+    CHECK(untrusted.status == 0);
+    CHECK(untrusted.error.find("certificate verify failed") != std::string::npos);
+
+    http::client_options other_ca;
+    other_ca.ca_file = stranger.cert;
+    CHECK(push(make_client(other_ca), url, "{}").error.find("certificate verify failed") != std::string::npos);
+
+    test::temp_cert named({"cis.example.com"});  // a certificate for another name, trusted
+    loop.call([&] { srv.reset(); });
+    start_with(named);
+    http::client_options trusts_named;
+    trusts_named.ca_file = named.cert;
+    auto wrong_name = push(make_client(trusts_named), "https://localhost:" + std::to_string(port()) + "/echo", "{}");
+    CHECK(wrong_name.status == 0);
+    CHECK(wrong_name.error.find("verify failed") != std::string::npos);
+
+    http::client_options insecure;
+    insecure.insecure = true;
+    CHECK(push(make_client(insecure), "https://localhost:" + std::to_string(port()) + "/echo", "{}").status == 200);
 }
 
 }  // TEST_SUITE
