@@ -44,6 +44,10 @@ CLI::App* add_serve_command(CLI::App& app, serve_options& opts) {
     return cmd;
 }
 
+/// What serve says at start-up when https pushes are not verified.
+constexpr std::string_view insecure_warning =
+    "metersim: warning: outbox.insecure is true: https pushes do not verify the CIS's certificate";
+
 int run_serve(serve_options const& opts) {
     if (opts.print_default_config) {
         fmt::print("{}", default_config_yaml());
@@ -62,6 +66,7 @@ int run_serve(serve_options const& opts) {
         return exit_code::ok;
     }
 
+    if (loaded.value().outbox.insecure) fmt::print(stderr, "{}\n", insecure_warning);
     serve_app app{std::move(loaded).value()};
     fmt::print("{}\n", app.summary());
     std::fflush(stdout);
@@ -122,6 +127,8 @@ sim::http::client_options push_client_options(outbox_config const& o) {
     c.connect_timeout = std::chrono::milliseconds{o.connect_timeout_ms};
     c.request_timeout = std::chrono::milliseconds{o.request_timeout_ms};
     c.body_limit = o.answer_limit;
+    c.ca_file = o.ca_file;
+    c.insecure = o.insecure;
     return c;
 }
 

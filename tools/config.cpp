@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <ctime>
+#include <fstream>
 #include <initializer_list>
 
 #include <fmt/format.h>
@@ -82,6 +83,14 @@ public:
         if (auto bad = sim::http::check_tls_files(out))
             error_at(f.mark(), fmt::format("{}: found {}, expected a PEM certificate chain (cert) and its private key (key)",
                                            f.path, *bad));
+    }
+
+    /// A PEM file of CA certificates, checked readable here ("" is the system's store).
+    void read_ca_file(field const& f, std::string& out) {
+        read(f, out);
+        if (!out.empty() && !std::ifstream(out))
+            error_at(f.mark(), fmt::format("{}: found \"{}\", a file that cannot be read, expected a PEM file of CA certificates",
+                                           f.path, out));
     }
 
     void read_url(field const& f, std::string& out) {
@@ -252,11 +261,13 @@ private:
     void read_outbox(field const& f, outbox_config& o) {
         for (auto& g : entries(f,
                                {"backoff_base_ms", "backoff_cap_ms", "connections", "pipeline", "connect_timeout_ms",
-                                "request_timeout_ms", "answer_limit"})) {
+                                "request_timeout_ms", "answer_limit", "ca_file", "insecure"})) {
             if (g.path == "outbox.backoff_base_ms") read_int(g, o.backoff_base_ms, 1, 86'400'000);
             else if (g.path == "outbox.connect_timeout_ms") read_int(g, o.connect_timeout_ms, 1, 3'600'000);
             else if (g.path == "outbox.request_timeout_ms") read_int(g, o.request_timeout_ms, 1, 3'600'000);
             else if (g.path == "outbox.answer_limit") read_int(g, o.answer_limit, 1024, 1LL << 30);
+            else if (g.path == "outbox.insecure") read_bool(g, o.insecure);
+            else if (g.path == "outbox.ca_file") read_ca_file(g, o.ca_file);
             else if (g.path == "outbox.connections") read_int(g, o.connections, 1, 1024);
             else if (g.path == "outbox.pipeline") read_int(g, o.pipeline, 1, 64);
             else {

@@ -153,6 +153,8 @@ struct outbox_config {
     std::int64_t connect_timeout_ms = 5'000;   ///< connecting to a CIS host
     std::int64_t request_timeout_ms = 10'000;  ///< a CIS's answer, from when it is due
     std::size_t answer_limit = 8 * 1024 * 1024;  ///< bytes of a CIS's answer body; past it the push fails
+    std::string ca_file;    ///< https pushes: PEM CAs to verify the CIS with; empty: the system's store
+    bool insecure = false;  ///< https pushes: no verification at all (serve says so at start-up)
 };
 
 /// The journal behind `GET /admin/journal`: a ring of the newest entries. Each entry holds its

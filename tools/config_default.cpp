@@ -72,6 +72,8 @@ outbox:
   connect_timeout_ms: 5000          # connecting to a CIS host
   request_timeout_ms: 10000         # a CIS that never answers: the push fails and is retried
   answer_limit: 8388608             # bytes of a CIS's answer body; a longer one fails the push
+  ca_file: ""                       # https CIS URLs: PEM CAs to verify the CIS with ("" = the system's store)
+  insecure: false                   # https CIS URLs: true skips certificate verification (said at start-up)
 journal: { capacity: 1000 }         # entries kept for /admin/journal (the oldest fall off)
 )yaml";
 

@@ -130,7 +130,8 @@ std::string to_yaml(config const& c, secrets s) {
                                   {"connections", number(o.connections)}, {"pipeline", number(o.pipeline)},
                                   {"connect_timeout_ms", number(o.connect_timeout_ms)},
                                   {"request_timeout_ms", number(o.request_timeout_ms)},
-                                  {"answer_limit", number(o.answer_limit)}})},
+                                  {"answer_limit", number(o.answer_limit)}, {"ca_file", quoted(o.ca_file)},
+                                  {"insecure", number(o.insecure)}})},
                  {"journal", flow({{"capacity", number(c.journal.capacity)}})}});
     return out;
 }

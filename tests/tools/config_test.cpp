@@ -89,6 +89,8 @@ TEST_CASE("an empty document gives the default of every key and starts no platfo
     CHECK(c.outbox.connect_timeout_ms == 5'000);
     CHECK(c.outbox.request_timeout_ms == 10'000);
     CHECK(c.outbox.answer_limit == 8 * 1024 * 1024);
+    CHECK(c.outbox.ca_file.empty());  // the system's trust store
+    CHECK_FALSE(c.outbox.insecure);
     CHECK(c.journal.capacity == 1'000);
 }
 
@@ -274,6 +276,15 @@ TEST_CASE("tls under admin and each platform is read, checked and printed back")
     REQUIRE(not_pem.size() == 1);
     CHECK(not_pem[0].line == 3);
     CHECK(not_pem[0].message.find(pair.key + ": not a PEM certificate chain") != std::string::npos);
+
+    auto ca = loaded("outbox: { ca_file: \"" + pair.cert + "\", insecure: true }\n");
+    CHECK(ca.outbox.ca_file == pair.cert);
+    CHECK(ca.outbox.insecure);
+    CHECK(loaded(tools::to_yaml(ca)).outbox.ca_file == pair.cert);
+    auto no_ca = errors_of("outbox:\n  ca_file: /no/such/ca.pem\n");
+    REQUIRE(no_ca.size() == 1);
+    CHECK(no_ca[0].line == 2);
+    CHECK(no_ca[0].message.find("outbox.ca_file: found \"/no/such/ca.pem\", a file that cannot be read") == 0);
 
     auto unknown = errors_of("admin: { tls: { cert: a, key: b, ca: c } }\n");
     REQUIRE(unknown.size() == 2);
