@@ -31,7 +31,5 @@ platforms::cnmcsp::options make_options() {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size) {
-    fuzz::platform_world<platforms::cnmcsp::platform, platforms::cnmcsp::options> w(cnmcsp, make_options());
-    fuzz::run_request(w, cnmcsp, std::string_view(reinterpret_cast<char const*>(data), size));
-    return 0;
+    return fuzz::fuzz_one<platforms::cnmcsp::platform>(cnmcsp, &make_options, data, size);
 }

@@ -35,7 +35,5 @@ platforms::xianfeng::options make_options() {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size) {
-    fuzz::platform_world<platforms::xianfeng::platform, platforms::xianfeng::options> w(xianfeng, make_options());
-    fuzz::run_request(w, xianfeng, std::string_view(reinterpret_cast<char const*>(data), size));
-    return 0;
+    return fuzz::fuzz_one<platforms::xianfeng::platform>(xianfeng, &make_options, data, size);
 }

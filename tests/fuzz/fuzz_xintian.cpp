@@ -30,7 +30,5 @@ platforms::xintian::options make_options() {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size) {
-    fuzz::platform_world<platforms::xintian::platform, platforms::xintian::options> w(xintian, make_options());
-    fuzz::run_request(w, xintian, std::string_view(reinterpret_cast<char const*>(data), size));
-    return 0;
+    return fuzz::fuzz_one<platforms::xintian::platform>(xintian, &make_options, data, size);
 }

@@ -104,4 +104,12 @@ void run_request(World& w, vendor const& v, std::string_view input) {
     w.sched.advance(std::chrono::hours{1});
 }
 
+/// The body of each vendor's LLVMFuzzerTestOneInput: a fresh world, one request.
+template <class Platform, class Options>
+int fuzz_one(vendor const& v, Options (*make_options)(), std::uint8_t const* data, std::size_t size) {
+    platform_world<Platform, Options> w(v, make_options());
+    run_request(w, v, std::string_view(reinterpret_cast<char const*>(data), size));
+    return 0;
+}
+
 }  // namespace metersim::fuzz

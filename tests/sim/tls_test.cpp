@@ -38,8 +38,11 @@ struct tls_fixture {
         loop.stop();
     }
 
-    void start(http::server_options o = {}) {
-        o.tls = {pair.cert, pair.key};
+    void start(http::server_options o = {}) { start_with(pair, std::move(o)); }
+
+    /// The listener, serving `certificate`.
+    void start_with(test::temp_cert const& certificate, http::server_options o = {}) {
+        o.tls = {certificate.cert, certificate.key};
         http::router r;
         r.post("/echo", [](http::request const& req) {
             http::response res;
@@ -49,19 +52,6 @@ struct tls_fixture {
         loop.call([&] { srv = std::make_unique<http::server>(loop.io(), std::move(r), std::move(o)); });
     }
     std::uint16_t port() { return loop.call([&] { return srv->port(); }); }
-
-    /// The same listener with another certificate.
-    void start_with(test::temp_cert const& other) {
-        http::server_options o;
-        o.tls = {other.cert, other.key};
-        http::router r;
-        r.post("/echo", [](http::request const& req) {
-            http::response res;
-            res.body = std::string(req.body);
-            return res;
-        });
-        loop.call([&] { srv = std::make_unique<http::server>(loop.io(), std::move(r), std::move(o)); });
-    }
 
     // The push client, on the fixture's loop.
     std::unique_ptr<http::client> client;
