@@ -89,7 +89,7 @@ void write(std::string const& path, std::string const& text) {
 
 TEST_SUITE("sim/http/tls") {
 
-TEST_CASE("a self-signed pair loads as a listener's certificate and key; bad files are named") {
+TEST_CASE("a self-signed pair loads as a listener's certificate and key, and bad files are named") {
     test::temp_cert pair({"metersim.test", "127.0.0.1", "::1"});
     CHECK_FALSE(http::check_tls_files({pair.cert, pair.key}).has_value());
     CHECK(http::check_tls_files({pair.cert, ""}).value().find("tls.key is missing") != std::string::npos);
@@ -180,7 +180,7 @@ TEST_CASE_FIXTURE(tls_fixture, "pushes to an https CIS verify it against ca_file
     CHECK(again.reused_connection);
 }
 
-TEST_CASE_FIXTURE(tls_fixture, "a CIS certificate the client does not trust, or for another name, fails the push; insecure skips the check") {
+TEST_CASE_FIXTURE(tls_fixture, "a CIS certificate the client does not trust, or for another name, fails the push, and insecure skips the check") {
     start();
     test::temp_cert stranger;
     auto const url = "https://localhost:" + std::to_string(port()) + "/echo";
