@@ -31,20 +31,24 @@ CLI::App* add_cert_command(CLI::App& app, cert_command_options& opts) {
 
 namespace {
 
-/// Writes `text` to `path` with `perms`; false (and `error` set) when it cannot.
+/// Writes `text` to `path` with `perms`, set while the file is still empty (a key is never
+/// readable by others, not even for a moment); false (and `error` set) when it cannot.
 bool write_file(fs::path const& path, std::string const& text, fs::perms perms, std::string& error) {
-    {
-        std::ofstream out(path, std::ios::binary | std::ios::trunc);
-        out << text;
-        if (!out) {
-            error = fmt::format("{}: cannot write", path.string());
-            return false;
-        }
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    if (!out) {
+        error = fmt::format("{}: cannot write", path.string());
+        return false;
     }
     std::error_code ec;
     fs::permissions(path, perms, fs::perm_options::replace, ec);
     if (ec) {
         error = fmt::format("{}: cannot set its permissions: {}", path.string(), ec.message());
+        return false;
+    }
+    out << text;
+    out.close();
+    if (!out) {
+        error = fmt::format("{}: cannot write", path.string());
         return false;
     }
     return true;
