@@ -143,8 +143,17 @@ for raw in [
         "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 500 Internal\r\nConnection: close\r\nContent-Length: 0\r\n\r\n",
 ]:
     seed("http_response", b"\x07" + raw.encode())
-seed("xintian_billing", '{"ResultCode":1,"DataList":[{"MeterAddr":"20260000000101","UnitPrice":2.5,'
-     '"Remnant":"100.00","ValveMode":1,"RemnantTime":"2026-01-01 00:00:00"}]}')
+# The §3.6.2 answer (the document gives its fields as a table, xintian-interface.txt lines 480-494):
+# strict, lenient (ResultCode as text, DataList a single object), refusal, another meter's entry.
+for raw in [
+        '{"ResultCode":1,"DataList":[{"MeterAddr":"20260000000101","UnitPrice":2.5,"Remnant":"100.00",'
+        '"ValveMode":1,"RemnantTime":"2026-01-01 00:00:00","LastPayMoney":50,"LastPayTime":"2026-01-01 08:00:00"}]}',
+        '{"ResultCode":"1","DataList":{"MeterAddr":"20260000000101","UnitPrice":"3.1000","Remnant":-2.5,"ValveMode":3}}',
+        '{"ResultCode":0,"Message":"请求失败"}',
+        '{"ResultCode":1,"DataList":[{"MeterAddr":"20260000000999","UnitPrice":2.5,"Remnant":1,"ValveMode":2},'
+        '{"MeterAddr":"20260000000101","UnitPrice":2.5,"Remnant":0,"ValveMode":2}]}',
+]:
+    seed("xintian_billing", raw)
 
 for t, n in sorted(counts.items()):
     print(f"seeds: {t}: {n}")
