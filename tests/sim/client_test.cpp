@@ -406,4 +406,17 @@ TEST_CASE_FIXTURE(client_fixture, "a malformed answer is a read error") {
     CHECK(r.error.find("read 127.0.0.1:") == 0);
 }
 
+TEST_CASE_FIXTURE(client_fixture, "an answer with a status below 100 is a read error, not an answer with status 0") {
+    // Regression (issue #18, found by fuzz_http_response): Beast takes any three digits as a
+    // status; "000" came back as an answer with status 0 and no error.
+    raw_cis cis;
+    auto r = post_to_raw(*this, cis, {"HTTP/1.1 000 OK\r\nContent-Length: 2\r\n\r\n{}"}, true, "");
+    CHECK_FALSE(r.ok());
+    CHECK(r.status == 0);
+    CHECK(r.error.find("read 127.0.0.1:") == 0);
+    raw_cis other;
+    auto low = post_to_raw(*this, other, {"HTTP/1.1 099 Low\r\nContent-Length: 0\r\n\r\n"}, true, "");
+    CHECK_FALSE(low.ok());
+}
+
 }  // TEST_SUITE
