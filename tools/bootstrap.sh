@@ -6,12 +6,14 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build ccache pkg-config lld
   libboost1.81-dev            # Asio + Beast (HTTP server and client)
-  libssl-dev                  # MD5, SHA-256, Base64, 3DES
+  libssl-dev                  # MD5, SHA-256, Base64, 3DES, TLS (listeners, pushes, metersim cert)
   nlohmann-json3-dev libfmt-dev libyaml-cpp-dev libcli11-dev
   libsqlite3-dev sqlite3
   doctest-dev libbenchmark-dev
   curl wrk nginx-light        # benchmarks: load generator and the static ceiling
   python3                     # tests/bench/platform_bench.py (standard library only)
+  clang libclang-rt-14-dev    # tools/dev.sh fuzz: libFuzzer with ASan + UBSan (tests/fuzz/)
+  python3-yaml                # tests/fuzz/make_seeds.py reads the scenarios' call steps
   libjs-chart.js              # the dashboard's charts, embedded in metersim at build time
   chromium nodejs             # the dashboard's browser test (tests/dashboard/)
 )

@@ -39,7 +39,8 @@ CLI::App* add_serve_command(CLI::App& app, serve_options& opts) {
                     "YAML config file (default: the embedded default config, see --print-default-config)")
         ->type_name("FILE");
     cmd->add_flag("--print-config", opts.print_config,
-                  "Print the config in effect (the file's values over the defaults) as YAML and exit");
+                  "Print the config in effect (the file's values over the defaults) as YAML and exit; "
+                  "secrets (app_secret, key, envelope keys) are masked as \"********\"");
     cmd->add_flag("--print-default-config", opts.print_default_config,
                   "Print the embedded default config and exit (a starting point for --config)");
     cmd->footer("State: with `state: FILE` in the config, serve saves its meters, clock, pending pushes,\n"
@@ -48,6 +49,10 @@ CLI::App* add_serve_command(CLI::App& app, serve_options& opts) {
                 "be used exits 2.");
     return cmd;
 }
+
+/// What serve says at start-up when https pushes are not verified.
+constexpr std::string_view insecure_warning =
+    "metersim: warning: outbox.insecure is true: https pushes do not verify the CIS's certificate";
 
 int run_serve(serve_options const& opts) {
     if (opts.print_default_config) {
@@ -63,7 +68,7 @@ int run_serve(serve_options const& opts) {
         return exit_code::bad_input;
     }
     if (opts.print_config) {
-        fmt::print("{}", to_yaml(loaded.value()));
+        fmt::print("{}", to_yaml(loaded.value(), secrets::masked));
         return exit_code::ok;
     }
 
@@ -73,6 +78,7 @@ int run_serve(serve_options const& opts) {
         fmt::print(stderr, "metersim: {}\n", state.error());
         return exit_code::bad_input;
     }
+    if (cfg.outbox.insecure) fmt::print(stderr, "{}\n", insecure_warning);
     serve_extras extras;
     extras.state = std::move(state).value();
     std::unique_ptr<serve_app> app;
@@ -159,6 +165,11 @@ sim::http::client_options push_client_options(outbox_config const& o) {
     c.max_connections_per_host = o.connections;
     c.max_idle_per_host = o.connections;
     c.pipeline_depth = o.pipeline;
+    c.connect_timeout = std::chrono::milliseconds{o.connect_timeout_ms};
+    c.request_timeout = std::chrono::milliseconds{o.request_timeout_ms};
+    c.body_limit = o.answer_limit;
+    c.ca_file = o.ca_file;
+    c.insecure = o.insecure;
     return c;
 }
 
@@ -224,13 +235,17 @@ namespace {
 
 /// The HTTP settings every listener shares, with its address and body limit.
 sim::http::server_options listener_options(config const& cfg, listen_address const& at,
-                                           std::size_t body_limit) {
+                                           std::size_t body_limit, sim::http::tls_files const& tls) {
     sim::http::server_options o;
+    o.tls = tls;
     o.address = at.host;
     o.port = at.port;
     o.body_limit = body_limit != 0 ? body_limit : cfg.http.body_limit;
     o.max_connections = cfg.http.max_connections;
+    o.header_limit = cfg.http.header_limit;
     o.header_timeout = std::chrono::milliseconds{cfg.http.header_timeout_ms};
+    o.body_timeout = std::chrono::milliseconds{cfg.http.body_timeout_ms};
+    o.write_timeout = std::chrono::milliseconds{cfg.http.write_timeout_ms};
     o.idle_timeout = std::chrono::milliseconds{cfg.http.idle_timeout_ms};
     o.on_error = [](std::string_view what) { fmt::print(stderr, "metersim: {}\n", what); };
     return o;
@@ -296,13 +311,13 @@ void serve_app::start_listeners(serve_extras const& extras) {
     sim::add_admin_routes(admin_routes, p.admin);
     p.platforms->add_admin_routes(admin_routes);
     p.admin_routes = admin_routes;
-    auto admin_options = listener_options(cfg_, cfg_.admin.listen, 0);
+    auto admin_options = listener_options(cfg_, cfg_.admin.listen, 0, cfg_.admin.tls);
     admin_options.on_journal = durable_before_answer({});
     p.servers.push_back(std::make_unique<sim::http::server>(*io_, std::move(admin_routes), admin_options));
     admin_port_ = p.servers.back()->port();
 
     for (auto& l : p.platforms->listeners()) {
-        auto opts = listener_options(cfg_, l.at, l.body_limit);
+        auto opts = listener_options(cfg_, l.at, l.body_limit, l.tls);
         sim::http::journal_hook hook = l.journal_hook;
         if (extras.on_platform_request)
             hook = [hook = l.journal_hook, observe = extras.on_platform_request, name = l.name](
@@ -316,7 +331,8 @@ void serve_app::start_listeners(serve_extras const& extras) {
             return sim::platform_fault(p.faults, name, req, sched.now(), &p.journal);
         };
         p.servers.push_back(std::make_unique<sim::http::server>(*io_, std::move(l.routes), opts));
-        ports_.emplace_back(l.name, fmt::format("{}:{}", l.at.host, p.servers.back()->port()));
+        ports_.emplace_back(l.name, fmt::format("{}:{}{}", l.at.host, p.servers.back()->port(),
+                                                l.tls.enabled() ? " (https)" : ""));
         bound_.emplace_back(l.name, p.servers.back()->port());
     }
     if (p.persistence) {
@@ -378,7 +394,7 @@ sim::http::router const& serve_app::admin_router() const noexcept { return parts
 
 std::string serve_app::summary() const {
     auto const host = cfg_.admin.listen.host;
-    std::string listeners = fmt::format("admin {}:{}", host, admin_port_);
+    std::string listeners = fmt::format("admin {}:{}{}", host, admin_port_, cfg_.admin.tls.enabled() ? " (https)" : "");
     for (auto const& [name, at] : ports_) listeners += fmt::format(", {} {}", name, at);
 
     std::string clock = cfg_.clock.mode == sim::clock_mode::accelerated

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <ctime>
+#include <fstream>
 #include <initializer_list>
 
 #include <fmt/format.h>
@@ -60,6 +61,38 @@ public:
         if (scalar(f, "a string")) out = f.value.Scalar();
     }
 
+    /// A secret (app_secret, key, the envelope keys): never echoed in an error (issue #18), and
+    /// the mask --print-config writes in its place is refused rather than taken as the secret.
+    bool secret_text(field const& f, std::string_view expected) {
+        if (!scalar(f, expected)) return false;
+        if (f.value.Scalar() != masked_secret) return true;
+        error_at(f.mark(), fmt::format("{}: found the mask \"{}\" that --print-config writes, expected the secret "
+                                       "itself",
+                                       f.path, masked_secret));
+        return false;
+    }
+    void read_secret(field const& f, std::string& out) {
+        if (secret_text(f, "a string")) out = f.value.Scalar();
+    }
+
+    /// tls: { cert: FILE, key: FILE }, both or neither; the files must load as a certificate
+    /// chain and its key (checked here, so that serve does not fail later at start-up).
+    void read_tls(field const& f, sim::http::tls_files& out) {
+        for (auto& g : entries(f, {"cert", "key"})) read(g, key_of(g) == "cert" ? out.cert : out.key);
+        if (!out.enabled()) return;
+        if (auto bad = sim::http::check_tls_files(out))
+            error_at(f.mark(), fmt::format("{}: found {}, expected a PEM certificate chain (cert) and its private key (key)",
+                                           f.path, *bad));
+    }
+
+    /// A PEM file of CA certificates, checked readable here ("" is the system's store).
+    void read_ca_file(field const& f, std::string& out) {
+        read(f, out);
+        if (!out.empty() && !std::ifstream(out))
+            error_at(f.mark(), fmt::format("{}: found \"{}\", a file that cannot be read, expected a PEM file of CA certificates",
+                                           f.path, out));
+    }
+
     void read_url(field const& f, std::string& out) {
         if (!scalar(f, "an http:// or https:// URL")) return;
         auto const& s = f.value.Scalar();
@@ -89,14 +122,18 @@ public:
     void read_hex(field const& f, std::string& out, std::initializer_list<std::size_t> lengths) {
         std::string expected = "hex digits, ";
         for (auto n : lengths) expected += fmt::format("{}{}", expected.back() == ' ' ? "" : " or ", n);
-        if (!scalar(f, expected)) return;
+        if (!secret_text(f, expected)) return;
         auto const& s = f.value.Scalar();
         if (s.empty()) {  // "" is "not set" (what --print-config writes for an unset key)
             out.clear();
             return;
         }
         bool const hex = std::all_of(s.begin(), s.end(), [](char ch) { return std::isxdigit(static_cast<unsigned char>(ch)) != 0; });
-        if (!hex || std::find(lengths.begin(), lengths.end(), s.size()) == lengths.end()) return wrong(f, expected);
+        if (!hex || std::find(lengths.begin(), lengths.end(), s.size()) == lengths.end()) {
+            // The value is a key: its length is told, not its text.
+            return error_at(f.mark(), fmt::format("{}: found {} characters{} (a secret: not shown), expected {}", f.path,
+                                                  s.size(), hex ? "" : " not all hex digits", expected));
+        }
         out = s;
     }
 
@@ -172,8 +209,9 @@ public:
                 if (auto m = platforms::parse_conformance(f.value.Scalar())) c.conformance = *m;
                 else wrong(f, "lenient or strict");
             } else if (f.path == "admin") {
-                for (auto& g : entries(f, {"listen", "report_history"})) {
+                for (auto& g : entries(f, {"listen", "report_history", "tls"})) {
                     if (g.path == "admin.listen") read_listen(g, c.admin.listen);
+                    else if (g.path == "admin.tls") read_tls(g, c.admin.tls);
                     else read_int(g, c.admin.report_history, 0, 10'000'000);
                 }
             } else if (f.path == "platforms") read_platforms(f, c);
@@ -211,9 +249,13 @@ public:
 private:
     void read_http(field const& f, http_config& h) {
         for (auto& g : entries(f,
-                               {"body_limit", "header_timeout_ms", "idle_timeout_ms", "max_connections"})) {
+                               {"body_limit", "header_limit", "header_timeout_ms", "body_timeout_ms",
+                                "write_timeout_ms", "idle_timeout_ms", "max_connections"})) {
             if (g.path == "http.body_limit") read_int(g, h.body_limit, 1, 1LL << 30);
+            else if (g.path == "http.header_limit") read_int(g, h.header_limit, 1024, 1 << 20);
             else if (g.path == "http.header_timeout_ms") read_int(g, h.header_timeout_ms, 1, 3'600'000);
+            else if (g.path == "http.body_timeout_ms") read_int(g, h.body_timeout_ms, 1, 3'600'000);
+            else if (g.path == "http.write_timeout_ms") read_int(g, h.write_timeout_ms, 1, 3'600'000);
             else if (g.path == "http.idle_timeout_ms") read_int(g, h.idle_timeout_ms, 1, 86'400'000);
             else if (g.path == "http.max_connections") read_int(g, h.max_connections, 1, 1'000'000);
         }
@@ -221,9 +263,15 @@ private:
 
     void read_outbox(field const& f, outbox_config& o) {
         for (auto& g : entries(f,
-                               {"backoff_base_ms", "backoff_cap_ms", "connections", "pipeline", "meter_order"})) {
+                               {"backoff_base_ms", "backoff_cap_ms", "connections", "pipeline", "connect_timeout_ms",
+                                "request_timeout_ms", "answer_limit", "ca_file", "insecure", "meter_order"})) {
             if (g.path == "outbox.backoff_base_ms") read_int(g, o.backoff_base_ms, 1, 86'400'000);
+            else if (g.path == "outbox.connect_timeout_ms") read_int(g, o.connect_timeout_ms, 1, 3'600'000);
+            else if (g.path == "outbox.request_timeout_ms") read_int(g, o.request_timeout_ms, 1, 3'600'000);
+            else if (g.path == "outbox.answer_limit") read_int(g, o.answer_limit, 1024, 1LL << 30);
             else if (g.path == "outbox.meter_order") read_bool(g, o.meter_order);
+            else if (g.path == "outbox.insecure") read_bool(g, o.insecure);
+            else if (g.path == "outbox.ca_file") read_ca_file(g, o.ca_file);
             else if (g.path == "outbox.connections") read_int(g, o.connections, 1, 1024);
             else if (g.path == "outbox.pipeline") read_int(g, o.pipeline, 1, 64);
             else {
@@ -249,7 +297,7 @@ private:
     void read_cnmcsp(field const& p, cnmcsp_config& x, http_config const& http) {
         x.body_limit = http.body_limit;
         for (auto& g : entries(p,
-                               {"listen", "app_token", "app_secret", "auth_window_s", "realtime_url", "alarm_url",
+                               {"listen", "tls", "app_token", "app_secret", "auth_window_s", "realtime_url", "alarm_url",
                                 "body_limit", "envelope", "alarm_map", "max_queued_trades", "trade_history",
                                 "trade_retention_s", "max_queued_trades_total", "sign_uploads"})) {
             auto k = key_of(g);
@@ -292,9 +340,10 @@ private:
     template <class X>
     bool read_platform_common(field const& g, std::string_view k, X& x) {
         if (k == "listen") read_listen(g, x.listen);
+        else if (k == "tls") read_tls(g, x.tls);
         else if (k == "body_limit") read_int(g, x.body_limit, 1, 1LL << 30);
         else if constexpr (requires { x.app_secret; x.auth_window_s; }) {
-            if (k == "app_secret") read(g, x.app_secret);
+            if (k == "app_secret") read_secret(g, x.app_secret);
             else if (k == "auth_window_s") read_int(g, x.auth_window_s, 0, 86'400 * 366);
             else return false;
         } else {
@@ -306,14 +355,14 @@ private:
     void read_xianfeng(field const& p, xianfeng_config& x, http_config const& http) {
         x.body_limit = http.body_limit;
         for (auto& g : entries(p,
-                               {"listen", "company_code", "key", "merchant_id", "report_url", "response_url",
+                               {"listen", "tls", "company_code", "key", "merchant_id", "report_url", "response_url",
                                 "freshness_window_s", "replay_check", "auto_provision", "body_limit",
                                 "max_queued_commands", "command_history", "command_retention_s",
                                 "max_queued_commands_total"})) {
             auto k = key_of(g);
             if (read_store_bounds(g, k, "commands", x.commands) || read_platform_common(g, k, x)) continue;
             if (k == "company_code") read(g, x.company_code);
-            else if (k == "key") read(g, x.key);
+            else if (k == "key") read_secret(g, x.key);
             else if (k == "merchant_id") read(g, x.merchant_id);
             else if (k == "report_url") read_url(g, x.report_url);
             else if (k == "response_url") read_url(g, x.response_url);
@@ -327,7 +376,7 @@ private:
     void read_xintian(field const& p, xintian_config& x, http_config const& http) {
         x.body_limit = http.body_limit;
         for (auto& g : entries(p,
-                               {"listen", "app_id", "app_secret", "auth_window_s", "report_url", "body_limit",
+                               {"listen", "tls", "app_id", "app_secret", "auth_window_s", "report_url", "body_limit",
                                 "max_queued_pays", "pay_history", "pay_retention_s", "max_queued_pays_total",
                                 "replay_check"})) {
             auto k = key_of(g);

@@ -20,6 +20,7 @@
 #include "meters/result.hpp"
 #include "platforms/common/api_error.hpp"
 #include "sim/clock.hpp"
+#include "sim/http/tls.hpp"
 #include "sim/pending_store.hpp"
 
 namespace metersim::tools {
@@ -44,6 +45,7 @@ struct admin_config {
     /// Reports kept fleet-wide for GET /admin/meters/{meterNo}/history (40 bytes each; 0 to
     /// 10,000,000; 0 keeps none).
     std::size_t report_history = 65'536;
+    sim::http::tls_files tls;  ///< admin.tls { cert, key }: HTTPS on the admin port
 };
 
 /// CNMCSP §4.2 body envelope: 3DES-CBC + ISO 9797-1 MAC algorithm 3 (platforms/cnmcsp/README.md).
@@ -72,6 +74,7 @@ struct cnmcsp_config {
     std::string alarm_url;
     bool sign_uploads = true;  ///< §4.1 AccessToken + Authorization on the §6 uploads
     std::size_t body_limit = 0;  ///< bytes; 0 in the struct means "http.body_limit" (resolved by the loader)
+    sim::http::tls_files tls;    ///< tls { cert, key }: HTTPS on the platform's port (each platform alike)
     cnmcsp_envelope_config envelope;
     /// Canonical alarm code text ("0009H") -> AlarmType/AlarmMessage, over the default mapping
     /// (AlarmType = the code, AlarmMessage = its Chinese name).
@@ -93,6 +96,7 @@ struct xianfeng_config {
     bool replay_check = true;               ///< a repeated RandomCode is refused
     bool auto_provision = false;            ///< unknown deviceIds are created on first use
     std::size_t body_limit = 0;
+    sim::http::tls_files tls;
     /// Command store bounds: commands waiting per device (creatCmd answers 500014 past it),
     /// finished commands kept per device for queryCmd and for how long (keys
     /// max_queued_commands, command_history, command_retention_s).
@@ -107,6 +111,7 @@ struct xintian_config {
     bool replay_check = true;          ///< a repeated timestamp answers -201 (a switch of its own)
     std::string report_url;
     std::size_t body_limit = 0;
+    sim::http::tls_files tls;
     /// RemotePay credits waiting per meter (-203 past it), settled recharges kept per meter
     /// (GetPayList) and for how long (keys max_queued_pays, pay_history, pay_retention_s).
     sim::store_bounds pays{256, 64, std::chrono::hours{24 * 31}};
@@ -129,9 +134,13 @@ struct fleet_entry {
     auto operator<=>(fleet_entry const&) const = default;
 };
 
+/// Every listener's bounds (sim::http::server_options).
 struct http_config {
     std::size_t body_limit = 1024 * 1024;  ///< bytes, for every listener unless a platform says
-    std::int64_t header_timeout_ms = 10'000;
+    std::size_t header_limit = 16 * 1024;  ///< bytes of request line + headers; past it 431
+    std::int64_t header_timeout_ms = 10'000;  ///< first byte of a request to the end of its headers
+    std::int64_t body_timeout_ms = 30'000;    ///< reading a body, once the headers are in
+    std::int64_t write_timeout_ms = 30'000;   ///< writing one answer to a client that does not read
     std::int64_t idle_timeout_ms = 60'000;
     std::uint32_t max_connections = 1024;
 };
@@ -144,6 +153,11 @@ struct outbox_config {
     std::size_t connections = 32;  ///< 1 to 1024
     std::size_t pipeline = 8;      ///< 1 to 64 (sim::http::max_pipeline_depth)
     bool meter_order = true;       ///< a meter's pushes one at a time, in order (sim::outbox_options)
+    std::int64_t connect_timeout_ms = 5'000;   ///< connecting to a CIS host
+    std::int64_t request_timeout_ms = 10'000;  ///< a CIS's answer, from when it is due
+    std::size_t answer_limit = 8 * 1024 * 1024;  ///< bytes of a CIS's answer body; past it the push fails
+    std::string ca_file;    ///< https pushes: PEM CAs to verify the CIS with; empty: the system's store
+    bool insecure = false;  ///< https pushes: no verification at all (serve says so at start-up)
 };
 
 /// The journal behind `GET /admin/journal`: a ring of the newest entries. Each entry holds its
@@ -190,7 +204,14 @@ std::string_view default_config_yaml() noexcept;
 /// default_config_yaml() parsed (it always parses: a test checks it).
 config default_config();
 
-/// The config as YAML that parse_config reads back to the same config.
-std::string to_yaml(config const& c);
+/// Whether to_yaml writes the secrets (CNMCSP app_secret and envelope keys, Xianfeng key,
+/// Xintian app_secret) or "********" in their place (`--print-config`: issue #18, no secret on
+/// a terminal or in a log; an unset secret stays "").
+enum class secrets { shown, masked };
+/// What a masked secret reads; the loader refuses it as a secret's value.
+inline constexpr std::string_view masked_secret = "********";
+
+/// The config as YAML that parse_config reads back to the same config (with secrets shown).
+std::string to_yaml(config const& c, secrets s = secrets::shown);
 
 }  // namespace metersim::tools

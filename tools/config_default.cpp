@@ -64,13 +64,25 @@ fleet:
   - { platform: cnmcsp,   model: cn-nb-money, count: 3, id_prefix: "2026010" }
   - { platform: xianfeng, model: xf-nb-money, count: 3, id_prefix: "07602190" }
   - { platform: xintian,  model: xt-nb-meter, count: 3, id_prefix: "3301" }
-http: { body_limit: 1048576, header_timeout_ms: 10000, idle_timeout_ms: 60000, max_connections: 1024 }
+http:                               # every listener's bounds (a platform may set its own body_limit)
+  body_limit: 1048576               # bytes of a request body; past it 413
+  header_limit: 16384               # bytes of the request line and headers; past it 431
+  header_timeout_ms: 10000          # a request's first byte to the end of its headers (slow headers are cut off)
+  body_timeout_ms: 30000            # reading a body once the headers are in (an endless body is cut off)
+  write_timeout_ms: 30000           # writing an answer to a client that does not read it
+  idle_timeout_ms: 60000            # a kept-alive connection with no request
+  max_connections: 1024             # open connections per listener; past it a new one is closed at once
 outbox:
   backoff_base_ms: 500              # first retry of a push the CIS did not accept; doubles each time
   backoff_cap_ms: 60000             # the longest wait between retries
   connections: 32                   # kept-alive connections per CIS host
   pipeline: 8                       # pushes in flight per connection (HTTP/1.1 pipelining); 1 = off
   meter_order: true                 # a meter's pushes one at a time, in the order made (as a real platform)
+  connect_timeout_ms: 5000          # connecting to a CIS host
+  request_timeout_ms: 10000         # a CIS that never answers: the push fails and is retried
+  answer_limit: 8388608             # bytes of a CIS's answer body; a longer one fails the push
+  ca_file: ""                       # https CIS URLs: PEM CAs to verify the CIS with ("" = the system's store)
+  insecure: false                   # https CIS URLs: true skips certificate verification (said at start-up)
 journal: { capacity: 1000 }         # entries kept for /admin/journal (the oldest fall off)
 )yaml";
 

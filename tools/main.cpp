@@ -7,6 +7,7 @@
 
 #include "sim/version.hpp"
 #include "tools/cmd_load.hpp"
+#include "tools/cmd_cert.hpp"
 #include "tools/cmd_run.hpp"
 #include "tools/cmd_serve.hpp"
 #include "tools/exit_codes.hpp"
@@ -31,6 +32,8 @@ int main(int argc, char** argv) {
         auto* validate_cmd = tools::add_validate_command(app, validate);
         tools::load_options load;
         auto* load_cmd = tools::add_load_command(app, load);
+        tools::cert_command_options cert;
+        auto* cert_cmd = tools::add_cert_command(app, cert);
 
         try {
             app.parse(argc, argv);
@@ -43,6 +46,7 @@ int main(int argc, char** argv) {
         if (run_cmd->parsed()) return tools::run_run(run);
         if (validate_cmd->parsed()) return tools::run_validate(validate);
         if (load_cmd->parsed()) return tools::run_load(load);
+        if (cert_cmd->parsed()) return tools::run_cert(cert);
         return tools::exit_code::bad_input;
     } catch (std::exception const& e) {
         fmt::print(stderr, "metersim: error: {}\n", e.what());

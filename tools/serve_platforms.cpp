@@ -98,11 +98,12 @@ struct platform_set::impl {
 
 platform_set::platform_set(config const& cfg, platform_parts parts)
     : impl_(std::make_unique<impl>()) {
-    auto listen = [&](std::string name, listen_address at, std::size_t body_limit, auto& p) {
+    auto listen = [&](std::string name, auto const& settings, auto& p) {
         platform_listener l;
         l.name = std::move(name);
-        l.at = std::move(at);
-        l.body_limit = body_limit;
+        l.at = settings.listen;
+        l.body_limit = settings.body_limit;
+        l.tls = settings.tls;
         p.add_routes(l.routes);  // each platform gets its own router: it sets the fallback
         listeners_.push_back(std::move(l));
     };
@@ -111,17 +112,17 @@ platform_set::platform_set(config const& cfg, platform_parts parts)
     if (ps.cnmcsp) {
         impl_->cnmcsp = std::make_unique<platforms::cnmcsp::platform>(
             cnmcsp_options(cfg, *ps.cnmcsp), engine);
-        listen("cnmcsp", ps.cnmcsp->listen, ps.cnmcsp->body_limit, *impl_->cnmcsp);
+        listen("cnmcsp", *ps.cnmcsp, *impl_->cnmcsp);
     }
     if (ps.xianfeng) {
         impl_->xianfeng = std::make_unique<platforms::xianfeng::platform>(
             xianfeng_options(cfg, *ps.xianfeng), engine);
-        listen("xianfeng", ps.xianfeng->listen, ps.xianfeng->body_limit, *impl_->xianfeng);
+        listen("xianfeng", *ps.xianfeng, *impl_->xianfeng);
     }
     if (ps.xintian) {
         impl_->xintian = std::make_unique<platforms::xintian::platform>(
             xintian_options(cfg, *ps.xintian), engine);
-        listen("xintian", ps.xintian->listen, ps.xintian->body_limit, *impl_->xintian);
+        listen("xintian", *ps.xintian, *impl_->xintian);
     }
 }
 

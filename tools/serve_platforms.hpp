@@ -42,6 +42,7 @@ struct platform_listener {
     std::string name;  ///< "cnmcsp", "xianfeng", "xintian"
     listen_address at;
     std::size_t body_limit = 0;  ///< 0: the http section's
+    sim::http::tls_files tls;    ///< HTTPS when set
     sim::http::router routes;
     sim::http::journal_hook journal_hook;  ///< may be empty
 };

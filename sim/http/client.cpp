@@ -32,7 +32,9 @@ std::shared_ptr<target_info const> client::impl::target_of(std::string_view url,
         return nullptr;
     }
     auto& where = parsed.value();
-    std::string key = where.host;
+    std::string key = where.scheme;
+    key += "://";
+    key += where.host;
     key += ':';
     key += std::to_string(where.port);
     auto [pit, inserted] = pools.try_emplace(key);
@@ -40,10 +42,11 @@ std::shared_ptr<target_info const> client::impl::target_of(std::string_view url,
     if (inserted) {
         pool.host = where.host;
         pool.port = where.port;
+        pool.tls = where.scheme == "https";
         pool.depth = options.pipeline_depth;
         bool const v6 = where.host.find(':') != std::string::npos;
         pool.host_header = v6 ? "[" + where.host + "]" : where.host;
-        if (where.port != 80) pool.host_header += ":" + std::to_string(where.port);
+        if (where.port != (pool.tls ? 443 : 80)) pool.host_header += ":" + std::to_string(where.port);
     }
     auto t = std::make_shared<target_info>();
     t->pool = &pool;

@@ -27,8 +27,9 @@
 /// requests in flight, or a pipelined request lost twice) is sent one request at a time from
 /// then on. client_impl.hpp has the details.
 ///
-/// Plain http only for now: an https URL is refused with a clear error. Beast and Asio stay in
-/// the .cpp files.
+/// https URLs go over TLS (1.2+, SNI sent): the CIS's certificate is verified, with its host
+/// name, against the system's trust store or `ca_file`; `insecure` skips the verification.
+/// Beast, Asio and OpenSSL stay in the .cpp files (TLS in client_io.cpp only).
 
 #include "meters/result.hpp"
 
@@ -50,14 +51,14 @@ class io_context;
 namespace metersim::sim::http {
 
 struct url {
-    std::string scheme;  ///< "http"
+    std::string scheme;  ///< "http" or "https"
     std::string host;    ///< name or address; IPv6 without its brackets
-    std::uint16_t port = 80;
+    std::uint16_t port = 80;  ///< 443 for https unless given
     std::string target;  ///< path and query, "/" when the URL has none
 };
 
-/// Parses "http://host[:port][/path[?query]]". Errors name what is wrong ("https is not
-/// supported yet", "missing host", "bad port").
+/// Parses "http[s]://host[:port][/path[?query]]". Errors name what is wrong ("unsupported
+/// scheme", "missing host", "bad port").
 meters::result<url, std::string> parse_url(std::string_view text);
 
 /// The deepest pipeline a connection may carry (client_options::pipeline_depth is clamped to it).
@@ -73,6 +74,10 @@ struct client_options {
     std::size_t max_idle_per_host = 32;    ///< idle connections kept per host; extras are closed
     std::size_t body_limit = 8 * 1024 * 1024;  ///< largest answer body accepted
     std::string user_agent = "metersim";
+    /// https: PEM CA certificates to verify the CIS with instead of the system's trust store.
+    std::string ca_file;
+    /// https: no certificate verification at all (a CIS with a self-signed certificate; say so).
+    bool insecure = false;
 };
 
 /// A request, the same fields either way: owned (client_request, for send(client_request,

@@ -113,6 +113,7 @@ private:
 struct host_pool {
     std::string host;
     std::uint16_t port = 0;
+    bool tls = false;  ///< https
     std::string host_header;
     std::size_t depth = 1;  ///< requests in flight per connection (1 once the host failed at more)
     std::vector<std::shared_ptr<connection>> idle;  ///< connected, nothing in flight
@@ -137,6 +138,9 @@ std::string_view to_string(io_step s) noexcept;
 /// One keep-alive connection with its own buffers, reused request after request. Kept alive
 /// by the handler of its pending operation (connect, write, read or the posted write), or by
 /// its pool while idle.
+/// The TLS layer over a connection's socket (client_io.cpp): only that file sees OpenSSL.
+struct tls_layer;
+
 class connection : public std::enable_shared_from_this<connection> {
 public:
     connection(std::shared_ptr<client::impl> owner_, host_pool& pool_, net::io_context& io, std::size_t depth);
@@ -157,6 +161,7 @@ public:
     void detach() noexcept;
 
     tcp::socket socket;
+    std::unique_ptr<tls_layer> tls;  ///< https: made at connect, its handshake before the first write
     host_pool& pool;
     std::shared_ptr<client::impl> owner;  ///< the pools live as long as a connection does
     job_ring jobs;                        ///< in order; the first `sent` are on the wire
@@ -203,6 +208,7 @@ struct client::impl : std::enable_shared_from_this<impl> {
     // client_io.cpp: one connection
     void connect(conn_ptr const& c);
     void on_connect(conn_ptr const& c, detail::error_code ec);
+    void on_handshake(conn_ptr const& c, detail::error_code ec);
     void post_write(conn_ptr const& c);
     void write(conn_ptr const& c);
     void write_head(connection& c, detail::job const& j);
@@ -234,6 +240,7 @@ struct client::impl : std::enable_shared_from_this<impl> {
     detail::net::steady_timer watchdog;
     std::optional<detail::steady::time_point> watchdog_at;
     std::string spare_body;  ///< a body buffer handed to the next connection that answers
+    std::shared_ptr<void> tls_context;  ///< the https trust (an asio ssl::context), made at the first https connection
     bool closing = false;    ///< ~client ran: finished connections are closed, not pooled
 };
 

@@ -5,6 +5,9 @@
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/ssl/host_name_verification.hpp>
+#include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/http/error.hpp>
 
@@ -30,6 +33,13 @@ bool would_block(error_code ec) noexcept { return ec == net::error::would_block 
 }  // namespace
 
 namespace detail {
+
+/// TLS over the connection's socket (a reference: the socket stays the connection's, for
+/// deadlines, closing and the watchdog).
+struct tls_layer {
+    tls_layer(tcp::socket& s, net::ssl::context& ctx) : stream(s, ctx) {}
+    net::ssl::stream<tcp::socket&> stream;
+};
 
 connection::connection(std::shared_ptr<client::impl> owner_, host_pool& pool_, net::io_context& io, std::size_t depth)
     : socket(io), pool(pool_), owner(std::move(owner_)), jobs(depth) {
@@ -85,7 +95,55 @@ void client::impl::connect(conn_ptr const& c) {
                             });
 }
 
+namespace {
+
+/// The trust of https pushes: the system's store or options.ca_file, or none (insecure).
+std::shared_ptr<void> make_tls_context(client_options const& o, error_code& ec) {
+    auto ctx = std::make_shared<net::ssl::context>(net::ssl::context::tls_client);
+    ctx->set_options(net::ssl::context::default_workarounds | net::ssl::context::no_sslv2 |
+                         net::ssl::context::no_sslv3 | net::ssl::context::no_tlsv1 | net::ssl::context::no_tlsv1_1,
+                     ec);
+    if (o.insecure) {
+        ctx->set_verify_mode(net::ssl::verify_none, ec);
+    } else {
+        ctx->set_verify_mode(net::ssl::verify_peer, ec);
+        if (!ec) {
+            if (o.ca_file.empty()) ctx->set_default_verify_paths(ec);
+            else ctx->load_verify_file(o.ca_file, ec);
+        }
+    }
+    return ec ? nullptr : std::static_pointer_cast<void>(ctx);
+}
+
+}  // namespace
+
 void client::impl::on_connect(conn_ptr const& c, error_code ec) {
+    if (c->is_broken()) return;
+    if (ec || c->is_timed_out()) {
+        fail(c, io_step::connect, ec ? ec : net::error::operation_aborted, false);
+        return;
+    }
+    if (c->pool.tls) {
+        // The handshake, within the connect deadline; the requests are written after it.
+        if (!tls_context) tls_context = make_tls_context(options, ec);
+        if (ec) {
+            fail(c, io_step::connect, ec, false);
+            return;
+        }
+        auto& ctx = *static_cast<net::ssl::context*>(tls_context.get());
+        c->tls = std::make_unique<tls_layer>(c->socket, ctx);
+        auto* ssl = c->tls->stream.native_handle();
+        error_code not_an_address;
+        (void)net::ip::make_address(c->pool.host, not_an_address);
+        if (not_an_address) SSL_set_tlsext_host_name(ssl, c->pool.host.c_str());  // SNI: names only
+        if (!options.insecure) c->tls->stream.set_verify_callback(net::ssl::host_name_verification(c->pool.host));
+        c->tls->stream.async_handshake(net::ssl::stream_base::client, [c](error_code e) { c->owner->on_handshake(c, e); });
+        return;
+    }
+    on_handshake(c, {});
+}
+
+void client::impl::on_handshake(conn_ptr const& c, error_code ec) {
     if (c->is_broken()) return;
     if (ec || c->is_timed_out()) {
         fail(c, io_step::connect, ec ? ec : net::error::operation_aborted, false);
@@ -187,8 +245,8 @@ void client::impl::write(conn_ptr const& c) {
         arm_watchdog(c->deadline);
     }
 
-    error_code ec;
-    std::size_t const n = c->socket.send(c->buffers, 0, ec);
+    error_code ec = net::error::would_block;  // over TLS: everything asynchronously
+    std::size_t const n = c->tls ? 0 : c->socket.send(c->buffers, 0, ec);
     if (ec && !would_block(ec)) {
         fail(c, io_step::write, ec, first == 0);  // the front request is in this write: it was not processed
         return;
@@ -204,7 +262,7 @@ void client::impl::write(conn_ptr const& c) {
     c->buffers.erase(c->buffers.begin(), it);
     if (skip > 0) c->buffers.front() += skip;
     c->writing = true;
-    net::async_write(c->socket, c->buffers, [c, stale = first == 0](error_code e, std::size_t) {
+    auto written = [c, stale = first == 0](error_code e, std::size_t) {
         c->writing = false;
         if (c->is_broken()) return;
         if (e || c->is_timed_out()) {
@@ -212,7 +270,9 @@ void client::impl::write(conn_ptr const& c) {
             return;
         }
         if (c->sent < c->jobs.size()) c->owner->write(c);  // placed during the write
-    });
+    };
+    if (c->tls) net::async_write(c->tls->stream, c->buffers, std::move(written));
+    else net::async_write(c->socket, c->buffers, std::move(written));
     read(c);
 }
 
@@ -228,8 +288,9 @@ void client::impl::expect_answer(connection& c) {
 void client::impl::read(conn_ptr const& c) {
     if (c->reading || c->is_broken() || c->sent == 0) return;
     c->reading = true;
-    c->socket.async_read_some(c->in.prepare(read_chunk),
-                              [c](error_code ec, std::size_t n) { c->owner->on_read(c, ec, n); });
+    auto done = [c](error_code ec, std::size_t n) { c->owner->on_read(c, ec, n); };
+    if (c->tls) c->tls->stream.async_read_some(c->in.prepare(read_chunk), std::move(done));
+    else c->socket.async_read_some(c->in.prepare(read_chunk), std::move(done));
 }
 
 /// Feeds what was read to the parser, settles every whole answer, reads on while answers are due.

@@ -140,7 +140,13 @@ private:
     using string_view = boost::beast::string_view;
 
     void on_request_impl(boost::beast::http::verb, string_view, string_view, int, error_code&) override {}
-    void on_response_impl(int code, string_view, int, error_code&) override {
+    void on_response_impl(int code, string_view, int, error_code& ec) override {
+        // Beast reads any three digits; a status below 100 is no answer (RFC 9110 §15), and a
+        // push's status 0 means "no answer came" (client.hpp). Found by fuzz_http_response.
+        if (code < 100) {
+            ec = boost::beast::http::error::bad_status;
+            return;
+        }
         status_ = static_cast<unsigned>(code);
     }
     void on_field_impl(boost::beast::http::field, string_view, string_view, error_code&) override {}

@@ -7,6 +7,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
@@ -15,11 +16,14 @@
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/status.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
 
 #include <algorithm>
 #include <array>
 #include <exception>
 #include <optional>
+#include <stdexcept>
+#include <type_traits>
 #include <unordered_set>
 #include <utility>
 #include <vector>
@@ -38,7 +42,17 @@ namespace {
 constexpr auto nothrow_awaitable = net::as_tuple(net::use_awaitable);
 constexpr std::size_t read_chunk = 4096;
 
-class session;
+/// What the server knows of a connection, plain or TLS: enough to close it on stop().
+class session_base : public deferrer {
+public:
+    virtual void close() noexcept = 0;
+
+protected:
+    ~session_base() = default;
+};
+
+using plain_stream = beast::tcp_stream;
+using tls_stream = beast::ssl_stream<beast::tcp_stream>;
 
 }  // namespace
 
@@ -59,7 +73,8 @@ struct server::impl {
     tcp::acceptor acceptor;
     std::uint16_t port = 0;
     server_stats stats;
-    std::unordered_set<session*> sessions;
+    std::unordered_set<session_base*> sessions;
+    std::optional<net::ssl::context> tls;  ///< set when the listener serves HTTPS
     bool stopped = false;
 };
 
@@ -99,18 +114,23 @@ public:
 
 /// One connection: reads requests one after another (keep-alive), answers each, then closes.
 /// Lives in its coroutine's frame; the server reaches it through `impl::sessions` only to close
-/// it on stop().
-class session final : public deferrer {
+/// it on stop(). `Stream` is plain_stream, or tls_stream (a handshake comes first).
+template <class Stream>
+class session final : public session_base {
 public:
-    session(std::shared_ptr<server::impl> owner, tcp::socket socket)
-        : owner_(std::move(owner)), stream_(std::move(socket)) {
+    static constexpr bool is_tls = std::is_same_v<Stream, tls_stream>;
+
+    /// `tls`: the listener's context, for a tls_stream.
+    template <class... Tls>
+    session(std::shared_ptr<server::impl> owner, tcp::socket socket, Tls&... tls)
+        : owner_(std::move(owner)), stream_(std::move(socket), tls...) {
         error_code ec;
-        auto remote = stream_.socket().remote_endpoint(ec);
+        auto remote = lowest().socket().remote_endpoint(ec);
         if (!ec) {
             remote_address_ = remote.address().to_string();
             remote_port_ = remote.port();
         }
-        stream_.socket().set_option(tcp::no_delay(true), ec);
+        lowest().socket().set_option(tcp::no_delay(true), ec);
         owner_->sessions.insert(this);
         ++owner_->stats.open_connections;
         ++owner_->stats.accepted;
@@ -124,11 +144,11 @@ public:
     net::awaitable<void> run();
 
     /// Ends the connection: the pending operation completes with an error and run() returns.
-    void close() noexcept {
+    void close() noexcept override {
         release();
         error_code ec;
-        stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
-        stream_.close();
+        lowest().socket().shutdown(tcp::socket::shutdown_send, ec);
+        lowest().close();
         if (delay_timer_) delay_timer_->cancel();
         if (later_) later_->abandon();
     }
@@ -140,6 +160,9 @@ public:
     }
 
 private:
+    /// The TCP stream under TLS (or the stream itself): deadlines, the socket, closing.
+    beast::tcp_stream& lowest() noexcept { return beast::get_lowest_layer(stream_); }
+
     /// Leaves the server's books first, so that a client seeing our FIN also sees the count drop.
     void release() noexcept {
         if (!registered_) return;
@@ -157,7 +180,7 @@ private:
     net::awaitable<bool> write(response const& res, bool keep_alive, bool head_only, bool http10 = false);
 
     std::shared_ptr<server::impl> owner_;
-    beast::tcp_stream stream_;
+    Stream stream_;
     beast::flat_buffer buffer_;
     detail::parsed_request parsed_;  ///< the current request, in storage reused by the next
     std::optional<detail::request_parser> parser_;
@@ -170,8 +193,18 @@ private:
     bool registered_ = true;
 };
 
-net::awaitable<void> session::run() {
+template <class Stream>
+net::awaitable<void> session<Stream>::run() {
     auto const& opt = owner_->options;
+    if constexpr (is_tls) {
+        // The handshake is part of the first request's head: one header_timeout for it.
+        lowest().expires_after(opt.header_timeout);
+        auto [ec] = co_await stream_.async_handshake(net::ssl::stream_base::server, nothrow_awaitable);
+        if (ec) {
+            close();
+            co_return;
+        }
+    }
     for (;;) {
         if (!co_await read_request()) co_return;
         auto const read_done = steady::now();
@@ -219,7 +252,8 @@ net::awaitable<void> session::run() {
 
 /// The handler deferred its answer: waits for it (the loop goes on) and puts it in `res`. False
 /// when the connection closed meanwhile.
-net::awaitable<bool> session::await_deferred(response& res) {
+template <class Stream>
+net::awaitable<bool> session<Stream>::await_deferred(response& res) {
     auto later = later_;
     while (!later->result && registered_) {
         later->wake.expires_at(steady::time_point::max());
@@ -236,12 +270,13 @@ net::awaitable<bool> session::await_deferred(response& res) {
 
 /// Reads one whole request into parser_. False when the connection is to be dropped (an error
 /// answer, if any, has been written).
-net::awaitable<bool> session::read_request() {
+template <class Stream>
+net::awaitable<bool> session<Stream>::read_request() {
     auto const& opt = owner_->options;
 
     // Wait for the first byte of the next request, unless pipelined bytes are already here.
     if (buffer_.size() == 0) {
-        stream_.expires_after(opt.idle_timeout);
+        lowest().expires_after(opt.idle_timeout);
         auto [ec, n] = co_await stream_.async_read_some(buffer_.prepare(read_chunk), nothrow_awaitable);
         if (ec) co_return false;  // idle timeout, client gone, or stop(): nothing to answer
         buffer_.commit(n);
@@ -251,7 +286,7 @@ net::awaitable<bool> session::read_request() {
     parser_.emplace(parsed_);
     parser_->body_limit(opt.body_limit);
     parser_->header_limit(static_cast<std::uint32_t>(opt.header_limit));
-    stream_.expires_after(opt.header_timeout);
+    lowest().expires_after(opt.header_timeout);
     if (auto [ec, n] = co_await bhttp::async_read_header(stream_, buffer_, *parser_, nothrow_awaitable); ec) {
         co_await answer_read_error(ec);
         co_return false;
@@ -261,12 +296,12 @@ net::awaitable<bool> session::read_request() {
     // A client that asked to be told before sending its body (curl does past 1 MiB).
     if (auto const* f = parsed_.find(bhttp::field::expect); f != nullptr && sim::iequals(parsed_.view(f->value), "100-continue")) {
         static constexpr std::string_view cont = "HTTP/1.1 100 Continue\r\n\r\n";
-        stream_.expires_after(opt.write_timeout);
+        lowest().expires_after(opt.write_timeout);
         auto [ec, n] = co_await net::async_write(stream_, net::buffer(cont.data(), cont.size()), nothrow_awaitable);
         if (ec) co_return false;
     }
 
-    stream_.expires_after(opt.body_timeout);
+    lowest().expires_after(opt.body_timeout);
     if (auto [ec, n] = co_await bhttp::async_read(stream_, buffer_, *parser_, nothrow_awaitable); ec) {
         co_await answer_read_error(ec);
         co_return false;
@@ -276,7 +311,8 @@ net::awaitable<bool> session::read_request() {
 
 /// Answers what a client can be told about its malformed request; timeouts and disconnects get
 /// nothing. The connection is closed either way: the rest of the stream cannot be trusted.
-net::awaitable<void> session::answer_read_error(error_code ec) {
+template <class Stream>
+net::awaitable<void> session<Stream>::answer_read_error(error_code ec) {
     std::optional<response> res;
     if (ec == bhttp::error::body_limit) {
         res = json_error(413, "request body larger than " + std::to_string(owner_->options.body_limit) + " bytes");
@@ -296,8 +332,8 @@ net::awaitable<void> session::answer_read_error(error_code ec) {
         // Lingering close: the client may still be sending the body we refused; reading it for
         // a moment lets it see our answer instead of a reset.
         error_code ignored;
-        stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
-        stream_.expires_after(std::min(owner_->options.header_timeout, std::chrono::milliseconds(1000)));
+        lowest().socket().shutdown(tcp::socket::shutdown_send, ignored);
+        lowest().expires_after(std::min(owner_->options.header_timeout, std::chrono::milliseconds(1000)));
         std::size_t drained = 0;
         while (drained < 4 * owner_->options.body_limit + read_chunk) {
             buffer_.clear();
@@ -310,7 +346,8 @@ net::awaitable<void> session::answer_read_error(error_code ec) {
 }
 
 /// Points req_ at the parsed message; no copies of the body or the headers.
-void session::fill_request() {
+template <class Stream>
+void session<Stream>::fill_request() {
     req_.method = parsed_.view(parsed_.method);
     req_.target = parsed_.view(parsed_.target);
     auto q = req_.target.find('?');
@@ -326,7 +363,8 @@ void session::fill_request() {
 }
 
 /// Asks the fault hook about req_; a hook that throws is reported and the request goes on.
-request_fault session::check_fault() noexcept {
+template <class Stream>
+request_fault session<Stream>::check_fault() noexcept {
     try {
         return owner_->options.on_fault(req_);
     } catch (std::exception const& e) {
@@ -337,7 +375,8 @@ request_fault session::check_fault() noexcept {
     return {};
 }
 
-response session::handle() noexcept {
+template <class Stream>
+response session<Stream>::handle() noexcept {
     try {
         if (!parse_query(req_.query_string, req_.query_params)) {
             return json_error(400, "malformed query string: bad percent-escape");
@@ -365,7 +404,8 @@ response session::handle() noexcept {
 
 /// Serialises the head by hand into a reused string and writes head and body in one gather
 /// write: no Beast serializer, no per-answer field allocations.
-net::awaitable<bool> session::write(response const& res, bool keep_alive, bool head_only, bool http10) {
+template <class Stream>
+net::awaitable<bool> session<Stream>::write(response const& res, bool keep_alive, bool head_only, bool http10) {
     unsigned status = (res.status >= 100 && res.status <= 999) ? res.status : 500;
     bool const no_body = status < 200 || status == 204 || status == 304;
     auto reason = bhttp::obsolete_reason(bhttp::int_to_status(status));
@@ -397,7 +437,7 @@ net::awaitable<bool> session::write(response const& res, bool keep_alive, bool h
 
     std::array<net::const_buffer, 2> buffers{net::buffer(head_), net::buffer(res.body)};
     if (no_body || head_only) buffers[1] = net::const_buffer{};
-    stream_.expires_after(owner_->options.write_timeout);
+    lowest().expires_after(owner_->options.write_timeout);
     auto [ec, n] = co_await net::async_write(stream_, buffers, nothrow_awaitable);
     co_return !ec;
 }
@@ -421,12 +461,18 @@ net::awaitable<void> accept_loop(std::shared_ptr<server::impl> self) {
             continue;
         }
         auto ex = self->acceptor.get_executor();
-        net::co_spawn(
-            ex,
-            [](std::shared_ptr<server::impl> owner, tcp::socket s) -> net::awaitable<void> {
-                session conn(std::move(owner), std::move(s));
+        auto serve = [](std::shared_ptr<server::impl> owner, tcp::socket s) -> net::awaitable<void> {
+            if (owner->tls) {
+                auto& tls = *owner->tls;
+                session<tls_stream> conn(std::move(owner), std::move(s), tls);
                 co_await conn.run();
-            }(self, std::move(socket)),
+            } else {
+                session<plain_stream> conn(std::move(owner), std::move(s));
+                co_await conn.run();
+            }
+        };
+        net::co_spawn(
+            ex, serve(self, std::move(socket)),
             [self](std::exception_ptr e) {
                 if (!e) return;
                 try {
@@ -444,6 +490,16 @@ net::awaitable<void> accept_loop(std::shared_ptr<server::impl> self) {
 
 server::server(net::io_context& io, router routes, server_options options)
     : impl_(std::make_shared<impl>(io, std::move(routes), std::move(options))) {
+    if (auto const& files = impl_->options.tls; files.enabled()) {
+        // Start-up: a file that does not load throws, naming it.
+        if (auto bad = check_tls_files(files)) throw std::runtime_error("tls: " + *bad);
+        auto& ctx = impl_->tls.emplace(net::ssl::context::tls_server);
+        ctx.set_options(net::ssl::context::default_workarounds | net::ssl::context::no_sslv2 |
+                        net::ssl::context::no_sslv3 | net::ssl::context::no_tlsv1 | net::ssl::context::no_tlsv1_1 |
+                        net::ssl::context::single_dh_use);
+        ctx.use_certificate_chain_file(files.cert);
+        ctx.use_private_key_file(files.key, net::ssl::context::pem);
+    }
     auto& a = impl_->acceptor;
     tcp::endpoint ep{net::ip::make_address(impl_->options.address), impl_->options.port};
     a.open(ep.protocol());
@@ -468,7 +524,7 @@ void server::stop() {
     impl_->stopped = true;
     error_code ignored;
     impl_->acceptor.close(ignored);
-    std::vector<session*> open(impl_->sessions.begin(), impl_->sessions.end());
+    std::vector<session_base*> open(impl_->sessions.begin(), impl_->sessions.end());
     for (auto* s : open) s->close();
 }
 

@@ -14,9 +14,12 @@
 /// caught, answered as a 500 JSON error and reported through `on_error`; nothing escapes into
 /// io_context::run().
 ///
-/// Beast and Asio stay in server.cpp: this header only forward-declares the io_context.
+/// With options.tls set it serves HTTPS (TLS 1.2 and 1.3) on the same terms.
+///
+/// Beast, Asio and OpenSSL stay in server.cpp: this header only forward-declares the io_context.
 
 #include "sim/http/routes.hpp"
+#include "sim/http/tls.hpp"
 
 #include <chrono>
 #include <cstddef>
@@ -73,6 +76,9 @@ struct server_options {
     std::chrono::milliseconds body_timeout{std::chrono::seconds{30}};
     /// Writing one answer.
     std::chrono::milliseconds write_timeout{std::chrono::seconds{30}};
+    /// HTTPS when set: every connection starts with a TLS handshake (within header_timeout);
+    /// the files are loaded at construction (a bad file throws there, at start-up).
+    tls_files tls;
     journal_hook on_journal;  ///< may be empty
     error_hook on_error;      ///< may be empty
     fault_hook on_fault;      ///< may be empty

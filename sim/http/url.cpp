@@ -17,8 +17,8 @@ meters::result<url, std::string> parse_url(std::string_view text) {
     url u;
     u.scheme = std::string(text.substr(0, sep));
     for (auto& c : u.scheme) c = ascii_lower(c);
-    if (u.scheme == "https") return unexpected<std::string>{"https is not supported yet"};
-    if (u.scheme != "http") return unexpected<std::string>{"unsupported scheme '" + u.scheme + "'"};
+    if (u.scheme != "http" && u.scheme != "https") return unexpected<std::string>{"unsupported scheme '" + u.scheme + "'"};
+    if (u.scheme == "https") u.port = 443;
     auto rest = text.substr(sep + 3);
     auto slash = rest.find_first_of("/?#");
     auto authority = rest.substr(0, slash);

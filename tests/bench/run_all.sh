@@ -21,3 +21,4 @@ run "$(dirname "$0")/state_crash_test.py" --exe "$build/tools/metersim" --trials
 run "$(dirname "$0")/platform_bench.py" "$build"
 run "$(dirname "$0")/scenario_bench.sh" "$build"
 run "$(dirname "$0")/load_bench.py" "$build"
+run "$(dirname "$0")/tls_bench.sh" "$build"

@@ -67,7 +67,8 @@ TEST_CASE("Xianfeng meter types and Xintian pay types follow the specs") {
 }
 
 TEST_CASE("the flow meter reports conditions and has no valve") {
-    auto const& m = sim::catalogue::builtin().find("xf-flow")->model;
+    auto const cat = sim::catalogue::builtin();  // kept: a reference into a temporary dangled (ASan, issue #18)
+    auto const& m = cat.find("xf-flow")->model;
     CHECK(m.flow_meter);
     CHECK_FALSE(m.valve.has_valve);
     CHECK(m.comm == meters::comm_type::gprs);

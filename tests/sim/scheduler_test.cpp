@@ -25,9 +25,9 @@ constexpr auto t0 = instant_from_ms(1'767'225'600'000);  // 2026-01-01T00:00:00Z
 /// A scheduler whose timer waits on an io_context, on a clock of 1e6 virtual ms per wall ms (a
 /// virtual day passes in about 86 wall ms).
 struct fast_io_fixture {
+    boost::asio::io_context io;  // first: it outlives the scheduler attached to it (ASan, issue #18)
     sim::clock clk{sim::clock_mode::accelerated, 1e6, t0};
     sim::scheduler sched{clk};
-    boost::asio::io_context io;
     fast_io_fixture() { sched.attach(io); }
 };
 

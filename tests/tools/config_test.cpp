@@ -1,5 +1,7 @@
 #include "tools/config.hpp"
 
+#include "tests/support/tls_client.hpp"
+
 #include <doctest/doctest.h>
 
 #include <string>
@@ -83,6 +85,14 @@ TEST_CASE("an empty document gives the default of every key and starts no platfo
     CHECK(c.outbox.backoff_cap_ms == 60'000);
     CHECK(c.outbox.connections == 32);
     CHECK(c.outbox.pipeline == 8);
+    CHECK(c.http.header_limit == 16 * 1024);
+    CHECK(c.http.body_timeout_ms == 30'000);
+    CHECK(c.http.write_timeout_ms == 30'000);
+    CHECK(c.outbox.connect_timeout_ms == 5'000);
+    CHECK(c.outbox.request_timeout_ms == 10'000);
+    CHECK(c.outbox.answer_limit == 8 * 1024 * 1024);
+    CHECK(c.outbox.ca_file.empty());  // the system's trust store
+    CHECK_FALSE(c.outbox.insecure);
     CHECK(c.journal.capacity == 1'000);
 }
 
@@ -168,8 +178,10 @@ fleet:
   - { platform: xianfeng, model: xf-nb-money, count: 100, id_prefix: "07602190" }
   - platform: xintian
     model: xt-nb
-http: { body_limit: 4096, header_timeout_ms: 5000, idle_timeout_ms: 7000, max_connections: 10 }
-outbox: { backoff_base_ms: 100, backoff_cap_ms: 1000, connections: 4, pipeline: 1 }
+http: { body_limit: 4096, header_timeout_ms: 5000, idle_timeout_ms: 7000, max_connections: 10, header_limit: 2048,
+        body_timeout_ms: 3000, write_timeout_ms: 4000 }
+outbox: { backoff_base_ms: 100, backoff_cap_ms: 1000, connections: 4, pipeline: 1, connect_timeout_ms: 250,
+          request_timeout_ms: 750, answer_limit: 65536 }
 journal: { capacity: 50 }
 )");
     check_core_keys(c, {.state = ":memory:", .mode = sim::clock_mode::realtime, .speed = 0.5,
@@ -214,6 +226,12 @@ journal: { capacity: 50 }
     CHECK(c.outbox.backoff_cap_ms == 1000);
     CHECK(c.outbox.connections == 4);
     CHECK(c.outbox.pipeline == 1);  // 1: no pipelining
+    CHECK(c.http.header_limit == 2048);
+    CHECK(c.http.body_timeout_ms == 3000);
+    CHECK(c.http.write_timeout_ms == 4000);
+    CHECK(c.outbox.connect_timeout_ms == 250);
+    CHECK(c.outbox.request_timeout_ms == 750);
+    CHECK(c.outbox.answer_limit == 65536);
     CHECK(c.journal.capacity == 50);
 }
 
@@ -226,6 +244,77 @@ TEST_CASE("the config printed as YAML reads back to the same config") {
     CHECK(again.clock.speed == 0.1);
     CHECK(again.fleet == original.fleet);
     CHECK(again.platforms.cnmcsp->realtime_url == original.platforms.cnmcsp->realtime_url);
+}
+
+TEST_CASE("the config printed with secrets masked shows no secret and keeps an unset one empty") {
+    auto c = tools::default_config();
+    c.platforms.cnmcsp->app_secret = "cn-secret-value";
+    c.platforms.cnmcsp->envelope.des3_key_hex = "0123456789abcdef0123456789abcdef";
+    c.platforms.cnmcsp->envelope.mac_key_hex = "fedcba9876543210fedcba9876543210";
+    c.platforms.xianfeng->key = "xf-key-value";
+    c.platforms.xintian->app_secret = "";
+    auto const printed = tools::to_yaml(c, tools::secrets::masked);
+    for (auto const* secret : {"cn-secret-value", "0123456789abcdef0123456789abcdef",
+                               "fedcba9876543210fedcba9876543210", "xf-key-value"}) {
+        CAPTURE(secret);
+        CHECK(printed.find(secret) == std::string::npos);
+    }
+    CHECK(printed.find("app_token: \"" + c.platforms.cnmcsp->app_token) != std::string::npos);  // sent in the clear anyway
+    CHECK(printed.find("app_secret: \"\"") != std::string::npos);  // unset stays visible as unset
+    CHECK(tools::to_yaml(c).find("xf-key-value") != std::string::npos);  // the round-trip form keeps them
+
+    // The masked print read back as a config: each mask is refused where it stands, by name.
+    auto errors = errors_of(printed);
+    REQUIRE(errors.size() == 4);
+    for (auto const& e : errors) CHECK(e.message.find("found the mask \"********\"") != std::string::npos);
+    CHECK(errors[0].message.rfind("platforms.cnmcsp.app_secret:", 0) == 0);
+    CHECK(errors[3].message.rfind("platforms.xianfeng.key:", 0) == 0);
+}
+
+TEST_CASE("tls under admin and each platform is read, checked and printed back") {
+    test::temp_cert pair;
+    auto const yaml = "admin: { listen: 127.0.0.1:0, tls: { cert: \"" + pair.cert + "\", key: \"" + pair.key +
+                      "\" } }\nplatforms:\n  xintian:\n    tls: { cert: \"" + pair.cert + "\", key: \"" + pair.key + "\" }\n";
+    auto c = loaded(yaml);
+    CHECK(c.admin.tls == sim::http::tls_files{pair.cert, pair.key});
+    CHECK(c.platforms.xintian->tls == sim::http::tls_files{pair.cert, pair.key});
+    auto again = loaded(tools::to_yaml(c));
+    CHECK(again.admin.tls == c.admin.tls);
+    CHECK(again.platforms.xintian->tls == c.platforms.xintian->tls);
+    CHECK_FALSE(tools::default_config().admin.tls.enabled());  // plain unless asked
+    CHECK(tools::to_yaml(tools::default_config()).find("tls") == std::string::npos);
+
+    auto missing_key = errors_of("admin:\n  tls: { cert: \"" + pair.cert + "\" }\n");
+    REQUIRE(missing_key.size() == 1);
+    CHECK(missing_key[0].line == 2);
+    CHECK(missing_key[0].message.find("admin.tls: found tls.key is missing") == 0);
+
+    auto not_pem = errors_of("platforms:\n  cnmcsp:\n    tls: { cert: \"" + pair.key + "\", key: \"" + pair.key + "\" }\n");
+    REQUIRE(not_pem.size() == 1);
+    CHECK(not_pem[0].line == 3);
+    CHECK(not_pem[0].message.find(pair.key + ": not a PEM certificate chain") != std::string::npos);
+
+    auto ca = loaded("outbox: { ca_file: \"" + pair.cert + "\", insecure: true }\n");
+    CHECK(ca.outbox.ca_file == pair.cert);
+    CHECK(ca.outbox.insecure);
+    CHECK(loaded(tools::to_yaml(ca)).outbox.ca_file == pair.cert);
+    auto no_ca = errors_of("outbox:\n  ca_file: /no/such/ca.pem\n");
+    REQUIRE(no_ca.size() == 1);
+    CHECK(no_ca[0].line == 2);
+    CHECK(no_ca[0].message.find("outbox.ca_file: found \"/no/such/ca.pem\", a file that cannot be read") == 0);
+
+    auto unknown = errors_of("admin: { tls: { cert: a, key: b, ca: c } }\n");
+    REQUIRE(unknown.size() == 2);
+    CHECK(unknown[0].message.find("admin.tls: found a: cannot read the file") == 0);
+    CHECK(unknown[1].message.find("admin.tls: found unknown key \"ca\"") == 0);
+}
+
+TEST_CASE("a malformed envelope key is reported by its length, never echoed") {
+    auto errors = errors_of("platforms:\n  cnmcsp:\n    envelope: { des3_key_hex: \"not-hex-secret-text\" }\n");
+    REQUIRE(errors.size() == 1);
+    CHECK(errors[0].line == 3);
+    CHECK(errors[0].message.find("not-hex-secret-text") == std::string::npos);
+    CHECK(errors[0].message.find("found 19 characters not all hex digits (a secret: not shown)") != std::string::npos);
 }
 
 TEST_CASE("text with control characters is printed escaped and reads back as itself") {
@@ -288,7 +377,8 @@ TEST_CASE("each kind of bad input is reported at its line and column with what w
         {"platforms:\n  cnmcsp:\n    alarm_map: { \"9999H\": { type: x } }\n", 3, "\"9999H",
          "platforms.cnmcsp.alarm_map: found \"9999H\", expected an alarm code"},
         {"platforms:\n  cnmcsp:\n    envelope: { mac_key_hex: abc }\n", 3, "abc",
-         "platforms.cnmcsp.envelope.mac_key_hex: found \"abc\", expected hex digits, 32"},
+         // A key is not echoed (issue #18: no secret in a log): its length is told instead.
+         "platforms.cnmcsp.envelope.mac_key_hex: found 3 characters (a secret: not shown), expected hex digits, 32"},
         {"platforms:\n  cnmcsp:\n    envelope: { enabled: true }\n", 3, "{",
          "expected both keys when the envelope is on"},
         {"platforms:\n  cnmcsp:\n    max_queued_trades: 0\n", 3, "0",
@@ -332,6 +422,13 @@ TEST_CASE("each kind of bad input is reported at its line and column with what w
          R"(outbox.connections: found "many", expected an integer from 1 to 1024)"},
         {"outbox: { pipeline: 65 }\n", 1, "65", R"(outbox.pipeline: found "65", expected an integer from 1 to 64)"},
         {"outbox: { pipeline: 0 }\n", 1, "0 }", R"(outbox.pipeline: found "0", expected an integer from 1 to 64)"},
+        {"http: { header_limit: 100 }\n", 1, "100", R"(http.header_limit: found "100", expected an integer from 1024 to)"},
+        {"http: { body_timeout_ms: 0 }\n", 1, "0 }", R"(http.body_timeout_ms: found "0", expected an integer from 1 to)"},
+        {"http:\n  write_timeout_ms: -5\n", 2, "-5", R"(http.write_timeout_ms: found "-5", expected an integer from 1 to)"},
+        {"outbox: { request_timeout_ms: soon }\n", 1, "soon",
+         R"(outbox.request_timeout_ms: found "soon", expected an integer from 1 to)"},
+        {"outbox: { connect_timeout_ms: 0 }\n", 1, "0 }", R"(outbox.connect_timeout_ms: found "0", expected an integer from 1 to)"},
+        {"outbox: { answer_limit: 10 }\n", 1, "10 }", R"(outbox.answer_limit: found "10", expected an integer from 1024 to)"},
         {"outbox: { pipelining: 4 }\n", 1, "pipelining",
          R"(outbox: found unknown key "pipelining", expected one of: backoff_base_ms, backoff_cap_ms, connections, pipeline)"},
         {"journal: { capacity: 0 }\n", 1, "0 }",
