@@ -42,7 +42,8 @@ named_texts cis_signer::headers_for(std::string_view platform) {
                 setting_("xintian", "app_id"), setting_("xintian", "app_secret"), zone_, lead}});
         }
         auto h = xintian_->signer.sign(now);
-        return {{"AccessToken", h.access_token}, {"Authorization", h.authorization}};
+        // spec: xintian §2: Accept application/json is required, as Content-Type (the client's).
+        return {{"AccessToken", h.access_token}, {"Authorization", h.authorization}, {"Accept", "application/json"}};
     }
     return {};
 }
