@@ -2,6 +2,7 @@
 // platform, endpoint and rule, over HTTP on an admin listener beside the platform, as `metersim
 // serve` has them.
 
+#include "tests/e2e/cnmcsp_fixture.hpp"
 #include "tests/e2e/xianfeng_fixture.hpp"
 #include "tests/e2e/xintian_fixture.hpp"
 #include "tests/support/admin_server.hpp"
@@ -114,6 +115,37 @@ TEST_CASE("issue 16: strict mode refuses exactly the reported deviation with the
     auto const* unknown = find_rule(after, "POST /api/Users/GetPayList", "Extra", "unknown key");
     REQUIRE(unknown != nullptr);
     CHECK(unknown->at("refused") == 0);
+}
+
+TEST_CASE("issue 16: CNMCSP §4.1.1 requires Accept: lenient reports its absence, strict refuses it with 80002003") {
+    auto without_accept = [] {
+        auto h = cnmcsp_fixture::auth_headers();
+        h.erase(h.begin());  // Accept
+        return h;
+    };
+    {
+        cnmcsp_fixture f;
+        with_admin admin(f);
+        REQUIRE(f.code(f.call_json("meter/meteradd", cnmcsp_fixture::meter_add_body("U1", "M1"), without_accept())) ==
+                "0");
+        auto const rules = admin.rules("?platform=cnmcsp");
+        auto const* accept = find_rule(rules, "POST /rest/Standard/meter/meteradd", "Accept", "application/json");
+        REQUIRE(accept != nullptr);
+        CHECK(accept->at("example_detail") == "absent");
+        CHECK(accept->at("strict_refuses") == true);
+        // With the header, nothing to report.
+        REQUIRE(f.code(f.call_json("meter/meteradd", cnmcsp_fixture::meter_add_body("U2", "M2"))) == "0");
+        CHECK(admin.rules("?platform=cnmcsp").at("deviating_requests") == 1);
+    }
+    cnmcsp_fixture f(cnmcsp_fixture::strict_options());
+    with_admin admin(f);
+    auto j = f.call_json("meter/meteradd", cnmcsp_fixture::meter_add_body("U1", "M1"), without_accept());
+    CHECK(f.code(j) == "80002003");
+    CHECK(j.at("returnMessage").get<std::string>().find("Accept") != std::string::npos);
+    auto const rules = admin.rules();
+    auto const* accept = find_rule(rules, "POST /rest/Standard/meter/meteradd", "Accept", "application/json");
+    REQUIRE(accept != nullptr);
+    CHECK(accept->at("refused") == 1);
 }
 
 TEST_CASE_FIXTURE(xianfeng_fixture, "issue 16: the conformance report lists Xianfeng's key case and query quirks per endpoint") {
