@@ -23,7 +23,8 @@ named_texts cis_signer::headers_for(std::string_view platform) {
     if (platform == "cnmcsp") {
         platforms::cnmcsp::credentials c{setting_("cnmcsp", "app_token"), setting_("cnmcsp", "app_secret")};
         auto h = platforms::cnmcsp::make_auth_headers(c, now, zone_);
-        return {{"AccessToken", h.access_token}, {"Authorization", h.authorization}};
+        // spec: cnmcsp §4.1.1: Accept is a required header, as Content-Type (the client's).
+        return {{"AccessToken", h.access_token}, {"Authorization", h.authorization}, {"Accept", "application/json"}};
     }
     if (platform == "xianfeng") {
         auto trans = platforms::xianfeng::make_trans_id(now, zone_, ++counter_);
@@ -41,7 +42,8 @@ named_texts cis_signer::headers_for(std::string_view platform) {
                 setting_("xintian", "app_id"), setting_("xintian", "app_secret"), zone_, lead}});
         }
         auto h = xintian_->signer.sign(now);
-        return {{"AccessToken", h.access_token}, {"Authorization", h.authorization}};
+        // spec: xintian §2: Accept application/json is required, as Content-Type (the client's).
+        return {{"AccessToken", h.access_token}, {"Authorization", h.authorization}, {"Accept", "application/json"}};
     }
     return {};
 }

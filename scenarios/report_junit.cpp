@@ -7,7 +7,7 @@
 //         <failure message=ONE-LINE type="expectation">expected vs seen, journal context</failure>
 //         <error message=ONE-LINE type="error">why it could not run</error>
 //         <skipped/>
-//         <system-out>a line per step</system-out>
+//         <system-out>a line per step, then the conformance summary when the CIS deviated</system-out>
 //
 // Everything that comes from a scenario or a run is escaped (report_text::escape): the output is
 // well-formed XML 1.0 whatever bytes the names, bodies and messages hold.
@@ -88,9 +88,11 @@ void append_testcase(std::string& out, scenario_result const& r) {
                        rt::format_seconds(r.wall));
     if (r.result == outcome::failed || r.result == outcome::error) append_problem(out, r);
     if (r.result == outcome::skipped) out += "      <skipped/>\n";
-    if (!r.steps.empty()) {
+    if (!r.steps.empty() || !r.conformance.empty()) {
         std::string lines;
         for (auto const& s : r.steps) lines += live_line(s, r.zone) + "\n";
+        // The CIS's deviations from the documents (issue 16), after the steps.
+        if (!r.conformance.empty()) lines += sim::conformance_text(r.conformance);
         out += fmt::format("      <system-out>{}</system-out>\n", text(lines));
     }
     out += "    </testcase>\n";

@@ -10,6 +10,7 @@
 
 #include "meters/instant.hpp"
 #include "scenarios/scenario.hpp"
+#include "sim/conformance_tally.hpp"
 
 namespace metersim::scenarios {
 
@@ -63,6 +64,9 @@ struct scenario_result {
     meters::instant virtual_start{}, virtual_end{};
     meters::utc_offset zone{480};
     std::uint64_t requests = 0, pushes = 0;  ///< counted over the run
+    /// The CIS's deviations from the documents over the run (GET /admin/conformance's rows; each
+    /// example_run is this scenario's name).
+    std::vector<sim::conformance_row> conformance{};
 };
 
 }  // namespace metersim::scenarios

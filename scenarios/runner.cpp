@@ -8,6 +8,7 @@
 #include "scenarios/matchers.hpp"
 #include "scenarios/runner_internal.hpp"
 #include "sim/http/client.hpp"
+#include "sim/journal.hpp"
 
 namespace metersim::scenarios {
 
@@ -233,6 +234,8 @@ scenario_result run_scenario(scenario const& s, run_options const& options) {
             run.run_steps(s.steps, 0);
             run.ingest();
             res.virtual_end = run.now();
+            res.conformance = run.w->journal().conformance();
+            for (auto& row : res.conformance) row.example_run = s.name;
         }
     } catch (std::exception const& e) {
         res.result = outcome::error;

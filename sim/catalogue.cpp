@@ -77,6 +77,17 @@ void add_xianfeng(catalogue& c) {
                .model = std::move(m)});
     }
 
+    // spec: xianfeng §5.6, §5.8: a GPRS meter with money prepaid on the meter (内置GPRS表端预付费),
+    // whose FrozenValueInfo records carry dayUseValue, totalBuyValue, totalUseValue and
+    // surplusValue (issue 16 item 11).
+    auto gprs_money = nb_diaphragm("xf-gprs-money", "xianfeng-gprs", billing_mode::money_prepaid);
+    gprs_money.comm = meters::comm_type::gprs;
+    c.add({.key = "xf-gprs-money",
+           .platform = "xianfeng",
+           .description = "Xianfeng GPRS diaphragm meter, money prepaid on the meter (chargeType 2, commType 0)",
+           .xianfeng_meter_type = "0",
+           .model = std::move(gprs_money)});
+
     // A commercial flow meter: GPRS, no valve of its own, temperature and pressure (§5.4).
     auto flow_m = nb_diaphragm("xf-flow", "xianfeng-flow", billing_mode::backend);
     flow_m.comm = meters::comm_type::gprs;

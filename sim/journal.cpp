@@ -84,6 +84,8 @@ std::uint64_t journal::append(journal_view const& e) {
     fill(*s, e);
     s->wall_time = wall;
     s->id = next_id_++;
+    if (e.dir == direction::in && e.deviations != nullptr && !e.deviations->empty())
+        tally_.add(e.platform, e.method, e.target, *e.deviations, s->id);
     return s->id;
 }
 
@@ -129,6 +131,16 @@ std::uint64_t journal::last_id() const {
 std::uint64_t journal::dropped() const {
     std::lock_guard lock(mutex_);
     return next_id_ - 1 - ring_.size();
+}
+
+std::vector<conformance_row> journal::conformance() const {
+    std::lock_guard lock(mutex_);
+    return tally_.rows();
+}
+
+std::uint64_t journal::deviating_requests() const {
+    std::lock_guard lock(mutex_);
+    return tally_.requests();
 }
 
 }  // namespace metersim::sim

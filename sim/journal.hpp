@@ -8,6 +8,7 @@
 /// from several io_contexts once the fleet is sharded. Plain C++: no Asio here.
 
 #include "meters/instant.hpp"
+#include "sim/conformance_tally.hpp"
 
 #include <array>
 #include <chrono>
@@ -31,6 +32,9 @@ struct deviation {
     std::string field;    ///< the field or header, in the vendor's spelling ("meterNo")
     std::string rule;     ///< what was expected ("required", "length <= 20", "yyyyMMddHHmmss")
     std::string section;  ///< where the spec says so ("xianfeng §2.1")
+    std::string detail{};  ///< what was sent ("sent as \"price3\""); may be empty
+    bool strict_refuses = true;  ///< whether `conformance: strict` refuses the request for it
+    bool refused = false;        ///< strict mode refused this request for it
 };
 
 struct journal_entry {
@@ -111,6 +115,11 @@ public:
     std::uint64_t last_id() const;
     /// Entries dropped because the ring was full.
     std::uint64_t dropped() const;
+    /// The deviations of every request appended so far (kept when their entries fall off the
+    /// ring), per platform, endpoint, field and rule.
+    std::vector<conformance_row> conformance() const;
+    /// Requests appended with deviations so far.
+    std::uint64_t deviating_requests() const;
 
 private:
     /// One stored entry: the text fields back to back in one string (their ends in `ends`),
@@ -138,6 +147,7 @@ private:
     std::vector<slot> ring_;  ///< grows up to capacity_, then overwritten in place
     std::size_t head_ = 0;             ///< index of the oldest entry once full
     std::uint64_t next_id_ = 1;
+    conformance_tally tally_;
 };
 
 }  // namespace metersim::sim

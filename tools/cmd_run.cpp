@@ -50,7 +50,10 @@ CLI::App* add_run_command(CLI::App& app, run_command_options& opts) {
         ->type_name("N");
     cmd->add_option("--filter", opts.filter, "Run only the scenarios whose name contains TEXT")->type_name("TEXT");
     cmd->footer("Every file is loaded first: any problem in any file is printed as FILE:LINE:COLUMN: error: ...\n"
-                "and nothing runs. Then each scenario runs with a line per step and a summary table.\n"
+                "and nothing runs. Then each scenario runs with a line per step and a summary table, then the\n"
+                "conformance summary: each rule of the vendor documents the CIS's requests broke, per platform and\n"
+                "endpoint, with the section, a count, an example journal id and whether strict mode refuses it\n"
+                "(--junit carries it in each scenario's system-out).\n"
                 "Exit codes: 0 every expectation held; 1 an expectation failed (shown with expected vs seen\n"
                 "and the journal around it); 2 bad input: flags, a file that does not load, no scenario\n"
                 "left by --filter, a scenario that could not run, a --junit/--report file that cannot be written.");
@@ -220,6 +223,10 @@ int run_run(run_command_options const& opts) {
 
     fmt::print("{}", scenarios::summary_table(results));
     print_problems(results);
+    // The CIS's deviations from the documents, all scenarios together (issue 16).
+    std::vector<sim::conformance_row> deviations;
+    for (auto const& r : results) deviations = sim::merge_rows(std::move(deviations), r.conformance);
+    fmt::print("{}", sim::conformance_text(deviations));
     std::fflush(stdout);
 
     bool written = write_file("--junit", opts.junit_file, opts.junit_file.empty() ? "" : scenarios::junit_xml(results));

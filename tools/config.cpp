@@ -358,10 +358,11 @@ private:
                                {"listen", "tls", "company_code", "key", "merchant_id", "report_url", "response_url",
                                 "freshness_window_s", "replay_check", "auto_provision", "body_limit",
                                 "max_queued_commands", "command_history", "command_retention_s",
-                                "max_queued_commands_total"})) {
+                                "max_queued_commands_total", "push_batch"})) {
             auto k = key_of(g);
             if (read_store_bounds(g, k, "commands", x.commands) || read_platform_common(g, k, x)) continue;
-            if (k == "company_code") read(g, x.company_code);
+            if (k == "push_batch") read_push_batch(g, x);
+            else if (k == "company_code") read(g, x.company_code);
             else if (k == "key") read_secret(g, x.key);
             else if (k == "merchant_id") read(g, x.merchant_id);
             else if (k == "report_url") read_url(g, x.report_url);
@@ -371,6 +372,16 @@ private:
             else read_bool(g, x.auto_provision);
         }
         default_listen(p.path, p.where, x.listen);
+    }
+
+    /// xianfeng push_batch: { messages: 1..1000, max_bytes: 1024..16 MiB, max_delay_ms: 0..1 day }.
+    void read_push_batch(field const& f, xianfeng_config& x) {
+        for (auto& g : entries(f, {"messages", "max_bytes", "max_delay_ms"})) {
+            auto k = key_of(g);
+            if (k == "messages") read_int(g, x.push_batch_messages, 1, 1000);
+            else if (k == "max_bytes") read_int(g, x.push_batch_max_bytes, 1024, 16 * 1024 * 1024);
+            else read_int(g, x.push_batch_max_delay_ms, 0, 86'400'000);
+        }
     }
 
     void read_xintian(field const& p, xintian_config& x, http_config const& http) {

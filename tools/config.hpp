@@ -101,6 +101,10 @@ struct xianfeng_config {
     /// finished commands kept per device for queryCmd and for how long (keys
     /// max_queued_commands, command_history, command_retention_s).
     sim::store_bounds commands{256, 16, std::chrono::hours{24 * 7}};
+    /// push_batch: several messages per §3.1/§3.2 push (messages 1: off, the default).
+    std::uint32_t push_batch_messages = 1;
+    std::uint32_t push_batch_max_bytes = 65536;
+    std::int64_t push_batch_max_delay_ms = 1000;
 };
 
 struct xintian_config {

@@ -47,6 +47,7 @@ platforms:
     max_queued_commands_total: 1000000  # the same, all devices together (the memory bound)
     command_history: 16             # finished commands kept per device (queryCmd); the oldest go first
     command_retention_s: 604800     # virtual seconds a finished command stays queryable
+    push_batch: { messages: 1, max_bytes: 65536, max_delay_ms: 1000 }   # §3.1/§3.2 messages per push; 1 = one each
     # report_url: http://127.0.0.1:9000/xianfeng/report
     # response_url: http://127.0.0.1:9000/xianfeng/response
   xintian:

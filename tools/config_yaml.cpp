@@ -106,7 +106,10 @@ std::string to_yaml(config const& c, secrets s) {
         put(out, 4, {{"listen", quoted(x->listen)}, {"company_code", quoted(x->company_code)}, {"key", secret(x->key)},
                      {"merchant_id", quoted(x->merchant_id)}, {"report_url", quoted(x->report_url)},
                      {"response_url", quoted(x->response_url)}, {"freshness_window_s", number(x->freshness_window_s)},
-                     {"replay_check", number(x->replay_check)}, {"auto_provision", number(x->auto_provision)}});
+                     {"replay_check", number(x->replay_check)}, {"auto_provision", number(x->auto_provision)},
+                     {"push_batch", flow({{"messages", number(x->push_batch_messages)},
+                                          {"max_bytes", number(x->push_batch_max_bytes)},
+                                          {"max_delay_ms", number(x->push_batch_max_delay_ms)}})}});
         put_limits(out, x->body_limit, {"max_queued_commands", "command_history", "command_retention_s"},
                    x->commands, x->tls);
     }

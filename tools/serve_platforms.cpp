@@ -55,6 +55,9 @@ platforms::xianfeng::options xianfeng_options(config const& cfg, xianfeng_config
     o.replay_check = c.replay_check;
     o.auto_provision = c.auto_provision;
     o.commands = c.commands;
+    o.batch.messages = c.push_batch_messages;
+    o.batch.max_bytes = c.push_batch_max_bytes;
+    o.batch.max_delay = std::chrono::milliseconds{c.push_batch_max_delay_ms};
     return o;
 }
 

@@ -109,14 +109,14 @@ public:
         auto when = parse_instant(*t, timestamp_format::spaced, c_.utc_offset);
         if (when) return when.value();
         auto day = parse_instant(*t, timestamp_format::date_only, c_.utc_offset);
+        deviation d{path(name), "date without time", ctx().section, "sent as \"" + *t + "\""};
         if (day && ctx().mode == conformance::lenient) {
-            ctx().deviations.push_back(deviation{path(name), "date without time", ctx().section,
-                                                 "sent as \"" + *t + "\""});
+            ctx().deviations.push_back(std::move(d));
             return day.value();
         }
         std::string const code(g == group::other ? codes::bad_field : code_of(g));
-        fail(invalid_field(code, path(name),
-                           "must be a date yyyy-MM-dd HH:mm:ss: " + when.error().reason));
+        auto e = invalid_field(code, path(name), "must be a date yyyy-MM-dd HH:mm:ss: " + when.error().reason);
+        fail(day ? refusing(std::move(d), std::move(e)) : std::move(e));
         return std::nullopt;
     }
     meters::instant date(std::string_view name, group g, std::string* text_out = nullptr) {
@@ -139,15 +139,19 @@ std::optional<std::string> user_type(field_reader& f) {
     if (!t) return std::nullopt;
     for (std::string_view v : {"001", "002", "003", "005"})
         if (*t == v) return t;
+    std::optional<deviation> short_form;
     for (std::string_view v : {"1", "2", "3", "5"}) {
-        if (*t != v || f.ctx().mode == conformance::strict) continue;
+        if (*t != v) continue;
         std::string full = "00" + *t;
-        f.ctx().deviations.push_back(deviation{f.path("UserType"), "user type short form",
-                                               "cnmcsp §8", "sent as \"" + *t + "\" for " + full});
+        short_form = deviation{f.path("UserType"), "user type short form", "cnmcsp §8",
+                               "sent as \"" + *t + "\" for " + full};
+        if (f.ctx().mode == conformance::strict) break;  // refused below, the rule journaled with it
+        f.ctx().deviations.push_back(std::move(*short_form));
         return full;
     }
-    f.fail(invalid_field(codes::bad_user, f.path("UserType"),
-                         "must be one of 001, 002, 003, 005 (spec §8), got \"" + *t + "\""));
+    auto e = invalid_field(codes::bad_user, f.path("UserType"),
+                           "must be one of 001, 002, 003, 005 (spec §8), got \"" + *t + "\"");
+    f.fail(short_form ? refusing(std::move(*short_form), std::move(e)) : std::move(e));
     return std::nullopt;
 }
 

@@ -12,10 +12,10 @@ vendor_pipeline platform::impl::make_pipeline() {
     vendor_pipeline v{.platform = platform_name, .journal = journal, .sched = sched, .mode = opts.conformance};
     v.field_code = codes::bad_field;
     v.internal_code = codes::db_insert_failed;  // 80001010: an internal fault
-    // spec: cnmcsp §4.1.1 Content-Type application/json;charset=utf-8 (required); 80002001 for a
-    // body that is not a JSON object.
-    v.body = body_rules{{"Content-Type", ""}, "application/json;charset=utf-8", codes::bad_field,
-                        codes::unparseable};
+    // spec: cnmcsp §4.1.1 统一 HTTP头信息: Content-Type application/json;charset=utf-8 and Accept
+    // application/json, both required (issue 16: Accept was not checked); 80002001 for a body
+    // that is not a JSON object.
+    v.body = body_rules{{"Content-Type", "Accept"}, "application/json", codes::bad_field, codes::unparseable};
     v.admit = [this](exchange& ex) {
         request_auth h{ex.req.header(header_access_token), ex.req.header(header_authorization)};
         return verify(auth, h, std::chrono::system_clock::now());

@@ -21,10 +21,27 @@
 
 namespace metersim::platforms {
 
+/// A departure from the spec that was accepted (lenient mode) and must reach the journal, or
+/// that strict mode refused (api_error::refused).
+struct deviation {
+    std::string field;    ///< field name or path as the spec spells it
+    std::string rule;     ///< stable identity: "key case", "number sent as string", ...
+    std::string section;  ///< spec section, e.g. "xianfeng §2.1"
+    std::string detail;   ///< what was actually sent, e.g. "sent as \"price3\""
+    /// Whether strict mode refuses the request for it (false: recorded in both modes, e.g.
+    /// Xintian's unknown keys, which the document neither allows nor forbids).
+    bool strict_refuses = true;
+    /// Set on the one deviation strict mode refused the request for (api_error::refused).
+    bool refused = false;
+};
+
 struct api_error {
     std::string code;     ///< the vendor's code, verbatim
     std::string field;    ///< the offending field's name or path; empty for the whole request
     std::string message;  ///< names the field: "userNo is required"
+    /// Set when strict mode refused a rule lenient mode would accept: the deviation refused,
+    /// which the journal records with the refusal (GET /admin/conformance counts it).
+    std::optional<deviation> refused{};
 };
 
 template <class T>
@@ -34,6 +51,12 @@ using api_result = meters::result<T, api_error>;
 inline api_error make_api_error(std::string_view code, std::string_view field,
                                 std::string message) {
     return api_error{std::string(code), std::string(field), std::move(message)};
+}
+
+/// `e`, marked as strict mode's refusal of the deviation `d`.
+inline api_error refusing(deviation d, api_error e) {
+    e.refused = std::move(d);
+    return e;
 }
 
 /// "<field> is required".
@@ -68,13 +91,6 @@ constexpr std::optional<conformance> parse_conformance(std::string_view s) noexc
     return std::nullopt;
 }
 
-/// A departure from the spec that was accepted (lenient mode) and must reach the journal.
-struct deviation {
-    std::string field;    ///< field name or path as the spec spells it
-    std::string rule;     ///< stable identity: "key case", "number sent as string", ...
-    std::string section;  ///< spec section, e.g. "xianfeng §2.1"
-    std::string detail;   ///< what was actually sent, e.g. "sent as \"price3\""
-};
 
 /// An HTTP status and body, as a vendor's `to_response` produces it. The body is JSON text.
 struct vendor_response {

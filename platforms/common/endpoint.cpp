@@ -51,6 +51,11 @@ sim::http::handler make_endpoint(vendor_pipeline const& vendor, std::string sect
             } else {
                 out = vendor.render_error(ex, r.error());
                 verdict = rejected(r.error());
+                // Strict mode's refusal of a rule: journaled as the deviation it refused.
+                if (r.error().refused) {
+                    ex.ctx.deviations.push_back(*r.error().refused);
+                    ex.ctx.deviations.back().refused = true;
+                }
             }
         } catch (std::exception const& e) {
             // Nothing escapes a handler (STYLE.md §6.1).
@@ -74,10 +79,10 @@ api_result<json_value const*> read_json(exchange& ex) {
         if (name.empty()) continue;
         auto const v = ex.req.header(name);
         if (v && v->find("application/json") != std::string_view::npos) continue;
+        deviation d{std::string(name), "application/json", ex.ctx.section, std::string(v.value_or("absent"))};
         if (ex.ctx.mode == conformance::strict)
-            return invalid_field(rules.code, name, "must be " + std::string(rules.expected));
-        ex.ctx.deviations.push_back(deviation{std::string(name), "application/json", ex.ctx.section,
-                                              std::string(v.value_or("absent"))});
+            return refusing(std::move(d), invalid_field(rules.code, name, "must be " + std::string(rules.expected)));
+        ex.ctx.deviations.push_back(std::move(d));
     }
     auto parsed = parse_json(ex.body_text());
     if (!parsed) return to_api_error(parsed.error(), rules.unparseable_code);

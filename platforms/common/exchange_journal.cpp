@@ -7,11 +7,7 @@ namespace metersim::platforms {
 std::vector<sim::deviation> to_journal(std::vector<deviation> const& ds) {
     std::vector<sim::deviation> out;
     out.reserve(ds.size());
-    for (auto const& d : ds) {
-        std::string rule = d.rule;
-        if (!d.detail.empty()) rule += " (" + d.detail + ")";
-        out.push_back(sim::deviation{d.field, std::move(rule), d.section});
-    }
+    for (auto const& d : ds) out.push_back(sim::deviation{d.field, d.rule, d.section, d.detail, d.strict_refuses, d.refused});
     return out;
 }
 

@@ -14,7 +14,7 @@
 
 namespace metersim::platforms {
 
-/// The journal's form of accepted deviations: the rule, then " (<detail>)" when there is one.
+/// The journal's form of deviations (accepted, or refused in strict mode).
 std::vector<sim::deviation> to_journal(std::vector<deviation> const& ds);
 
 /// One request in, as the journal records it (the answer is passed beside it).

@@ -74,7 +74,9 @@ api_result<scalar> scalar_of(json_value const& v, spot const& s, declared_as d,
     if (d != (number ? declared_as::string : declared_as::number)) return scalar{v.text(), nullptr, number};
     char const* const sent = number ? "number" : "string";
     if (s.ctx.mode == conformance::strict)
-        return bad(s, fmt::format("must be a {}, got the {} {}", number ? "string" : "number", sent, shown(v)));
+        return refusing(deviation{display_name(s.path), number ? "string sent as number" : "number sent as string",
+                                  std::string(s.section), number ? "sent as a JSON number" : "sent as a JSON string"},
+                        bad(s, fmt::format("must be a {}, got the {} {}", number ? "string" : "number", sent, shown(v))));
     return scalar{v.text(), number ? "string sent as number" : "number sent as string", number};
 }
 
@@ -201,7 +203,8 @@ api_result<json_value const*> object_reader::find(field f) const {
         return invalid_field(code, path, "matches more than one key when case is ignored");
     std::string const detail = fmt::format("sent as \"{}\"", folded_key);
     if (ctx_->mode == conformance::strict)
-        return invalid_field(code, path, "is required (a key differing only in case was " + detail + ")");
+        return refusing(deviation{path, "key case", std::string(section), detail},
+                        invalid_field(code, path, "is required (a key differing only in case was " + detail + ")"));
     ctx_->deviations.push_back(deviation{path, "key case", std::string(section), detail});
     return folded->is_null() ? nullptr : folded;
 }

@@ -28,6 +28,15 @@
 
 namespace metersim::platforms::xianfeng {
 
+/// §3.1/§3.2 push batching: several msgDTO in one callback body (a List<msgDTO>), so a CIS's list
+/// handling is exercised. Off by default (messages 1: one message per push, as the platform
+/// has always sent).
+struct push_batching {
+    std::size_t messages = 1;      ///< messages per push at most; 1 = no batching
+    std::size_t max_bytes = 65536;  ///< a body stops growing past this (one message may exceed it)
+    meters::duration max_delay{std::chrono::seconds{1}};  ///< virtual time a message waits at most
+};
+
 /// The platform's settings, besides conformance and utc_offset (platform_options).
 struct options : platform_options {
     std::string company_code = "000000";  ///< companyCode / API_ORG_NUM (6 digits)
@@ -49,6 +58,7 @@ struct options : platform_options {
     meters::duration answer_delay{std::chrono::seconds{2}};
     /// Virtual time between two ConcentratorDataInfo reports of a concentrator.
     meters::duration concentrator_interval{std::chrono::hours{1}};
+    push_batching batch;  ///< §3.1/§3.2 several messages per push (off by default)
 };
 
 /// A concentrator as the admin API or a scenario declares it.

@@ -3,6 +3,7 @@
 /// life cycle and pushes; routes*.cpp: the HTTP endpoints; concentrator.cpp). Not for use
 /// outside platforms/xianfeng/.
 
+#include <array>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -123,6 +124,23 @@ struct platform_impl : platform_context, sim::fleet_listener {
     /// Registers (true) or removes (false) sign() as the before_attempt hook of our push kinds.
     void push_hooks(bool on);
     std::string body_scratch;  ///< open_body()'s buffer
+    /// Messages waiting to share a push (options::batch), per callback: [0] report_url (§3.1),
+    /// [1] response_url (§3.2). A batch leaves when full, too big or `max_delay` after its first
+    /// message; one still waiting when the platform stops is not sent.
+    struct push_batch {
+        std::string body;  ///< "[" and the messages so far, comma-separated
+        std::size_t messages = 0;
+        std::string kind;       ///< the first message's push kind (the journal's)
+        std::string device_no;  ///< the first message's device
+        std::string url;
+        sim::scheduler::event_id flush = 0;
+    };
+    std::array<push_batch, 2> batches;
+    /// A one-message body for callback `which`: enqueued as is, or added to its batch.
+    void deliver(std::size_t which, std::string const& url, std::string_view kind, std::string const& device_no,
+                 shared_body body);
+    /// Enqueues batch `which` as one push (nothing when empty).
+    void flush_batch(std::size_t which);
 
     // ---- request pipeline (routes.cpp)
     vendor_pipeline make_pipeline();

@@ -113,10 +113,11 @@ endpoint_result platform::impl::do_query(exchange& ex) {
     bool const strict = opts.conformance == conformance::strict;
     // spec: xianfeng §1.3: the header says GET, the example POSTs (specs/README.md quirks).
     if (ex.req.method == "POST") {
+        deviation d{"method", "GET", ex.ctx.section, "sent as POST"};
         if (strict)
-            return make_api_error(codes::bad_parameter, "method",
-                                  "query must be called with GET");
-        ex.ctx.deviations.push_back(deviation{"method", "GET", ex.ctx.section, "sent as POST"});
+            return refusing(std::move(d), make_api_error(codes::bad_parameter, "method",
+                                                         "query must be called with GET"));
+        ex.ctx.deviations.push_back(std::move(d));
     }
     std::optional<std::string> device_no;
     if (!ex.req.body.empty()) {
@@ -131,8 +132,9 @@ endpoint_result platform::impl::do_query(exchange& ex) {
         if (!q || q->empty())
             return missing_field(codes::bad_parameter, "deviceNo");
         if (strict)
-            return make_api_error(codes::bad_parameter, "deviceNo",
-                                  "deviceNo belongs in the body, not the query string");
+            return refusing(deviation{"deviceNo", "in the body", ex.ctx.section, "sent in the query string"},
+                            make_api_error(codes::bad_parameter, "deviceNo",
+                                           "deviceNo belongs in the body, not the query string"));
         if (auto e = check_length("deviceNo", codes::bad_parameter, *q, 1, 32))
             return *e;
         ex.ctx.deviations.push_back(

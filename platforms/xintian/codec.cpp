@@ -19,7 +19,7 @@ constexpr auto as_string = declared_as::string;
 /// Keys the spec does not define are recorded (a misnamed field then also fails as missing).
 void note_unknown(object_reader const& r, std::initializer_list<std::string_view> known) {
     for (auto const& k : r.unknown_keys(known))
-        r.context().deviations.push_back(deviation{k, "unknown key", r.context().section, "not in the spec's table"});
+        r.context().deviations.push_back(deviation{k, "unknown key", r.context().section, "not in the spec's table", false});
 }
 
 /// An optional string, "" when absent.

@@ -149,7 +149,12 @@ std::string wall_text(std::chrono::system_clock::time_point t) {
 ojson entry_view(admin_context& ctx, journal_entry const& e) {
     ojson deviations = ojson::array();
     for (auto const& d : e.deviations)
-        deviations.push_back(ojson{{"field", d.field}, {"rule", d.rule}, {"section", d.section}});
+        deviations.push_back(ojson{{"field", d.field},
+                                   {"rule", d.rule},
+                                   {"section", d.section},
+                                   {"detail", d.detail},
+                                   {"strict_refuses", d.strict_refuses},
+                                   {"refused", d.refused}});
     return ojson{{"id", e.id},
                  {"wall_time", wall_text(e.wall_time)},
                  {"virtual_time", local_text(e.virtual_time, ctx.fleet.options().zone)},
@@ -198,6 +203,7 @@ void add_admin_routes(http::router& r, admin_context& ctx) {
     admin::add_event_routes(r, ctx);
     admin::add_fault_routes(r, ctx);
     admin::add_metrics_routes(r, ctx);
+    admin::add_conformance_routes(r, ctx);
     admin::add_dashboard_routes(r);
 }
 

@@ -15,6 +15,7 @@
 ///   POST /admin/meters/{meterNo}/events    inject an event; answers the new state summary
 ///   GET  /admin/journal?platform=&meter=&since=&limit=
 ///   GET  /admin/models                     the catalogue
+///   GET  /admin/conformance?platform=      the CIS's deviations per platform, endpoint and rule
 ///   POST /admin/faults                     add a fault rule (sim/faults.hpp); 201 with its id
 ///   GET  /admin/faults                     the rules in force, with their remaining count and expiry
 ///   DELETE /admin/faults                   remove every rule; answers how many

@@ -62,5 +62,6 @@ void add_meter_routes(http::router& r, admin_context& ctx);
 void add_event_routes(http::router& r, admin_context& ctx);
 void add_fault_routes(http::router& r, admin_context& ctx);
 void add_metrics_routes(http::router& r, admin_context& ctx);
+void add_conformance_routes(http::router& r, admin_context& ctx);
 
 }  // namespace metersim::sim::admin

@@ -288,6 +288,29 @@ TEST_CASE_FIXTURE(service_fixture, "the flow meter reports FlowMeterInfo with te
     CHECK(keys(s) == std::set<std::string>{"signalCSQ"});  // GPRS: CSQ only
 }
 
+TEST_CASE_FIXTURE(service_fixture, "issue 16: a GPRS meter-side prepaid meter (xf-gprs-money) reports FrozenValueInfo's prepaid fields") {
+    std::string const no = "07602190100001611";
+    manufacture(no, "xf-gprs-money");
+    auto id = register_device(no);
+    run_command(id, no, account_open_money);
+    consume(no, 3);
+    advance(24h);  // past 2026-01-02 00:00 +08:00
+    wake(no);
+    auto const msg = last_report(no);
+    CHECK(msg.at("callbackData").at("commType") == "0");
+    CHECK(msg.at("callbackData").at("chargeType") == "2");
+    auto const* f = block(msg, "FrozenValueInfo");
+    REQUIRE(f != nullptr);
+    auto const& records = f->at("frozenRecords");
+    REQUIRE_FALSE(records.empty());
+    CHECK(keys(records[0]) == std::set<std::string>{"frozenType", "frozenDate", "frozenValue", "dayUseValue",
+                                                    "totalBuyValue", "totalUseValue", "surplusValue"});
+    CHECK(records[0].at("totalBuyValue") == "100.0000");
+    CHECK(all_strings(*f));
+    auto const& s = *block(msg, "SignalInfo");
+    CHECK(keys(s) == std::set<std::string>{"signalCSQ"});  // GPRS: CSQ only
+}
+
 TEST_CASE_FIXTURE(service_fixture, "FrozenValueInfo carries a frozenRecords array after a day boundary") {
     std::string const no = "07602190100000604";
     auto id = opened_device(no);

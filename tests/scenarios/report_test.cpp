@@ -322,6 +322,29 @@ TEST_CASE("JUnit: names, messages and context are escaped, whatever bytes they h
     CHECK(xml.find("]]&gt;") != std::string::npos);
 }
 
+TEST_CASE("issue 16: JUnit carries a scenario's conformance summary in its system-out") {
+    auto r = a_failed_result();
+    metersim::sim::conformance_row row;
+    row.platform = "xintian";
+    row.endpoint = "POST /api/Meters/CreatePrice";
+    row.field = "Price1";
+    row.rule = "number sent as string";
+    row.section = "xintian §3.10";
+    row.count = 2;
+    row.example_id = 17;
+    row.example_detail = "sent as <a JSON string>";
+    row.example_run = r.name;
+    r.conformance.push_back(row);
+    auto const xml = sc::junit_xml({r});
+    INFO(xml);
+    REQUIRE(xml_problem(xml).empty());
+    CHECK(xml.find("conformance: 1 rule broken") != std::string::npos);
+    CHECK(xml.find("POST /api/Meters/CreatePrice Price1: number sent as string (xintian §3.10) x2, e.g. journal #17") !=
+          std::string::npos);
+    CHECK(xml.find("(sent as &lt;a JSON string&gt;)") != std::string::npos);
+    CHECK(sc::junit_xml({a_failed_result()}).find("conformance:") == std::string::npos);  // none: nothing said
+}
+
 TEST_CASE("JUnit: no results is still a valid document") {
     auto const xml = sc::junit_xml({});
     CHECK(xml_problem(xml).empty());

@@ -235,6 +235,16 @@ journal: { capacity: 50 }
     CHECK(c.journal.capacity == 50);
 }
 
+TEST_CASE("issue 16: xianfeng push_batch is read, printed and bounded") {
+    auto c = loaded("platforms:\n  xianfeng:\n    push_batch: { messages: 10, max_bytes: 4096, max_delay_ms: 250 }\n");
+    REQUIRE(c.platforms.xianfeng);
+    CHECK(c.platforms.xianfeng->push_batch_messages == 10);
+    CHECK(c.platforms.xianfeng->push_batch_max_bytes == 4096);
+    CHECK(c.platforms.xianfeng->push_batch_max_delay_ms == 250);
+    CHECK(tools::to_yaml(c).find("push_batch: { messages: 10, max_bytes: 4096, max_delay_ms: 250 }") != std::string::npos);
+    CHECK(tools::default_config().platforms.xianfeng->push_batch_messages == 1);  // off by default
+}
+
 TEST_CASE("the config printed as YAML reads back to the same config") {
     auto original = tools::default_config();
     original.platforms.cnmcsp->realtime_url = "http://cis/a \"quoted\" path";
@@ -431,6 +441,10 @@ TEST_CASE("each kind of bad input is reported at its line and column with what w
         {"outbox: { answer_limit: 10 }\n", 1, "10 }", R"(outbox.answer_limit: found "10", expected an integer from 1024 to)"},
         {"outbox: { pipelining: 4 }\n", 1, "pipelining",
          R"(outbox: found unknown key "pipelining", expected one of: backoff_base_ms, backoff_cap_ms, connections, pipeline)"},
+        {"platforms:\n  xianfeng:\n    push_batch: { messages: 0 }\n", 3, "0 }",
+         R"(platforms.xianfeng.push_batch.messages: found "0", expected an integer from 1 to 1000)"},
+        {"platforms:\n  xianfeng:\n    push_batch: { size: 2 }\n", 3, "size",
+         R"(platforms.xianfeng.push_batch: found unknown key "size", expected one of: messages, max_bytes, max_delay_ms)"},
         {"journal: { capacity: 0 }\n", 1, "0 }",
          R"(journal.capacity: found "0", expected an integer from 1 to 10000000)"},
         {"journal:\n  capacity: lots\n", 2, "lots", R"(journal.capacity: found "lots", expected an integer from 1)"},

@@ -243,7 +243,7 @@ function pretty(text) {
 function showBodies(e) {
   $('body-title').textContent = `#${e.id} ${e.method} ${e.target} → ${e.status} (${e.verdict})`;
   $('body-deviations').replaceChildren(...e.deviations.map((d) =>
-    el('p', { class: 'alarm' }, `${d.field}: ${d.rule} (${d.section})`)));
+    el('p', { class: 'alarm' }, `${d.field}: ${d.rule}${d.detail ? ` (${d.detail})` : ''} (${d.section})`)));
   $('body-request').textContent = pretty(e.request_body);
   $('body-response').textContent = pretty(e.response_body || e.error);
   $('body-dialog').showModal();
