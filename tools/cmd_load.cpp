@@ -276,6 +276,7 @@ public:
     std::string const& open_error() const noexcept { return open_error_; }
     std::vector<sim::fleet_meter*> const& meters() const noexcept { return meters_; }
     load::load_shape const& shape() const noexcept { return driver_->shape(); }
+    load::load_driver const& driver() const noexcept { return *driver_; }
 
 private:
     double since_start() const {
@@ -492,6 +493,8 @@ int run_load(load_options const& o) {
     info.interrupted = run.interrupted();
     info.pending_at_end = app->outbox().counters().pending;
     info.opened = run.opened();
+    info.sessions = run.driver().sessions();
+    info.alarm_sessions = run.driver().alarms();
     load::limits limits;
     limits.max_p99_ms = o.max_p99_ms;
     limits.max_error_rate_pct = o.max_error_rate_pct;
