@@ -59,7 +59,8 @@ CLI::App* add_load_command(CLI::App& app, load_options& o) {
     cmd->add_option("--cis", o.cis,
                     "Point every push at this CIS: keeps each push URL's path, replaces scheme, host and port")
         ->type_name("URL");
-    cmd->add_option("--alarms", o.alarms_percent, "Percent of the sessions that raise (then clear) an alarm")
+    cmd->add_option("--alarms", o.alarms_percent,
+                    "Percent of the sessions that raise 0006H (cleared at the meter's next session): one alarm push each")
         ->type_name("PCT");
     cmd->add_flag("--open", o.open,
                   "Open every meter on the platform first (register / meteradd / CreateMeter), as a CIS would");
@@ -76,8 +77,8 @@ CLI::App* add_load_command(CLI::App& app, load_options& o) {
                     "Write the fleet's identities (meterNo,userNo,deviceId,IMEI,model) here")
         ->type_name("FILE");
     cmd->footer(
-        "Exit codes: 0 every threshold held; 1 a threshold was missed (--max-p99, --max-error-rate, or the "
-        "achieved rate under 90% of the target); 2 bad input (flags, config).\n"
+        "Exit codes: 0 every threshold held; 1 a threshold was missed (--max-p99, --max-error-rate, the "
+        "achieved rate under 90% of the target, or no push delivered at all); 2 bad input (flags, config).\n"
         "Progress goes to stderr once a second; the summary to stdout. Ctrl-C ends the run early and still "
         "writes the summary and the files.");
     return cmd;

@@ -92,6 +92,28 @@ struct temp_dir {
     }
 };
 
+/// Loads 30 meters of `platform`, opened first, for 2 s at 30/s into `rx`; checks that it passes
+/// and that the JSON counts what `rx` saw: every attempt delivered, all to `target` and of
+/// `kind`. Returns the JSON summary.
+metersim::sim::json::json_value run_all_delivered(cis_receiver const& rx, char const* platform,
+                                                  std::string const& target, char const* kind) {
+    temp_dir dir{platform};
+    auto o = a_load(rx, dir.path, 30, 30, "2s", platform);
+    CHECK(metersim::tools::run_load(o) == metersim::tools::exit_code::ok);
+    auto doc = json_doc(read_text(dir.path / "load.json"));
+    auto const attempted = count_of(doc, "pushes", "attempted");
+    CHECK(attempted >= 30);
+    CHECK(attempted == rx.request_count());
+    CHECK(count_of(doc, "pushes", "delivered") == attempted);
+    CHECK(count_of(doc, "pushes", "failed") == 0);
+    CHECK(kind_count(doc, kind) == attempted);
+    auto const targets = by_target(rx);
+    CHECK(targets.size() == 1);
+    CHECK(targets.count(target) == 1);
+    CHECK(doc.find("platform")->text() == platform);
+    return doc;
+}
+
 }  // namespace
 
 TEST_CASE("metersim load: the JSON's counts are what the receiver saw, every push delivered once") {
@@ -241,29 +263,14 @@ TEST_CASE("metersim load: a Xianfeng command the CIS creates is measured until t
     CHECK(responses == 1);
 }
 
-
 TEST_CASE("metersim load --platform cnmcsp --open: meteradd opens the fleet, realtime pushes flow, counted as received") {
     cis_receiver rx;
     rx.answer_always({200, R"({"ReturnCode":0,"ReturnMsg":"ok"})"});  // spec: cnmcsp §6.1 响应说明
-    temp_dir dir{"cnmcsp"};
-    auto o = a_load(rx, dir.path, 30, 30, "2s", "cnmcsp");
-    CHECK(metersim::tools::run_load(o) == metersim::tools::exit_code::ok);
-
-    auto doc = json_doc(read_text(dir.path / "load.json"));
-    auto const attempted = count_of(doc, "pushes", "attempted");
-    CHECK(attempted >= 30);
-    CHECK(attempted == rx.request_count());
-    CHECK(count_of(doc, "pushes", "delivered") == attempted);
-    CHECK(count_of(doc, "pushes", "failed") == 0);
-    auto const targets = by_target(rx);
-    CHECK(targets.size() == 1);
-    CHECK(targets.count("/cnmcsp/realtime") == 1);
-    CHECK(kind_count(doc, "cnmcsp.realtime") == attempted);
+    auto doc = run_all_delivered(rx, "cnmcsp", "/cnmcsp/realtime", "cnmcsp.realtime");
     // The pushes are the meters --open registered (spec: cnmcsp §6.1 userNo, meterNo).
     auto const first = rx.requests().front().body;
     CHECK(first.find(R"("cmdCode":"RealTimeData")") != std::string::npos);
     CHECK(first.find(R"("userNo":"L60100000)") != std::string::npos);
-    CHECK(doc.find("platform")->text() == "cnmcsp");
     CHECK(count_of(doc, "cis_requests", "count") == 0);
 }
 
@@ -276,23 +283,10 @@ TEST_CASE("metersim load --platform xintian --open: CreateMeter opens the fleet,
         list += fmt::format(R"({}{{"MeterAddr":"3301{:06}","UnitPrice":3.2,"Remnant":50,"ValveMode":1}})",
                             i == 1 ? "" : ",", i);
     rx.answer_always({200, R"({"ResultCode":1,"Message":"ok","DataList":[)" + list + "]}"});
-    temp_dir dir{"xintian"};
-    auto o = a_load(rx, dir.path, 30, 30, "2s", "xintian");
-    CHECK(metersim::tools::run_load(o) == metersim::tools::exit_code::ok);
-
-    auto doc = json_doc(read_text(dir.path / "load.json"));
-    auto const attempted = count_of(doc, "pushes", "attempted");
-    CHECK(attempted >= 30);
-    CHECK(attempted == rx.request_count());
-    CHECK(count_of(doc, "pushes", "delivered") == attempted);
-    CHECK(count_of(doc, "pushes", "failed") == 0);
-    auto const targets = by_target(rx);
-    CHECK(targets.size() == 1);
-    CHECK(targets.count("/xintian/report") == 1);
+    run_all_delivered(rx, "xintian", "/xintian/report", "xintian.billing");
     auto const first = rx.requests().front().body;
     CHECK(first.find(R"("UserCode":"U3301)") != std::string::npos);  // the userNo --open gave
     CHECK(first.find(R"("MeterAddr":"3301)") != std::string::npos);
-    CHECK(doc.find("platform")->text() == "xintian");
 }
 
 TEST_CASE("metersim load --platform xintian: a CIS that never answers the billing loop fails every push, and the run with it") {
