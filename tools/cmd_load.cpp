@@ -60,7 +60,7 @@ CLI::App* add_load_command(CLI::App& app, load_options& o) {
                     "Point every push at this CIS: keeps each push URL's path, replaces scheme, host and port")
         ->type_name("URL");
     cmd->add_option("--alarms", o.alarms_percent,
-                    "Percent of the sessions that raise 0006H (cleared at the meter's next session): one alarm push each")
+                    "Percent of the sessions that raise 0006H (cleared at the meter's next session), so alarm pushes mix in")
         ->type_name("PCT");
     cmd->add_flag("--open", o.open,
                   "Open every meter on the platform first (register / meteradd / CreateMeter), as a CIS would");
