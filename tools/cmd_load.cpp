@@ -59,7 +59,8 @@ CLI::App* add_load_command(CLI::App& app, load_options& o) {
     cmd->add_option("--cis", o.cis,
                     "Point every push at this CIS: keeps each push URL's path, replaces scheme, host and port")
         ->type_name("URL");
-    cmd->add_option("--alarms", o.alarms_percent, "Percent of the sessions that raise (then clear) an alarm")
+    cmd->add_option("--alarms", o.alarms_percent,
+                    "Percent of the sessions that raise 0006H (cleared at the meter's next session), so alarm pushes mix in")
         ->type_name("PCT");
     cmd->add_flag("--open", o.open,
                   "Open every meter on the platform first (register / meteradd / CreateMeter), as a CIS would");
@@ -76,8 +77,8 @@ CLI::App* add_load_command(CLI::App& app, load_options& o) {
                     "Write the fleet's identities (meterNo,userNo,deviceId,IMEI,model) here")
         ->type_name("FILE");
     cmd->footer(
-        "Exit codes: 0 every threshold held; 1 a threshold was missed (--max-p99, --max-error-rate, or the "
-        "achieved rate under 90% of the target); 2 bad input (flags, config).\n"
+        "Exit codes: 0 every threshold held; 1 a threshold was missed (--max-p99, --max-error-rate, the "
+        "achieved rate under 90% of the target, or no push delivered at all); 2 bad input (flags, config).\n"
         "Progress goes to stderr once a second; the summary to stdout. Ctrl-C ends the run early and still "
         "writes the summary and the files.");
     return cmd;
@@ -276,6 +277,7 @@ public:
     std::string const& open_error() const noexcept { return open_error_; }
     std::vector<sim::fleet_meter*> const& meters() const noexcept { return meters_; }
     load::load_shape const& shape() const noexcept { return driver_->shape(); }
+    load::load_driver const& driver() const noexcept { return *driver_; }
 
 private:
     double since_start() const {
@@ -492,6 +494,8 @@ int run_load(load_options const& o) {
     info.interrupted = run.interrupted();
     info.pending_at_end = app->outbox().counters().pending;
     info.opened = run.opened();
+    info.sessions = run.driver().sessions();
+    info.alarm_sessions = run.driver().alarms();
     load::limits limits;
     limits.max_p99_ms = o.max_p99_ms;
     limits.max_error_rate_pct = o.max_error_rate_pct;

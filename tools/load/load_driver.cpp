@@ -4,6 +4,7 @@
 #include <cmath>
 #include <utility>
 
+#include "meters/rng.hpp"
 #include "sim/fleet.hpp"
 #include "sim/outbox.hpp"
 
@@ -30,7 +31,6 @@ load_driver::load_driver(sim::fleet& fleet, sim::outbox& outbox, std::vector<sim
       alarm_raised_(meters_.size(), false),
       shape_(shape),
       alarms_per_10000_(static_cast<int>(std::lround(std::clamp(alarms_percent, 0.0, 100.0) * 100))),
-      rng_(meters::mix64(seed ^ 0x6c6f6164ULL)),
       max_backlog_(std::max<std::size_t>(max_backlog, 1)) {
     // The seeded order (Fisher-Yates): the same seed drives the same meters in the same order.
     meters::meter_rng rng{meters::mix64(seed)};
@@ -76,7 +76,12 @@ void load_driver::drive(sim::fleet_meter& m, std::size_t index) {
         fleet_.inject(m, meters::events::clear_alarm{meters::alarm_code::over_flow});
         return;
     }
-    bool const alarm = alarms_per_10000_ > 0 && rng_.uniform(0, 9999) < alarms_per_10000_;
+    // A quota rather than a roll: this session raises when the raises so far fall short of the
+    // share of the sessions so far (this one included). The share holds exactly whether a meter
+    // is driven once or many times (a roll would lose the sessions spent clearing: p/(1+p)); the
+    // seeded order of the meters decides which meters raise.
+    bool const alarm = alarms_per_10000_ > 0 &&
+                       alarms_ * 10000 < static_cast<std::uint64_t>(alarms_per_10000_) * sessions_;
     if (alarm) {
         ++alarms_;
         alarm_raised_[index] = true;

@@ -5,7 +5,9 @@
 /// after round, until the pushes made since the start reach what the shape asks for by then:
 /// the meters' report schedules compressed to the rate. `alarms_percent` of the sessions raise
 /// an alarm instead (0006H 流量超限, which does not close the valve), cleared at the meter's
-/// next driven session, so alarm pushes mix in. Pushes made by anything else (a meter's own
+/// next driven session, so alarm pushes mix in: a quota over the sessions so far, exact to one
+/// session as long as the share is feasible (a meter holding an alarm spends its next session
+/// clearing it, so when every meter is driven again and again at most half the sessions raise). Pushes made by anything else (a meter's own
 /// schedule, command results) count toward the target too. When the outbox holds more than
 /// `max_backlog` pushes not yet accepted, the driver waits: the load is bounded in memory, and
 /// the run shows it could not hold the rate. Loop thread; no I/O of its own.
@@ -14,7 +16,6 @@
 #include <cstdint>
 #include <vector>
 
-#include "meters/rng.hpp"
 
 namespace metersim::sim {
 class fleet;
@@ -61,7 +62,6 @@ private:
     std::vector<bool> alarm_raised_;         ///< by position in meters_
     load_shape shape_;
     int alarms_per_10000_;
-    meters::meter_rng rng_;  ///< which sessions raise an alarm
     std::size_t max_backlog_;
     std::uint64_t baseline_ = 0;
     std::size_t next_ = 0;

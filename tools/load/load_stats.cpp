@@ -78,6 +78,7 @@ void load_stats::on_attempt(sim::attempt_report const& r, moment at) {
     }
     ++attempted;
     ++current_.attempted;
+    ++attempted_by_kind[std::string(r.kind)];
     if (r.retry > 0) ++retried;
     if (r.status != 0) {
         auto const us = static_cast<std::uint64_t>(std::max<std::int64_t>(r.latency.count(), 0));

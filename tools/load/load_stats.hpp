@@ -86,6 +86,9 @@ public:
     std::uint64_t failed = 0;
     std::uint64_t retried = 0;
     std::map<std::string, std::uint64_t> failed_by_cause;
+    /// Attempts by push kind ("cnmcsp.realtime", "cnmcsp.alarm", "xianfeng.alarm", ...):
+    /// what --alarms mixes in shows here, one for one with the requests the CIS received.
+    std::map<std::string, std::uint64_t> attempted_by_kind;
     sim::hdr_histogram push_latency_us;
     std::uint64_t cis_requests = 0;
     std::map<std::string, std::uint64_t> cis_by_path;     ///< request path (any platform's)

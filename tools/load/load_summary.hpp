@@ -22,9 +22,12 @@ struct run_info {
     bool interrupted = false;       ///< ended by SIGINT/SIGTERM
     std::size_t pending_at_end = 0; ///< pushes not accepted when the run ended
     std::size_t opened = 0;         ///< meters opened by --open
+    std::uint64_t sessions = 0;     ///< sessions the driver woke
+    std::uint64_t alarm_sessions = 0;  ///< of them, sessions that raised an alarm (--alarms)
 };
 
-/// The limits asked for; the rate is always judged.
+/// The limits asked for; the rate and min_delivered (at least one push delivered) are always
+/// judged.
 struct limits {
     std::optional<double> max_p99_ms;
     std::optional<double> max_error_rate_pct;
@@ -32,7 +35,7 @@ struct limits {
 };
 
 struct threshold {
-    std::string name;  ///< "max_p99_ms", "max_error_rate_pct", "min_rate_per_s"
+    std::string name;  ///< "max_p99_ms", "max_error_rate_pct", "min_delivered", "min_rate_per_s"
     double limit = 0;
     double value = 0;
     bool ok = true;
