@@ -88,7 +88,7 @@ meters::result<fleet_meter*, std::string> fleet::restore(std::string_view model,
 fleet_meter* fleet::add(catalogue_entry const& entry, meters::meter_state state) {
     auto const index = static_cast<std::uint32_t>(meters_.size());
     auto& m = meters_.emplace_back(fleet_meter{&entry, index, 0, meters::instant::max(),
-                                               listener_of(entry.platform), meters::meter(entry.model, std::move(state))});
+                                               meters::meter(entry.model, std::move(state))});
     removed_.push_back(false);
     changed_.push_back(false);
     by_no_.assign(m.meter_no(), index);
@@ -179,13 +179,11 @@ std::uint64_t fleet::state_checksum() const {
 void fleet::set_listener(std::string const& platform, fleet_listener* l) {
     if (l == nullptr) listeners_.erase(platform);
     else listeners_[platform] = l;
-    for (std::size_t i = 0; i < meters_.size(); ++i)
-        if (meters_[i].platform() == platform) meters_[i].listener = l;
 }
 
-fleet_listener* fleet::listener_of(std::string const& platform) const noexcept {
+fleet_listener* fleet::listener_for(fleet_meter const& m) const noexcept {
     if (listeners_.empty()) return nullptr;
-    auto it = listeners_.find(platform);
+    auto it = listeners_.find(m.platform());
     return it == listeners_.end() ? nullptr : it->second;
 }
 
@@ -224,7 +222,7 @@ void fleet::on_wake(std::uint32_t index) {
 void fleet::dispatch(fleet_meter& m, meters::effects const& e) {
     reports_ += e.reports.size();
     for (auto const& r : e.reports) history_.append(m.index, r);
-    auto* l = m.listener;
+    auto* l = listener_for(m);
     if (l == nullptr) return;
     l->on_effects(m, e);
     // A report is a radio session: the platform may now deliver what it queued. A session
@@ -237,9 +235,7 @@ void fleet::dispatch(fleet_meter& m, meters::effects const& e) {
 }
 
 void fleet::prefetch_heap_of(void const* m) noexcept {
-    auto const& fm = *static_cast<fleet_meter const*>(m);
-    fm.meter.prefetch_heap();
-    if (fm.listener != nullptr) fm.listener->prefetch(fm);
+    static_cast<fleet_meter const*>(m)->meter.prefetch_heap();
 }
 
 void fleet::mark_changed(fleet_meter const& m) {

@@ -28,8 +28,6 @@
 
 namespace metersim::sim {
 
-class fleet_listener;
-
 /// A meter in the fleet. The fleet's fields come first and the meter's identity last, so a
 /// wake touches one stretch of memory (meters::meter::hot_bytes).
 struct fleet_meter {
@@ -37,9 +35,6 @@ struct fleet_meter {
     std::uint32_t index = 0;           ///< position in the fleet, stable
     scheduler::event_id wake_event = 0;
     meters::instant wake_at = meters::instant::max();
-    /// Its platform's listener (fleet::set_listener), null for none: found without hashing the
-    /// platform's name on every wake (issue 13).
-    fleet_listener* listener = nullptr;
     meters::meter meter;
 
     /// The bytes a wake works on, from the start of the object.
@@ -60,9 +55,6 @@ public:
     /// The meter holds a radio session with the platform at `now` (it just reported): deliver
     /// the commands queued for it, through fleet::apply.
     virtual void on_session(fleet_meter& m, meters::instant now) = 0;
-    /// Called one wake ahead of `m`'s wake, its first bytes loaded: prefetches (never reads)
-    /// what on_effects will touch for it, e.g. its slot in a meter_table (issue 13).
-    virtual void prefetch(fleet_meter const& m) const noexcept { (void)m; }
 };
 
 struct manufacture_request {
@@ -148,7 +140,7 @@ private:
     void on_wake(std::uint32_t index);
     void dispatch(fleet_meter& m, meters::effects const& e);
     void reschedule(fleet_meter& m);
-    fleet_listener* listener_of(std::string const& platform) const noexcept;
+    fleet_listener* listener_for(fleet_meter const& m) const noexcept;
     static std::string_view meter_no_of(void const* self, std::uint32_t index) noexcept;
     static void prefetch_heap_of(void const* m) noexcept;
     static std::string_view device_id_of(void const* self, std::uint32_t index) noexcept;

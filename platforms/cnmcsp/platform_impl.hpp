@@ -59,7 +59,6 @@ struct platform_impl : platform_context, sim::fleet_listener {
     // sim::fleet_listener, for our meters
     void on_effects(sim::fleet_meter& m, meters::effects const& e) override;
     void on_session(sim::fleet_meter& m, meters::instant now) override;
-    void prefetch(sim::fleet_meter const& m) const noexcept override { readings.prefetch(m.index); }
     sim::fleet_meter* meter_of(account const& a);
     /// Records a report (last reading, status) and uploads it.
     void take_report(sim::fleet_meter& m, meters::meter_report const& r);

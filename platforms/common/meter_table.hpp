@@ -28,15 +28,6 @@ public:
     T const* find(std::uint32_t index) const noexcept {
         return const_cast<meter_table*>(this)->find(index);
     }
-    /// Prefetches (never reads) the lines of `index`'s slot when its chunk exists: called a wake
-    /// ahead (sim::fleet_listener::prefetch), so the wake does not stall on a second random
-    /// address after the meter's own (issue 13).
-    void prefetch(std::uint32_t index) const noexcept {
-        auto const c = index / chunk;
-        if (c >= chunks_.size() || !chunks_[c]) return;
-        auto const* first = reinterpret_cast<char const*>(&chunks_[c].get()[index % chunk]);
-        for (std::size_t at = 0; at < sizeof(T); at += 64) __builtin_prefetch(first + at);
-    }
     /// The slot of `index`, its chunk allocated when needed.
     T& at(std::uint32_t index) {
         auto const c = index / chunk;

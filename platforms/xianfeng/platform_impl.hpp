@@ -83,7 +83,6 @@ struct platform_impl : platform_context, sim::fleet_listener {
     // sim::fleet_listener, for our meters
     void on_effects(sim::fleet_meter& m, meters::effects const& e) override;
     void on_session(sim::fleet_meter& m, meters::instant now) override;
-    void prefetch(sim::fleet_meter const& m) const noexcept override { meter_slots.prefetch(m.index); }
     /// The device record of a meter of ours (created on first sight).
     device_record& device_of(sim::fleet_meter& m);
     /// The meter's slot; on the meter's first sight, binds its derived deviceId in the fleet.

@@ -60,7 +60,6 @@ struct platform_impl : platform_context, sim::fleet_listener {
     // sim::fleet_listener, for our meters
     void on_effects(sim::fleet_meter& m, meters::effects const& e) override;
     void on_session(sim::fleet_meter& m, meters::instant now) override;
-    void prefetch(sim::fleet_meter const& m) const noexcept override { last_reading.prefetch(m.index); }
     bool is_thirdparty(sim::fleet_meter const& m) const;
     sim::fleet_meter* meter(std::string_view meter_no);
     /// The archive of a meter number: CreateMeter's, or one synthesised for a fleet meter.

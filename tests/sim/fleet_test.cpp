@@ -2,7 +2,6 @@
 
 #include <doctest/doctest.h>
 
-#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -60,7 +59,6 @@ struct recording_listener : sim::fleet_listener {
     std::vector<std::string> calls;
     std::vector<meters::command> queued;
     std::vector<bool> results;
-    mutable std::size_t prefetches = 0;
 
     void on_effects(sim::fleet_meter& m, meters::effects const& e) override {
         calls.push_back("effects " + m.meter_no() + " reports=" + std::to_string(e.reports.size()));
@@ -74,7 +72,6 @@ struct recording_listener : sim::fleet_listener {
             results.push_back(fx.result && fx.result->accepted());
         }
     }
-    void prefetch(sim::fleet_meter const&) const noexcept override { ++prefetches; }
 };
 
 }  // namespace
@@ -181,36 +178,6 @@ TEST_CASE_FIXTURE(fleet_fixture, "a report reaches the listener, then the sessio
     CHECK(l.results[0]);
     CHECK(m->meter.valve_position_now() == meters::valve_position::closed);
     CHECK(fleet.reports() >= 1);
-}
-
-TEST_CASE_FIXTURE(fleet_fixture, "a listener set after its meters were made hears them until it is removed") {
-    auto const heard = [](recording_listener const& l, std::string const& no) {
-        return std::any_of(l.calls.begin(), l.calls.end(),
-                           [&](std::string const& c) { return c.starts_with("effects " + no + " "); });
-    };
-    for (int i = 0; i < 20; ++i) (void)make("B" + std::to_string(i));
-    auto* before = make("A1");
-    auto* other = make("A2", "cn-nb-money");
-    recording_listener l;
-    l.fleet = &fleet;
-    fleet.set_listener("xianfeng", &l);
-    CHECK(before->listener == &l);
-    CHECK(other->listener == nullptr);
-    auto* after = make("A3");
-    CHECK(after->listener == &l);
-
-    (void)sched.advance(std::chrono::days{1} + 3h);  // past the first daily report
-    CHECK(heard(l, "A1"));
-    CHECK(heard(l, "A3"));
-    CHECK_FALSE(heard(l, "A2"));
-    CHECK(l.prefetches > 0);  // the scheduler asked a wake ahead (issue 13)
-
-    fleet.set_listener("xianfeng", nullptr);
-    CHECK(before->listener == nullptr);
-    CHECK(after->listener == nullptr);
-    l.calls.clear();
-    (void)sched.advance(std::chrono::days{1});
-    CHECK(l.calls.empty());
 }
 
 TEST_CASE_FIXTURE(fleet_fixture, "meters of a platform without a listener still run") {
