@@ -87,17 +87,26 @@ TEST_CASE("a kept report loads back equal to the one stored, compact or whole") 
 }
 
 TEST_CASE("a meter table finds slots by index and reads unwritten ones as default") {
+    // A chunk is a 2 MiB block: 524,288 ints, so 0 and 3,000,000 lie in different chunks.
     meter_table<int> t;
     CHECK(t.find(0) == nullptr);
-    t.at(5000) = 7;
-    REQUIRE(t.find(5000) != nullptr);
-    CHECK(*t.find(5000) == 7);
+    t.at(3'000'000) = 7;
+    REQUIRE(t.find(3'000'000) != nullptr);
+    CHECK(*t.find(3'000'000) == 7);
     CHECK(t.find(0) == nullptr);           // a chunk never written
-    REQUIRE(t.find(5001) != nullptr);      // same chunk: a default slot
-    CHECK(*t.find(5001) == 0);
-    int* stable = &t.at(5000);
+    REQUIRE(t.find(3'000'001) != nullptr);      // same chunk: a default slot
+    CHECK(*t.find(3'000'001) == 0);
+    int* stable = &t.at(3'000'000);
     t.at(1'000'000) = 1;
-    CHECK(&t.at(5000) == stable);
+    CHECK(&t.at(3'000'000) == stable);
+}
+
+TEST_CASE("a meter table constructs its slots and destroys them with it") {
+    meter_table<std::string> t;
+    t.at(10) = std::string(100, 'x');  // on the heap: a leak or double free shows under ASan
+    REQUIRE(t.find(11) != nullptr);
+    CHECK(t.find(11)->empty());
+    CHECK(*t.find(10) == std::string(100, 'x'));
 }
 
 }  // TEST_SUITE
