@@ -10,6 +10,7 @@
 #include <stdexcept>
 #include <utility>
 
+#include <boost/asio/execution_context.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 
@@ -33,9 +34,52 @@ void report_to_stderr(std::string_view what) {
 
 }  // namespace
 
-struct scheduler::timer_state {
-    explicit timer_state(net::io_context& io) : timer(io) {}
-    net::steady_timer timer;
+namespace {
+
+class io_watch;
+
+/// A timer that goes when its io_context goes (issue #18: an io_context destroyed before the
+/// scheduler attached to it left ~scheduler cancelling a timer of a dead io_context, ASan).
+struct io_bound_timer {
+    std::optional<net::steady_timer> timer;  ///< empty once the io_context shut down
+    io_watch* watch = nullptr;               ///< null once the io_context shut down
+};
+
+/// A service of the io_context: its shutdown() runs when the io_context is destroyed, before the
+/// timer service (registered earlier) shuts down, and destroys the timers it watches while
+/// their service still exists. Their pending waits are then dropped with the loop's queue.
+class io_watch final : public net::execution_context::service {
+public:
+    using key_type = io_watch;
+    static inline net::execution_context::id id;  // NOLINT: Asio's service key
+    explicit io_watch(net::execution_context& ctx) : service(ctx) {}
+    void add(io_bound_timer* t) { watched_.push_back(t); }
+    void remove(io_bound_timer* t) { std::erase(watched_, t); }
+
+private:
+    void shutdown() override {
+        for (auto* t : watched_) {
+            t->timer.reset();
+            t->watch = nullptr;
+        }
+        watched_.clear();
+    }
+    std::vector<io_bound_timer*> watched_;
+};
+
+}  // namespace
+
+struct scheduler::timer_state : io_bound_timer {
+    explicit timer_state(net::io_context& io) {
+        timer.emplace(io);  // first: the timer service is registered before io_watch
+        watch = &net::use_service<io_watch>(io);
+        watch->add(this);
+    }
+    ~timer_state() {
+        if (watch != nullptr) watch->remove(this);
+    }
+    timer_state(timer_state const&) = delete;
+    timer_state& operator=(timer_state const&) = delete;
     scheduler* owner = nullptr;                ///< null once detached: late handlers do nothing
     std::optional<std::int64_t> armed_due_ms;  ///< the virtual due the pending wait is for
 };
@@ -282,7 +326,7 @@ scheduler::event_id scheduler::at(meters::instant due, std::function<void()> fn,
     queue_.push(key{due_ms, order});
 
     // An earlier head needs the timer earlier; while dispatching, the loop re-arms at its end.
-    if (timer_ && !dispatching_ && (!timer_->armed_due_ms || due_ms < *timer_->armed_due_ms)) rearm();
+    if (timer_ && timer_->timer && !dispatching_ && (!timer_->armed_due_ms || due_ms < *timer_->armed_due_ms)) rearm();
     return order;
 }
 
@@ -434,32 +478,34 @@ void scheduler::detach() {
     if (!timer_) return;
     clock_.on_change({});
     timer_->owner = nullptr;
-    timer_->timer.cancel();
+    if (timer_->timer) timer_->timer->cancel();  // none once the io_context is gone
     timer_.reset();
 }
 
 void scheduler::rearm() {
+    if (!timer_ || !timer_->timer) return;  // the io_context is gone: stepped use only
     drop_stale_head();
     auto& st = *timer_;
+    auto& timer = *st.timer;
     auto const* head = queue_.peek();
     if (head == nullptr) {
-        if (st.armed_due_ms) st.timer.cancel();
+        if (st.armed_due_ms) timer.cancel();
         st.armed_due_ms.reset();
         return;
     }
     auto const head_ms = head->due_ms;
     if (auto deadline = clock_.wall_deadline(meters::instant_from_ms(head_ms))) {
-        st.timer.expires_at(*deadline);
+        timer.expires_at(*deadline);
     } else if (head_ms <= meters::to_ms(clock_.now())) {
-        st.timer.expires_after(std::chrono::steady_clock::duration::zero());  // stepped: due now
+        timer.expires_after(std::chrono::steady_clock::duration::zero());  // stepped: due now
     } else {
         // Stepped and not yet due: only run_until brings it.
-        if (st.armed_due_ms) st.timer.cancel();
+        if (st.armed_due_ms) timer.cancel();
         st.armed_due_ms.reset();
         return;
     }
     st.armed_due_ms = head_ms;
-    st.timer.async_wait([state = timer_, head_ms](boost::system::error_code ec) noexcept {
+    timer.async_wait([state = timer_, head_ms](boost::system::error_code ec) noexcept {
         if (ec == net::error::operation_aborted || state->owner == nullptr) return;
         state->owner->on_timer(head_ms);
     });

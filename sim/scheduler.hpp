@@ -123,6 +123,8 @@ public:
     /// Realtime/accelerated: runs the due events from `io` (one timer for the queue head). In
     /// stepped mode with io attached, events already due run on the next loop turn. Re-arms when
     /// the clock changes mode or speed (it registers as the clock's change listener).
+    /// The io_context may be destroyed first (issue #18): its timer goes with it, the scheduler
+    /// never touches it again and goes on in stepped use (run_until) until attached anew.
     void attach(boost::asio::io_context& io);
     /// Stops using the io_context (the pending timer wait is cancelled). Also done by ~scheduler.
     void detach();

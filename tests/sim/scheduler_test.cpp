@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <chrono>
 #include <map>
+#include <memory>
 #include <optional>
 #include <random>
 #include <stdexcept>
@@ -466,6 +467,46 @@ TEST_CASE("a detached scheduler's pending wait does nothing") {
         sched.at(sched.now(), [&] { ran = true; });
     }
     io.run_for(1s);
+    CHECK_FALSE(ran);
+}
+
+TEST_CASE("an io_context destroyed before its scheduler leaves it usable (issue 18)") {
+    // Under ASan (tools/dev.sh sanitize) the old code was a use-after-free here: ~io_context
+    // went first and the scheduler then cancelled and re-armed a timer of the dead loop.
+    sim::clock clk{sim::clock_mode::accelerated, 1e6, t0};
+    sim::scheduler sched{clk};
+    std::vector<int> ran;
+    {
+        boost::asio::io_context io;
+        sched.attach(io);
+        sched.at(sched.now() + 1h, [&] { ran.push_back(1); });  // a wait pending on io
+    }
+    sched.at(sched.now() + 2h, [&] { ran.push_back(2); });  // earlier-head check, no timer
+    REQUIRE(clk.set_speed(2e6));                            // the clock's listener re-arms
+    CHECK(sched.pending() == 2);
+    CHECK(ran.empty());
+    // A new loop takes over: both events run from its timer.
+    boost::asio::io_context io2;
+    sched.attach(io2);
+    io2.run_for(10s);
+    CHECK(ran == std::vector<int>{1, 2});
+    sched.detach();
+}
+
+TEST_CASE("a scheduler destroyed after its io_context, with a wait pending, is clean (issue 18)") {
+    sim::clock clk{sim::clock_mode::accelerated, 1, t0};
+    bool ran = false;
+    auto sched = std::make_unique<sim::scheduler>(clk);
+    {
+        boost::asio::io_context io;
+        sched->attach(io);
+        sched->at(sched->now() + 1h, [&] { ran = true; });
+        io.poll();
+    }
+    CHECK(sched->pending() == 1);
+    CHECK(sched->run_until(t0 + 2h) == 0);  // accelerated at wall speed: not due for an hour
+    sched->detach();                        // nothing to cancel any more
+    sched.reset();                          // ~scheduler after ~io_context
     CHECK_FALSE(ran);
 }
 
